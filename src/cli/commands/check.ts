@@ -1,0 +1,30 @@
+import { generate } from "../../generators/index.js";
+import { formatIssue } from "../../model/issue.js";
+import { loadModel } from "../../model/resolve.js";
+import { compare, hasDrift } from "../../output/files.js";
+import type { Command } from "../command.js";
+import { parseCommandArgs, specOptions } from "../common.js";
+import { EXIT } from "../exit-codes.js";
+
+export const checkCommand: Command = {
+  name: "check",
+  summary: "fail when generated/ differs from what the spec produces (the CI drift check)",
+  usage: "obsgen check [--spec PATH] [--out DIR]",
+  async run(args, io) {
+    const { values } = parseCommandArgs(args, specOptions);
+    if (values.help) return io.out(this.usage), EXIT.ok;
+    const { model, warnings } = loadModel(values.spec);
+    for (const w of warnings) io.err(formatIssue(w));
+    const drift = compare(generate(model), values.out);
+    if (!hasDrift(drift)) {
+      io.out(`obsgen: ${values.out}/ is up to date`);
+      return EXIT.ok;
+    }
+    io.err(`obsgen: ${values.out}/ is out of date with ${model.files.join(", ")}:`);
+    for (const f of drift.stale) io.err(`  stale    ${f}`);
+    for (const f of drift.missing) io.err(`  missing  ${f}`);
+    for (const f of drift.extra) io.err(`  extra    ${f}`);
+    io.err("run `npm run generate` (obsgen generate) and commit the result");
+    return EXIT.findings;
+  },
+};

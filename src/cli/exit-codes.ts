@@ -1,0 +1,13 @@
+// Documented exit codes (README: "Exit codes"). Distinct so CI can tell what went wrong.
+export const EXIT = {
+  ok: 0,
+  /** Drift, lint or validation findings, or breaking changes with --fail-on-breaking. */
+  findings: 1,
+  invalidSpec: 2,
+  usage: 3,
+  toolMissing: 4,
+  internal: 70,
+} as const;
+
+export class UsageError extends Error {}
+export class ToolMissingError extends Error {}

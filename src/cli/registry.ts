@@ -1,0 +1,6 @@
+// Every CLI command, in the order `obsgen --help` lists them.
+import type { Command } from "./command.js";
+import { checkCommand } from "./commands/check.js";
+import { generateCommand } from "./commands/generate.js";
+
+export const commands: readonly Command[] = [generateCommand, checkCommand];

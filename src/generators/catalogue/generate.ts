@@ -1,0 +1,35 @@
+// Emits METRICS.md: the catalogue of every metric, its labels, values, unit and series budget.
+import type { Model } from "../../model/types.js";
+import { generatedHeader, type Artifact } from "../artifact.js";
+
+export const CATALOGUE_PATH = "METRICS.md";
+
+function cell(text: string): string {
+  return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
+}
+
+export function generateCatalogue(model: Model): Artifact[] {
+  const lines: string[] = [`<!-- ${generatedHeader(model)} -->`, "", "# Metrics catalogue", ""];
+  for (const s of model.services) {
+    lines.push(`## ${s.name}`, "");
+    if (s.description) lines.push(s.description, "");
+    lines.push(
+      `Scraped as job \`${s.spec.scrape.job}\` every ${s.spec.scrape.interval}. ${s.metrics.length} metrics, at most ${s.totalSeries} series ` +
+        `(budget ${s.spec.limits.maxSeriesTotal}; ${s.spec.limits.maxSeriesPerMetric} per metric).`,
+      "",
+      "| metric | type | unit | labels and values | max series | help |",
+      "|---|---|---|---|---|---|",
+    );
+    for (const m of s.metrics) {
+      const labels = m.labels.length === 0 ? "—" : m.labels
+        .map((l) => `\`${l.name}\`: ${l.values.map((v) => `\`${v}\``).join(", ")}${l.fallback !== undefined ? ` (unknown → \`${l.fallback}\`)` : ""}`)
+        .join("<br>");
+      const buckets = m.type === "histogram" ? `<br>buckets: ${m.buckets.join(", ")}` : "";
+      lines.push(`| \`${m.name}\` | ${m.type} | ${m.unit ?? "—"} | ${cell(labels)}${buckets} | ${m.maxSeries} | ${cell(m.help)} |`);
+    }
+    const suppressed = s.metrics.flatMap((m) => [...m.suppressions].map(([rule, reason]) => `- \`${m.name}\` suppresses \`${rule}\`: ${reason}`));
+    if (suppressed.length > 0) lines.push("", "### Accepted rule suppressions", "", ...suppressed);
+    lines.push("");
+  }
+  return [{ path: CATALOGUE_PATH, content: lines.join("\n") }];
+}

@@ -1,0 +1,19 @@
+// All generators, in one list: generate(model) is the whole of codegen.
+import type { Model } from "../model/types.js";
+import type { Artifact, Generator } from "./artifact.js";
+import { generateCatalogue } from "./catalogue/generate.js";
+import { generateMetricsModule } from "./metrics-module/generate.js";
+import { generateSpecSchema } from "./spec-schema/generate.js";
+
+export const generators: readonly Generator[] = [generateMetricsModule, generateSpecSchema, generateCatalogue];
+
+export function generate(model: Model): Artifact[] {
+  const artifacts = generators.flatMap((g) => g(model));
+  const seen = new Set<string>();
+  for (const a of artifacts) {
+    if (seen.has(a.path)) throw new Error(`internal: two generators emit ${a.path}`);
+    seen.add(a.path);
+    if (a.content.includes("\r")) throw new Error(`internal: ${a.path} has a carriage return`);
+  }
+  return artifacts.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}

@@ -1,0 +1,9 @@
+// Checks that run on a resolved service once its metrics are known (dashboards, queries, alerts).
+// Listed here explicitly so resolve() stays one pass over one list.
+import type { Reporter } from "./reporter.js";
+import type { Model, ServiceModel } from "./types.js";
+import { checkDashboardStructure } from "./check-dashboards.js";
+
+export type ServiceCheck = (service: ServiceModel, report: Reporter, model: Model) => void;
+
+export const serviceChecks: readonly ServiceCheck[] = [checkDashboardStructure];

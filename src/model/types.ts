@@ -1,0 +1,46 @@
+// The validated, resolved model: the only input emitters ever see.
+import type { AlertSpec, DashboardSpec, ServiceSpec } from "../spec/schema.js";
+import type { SpecSource } from "../spec/source.js";
+
+export type MetricType = "counter" | "gauge" | "histogram";
+
+export interface LabelModel {
+  name: string;
+  values: readonly string[];
+  /** Unknown values are recorded as this declared value; without it they are rejected. */
+  fallback?: string;
+}
+
+export interface MetricModel {
+  name: string;
+  type: MetricType;
+  help: string;
+  unit?: string;
+  labels: readonly LabelModel[];
+  /** Histogram bucket upper bounds, ascending, without +Inf. */
+  buckets: readonly number[];
+  /** Rule ids the spec suppresses for this metric, with reasons. */
+  suppressions: ReadonlyMap<string, string>;
+  /** Series this metric can produce (histograms: buckets + +Inf + _sum + _count per label set). */
+  maxSeries: number;
+  /** Document path of the metric in its spec, for diagnostics. */
+  path: readonly (string | number)[];
+}
+
+export interface ServiceModel {
+  name: string;
+  description?: string;
+  source: SpecSource;
+  spec: ServiceSpec;
+  metrics: readonly MetricModel[];
+  metricsByName: ReadonlyMap<string, MetricModel>;
+  dashboards: readonly DashboardSpec[];
+  alerts: readonly AlertSpec[];
+  totalSeries: number;
+}
+
+export interface Model {
+  services: readonly ServiceModel[];
+  /** Spec files the model came from, as display paths, sorted. */
+  files: readonly string[];
+}

@@ -1,0 +1,63 @@
+// Reads spec files and parses them as YAML, keeping source positions for every node.
+import { readFileSync, readdirSync, statSync } from "node:fs";
+import { join, relative, isAbsolute } from "node:path";
+import { LineCounter, parseDocument } from "yaml";
+import type { Issue } from "../model/issue.js";
+import { SpecSource } from "./source.js";
+
+export interface RawSpec {
+  source: SpecSource;
+  data: unknown;
+}
+
+export interface LoadResult {
+  specs: RawSpec[];
+  issues: Issue[];
+}
+
+/** Spec files under `path` (a file, or a directory of *.yaml / *.yml), sorted for determinism. */
+export function specFiles(path: string): string[] {
+  if (!statSync(path).isDirectory()) return [path];
+  return readdirSync(path)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort()
+    .map((f) => join(path, f));
+}
+
+/** Names a file as messages and generated headers show it: relative to the working directory. */
+export function displayPath(file: string, cwd = process.cwd()): string {
+  const rel = isAbsolute(file) ? relative(cwd, file) : file;
+  return rel.split("\\").join("/");
+}
+
+export function parseSpecText(file: string, text: string): { spec?: RawSpec; issues: Issue[] } {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const source = new SpecSource(file, text, doc, lines);
+  const issues: Issue[] = doc.errors.map((e) => {
+    const pos = lines.linePos(e.pos[0]);
+    return {
+      severity: "error",
+      code: "OBS001",
+      message: `YAML: ${e.message.split("\n")[0]}`,
+      file,
+      line: pos.line,
+      column: pos.col,
+      path: "",
+      hint: "fix the YAML syntax; nothing else is checked until the file parses",
+    };
+  });
+  if (issues.length > 0) return { issues };
+  return { spec: { source, data: doc.toJS() }, issues };
+}
+
+export function loadSpecs(path: string): LoadResult {
+  const specs: RawSpec[] = [];
+  const issues: Issue[] = [];
+  for (const file of specFiles(path)) {
+    const result = parseSpecText(displayPath(file), readFileSync(file, "utf8"));
+    issues.push(...result.issues);
+    if (result.spec) specs.push(result.spec);
+  }
+  return { specs, issues };
+}

@@ -1,0 +1,158 @@
+// The user-facing spec format. Types are inferred from these schemas, never written twice.
+import { z } from "zod";
+
+const duration = z
+  .string()
+  .regex(/^([0-9]+(ms|s|m|h|d|w|y))+$/, "a Prometheus duration such as 15s, 5m or 30d");
+
+const labelValues = z.array(z.string()).min(1, "at least one value");
+
+export const labelSpec = z.union([
+  labelValues,
+  z.strictObject({
+    values: labelValues,
+    fallback: z
+      .string()
+      .optional()
+      .describe("A declared value that unknown values are recorded as, instead of throwing."),
+    description: z.string().optional(),
+  }),
+]);
+
+export const suppressionSpec = z.strictObject({
+  rule: z.string().describe("The rule id to suppress, e.g. no-total-on-non-counter."),
+  reason: z.string().min(10, "a reason of at least 10 characters"),
+});
+
+export const metricSpec = z.strictObject({
+  type: z.enum(["counter", "gauge", "histogram"]),
+  help: z.string().min(1, "a non-empty help text"),
+  unit: z.string().optional().describe("Base unit: seconds, bytes, ratio, dollars, … (the name's suffix)."),
+  labels: z.record(z.string(), labelSpec).optional(),
+  buckets: z.array(z.number()).optional(),
+  suppress: z.array(suppressionSpec).optional(),
+});
+
+export const thresholdStepSpec = z.strictObject({
+  value: z.number().optional(),
+  color: z.string(),
+});
+
+export const querySpec = z.strictObject({
+  expr: z.string().min(1),
+  legend: z.string().optional(),
+  instant: z.boolean().optional(),
+  format: z.enum(["time_series", "table", "heatmap"]).optional(),
+});
+
+export const panelKinds = ["gauge", "stat", "timeseries", "heatmap", "piechart", "barchart"] as const;
+
+export const panelSpec = z.strictObject({
+  id: z.number().int().positive().describe("Stable numeric panel id; alerts and links refer to it."),
+  key: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "a kebab-case key"),
+  title: z.string().min(1),
+  kind: z.enum(panelKinds),
+  description: z.string().optional(),
+  unit: z.string().optional(),
+  min: z.number().optional(),
+  max: z.number().optional(),
+  stacked: z.boolean().optional(),
+  width: z.number().int().min(1).max(24).default(12),
+  height: z.number().int().min(1).max(50).default(8),
+  thresholds: z.array(thresholdStepSpec).optional(),
+  queries: z.array(querySpec).min(1, "at least one query"),
+});
+
+export const rowSpec = z.strictObject({
+  title: z.string().min(1),
+  collapsed: z.boolean().optional(),
+  panels: z.array(panelSpec).min(1),
+});
+
+export const dashboardSpec = z.strictObject({
+  uid: z.string().regex(/^[a-zA-Z0-9_-]{1,40}$/, "1-40 letters, digits, '-' or '_'"),
+  title: z.string().min(1),
+  description: z.string().optional(),
+  refresh: duration.default("30s"),
+  timeRange: z.strictObject({ from: z.string(), to: z.string() }).default({ from: "now-6h", to: "now" }),
+  tags: z.array(z.string()).default([]),
+  rows: z.array(rowSpec).min(1),
+});
+
+export const alertTestSeriesSpec = z.strictObject({
+  series: z.string().min(1).describe("A series selector with labels, e.g. metric{instance=\"a\"}."),
+  values: z.string().min(1).describe("promtool expanding notation, e.g. 0+10x30."),
+});
+
+export const alertTestSpec = z.strictObject({
+  name: z.string().min(1),
+  interval: duration.default("1m"),
+  input: z.array(alertTestSeriesSpec).min(1),
+  evalAt: duration,
+  firing: z
+    .array(
+      z.strictObject({
+        labels: z.record(z.string(), z.string()).default({}),
+        annotations: z.record(z.string(), z.string()).optional(),
+      }),
+    )
+    .describe("Expected alerts at evalAt; an empty list asserts silence."),
+});
+
+export const alertSpec = z.strictObject({
+  name: z.string().min(1),
+  expr: z.string().min(1),
+  for: duration,
+  severity: z.string(),
+  summary: z.string().min(1),
+  description: z.string().min(1),
+  runbook: z.string().url().optional(),
+  panel: z.string().optional().describe("Key of the dashboard panel that shows this alert's signal."),
+  labels: z.record(z.string(), z.string()).optional(),
+  tests: z.array(alertTestSpec).default([]),
+});
+
+export const recordingRuleSpec = z.strictObject({
+  record: z.string().min(1),
+  expr: z.string().min(1),
+  labels: z.record(z.string(), z.string()).optional(),
+});
+
+export const serviceSpec = z.strictObject({
+  $schema: z.string().optional(),
+  version: z.literal(1),
+  service: z.string().regex(/^[a-z][a-z0-9-]*$/, "a lower-case, kebab-case service name"),
+  description: z.string().optional(),
+  limits: z
+    .strictObject({
+      maxSeriesPerMetric: z.number().int().positive(),
+      maxSeriesTotal: z.number().int().positive(),
+    })
+    .default({ maxSeriesPerMetric: 1000, maxSeriesTotal: 10000 }),
+  cost: z
+    .strictObject({
+      ratePerSandboxHour: z.number().nonnegative(),
+      monthlyBudget: z.number().positive(),
+      currency: z.string().default("USD"),
+    })
+    .optional(),
+  scrape: z.strictObject({
+    job: z.string().min(1),
+    interval: duration.default("15s"),
+    evaluationInterval: duration.default("15s"),
+    retention: duration.default("15d"),
+    metricsPath: z.string().startsWith("/").default("/metrics"),
+    targets: z.array(z.string().regex(/^[^\s/]+:[0-9]+$/, "host:port")).min(1),
+  }),
+  metrics: z.record(z.string(), metricSpec),
+  recordingRules: z.array(recordingRuleSpec).default([]),
+  dashboards: z.array(dashboardSpec).default([]),
+  alerts: z.array(alertSpec).default([]),
+});
+
+export type ServiceSpec = z.infer<typeof serviceSpec>;
+export type MetricSpec = z.infer<typeof metricSpec>;
+export type LabelSpec = z.infer<typeof labelSpec>;
+export type PanelSpec = z.infer<typeof panelSpec>;
+export type DashboardSpec = z.infer<typeof dashboardSpec>;
+export type AlertSpec = z.infer<typeof alertSpec>;
