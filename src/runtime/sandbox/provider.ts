@@ -1,0 +1,58 @@
+// The one interface both sandbox providers (local, E2B) implement; the git runtime sees only this.
+
+/** The guide's error types; every failure of the runtime is classified as one of them. */
+export const ERROR_TYPES = ["timeout", "auth", "conflict", "network", "sandbox_not_found", "other"] as const;
+export type ErrorType = (typeof ERROR_TYPES)[number];
+
+export interface ExecOptions {
+  /** Working directory inside the sandbox; defaults to the sandbox's work directory. */
+  cwd?: string;
+  /** Extra environment for this command only. */
+  env?: Readonly<Record<string, string>>;
+  /** Kills the command (its whole process tree) after this many milliseconds. */
+  timeoutMs: number;
+}
+
+export interface ExecResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface Sandbox {
+  readonly id: string;
+  /** Absolute path of the sandbox's private work directory (inside the sandbox). */
+  readonly workdir: string;
+  /**
+   * Runs a program with arguments (no shell). A non-zero exit is a result, not an error; a
+   * timeout, a dead sandbox or a broken connection throws SandboxError with its ErrorType.
+   */
+  exec(argv: readonly string[], opts: ExecOptions): Promise<ExecResult>;
+  writeFile(path: string, content: string): Promise<void>;
+  /** Ends the sandbox and everything running in it; idempotent. */
+  kill(): Promise<void>;
+  isAlive(): Promise<boolean>;
+}
+
+export interface CreateOptions {
+  /** Free-form metadata (agent, task, repository) the provider may attach to the sandbox. */
+  metadata?: Readonly<Record<string, string>>;
+}
+
+export interface SandboxProvider {
+  readonly name: "local" | "e2b";
+  create(opts?: CreateOptions): Promise<Sandbox>;
+  /** Kills every sandbox this provider created and still holds. */
+  shutdown(): Promise<void>;
+}
+
+export class SandboxError extends Error {
+  constructor(
+    readonly errorType: ErrorType,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = "SandboxError";
+  }
+}
