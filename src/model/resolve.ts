@@ -73,14 +73,15 @@ function reportSchemaIssues(report: Reporter, zodIssues: readonly z.core.$ZodIss
       }
       continue;
     }
-    report.error(RULES.schema, path, describeZodIssue(zi));
+    report.error(RULES.schema, path, describeZodIssue(zi, path[path.length - 1]));
   }
 }
 
-function describeZodIssue(zi: z.core.$ZodIssue): string {
+function describeZodIssue(zi: z.core.$ZodIssue, field: string | number | undefined): string {
   if (zi.code === "invalid_type") {
     const got = (zi as { input?: unknown }).input;
-    return got === undefined ? `missing required field (expected ${zi.expected})` : `expected ${zi.expected}, got ${typeName(got)}`;
+    const name = typeof field === "string" ? ` "${field}"` : "";
+    return got === undefined ? `missing required field${name} (expected ${zi.expected})` : `expected ${zi.expected}, got ${typeName(got)}`;
   }
   if (zi.code === "invalid_value") return `expected one of ${zi.values.map((v) => JSON.stringify(v)).join(", ")}`;
   if (zi.code === "invalid_union") return "expected a list of values, or {values: [...], fallback: ...}";
