@@ -103,3 +103,21 @@ describe("spec validation", () => {
     expect(issues.map((i) => `${i.severity} ${i.code} ${i.line}`)).toEqual(["warning OBS024 12"]);
   });
 });
+
+describe("the exported JSON Schema", () => {
+  it("accepts the bundled spec and rejects a misspelt field, as an editor would", async () => {
+    const { Ajv } = await import("ajv");
+    const { parse } = await import("yaml");
+    const schema = JSON.parse(readFileSync("generated/spec.schema.json", "utf8")) as Record<string, unknown>;
+    const ajv = new Ajv({ allErrors: true, strict: false });
+    const validate = ajv.compile(schema);
+    const spec = parse(readFileSync("metrics-spec/git-operations.yaml", "utf8")) as Record<string, unknown>;
+    expect(validate(spec), JSON.stringify(validate.errors)).toBe(true);
+    expect(validate({ ...spec, metricz: {} })).toBe(false);
+  });
+
+  it("is referenced from the first line of the bundled spec", () => {
+    const first = readFileSync("metrics-spec/git-operations.yaml", "utf8").split("\n")[0];
+    expect(first).toBe("# yaml-language-server: $schema=../generated/spec.schema.json");
+  });
+});
