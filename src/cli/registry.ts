@@ -2,5 +2,7 @@
 import type { Command } from "./command.js";
 import { checkCommand } from "./commands/check.js";
 import { generateCommand } from "./commands/generate.js";
+import { lintCommand } from "./commands/lint.js";
+import { validateCommand } from "./commands/validate.js";
 
-export const commands: readonly Command[] = [generateCommand, checkCommand];
+export const commands: readonly Command[] = [generateCommand, checkCommand, lintCommand, validateCommand];

@@ -2,10 +2,14 @@
 import type { Model } from "../model/types.js";
 import type { Artifact, Generator } from "./artifact.js";
 import { generateCatalogue } from "./catalogue/generate.js";
+import { generateGrafana } from "./grafana/index.js";
 import { generateMetricsModule } from "./metrics-module/generate.js";
 import { generateSpecSchema } from "./spec-schema/generate.js";
+import { generatePrometheus } from "./prometheus/index.js";
+import { generateAlertmanager } from "./alertmanager/index.js";
+import { generateKubernetes } from "./kubernetes/index.js";
 
-export const generators: readonly Generator[] = [generateMetricsModule, generateSpecSchema, generateCatalogue];
+export const generators: readonly Generator[] = [generateMetricsModule, generateSpecSchema, generateCatalogue, generateGrafana, generatePrometheus, generateAlertmanager, generateKubernetes];
 
 export function generate(model: Model): Artifact[] {
   const artifacts = generators.flatMap((g) => g(model));

@@ -3,7 +3,9 @@
 import type { Reporter } from "./reporter.js";
 import type { Model, ServiceModel } from "./types.js";
 import { checkDashboardStructure } from "./check-dashboards.js";
+import { checkQueries } from "../promql/check.js";
+import { checkAlerts } from "../alerts/lint.js";
 
 export type ServiceCheck = (service: ServiceModel, report: Reporter, model: Model) => void;
 
-export const serviceChecks: readonly ServiceCheck[] = [checkDashboardStructure];
+export const serviceChecks: readonly ServiceCheck[] = [checkDashboardStructure, checkQueries, checkAlerts];

@@ -27,6 +27,22 @@ export const RULES = {
   suppression: { code: "OBS024", summary: "a suppression names an unknown or unused rule" },
   dashboardLayout: { code: "OBS030", summary: "dashboard panels: ids, keys and layout" },
   alertReference: { code: "OBS031", summary: "an alert refers to an unknown panel" },
+  alertName: { code: "OBS040", summary: "an alert name is not CamelCase" },
+  alertSeverity: { code: "OBS041", summary: "an alert severity is not critical, warning or info" },
+  alertSummary: { code: "OBS042", summary: "an alert summary is not a capitalised sentence" },
+  alertDescription: { code: "OBS043", summary: "an alert description does not show the formatted value" },
+  alertFor: { code: "OBS044", summary: "an alert fires without a pending period" },
+  alertCoverage: { code: "OBS045", summary: "an alert lacks a firing, a silent or a two-instance test case" },
+  alertTestCase: { code: "OBS046", summary: "an alert test case is incomplete or malformed" },
+  promqlSyntax: { code: "OBS050", summary: "a PromQL expression does not parse" },
+  promqlMetric: { code: "OBS051", summary: "a query names a metric or series the spec does not declare" },
+  promqlLabel: { code: "OBS052", summary: "a query matches a label the metric does not have" },
+  promqlLabelValue: { code: "OBS053", summary: "a query matches a label value outside the label's enumeration" },
+  promqlCounterUse: { code: "OBS054", summary: "rate over a gauge, or a counter used raw" },
+  promqlQuantile: { code: "OBS055", summary: "histogram_quantile not over sum by (le, …) (rate(…_bucket))" },
+  promqlGrouping: { code: "OBS056", summary: "a grouping or legend uses a label the aggregation removed" },
+  promqlBucketThreshold: { code: "OBS057", summary: "a threshold on a quantile is not a bucket boundary" },
+  promqlRatio: { code: "OBS058", summary: "a ratio's two sides do not aggregate like by like" },
 } as const satisfies Record<string, RuleInfo>;
 
 export const SUPPRESSIBLE_RULE_IDS: readonly string[] = Object.values(RULES as Record<string, RuleInfo>)

@@ -145,6 +145,13 @@ export const serviceSpec = z.strictObject({
     targets: z.array(z.string().regex(/^[^\s/]+:[0-9]+$/, "host:port")).min(1),
   }),
   metrics: z.record(z.string(), metricSpec),
+  alerting: z
+    .strictObject({
+      grafanaUrl: z.string().url().optional().describe("Base URL of Grafana for alert dashboard links; relative links when absent."),
+      alertmanagers: z.array(z.string().regex(/^[^\s/]+:[0-9]+$/, "host:port")).min(1).default(["alertmanager:9093"]),
+      slackChannel: z.string().min(1).optional().describe("Slack channel critical and warning alerts go to; the webhook URL is a secret file."),
+    })
+    .default({ alertmanagers: ["alertmanager:9093"] }),
   recordingRules: z.array(recordingRuleSpec).default([]),
   dashboards: z.array(dashboardSpec).default([]),
   alerts: z.array(alertSpec).default([]),

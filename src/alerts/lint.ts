@@ -1,0 +1,108 @@
+// Alert lint, as the monitoring-mixins tooling does it, run at generate time with spec positions:
+// names, severity, summary and description style, a pending period, and rule coverage (every
+// alert has a firing, a silent and a two-instance unit test).
+import { DASHBOARD_ANNOTATION, RUNBOOK_ANNOTATION, SEVERITIES } from "../generators/prometheus/names.js";
+import { isTemplated } from "../generators/prometheus/rule-tests.js";
+import type { Reporter } from "../model/reporter.js";
+import { RULES } from "../model/rules.js";
+import type { ServiceModel } from "../model/types.js";
+import { parseDuration } from "../promql/duration.js";
+import type { AlertSpec } from "../spec/schema.js";
+import { INSTANCE_LABEL, parseSeries } from "./series.js";
+
+const CAMEL_CASE = /^[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)*$/;
+const FORMATTERS = ["humanize", "humanize1024", "humanizePercentage", "humanizeDuration"] as const;
+const FORMATTED_VALUE = new RegExp(`\\{\\{-?\\s*\\$value\\s*\\|\\s*(?:${FORMATTERS.join("|")})\\s*-?\\}\\}`);
+const RAW_VALUE = /\{\{-?\s*\$value\s*-?\}\}/;
+
+type Path = (string | number)[];
+
+function lintStyle(alert: AlertSpec, at: Path, report: Reporter): void {
+  if (!CAMEL_CASE.test(alert.name)) {
+    report.error(RULES.alertName, [...at, "name"], `alert name "${alert.name}" is not CamelCase`, {
+      hint: "name alerts like HighErrorRate: words run together, each capitalised",
+    });
+  }
+  if (!(SEVERITIES as readonly string[]).includes(alert.severity)) {
+    report.error(RULES.alertSeverity, [...at, "severity"], `severity "${alert.severity}" is not one of ${SEVERITIES.join(", ")}`, {
+      hint: "Alertmanager routes on these three values",
+    });
+  }
+  const summary = alert.summary.trim();
+  if (!/^[A-Z]/.test(summary) || !summary.endsWith(".") || summary.includes("\n")) {
+    report.error(RULES.alertSummary, [...at, "summary"], `summary of "${alert.name}" is not a capitalised one-line sentence`, {
+      hint: 'start with a capital letter and end with a period, e.g. "More than 10 % of git operations fail."',
+    });
+  }
+  if (!FORMATTED_VALUE.test(alert.description)) {
+    const raw = RAW_VALUE.test(alert.description);
+    report.error(RULES.alertDescription, [...at, "description"],
+      raw ? `description of "${alert.name}" shows {{ $value }} unformatted` : `description of "${alert.name}" does not show the value ({{ $value }})`,
+      { hint: `pipe the value through a formatter: {{ $value | ${FORMATTERS.join(" | … or ")} }}` });
+  }
+  const pending = parseDuration(alert.for);
+  if (pending === undefined || pending <= 0) {
+    report.error(RULES.alertFor, [...at, "for"], `alert "${alert.name}" has no pending period (for: ${alert.for})`, {
+      hint: "set for: to how long the condition must hold, e.g. 5m, so a single bad scrape does not page",
+    });
+  }
+}
+
+function lintTests(alert: AlertSpec, at: Path, report: Reporter, templated: readonly string[], known: ReadonlySet<string>): void {
+  let firing = false;
+  let silent = false;
+  let twoInstances = false;
+  alert.tests.forEach((test, t) => {
+    const tp: Path = [...at, "tests", t];
+    const instances = new Set<string>();
+    test.input.forEach((input, i) => {
+      const series = parseSeries(input.series);
+      if (series === undefined) {
+        report.error(RULES.alertTestCase, [...tp, "input", i, "series"], `"${input.series}" is not a series like metric{label="value"}`);
+        return;
+      }
+      const instance = series.labels.get(INSTANCE_LABEL);
+      if (instance !== undefined) instances.add(instance);
+    });
+    if (instances.size >= 2) twoInstances = true;
+    if (test.firing.length === 0) silent = true;
+    else firing = true;
+    test.firing.forEach((f, k) => {
+      const given = f.annotations ?? {};
+      const missing = templated.filter((key) => given[key] === undefined);
+      if (missing.length > 0) {
+        report.error(RULES.alertTestCase, [...tp, "firing", k], `firing case "${test.name}" does not state the rendered ${missing.join(" and ")} of "${alert.name}"`, {
+          hint: `templated annotations depend on the data: write the text promtool should see, e.g. annotations: {${missing[0] ?? "description"}: "…"}`,
+        });
+      }
+      for (const key of Object.keys(given).sort()) {
+        if (!known.has(key)) report.error(RULES.alertTestCase, [...tp, "firing", k, "annotations", key], `alert "${alert.name}" has no annotation "${key}"`, { key: true });
+      }
+    });
+  });
+  const lacking = [
+    firing ? undefined : "a firing case (firing: [ … ])",
+    silent ? undefined : "a silent case (firing: [])",
+    twoInstances ? undefined : `a case whose input has two ${INSTANCE_LABEL} values`,
+  ].filter((s): s is string => s !== undefined);
+  if (lacking.length > 0) {
+    report.error(RULES.alertCoverage, alert.tests.length > 0 ? [...at, "tests"] : [...at, "name"],
+      `alert "${alert.name}" lacks ${lacking.join(", ")}`, {
+        hint: "each alert needs unit tests that show it fires, stays silent, and aggregates across instances",
+      });
+  }
+}
+
+export function checkAlerts(service: ServiceModel, report: Reporter): void {
+  const seen = new Set<string>();
+  service.alerts.forEach((alert, a) => {
+    const at: Path = ["alerts", a];
+    if (seen.has(alert.name)) report.error(RULES.duplicate, [...at, "name"], `alert "${alert.name}" is declared twice`);
+    seen.add(alert.name);
+    lintStyle(alert, at, report);
+    const annotations: Record<string, string> = { summary: alert.summary, description: alert.description };
+    const templated = Object.entries(annotations).filter(([, text]) => isTemplated(text)).map(([key]) => key);
+    const known = new Set([...Object.keys(annotations), RUNBOOK_ANNOTATION, DASHBOARD_ANNOTATION]);
+    lintTests(alert, at, report, templated, known);
+  });
+}

@@ -1,0 +1,326 @@
+// Checks one PromQL expression against the spec's metrics: what each selector names, which labels
+// survive each aggregation, and whether rates, quantiles and ratios are computed soundly.
+import { BUCKET_LABEL, COUNTER_SUFFIX, HISTOGRAM_SUFFIXES, splitHistogramSeries } from "../conventions/names.js";
+import type { MetricModel } from "../model/types.js";
+import { toAst, type Aggregation, type Binary, type Call, type Expr, type Selector } from "./ast.js";
+import type { ParsedQuery } from "./parse.js";
+import { didYouMean } from "./suggest.js";
+
+/** Labels every scraped series carries, whatever the metric declares. */
+export const TARGET_LABELS = ["job", "instance"] as const;
+export const RATE_FUNCTIONS: ReadonlySet<string> = new Set(["rate", "irate", "increase"]);
+/** Functions that read a counter without treating its value as a level. */
+const COUNTER_SAFE: ReadonlySet<string> = new Set([...RATE_FUNCTIONS, "resets", "absent", "absent_over_time", "present_over_time", "timestamp", "changes", "count_over_time"]);
+const KEEPS_LABELS: ReadonlySet<string> = new Set(["topk", "bottomk", "limitk", "limit_ratio"]);
+const COMPARISONS: ReadonlySet<string> = new Set([">", ">=", "<", "<=", "==", "!="]);
+
+export type FindingKind =
+  | "syntax"
+  | "unknownMetric"
+  | "seriesName"
+  | "unknownLabel"
+  | "labelValue"
+  | "rateOverGauge"
+  | "rawCounter"
+  | "quantile"
+  | "removedLabel"
+  | "bucketThreshold"
+  | "ratio";
+
+export interface Finding {
+  kind: FindingKind;
+  severity: "error" | "warning";
+  offset: number;
+  message: string;
+  hint: string;
+}
+
+/** What the analysis knows of an expression's result. */
+export interface ResultInfo {
+  scalar: boolean;
+  /** Label names of the result series; undefined when they cannot be known. */
+  labels?: ReadonlySet<string>;
+  /** Labels pinned to one value by an equality matcher, still present in the result. */
+  pinned: ReadonlySet<string>;
+  /** The histogram a histogram_quantile result estimates. */
+  quantileOf?: MetricModel;
+  /** How the result was aggregated, for messages: "sum by (operation)", "no aggregation". */
+  shape: string;
+}
+
+export interface Catalogue {
+  metrics: ReadonlyMap<string, MetricModel>;
+  /** Series that recording rules define, with the labels their expressions keep. */
+  recorded: ReadonlyMap<string, ReadonlySet<string> | undefined>;
+}
+
+const UNKNOWN: ResultInfo = { scalar: false, pinned: new Set(), shape: "an expression" };
+
+function fmtLabels(labels: ReadonlySet<string> | undefined): string {
+  if (labels === undefined) return "unknown labels";
+  return labels.size === 0 ? "no labels" : [...labels].sort().join(", ");
+}
+
+function allSeriesNames(cat: Catalogue): string[] {
+  const out: string[] = [...cat.recorded.keys()];
+  for (const m of cat.metrics.values()) {
+    if (m.type === "histogram") out.push(...HISTOGRAM_SUFFIXES.map((s) => m.name + s));
+    else out.push(m.name);
+  }
+  return out;
+}
+
+export class QueryAnalyzer {
+  readonly findings: Finding[] = [];
+  private readonly text: string;
+
+  constructor(private readonly q: ParsedQuery, private readonly cat: Catalogue) {
+    this.text = q.text;
+  }
+
+  /** Runs every check; returns what is known of the result, or undefined when it does not parse. */
+  run(): ResultInfo | undefined {
+    const problem = this.q.problems[0];
+    if (problem) {
+      this.add("syntax", "error", problem.offset, `PromQL syntax error: ${problem.message}`, problem.hint);
+      return undefined;
+    }
+    const ast = toAst(this.q);
+    return ast ? this.infer(ast, []) : undefined;
+  }
+
+  private add(kind: FindingKind, severity: "error" | "warning", offset: number, message: string, hint: string): void {
+    this.findings.push({ kind, severity, offset, message, hint });
+  }
+
+  private src(e: { from: number; to: number }): string {
+    const s = this.text.slice(e.from, e.to).replace(/\s+/g, " ");
+    return s.length > 60 ? `${s.slice(0, 57)}...` : s;
+  }
+
+  private infer(e: Expr, parents: readonly Expr[]): ResultInfo {
+    switch (e.kind) {
+      case "number":
+        return { scalar: true, labels: new Set(), pinned: new Set(), shape: "a number" };
+      case "selector":
+        return this.selector(e, parents);
+      case "call":
+        return this.call(e, parents);
+      case "aggregation":
+        return this.aggregation(e, parents);
+      case "binary":
+        return this.binary(e, parents);
+      case "other":
+        e.args.forEach((a) => this.infer(a, [...parents, e]));
+        return UNKNOWN;
+    }
+  }
+
+  private selector(sel: Selector, parents: readonly Expr[]): ResultInfo {
+    const name = sel.name;
+    if (name === undefined) return UNKNOWN;
+    const at = sel.nameSpan.from;
+    let labels: Set<string> | undefined;
+    let metric: MetricModel | undefined;
+    let counterLike = false;
+    const recorded = this.cat.recorded.get(name);
+    const direct = this.cat.metrics.get(name);
+    const split = splitHistogramSeries(name);
+    const base = split ? this.cat.metrics.get(split.base) : undefined;
+    if (this.cat.recorded.has(name)) {
+      labels = recorded ? new Set(recorded) : undefined;
+    } else if (direct && direct.type === "histogram") {
+      this.add("seriesName", "error", at, `"${name}" is a histogram; Prometheus stores it only as ${HISTOGRAM_SUFFIXES.map((s) => `${name}${s}`).join(", ")}`,
+        `use ${name}_bucket inside histogram_quantile(…, sum by (le) (rate(…))), or ${name}_sum / ${name}_count for averages and rates`);
+      return UNKNOWN;
+    } else if (direct) {
+      metric = direct;
+      counterLike = direct.type === "counter";
+      labels = new Set([...direct.labels.map((l) => l.name), ...TARGET_LABELS]);
+    } else if (split && base?.type === "histogram") {
+      metric = base;
+      counterLike = true;
+      labels = new Set([...base.labels.map((l) => l.name), ...TARGET_LABELS, ...(split.suffix === "_bucket" ? [BUCKET_LABEL] : [])]);
+    } else {
+      const counter = this.cat.metrics.get(name + COUNTER_SUFFIX);
+      if (counter?.type === "counter") {
+        this.add("seriesName", "error", at, `counter "${counter.name}" is exposed as "${counter.name}", not "${name}"`, `write ${counter.name}: client libraries add _total to a counter's series`);
+      } else if (split && base) {
+        this.add("seriesName", "error", at, `"${name}": ${base.type} "${base.name}" has no ${split.suffix} series; only histograms do`, `write ${base.name}`);
+      } else {
+        this.add("unknownMetric", "error", at, `metric "${name}" is not declared in the spec${didYouMean(name, allSeriesNames(this.cat))}`,
+          `declare it under metrics:, or use one of the declared series (see METRICS.md)`);
+      }
+      return UNKNOWN;
+    }
+    this.matchers(sel, name, metric, labels);
+    if (counterLike && !parents.some((p) => p.kind === "call" && COUNTER_SAFE.has(p.fn))) {
+      this.add("rawCounter", "error", at, `counter series "${name}" is used raw: its value is a running total since the process started, and drops to 0 on every restart`,
+        `wrap it in rate(${name}[$__rate_interval]) for a per-second rate, or increase(…[$__range]) for a count over the range`);
+    }
+    const pinned = new Set(sel.matchers.filter((m) => m.op === "=" && labels?.has(m.label)).map((m) => m.label));
+    return { scalar: false, ...(labels ? { labels } : {}), pinned, shape: "no aggregation" };
+  }
+
+  private matchers(sel: Selector, name: string, metric: MetricModel | undefined, labels: ReadonlySet<string> | undefined): void {
+    for (const m of sel.matchers) {
+      if (m.label === "__name__") continue;
+      if (labels && !labels.has(m.label)) {
+        this.add("unknownLabel", "error", m.from, `"${name}" has no label "${m.label}"${didYouMean(m.label, labels)}`,
+          `its labels are: ${fmtLabels(labels)}; a matcher on a missing label ${m.op === "=" || m.op === "=~" ? "matches nothing" : "matches everything"}`);
+        continue;
+      }
+      const declared = metric?.labels.find((l) => l.name === m.label);
+      if (!declared) continue;
+      const valueAt = m.valueSpan.from + 1;
+      const values = m.op === "=" || m.op === "!=" ? [m.value] : /^[A-Za-z0-9_.:-]+(\|[A-Za-z0-9_.:-]+)*$/.test(m.value) ? m.value.split("|") : [];
+      for (const v of values) {
+        if (declared.values.includes(v)) continue;
+        const where = m.op === "=" || m.op === "!=" ? "" : ` (an alternative of ${JSON.stringify(m.value)})`;
+        this.add("labelValue", "error", valueAt + (m.op === "=" || m.op === "!=" ? 0 : m.value.indexOf(v)),
+          `label "${m.label}" of "${name}" has no value "${v}"${where}${didYouMean(v, declared.values)}`,
+          `declared values: ${declared.values.join(", ")}; any other value never occurs, so the matcher ${m.op === "=" || m.op === "=~" ? "selects nothing" : "excludes nothing"}`);
+      }
+    }
+  }
+
+  private call(c: Call, parents: readonly Expr[]): ResultInfo {
+    const next = [...parents, c];
+    const args = c.args.map((a) => this.infer(a, next));
+    if (RATE_FUNCTIONS.has(c.fn)) {
+      const arg = c.args[0];
+      if (arg?.kind === "selector" && arg.name !== undefined) {
+        const m = this.cat.metrics.get(arg.name);
+        if (m?.type === "gauge") {
+          this.add("rateOverGauge", "error", c.from, `${c.fn}() over gauge "${m.name}": ${c.fn} assumes a counter that only grows, and reads every decrease as a reset`,
+            `graph the gauge itself (e.g. sum(${m.name})), or use deriv(${m.name}[$__rate_interval]) for its slope`);
+        }
+      }
+      const inner = args[0] ?? UNKNOWN;
+      return { ...inner, quantileOf: undefined, shape: inner.shape } as ResultInfo;
+    }
+    if (c.fn === "histogram_quantile") return this.quantile(c, args[1] ?? UNKNOWN);
+    if (c.fn === "label_replace" || c.fn === "label_join" || c.fn === "info") return { ...UNKNOWN };
+    if (c.fn === "absent" || c.fn === "absent_over_time") return { ...UNKNOWN };
+    if (c.fn === "vector" || c.fn === "time") return { scalar: c.fn === "time", labels: new Set(), pinned: new Set(), shape: "no labels" };
+    if (c.fn === "scalar") return { scalar: true, labels: new Set(), pinned: new Set(), shape: "a number" };
+    return args.find((a) => !a.scalar) ?? UNKNOWN;
+  }
+
+  private quantile(c: Call, inner: ResultInfo): ResultInfo {
+    const arg = c.args[1];
+    const fix = "histogram_quantile(0.95, sum by (le, <labels to keep>) (rate(<histogram>_bucket[$__rate_interval])))";
+    const bucketSelector = (e: Expr | undefined): Selector | undefined => {
+      if (e?.kind === "call" && RATE_FUNCTIONS.has(e.fn) && e.args[0]?.kind === "selector") return e.args[0];
+      return undefined;
+    };
+    let histogram: MetricModel | undefined;
+    if (arg === undefined) return UNKNOWN;
+    if (arg.kind !== "aggregation" || arg.op !== "sum") {
+      const sel = bucketSelector(arg);
+      this.add("quantile", "error", arg.from,
+        `histogram_quantile over ${this.src(arg)} does not sum the buckets across series: each instance's quantile is computed alone, and a fleet of N replicas shows N lines`,
+        `aggregate first: ${fix}`);
+      if (sel?.name) histogram = splitHistogramSeries(sel.name) ? this.cat.metrics.get(splitHistogramSeries(sel.name)?.base ?? "") : undefined;
+    } else {
+      const keepsLe = arg.grouping === undefined ? false : arg.grouping.mode === "by" ? arg.grouping.labels.includes(BUCKET_LABEL) : !arg.grouping.labels.includes(BUCKET_LABEL);
+      if (!keepsLe) {
+        this.add("quantile", "error", arg.grouping?.from ?? arg.from,
+          `histogram_quantile over ${arg.grouping ? `sum ${arg.grouping.mode} (${arg.grouping.labels.join(", ")})` : "sum"} loses the "le" label: without bucket bounds there is no quantile to compute (the result is empty)`,
+          `keep le in the grouping: ${fix}`);
+      }
+      const sel = bucketSelector(arg.expr);
+      const split = sel?.name !== undefined ? splitHistogramSeries(sel.name) : undefined;
+      if (!sel || split?.suffix !== "_bucket") {
+        this.add("quantile", "error", arg.expr.from,
+          `histogram_quantile needs the per-second rate of a histogram's _bucket series here, not ${this.src(arg.expr)}`,
+          `${fix}; raw bucket counters give the quantile since the process started`);
+      } else {
+        histogram = this.cat.metrics.get(split.base);
+      }
+    }
+    const labels = inner.labels ? new Set([...inner.labels].filter((l) => l !== BUCKET_LABEL)) : undefined;
+    return {
+      scalar: false,
+      ...(labels ? { labels } : {}),
+      pinned: new Set([...inner.pinned].filter((l) => l !== BUCKET_LABEL)),
+      ...(histogram?.type === "histogram" ? { quantileOf: histogram } : {}),
+      shape: inner.shape,
+    };
+  }
+
+  private aggregation(a: Aggregation, parents: readonly Expr[]): ResultInfo {
+    const next = [...parents, a];
+    if (a.param) this.infer(a.param, next);
+    const inner = this.infer(a.expr, next);
+    const g = a.grouping;
+    if (g && inner.labels) {
+      for (const l of g.labels) {
+        if (inner.labels.has(l)) continue;
+        const removed = inner.shape !== "no aggregation" && inner.shape !== "an expression";
+        this.add("removedLabel", "error", g.from,
+          `${a.op} ${g.mode} (${g.labels.join(", ")}) groups by "${l}", which ${removed ? `the inner ${inner.shape} already removed` : "the aggregated series do not have"}${didYouMean(l, inner.labels)}`,
+          `the series here have: ${fmtLabels(inner.labels)}; ${removed ? `keep "${l}" in the inner aggregation, or drop it here` : `remove "${l}" from the grouping`}`);
+      }
+    }
+    if (KEEPS_LABELS.has(a.op)) return { ...inner, shape: a.op };
+    let labels: Set<string> | undefined;
+    if (!g) labels = new Set();
+    else if (g.mode === "by") labels = new Set(g.labels);
+    else labels = inner.labels ? new Set([...inner.labels].filter((l) => !g.labels.includes(l))) : undefined;
+    const shape = !g ? a.op : `${a.op} ${g.mode} (${g.labels.join(", ")})`;
+    const pinned = new Set([...inner.pinned].filter((l) => labels?.has(l) ?? false));
+    return { scalar: false, ...(labels ? { labels } : {}), pinned, shape };
+  }
+
+  private binary(b: Binary, parents: readonly Expr[]): ResultInfo {
+    const next = [...parents, b];
+    const lhs = this.infer(b.lhs, next);
+    const rhs = this.infer(b.rhs, next);
+    if (lhs.scalar && rhs.scalar) return lhs;
+    if (COMPARISONS.has(b.op)) this.threshold(lhs, b.rhs, rhs, b.lhs);
+    if (COMPARISONS.has(b.op)) this.threshold(rhs, b.lhs, lhs, b.rhs);
+    if (lhs.scalar) return { ...rhs, quantileOf: rhs.quantileOf };
+    if (rhs.scalar) return lhs;
+    if (b.op === "/" && b.matching === undefined) this.ratio(b, lhs, rhs);
+    if (b.op === "and" || b.op === "or" || b.op === "unless") return lhs;
+    return { scalar: false, ...(lhs.labels ? { labels: lhs.labels } : {}), pinned: new Set([...lhs.pinned].filter((l) => rhs.pinned.has(l))), shape: lhs.shape };
+  }
+
+  private threshold(side: ResultInfo, otherExpr: Expr, other: ResultInfo, _sideExpr: Expr): void {
+    if (!side.quantileOf || otherExpr.kind !== "number" || !other.scalar) return;
+    const note = bucketNote(otherExpr.value, side.quantileOf);
+    if (note) this.add("bucketThreshold", "warning", otherExpr.from, note.message, note.hint);
+  }
+
+  private ratio(b: Binary, lhs: ResultInfo, rhs: ResultInfo): void {
+    if (lhs.labels && rhs.labels) {
+      const same = lhs.labels.size === rhs.labels.size && [...lhs.labels].every((l) => rhs.labels?.has(l));
+      if (!same) {
+        this.add("ratio", "error", b.lhs.from,
+          `this ratio divides ${lhs.shape} (${fmtLabels(lhs.labels)}) by ${rhs.shape} (${fmtLabels(rhs.labels)}): series match only when all their labels agree, so the result is empty or partial`,
+          `aggregate both sides the same way, e.g. sum by (${[...lhs.labels].sort().join(", ")}) (…) / sum by (${[...lhs.labels].sort().join(", ")}) (…)`);
+        return;
+      }
+    }
+    const selfMatched = [...lhs.pinned, ...rhs.pinned].find((l) => (lhs.labels?.has(l) ?? false) && (rhs.labels?.has(l) ?? false) && !(lhs.pinned.has(l) && rhs.pinned.has(l)));
+    if (selfMatched !== undefined) {
+      this.add("ratio", "error", b.lhs.from,
+        `this ratio keeps label "${selfMatched}" on both sides, so each series is divided by the one with the same "${selfMatched}" on the other side — itself: the result is 1 (100%) whenever there is any data`,
+        `aggregate "${selfMatched}" away on both sides, e.g. sum(rate(x{${selfMatched}="a"}[$__rate_interval])) / sum(rate(x{${selfMatched}=~"a|b"}[$__rate_interval]))`);
+    }
+  }
+}
+
+/** A warning when `value` is not a bucket boundary of `histogram`, naming the nearest ones. */
+export function bucketNote(value: number, histogram: MetricModel): { message: string; hint: string } | undefined {
+  if (histogram.buckets.includes(value)) return undefined;
+  const below = [...histogram.buckets].reverse().find((b) => b < value);
+  const above = histogram.buckets.find((b) => b > value);
+  const between = below !== undefined && above !== undefined ? `between the buckets ${below} and ${above}` : below === undefined ? `below the first bucket ${above}` : `above the last bucket ${below}`;
+  const choices = [below, above].filter((b): b is number => b !== undefined).join(" or ");
+  return {
+    message: `threshold ${value} is not a bucket boundary of "${histogram.name}": it lies ${between}, where histogram_quantile only interpolates, so the threshold is crossed at an estimate`,
+    hint: `use ${choices}, or add ${value} to the histogram's buckets`,
+  };
+}

@@ -1,0 +1,69 @@
+// `obsgen validate`: the generated Prometheus and Alertmanager files, checked by the real tools.
+// Every check runs and reports; a missing tool is an error with install instructions, never a skip.
+import { spawnSync } from "node:child_process";
+import { accessSync, constants, existsSync } from "node:fs";
+import { delimiter, join } from "node:path";
+import { ALERTMANAGER_CONFIG_PATH } from "../generators/alertmanager/index.js";
+import { CONFIG_PATH, RULE_TESTS_PATH, RULES_PATH } from "../generators/prometheus/names.js";
+
+export const INSTALL_HINT = "install them with `bash scripts/install-tools.sh` (Debian's prometheus and prometheus-alertmanager packages)";
+
+export interface ToolCheck {
+  /** What the check proves, as the report shows it. */
+  title: string;
+  tool: string;
+  args: string[];
+  /** The generated file the check reads, relative to the output directory. */
+  file: string;
+}
+
+export interface CheckResult {
+  check: ToolCheck;
+  ok: boolean;
+  /** The command line as a user would type it. */
+  command: string;
+  output: string;
+}
+
+export function validationChecks(outDir: string): ToolCheck[] {
+  const at = (p: string): string => join(outDir, p);
+  return [
+    { title: "rule files are valid", tool: "promtool", args: ["check", "rules", at(RULES_PATH)], file: RULES_PATH },
+    { title: "scrape config is valid", tool: "promtool", args: ["check", "config", at(CONFIG_PATH)], file: CONFIG_PATH },
+    { title: "alert unit tests pass", tool: "promtool", args: ["test", "rules", at(RULE_TESTS_PATH)], file: RULE_TESTS_PATH },
+    { title: "Alertmanager config is valid", tool: "amtool", args: ["check-config", at(ALERTMANAGER_CONFIG_PATH)], file: ALERTMANAGER_CONFIG_PATH },
+  ];
+}
+
+/** Looks a tool up on PATH the way a shell does. */
+export function findTool(tool: string, path = process.env.PATH ?? ""): string | undefined {
+  for (const dir of path.split(delimiter)) {
+    if (dir === "") continue;
+    const candidate = join(dir, tool);
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not in this directory; keep looking
+    }
+  }
+  return undefined;
+}
+
+export function missingTools(checks: readonly ToolCheck[], path?: string): string[] {
+  return [...new Set(checks.map((c) => c.tool))].filter((t) => findTool(t, path) === undefined).sort();
+}
+
+export function runCheck(check: ToolCheck, outDir: string): CheckResult {
+  const command = [check.tool, ...check.args].join(" ");
+  if (!existsSync(join(outDir, check.file))) {
+    return { check, ok: false, command, output: `${join(outDir, check.file)} does not exist; run \`obsgen generate\`` };
+  }
+  const r = spawnSync(check.tool, check.args, { encoding: "utf8", timeout: 120_000 });
+  const output = `${r.stdout ?? ""}${r.stderr ?? ""}${r.error ? String(r.error) : ""}`.trim();
+  return { check, ok: r.status === 0 && r.error === undefined, command, output };
+}
+
+export function runValidation(outDir: string): CheckResult[] {
+  return validationChecks(outDir).map((c) => runCheck(c, outDir));
+}

@@ -1,0 +1,159 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "yaml";
+import { describe, expect, it } from "vitest";
+import { ALERTMANAGER_CONFIG_PATH, SLACK_WEBHOOK_URL_FILE } from "../src/generators/alertmanager/index.js";
+import { isGeneratedHeader } from "../src/generators/artifact.js";
+import { generate } from "../src/generators/index.js";
+import { CONFIG_PATH, RULE_TESTS_PATH, RULES_PATH } from "../src/generators/prometheus/names.js";
+import { loadModel } from "../src/model/resolve.js";
+import { runTool, scratchCopy } from "./support/prometheus-tools.js";
+
+const OUT = "generated";
+const MINE = [RULES_PATH, RULE_TESTS_PATH, CONFIG_PATH, ALERTMANAGER_CONFIG_PATH];
+const GUIDE_HIGH_ERROR_RATE = "100 * (rate(git_operation_total{status=\"failure\"}[5m]) / rate(git_operation_total[5m])) > 10";
+const GUIDE_TOO_MANY_SANDBOXES = "active_sandboxes_total > 10";
+
+interface RuleFile {
+  groups: { name: string; rules: { alert?: string; expr: string; labels?: Record<string, string>; annotations?: Record<string, string> }[] }[];
+}
+
+function alertRules(): RuleFile {
+  return parse(readFileSync(join(OUT, RULES_PATH), "utf8")) as RuleFile;
+}
+
+/** A copy of the rule file and its tests with one alert's expression replaced. */
+function withExpr(alert: string, expr: string): { dir: string; dispose: () => void } {
+  const scratch = scratchCopy(OUT, [RULES_PATH, RULE_TESTS_PATH]);
+  const rules = alertRules();
+  const rule = rules.groups.flatMap((g) => g.rules).find((r) => r.alert === alert);
+  if (!rule) throw new Error(`no alert ${alert}`);
+  rule.expr = expr;
+  writeFileSync(join(scratch.dir, RULES_PATH), JSON.stringify(rules));
+  return scratch;
+}
+
+describe("generated Prometheus rules", () => {
+  it("match what the spec generates now, each behind the generated header", () => {
+    const { model } = loadModel("metrics-spec");
+    const artifacts = generate(model);
+    for (const path of MINE) {
+      const artifact = artifacts.find((a) => a.path === path);
+      expect(artifact?.content, path).toBe(readFileSync(join(OUT, path), "utf8"));
+      expect(isGeneratedHeader(artifact?.content.split("\n")[0] ?? ""), path).toBe(true);
+    }
+    expect(generate(loadModel("metrics-spec").model)).toEqual(artifacts);
+  });
+
+  it("pass promtool check rules", () => {
+    const r = runTool("promtool", ["check", "rules", join(OUT, RULES_PATH)]);
+    expect(r.output).toContain("SUCCESS: 5 rules found");
+    expect(r.status).toBe(0);
+  });
+
+  it("carry severity, summary, description, runbook and dashboard links on every alert", () => {
+    const alerts = alertRules().groups.flatMap((g) => g.rules).filter((r) => r.alert !== undefined);
+    expect(alerts.map((a) => a.alert)).toEqual(["HighLatency", "HighErrorRate", "TooManySandboxes", "HighMonthlyCost", "LowCacheHitRatio"]);
+    for (const a of alerts) {
+      expect(Object.keys(a.annotations ?? {})).toEqual(["summary", "description", "runbook_url", "dashboard_url"]);
+      expect(a.annotations?.dashboard_url).toMatch(/^http:\/\/localhost:3001\/d\/git-operations-e2b\?viewPanel=\d+$/);
+      expect(["critical", "warning", "info"]).toContain(a.labels?.severity);
+    }
+  });
+
+  it("aggregate across instances in every alert expression", () => {
+    for (const a of alertRules().groups.flatMap((g) => g.rules)) expect(a.expr, a.alert).toMatch(/\bsum\b/);
+  });
+});
+
+describe("generated rule unit tests", () => {
+  it("pass promtool test rules", () => {
+    const r = runTool("promtool", ["test", "rules", join(OUT, RULE_TESTS_PATH)]);
+    expect(r.output).toContain("SUCCESS");
+    expect(r.status).toBe(0);
+  });
+
+  it("fail when a test expects a different rendered value (they are not vacuous)", () => {
+    const scratch = scratchCopy(OUT, [RULES_PATH, RULE_TESTS_PATH]);
+    try {
+      const file = join(scratch.dir, RULE_TESTS_PATH);
+      writeFileSync(file, readFileSync(file, "utf8").replace("is 9.5s across", "is 9.4s across"));
+      const r = runTool("promtool", ["test", "rules", file]);
+      expect(r.status).not.toBe(0);
+      expect(r.output).toContain("HighLatency");
+    } finally {
+      scratch.dispose();
+    }
+  });
+
+  it("fail on the guide's per-series error-rate expression, which fires at 8 % failures", () => {
+    const scratch = withExpr("HighErrorRate", GUIDE_HIGH_ERROR_RATE);
+    try {
+      const r = runTool("promtool", ["test", "rules", join(scratch.dir, RULE_TESTS_PATH)]);
+      expect(r.status).not.toBe(0);
+      expect(r.output).toContain("eight percent failures stay under the threshold");
+    } finally {
+      scratch.dispose();
+    }
+  });
+
+  it("fail on the guide's per-instance sandbox expression, which misses 6 + 6 sandboxes", () => {
+    const scratch = withExpr("TooManySandboxes", GUIDE_TOO_MANY_SANDBOXES);
+    try {
+      const r = runTool("promtool", ["test", "rules", join(scratch.dir, RULE_TESTS_PATH)]);
+      expect(r.status).not.toBe(0);
+      expect(r.output).toContain("six sandboxes on each of two instances make twelve");
+    } finally {
+      scratch.dispose();
+    }
+  });
+});
+
+describe("generated scrape config", () => {
+  it("passes promtool check config, which also loads the rule file beside it", () => {
+    const r = runTool("promtool", ["check", "config", join(OUT, CONFIG_PATH)]);
+    expect(r.output).toContain("SUCCESS: 1 rule files found");
+    expect(r.status).toBe(0);
+  });
+
+  it("scrapes the spec's job every 15s and sends alerts to Alertmanager", () => {
+    const config = parse(readFileSync(join(OUT, CONFIG_PATH), "utf8")) as Record<string, unknown>;
+    expect(config).toMatchObject({
+      global: { scrape_interval: "15s", evaluation_interval: "15s" },
+      rule_files: ["alert_rules.yml"],
+      alerting: { alertmanagers: [{ static_configs: [{ targets: ["alertmanager:9093"] }] }] },
+      scrape_configs: [{ job_name: "backend-api", metrics_path: "/metrics", static_configs: [{ targets: ["runtime:8000"] }] }],
+    });
+  });
+});
+
+describe("generated Alertmanager config", () => {
+  it("passes amtool check-config", () => {
+    const r = runTool("amtool", ["check-config", join(OUT, ALERTMANAGER_CONFIG_PATH)]);
+    expect(r.output).toContain("SUCCESS");
+    expect(r.status).toBe(0);
+  });
+
+  it("routes by severity and reads the webhook URL from a secret file, never inline", () => {
+    const text = readFileSync(join(OUT, ALERTMANAGER_CONFIG_PATH), "utf8");
+    const config = parse(text) as { route: { routes: { receiver: string; matchers: string[] }[] }; receivers: { name: string }[] };
+    expect(config.route.routes.map((r) => [r.receiver, r.matchers])).toEqual([
+      ["critical", ['severity="critical"']],
+      ["warning", ['severity="warning"']],
+      ["info", ['severity="info"']],
+    ]);
+    expect(text).toContain(`api_url_file: ${SLACK_WEBHOOK_URL_FILE}`);
+    expect(text).not.toMatch(/api_url:|hooks\.slack\.com|\burl:/);
+  });
+
+  it("is rejected by amtool when a route names an unknown receiver (the check is real)", () => {
+    const scratch = scratchCopy(OUT, [ALERTMANAGER_CONFIG_PATH]);
+    try {
+      const file = join(scratch.dir, ALERTMANAGER_CONFIG_PATH);
+      writeFileSync(file, readFileSync(file, "utf8").replace("receiver: info", "receiver: nobody"));
+      expect(runTool("amtool", ["check-config", file]).status).not.toBe(0);
+    } finally {
+      scratch.dispose();
+    }
+  });
+});
