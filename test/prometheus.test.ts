@@ -1,12 +1,14 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { parse } from "yaml";
+import { tmpdir } from "node:os";
+import { parse, parseDocument } from "yaml";
 import { describe, expect, it } from "vitest";
 import { ALERTMANAGER_CONFIG_PATH, SLACK_WEBHOOK_URL_FILE } from "../src/generators/alertmanager/index.js";
 import { isGeneratedHeader } from "../src/generators/artifact.js";
 import { generate } from "../src/generators/index.js";
 import { CONFIG_PATH, RULE_TESTS_PATH, RULES_PATH } from "../src/generators/prometheus/names.js";
-import { loadModel } from "../src/model/resolve.js";
+import { loadModel, resolve } from "../src/model/resolve.js";
+import { parseSpecText } from "../src/spec/load.js";
 import { runTool, scratchCopy } from "./support/prometheus-tools.js";
 
 const OUT = "generated";
@@ -155,5 +157,48 @@ describe("generated Alertmanager config", () => {
     } finally {
       scratch.dispose();
     }
+  });
+});
+
+describe("recording rules", () => {
+  it("are emitted as a <service>.rules group before the alerts, and pass promtool check rules", () => {
+    const doc = parseDocument(readFileSync("metrics-spec/git-operations.yaml", "utf8"));
+    doc.setIn(["recordingRules"], [
+      { record: "operation:git_operation_duration_seconds_bucket:rate5m", expr: "sum by (le, operation) (rate(git_operation_duration_seconds_bucket[5m]))" },
+      { record: "job:git_operation_total:rate5m", expr: "sum by (job) (rate(git_operation_total[5m]))", labels: { team: "git", area: "ops" } },
+    ]);
+    const parsed = parseSpecText("metrics-spec/git-operations.yaml", doc.toString());
+    const model = resolve(parsed.spec ? [parsed.spec] : []).model;
+    if (!model) throw new Error("spec with recording rules did not resolve");
+    const content = generate(model).find((a) => a.path === RULES_PATH)?.content ?? "";
+    const file = parse(content) as RuleFile;
+    expect(file.groups.map((g) => g.name)).toEqual(["git-operations.rules", "git-operations.alerts"]);
+    expect(file.groups[0]?.rules[1]).toEqual({
+      record: "job:git_operation_total:rate5m",
+      expr: "sum by (job) (rate(git_operation_total[5m]))",
+      labels: { area: "ops", team: "git" },
+    });
+    const dir = mkdtempSync(join(tmpdir(), "obsgen-rec-"));
+    try {
+      writeFileSync(join(dir, "rules.yml"), content);
+      const r = runTool("promtool", ["check", "rules", join(dir, "rules.yml")]);
+      expect(r.output).toContain("SUCCESS: 7 rules found");
+      expect(r.status).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("dashboard links", () => {
+  it("are relative (/d/<uid>?viewPanel=<id>) when the spec sets no Grafana URL", () => {
+    const doc = parseDocument(readFileSync("metrics-spec/git-operations.yaml", "utf8"));
+    doc.deleteIn(["alerting", "grafanaUrl"]);
+    const parsed = parseSpecText("metrics-spec/git-operations.yaml", doc.toString());
+    const model = resolve(parsed.spec ? [parsed.spec] : []).model;
+    if (!model) throw new Error("spec did not resolve");
+    const file = parse(generate(model).find((a) => a.path === RULES_PATH)?.content ?? "") as RuleFile;
+    const urls = file.groups.flatMap((g) => g.rules).map((r) => r.annotations?.dashboard_url);
+    expect(urls).toEqual(["/d/git-operations-e2b?viewPanel=2", "/d/git-operations-e2b?viewPanel=1", "/d/git-operations-e2b?viewPanel=3", "/d/git-operations-e2b?viewPanel=8", "/d/git-operations-e2b?viewPanel=4"]);
   });
 });

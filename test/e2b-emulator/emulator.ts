@@ -99,7 +99,6 @@ export interface E2BEmulator {
 export async function startE2BEmulator(opts: { apiKey?: string } = {}): Promise<E2BEmulator> {
   const apiKey = opts.apiKey ?? `e2b_test_${randomBytes(8).toString("hex")}`;
   const sandboxes = new Map<string, EmulatedSandbox>();
-  let nextPid = 1000;
 
   async function createSandbox(body: Record<string, unknown>): Promise<EmulatedSandbox> {
     const root = await mkdtemp(join(tmpdir(), "e2b-emu-"));
@@ -161,7 +160,7 @@ export async function startE2BEmulator(opts: { apiKey?: string } = {}): Promise<
     if (!isDir) throw new ConnectError(`cwd '${config.cwd ?? ""}' does not exist`, Code.InvalidArgument);
     const child = spawn(config.cmd, config.args, {
       cwd,
-      // Its own process group, so a signal reaches the whole tree the command started.
+      // envd starts non-PTY commands in their own process group (Setpgid) too.
       detached: true,
       stdio: ["ignore", "pipe", "pipe"],
       env: {
@@ -174,7 +173,12 @@ export async function startE2BEmulator(opts: { apiKey?: string } = {}): Promise<
         ...config.envs,
       },
     });
-    const pid = nextPid++;
+    const pid = child.pid;
+    if (pid === undefined) {
+      // envd answers a command it cannot start with invalid_argument (permission_denied aside).
+      const err = await new Promise<Error>((fail) => child.once("error", fail));
+      throw new ConnectError(`error starting process '${config.cmd}': ${err.message}`, Code.InvalidArgument);
+    }
     const subscribers = new Set<EventQueue>();
     const publish = (event: ProcessEventShape) => {
       for (const q of subscribers) q.push(event);
@@ -242,7 +246,8 @@ export async function startE2BEmulator(opts: { apiKey?: string } = {}): Promise<
     },
     sendSignal(req: { process?: ProcessSelectorShape; signal: number }, ctx: HandlerContext) {
       if (req.process === undefined) throw new ConnectError("process is required", Code.InvalidArgument);
-      signalGroup(select(sandboxOf(ctx), req.process), req.signal === 15 ? "SIGTERM" : "SIGKILL");
+      // Like envd: the process itself, not its descendants.
+      signalProcess(select(sandboxOf(ctx), req.process), req.signal === 15 ? "SIGTERM" : "SIGKILL");
       return {};
     },
   };
@@ -371,6 +376,15 @@ export async function startE2BEmulator(opts: { apiKey?: string } = {}): Promise<
   };
 }
 
+function signalProcess(proc: Proc, signal: NodeJS.Signals): void {
+  try {
+    proc.child.kill(signal);
+  } catch {
+    // already gone
+  }
+}
+
+/** The sandbox's end: every process the command started dies with it. */
 function signalGroup(proc: Proc, signal: NodeJS.Signals): void {
   const pid = proc.child.pid;
   if (pid === undefined) return; // never spawned

@@ -29,6 +29,9 @@ export const DEFAULT_E2B_TEMPLATE = "base";
 /** E2B kills a sandbox this long after creation unless it is extended; the SDK's default too. */
 export const DEFAULT_E2B_SANDBOX_TIMEOUT_MS = 300_000;
 
+/** How long past a command's own deadline the SDK waits for the sandbox before giving up. */
+const SDK_DEADLINE_GRACE_MS = 5_000;
+
 export interface E2BProviderOptions {
   apiKey: string;
   /** Template (image) the sandboxes boot from. */
@@ -139,26 +142,34 @@ class E2BSandbox implements Sandbox {
   }
 
   async exec(argv: readonly string[], opts: ExecOptions): Promise<ExecResult> {
-    const command = shellQuote(argv);
+    // The deadline is enforced inside the sandbox by coreutils `timeout`, which runs the command
+    // in a process group of its own and SIGKILLs that whole group: envd's SendSignal reaches only
+    // the process it started, so a git child (ssh, a credential helper) would outlive it.
+    const command = `timeout -s KILL ${(opts.timeoutMs / 1000).toFixed(3)}s ${shellQuote(argv)}`;
     this.assertNotKilled();
+    const started = performance.now();
     let handle: CommandHandle | undefined;
     try {
       handle = await this.sdk.commands.run(command, {
         background: true,
         cwd: opts.cwd ?? this.workdir,
         envs: opts.env === undefined ? undefined : { ...opts.env },
-        timeoutMs: opts.timeoutMs,
+        // A backstop for a sandbox that stops answering; normally `timeout` ends the command first.
+        timeoutMs: opts.timeoutMs + SDK_DEADLINE_GRACE_MS,
         stdin: false,
       });
       const result = await handle.wait();
       return { exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr };
     } catch (err) {
       if (err instanceof CommandExitError) {
+        // SIGKILL from `timeout`: envd reports -1 (killed by a signal), a shell would say 137.
+        const killed = err.exitCode === -1 || err.exitCode === 128 + 9;
+        if (killed && performance.now() - started >= opts.timeoutMs) {
+          throw new SandboxError("timeout", `e2b exec ${argv[0] ?? ""} timed out after ${opts.timeoutMs} ms`);
+        }
         return { exitCode: err.exitCode, stdout: err.stdout, stderr: err.stderr };
       }
       const failure = await toSandboxError(err, `exec ${argv[0] ?? ""}`, () => this.probe());
-      // The SDK only stops listening at its deadline; the command (and its process group) is
-      // ended here so a timed-out git cannot keep running inside a reused sandbox.
       if (failure.errorType === "timeout" && handle !== undefined) await handle.kill().catch(() => false);
       throw failure;
     }
