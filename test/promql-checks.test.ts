@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { parse as parseYaml } from "yaml";
 import { formatIssue, type Issue } from "../src/model/issue.js";
 import { resolve } from "../src/model/resolve.js";
 import { parseSpecText } from "../src/spec/load.js";
@@ -65,6 +66,54 @@ const cases: Case[] = [
     message: 'PromQL syntax error: "(" is never closed',
     at: 3,
     good: "sum(rate(git_operation_total[5m]))",
+  },
+  {
+    rule: "a rate over an instant vector, where the range belongs",
+    bad: "sum(rate(git_operation_total))",
+    code: "OBS050",
+    message: "PromQL syntax error: expected a range such as [5m] after git_operation_total: rate() takes a range vector, not an instant vector",
+    at: "))",
+    good: "sum(rate(git_operation_total[$__rate_interval]))",
+  },
+  {
+    rule: "a range written without brackets",
+    bad: "sum(rate(git_operation_total 5m))",
+    code: "OBS050",
+    message: 'PromQL syntax error: expected "[" before the range 5m',
+    at: "5m",
+    good: "sum(rate(git_operation_total[5m]))",
+  },
+  {
+    rule: "an unclosed string, at its opening quote",
+    bad: 'sum(rate(git_operation_total{status="success}[5m]))',
+    code: "OBS050",
+    message: 'PromQL syntax error: the string "success… that starts here is never closed: expected a closing "',
+    at: '"success',
+    good: 'sum(rate(git_operation_total{status="success"}[5m]))',
+  },
+  {
+    rule: "a binary operator without its right-hand operand",
+    bad: "sum(rate(git_operation_total[5m])) /",
+    code: "OBS050",
+    message: 'PromQL syntax error: expected an expression after "/", found the end of the query',
+    at: "sum(rate(git_operation_total[5m])) /".length,
+    good: "sum(rate(git_operation_total[5m])) / 60",
+  },
+  {
+    rule: "a by clause without parentheses",
+    bad: "sum by operation (rate(git_operation_total[5m]))",
+    code: "OBS050",
+    message: 'PromQL syntax error: expected "(" after "by", found "operation": the grouping labels go in parentheses',
+    at: "operation",
+    good: "sum by (operation) (rate(git_operation_total[5m]))",
+  },
+  {
+    rule: "an unquoted label value",
+    bad: "sum(rate(git_operation_total{status=success}[5m]))",
+    code: "OBS050",
+    message: "PromQL syntax error: expected a quoted label value after status=, found \"success\"",
+    at: "success",
+    good: 'sum(rate(git_operation_total{status="success"}[5m]))',
   },
   {
     rule: "a metric the spec does not declare, with a suggestion",
@@ -170,6 +219,22 @@ const cases: Case[] = [
     at: 0,
     good: 'sum(rate(git_operation_total{status="success"}[5m])) / sum(rate(git_operation_total{status=~"success|failure"}[5m]))',
   },
+  {
+    rule: "a gauge summed across a label whose values must not be added (additive: false)",
+    bad: "sum(estimated_cost_dollars)",
+    code: "OBS059",
+    message: 'sum merges the "hourly", "daily", "monthly" series of gauge "estimated_cost_dollars", but label "period" is not additive',
+    at: 0,
+    good: 'sum(estimated_cost_dollars{period="monthly"})',
+  },
+  {
+    rule: "two views of a non-additive label added by a binary operator",
+    bad: 'estimated_cost_dollars{period="daily"} + ignoring(period) estimated_cost_dollars{period="monthly"}',
+    code: "OBS059",
+    message: '"+" with ignoring(period) pairs the "daily", "monthly" series of gauge "estimated_cost_dollars"',
+    at: "ignoring(",
+    good: 'sum(estimated_cost_dollars{period="daily"}) + sum(estimated_cost_dollars{period="daily"})',
+  },
 ];
 
 describe("PromQL checks against the spec", () => {
@@ -212,6 +277,41 @@ describe("PromQL checks against the spec", () => {
     const text = panelSpec(bad);
     const hit = issuesOf(text).find((i) => i.code === "OBS051");
     expect(hit?.column).toBe(exprPosition(text).column + bad.indexOf("git_operaton_total"));
+  });
+});
+
+describe("labels declared additive: false", () => {
+  const codes = (expr: string) => issuesOf(panelSpec(expr)).map((i) => i.code);
+  it("rejects every aggregation that merges the views, at the aggregation", () => {
+    for (const expr of [
+      "sum without (period) (estimated_cost_dollars)",
+      'avg(estimated_cost_dollars{period=~"daily|monthly"})',
+      'max(estimated_cost_dollars{period!="hourly"})',
+      "sum(sum by (period) (estimated_cost_dollars))",
+      "sum(avg_over_time(estimated_cost_dollars[1h]))",
+      "sum(estimated_cost_dollars * 2)",
+      'estimated_cost_dollars + on(instance) group_left estimated_cost_dollars{period="monthly"}',
+    ]) {
+      expect(codes(expr), expr).toEqual(["OBS059"]);
+    }
+  });
+
+  it("accepts aggregations that keep the label, pin one view, or only count series", () => {
+    for (const expr of [
+      "sum by (period) (estimated_cost_dollars)",
+      "sum without (instance) (estimated_cost_dollars)",
+      'sum(estimated_cost_dollars{period=~"monthly"})',
+      "count(estimated_cost_dollars)",
+      "estimated_cost_dollars",
+      'sum(estimated_cost_dollars{period="monthly"}) / sum(estimated_cost_dollars{period="daily"})',
+    ]) {
+      expect(codes(expr), expr).toEqual([]);
+    }
+  });
+
+  it("allows the sum when the spec does not mark the label additive: false", () => {
+    const additive = panelSpec("sum(estimated_cost_dollars)").replace("        additive: false\n", "");
+    expect(issuesOf(additive).map(formatIssue)).toEqual([]);
   });
 });
 
@@ -272,5 +372,19 @@ describe("alerts and recording rules", () => {
 describe("the bundled spec", () => {
   it("has no PromQL findings", () => {
     expect(issuesOf(bundled).map(formatIssue)).toEqual([]);
+  });
+
+  it("uses exactly the corrected queries the README's table of the guide's six examples shows", () => {
+    const readme = readFileSync("README.md", "utf8");
+    const section = readme.slice(readme.indexOf("**The guide's six queries, corrected**"), readme.indexOf("## E2B sandboxes"));
+    const ours = section
+      .split("\n")
+      .filter((l) => l.startsWith("| `"))
+      .map((l) => (/^\| `(?:[^`])*` \| `((?:[^`])*)` \|/.exec(l)?.[1] ?? "").replace(/\\\|/g, "|"));
+    const panels = ["Operation Success Rate", "P95 Latency by Operation", "Cache Hit Ratio", "Operations per Minute", "Error Rate by Type", "Estimated Monthly Cost"];
+    const spec = parseYaml(bundled) as { dashboards: { rows: { panels: { title: string; queries: { expr: string }[] }[] }[] }[] };
+    const exprOf = new Map(spec.dashboards.flatMap((d) => d.rows.flatMap((r) => r.panels.map((p) => [p.title, p.queries[0]?.expr ?? ""] as const))));
+    const normal = (e: string) => e.replace(/\s+/g, " ").replace(/\( /g, "(").trim();
+    expect(ours.map(normal)).toEqual(panels.map((t) => normal(exprOf.get(t) ?? `no panel "${t}"`)));
   });
 });

@@ -236,7 +236,8 @@ function resolveLabel(name: string, spec: LabelSpec, path: (string | number)[], 
   if (fallback !== undefined && !values.includes(fallback)) {
     report.error(RULES.fallback, [...path, "fallback"], `fallback "${fallback}" is not one of the values of "${name}"`, { hint: `add "${fallback}" to values, or pick one of: ${values.join(", ")}` });
   }
-  return { name, values, ...(fallback !== undefined ? { fallback } : {}) };
+  const additive = Array.isArray(spec) ? undefined : spec.additive;
+  return { name, values, ...(fallback !== undefined ? { fallback } : {}), ...(additive !== undefined ? { additive } : {}) };
 }
 
 function checkSeriesCollisions(metrics: readonly MetricModel[], report: Reporter): void {

@@ -43,6 +43,7 @@ export const RULES = {
   promqlGrouping: { code: "OBS056", summary: "a grouping or legend uses a label the aggregation removed" },
   promqlBucketThreshold: { code: "OBS057", summary: "a threshold on a quantile is not a bucket boundary" },
   promqlRatio: { code: "OBS058", summary: "a ratio's two sides do not aggregate like by like" },
+  promqlNonAdditive: { code: "OBS059", summary: "an aggregation adds up the views of a non-additive label" },
 } as const satisfies Record<string, RuleInfo>;
 
 export const SUPPRESSIBLE_RULE_IDS: readonly string[] = Object.values(RULES as Record<string, RuleInfo>)

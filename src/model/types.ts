@@ -9,6 +9,8 @@ export interface LabelModel {
   values: readonly string[];
   /** Unknown values are recorded as this declared value; without it they are rejected. */
   fallback?: string;
+  /** False when the values are views of one quantity that must never be added up (absent: additive). */
+  additive?: boolean;
 }
 
 export interface MetricModel {

@@ -13,6 +13,10 @@ export const RATE_FUNCTIONS: ReadonlySet<string> = new Set(["rate", "irate", "in
 const COUNTER_SAFE: ReadonlySet<string> = new Set([...RATE_FUNCTIONS, "resets", "absent", "absent_over_time", "present_over_time", "timestamp", "changes", "count_over_time"]);
 const KEEPS_LABELS: ReadonlySet<string> = new Set(["topk", "bottomk", "limitk", "limit_ratio"]);
 const COMPARISONS: ReadonlySet<string> = new Set([">", ">=", "<", "<=", "==", "!="]);
+/** Aggregations whose value mixes the values of the series they merge; count and group only count them. */
+const COMBINES_VALUES: ReadonlySet<string> = new Set(["sum", "avg", "min", "max", "stddev", "stdvar", "quantile"]);
+/** Operators that add views up; a ratio of two views (monthly / daily) is a legitimate comparison. */
+const ADDITIVE_OPS: ReadonlySet<string> = new Set(["+", "-"]);
 
 export type FindingKind =
   | "syntax"
@@ -25,7 +29,8 @@ export type FindingKind =
   | "quantile"
   | "removedLabel"
   | "bucketThreshold"
-  | "ratio";
+  | "ratio"
+  | "nonAdditive";
 
 export interface Finding {
   kind: FindingKind;
@@ -46,6 +51,33 @@ export interface ResultInfo {
   quantileOf?: MetricModel;
   /** How the result was aggregated, for messages: "sum by (operation)", "no aggregation". */
   shape: string;
+  /** Non-additive labels still present in the result, with the values they may take, by label name. */
+  views?: ReadonlyMap<string, View>;
+}
+
+/** A label whose values are views of one quantity (`additive: false`), and the views a selector lets through. */
+export interface View {
+  metric: MetricModel;
+  label: string;
+  values: readonly string[];
+}
+
+/** Views on both sides of a one-to-one match: equal label values pair, so only common values survive. */
+function commonViews(lhs: ReadonlyMap<string, View> | undefined, rhs: ReadonlyMap<string, View> | undefined): ReadonlyMap<string, View> | undefined {
+  if (!lhs || !rhs) return lhs ?? rhs;
+  const out = new Map(lhs);
+  for (const [l, v] of rhs) {
+    const mine = lhs.get(l);
+    out.set(l, mine ? { ...mine, values: mine.values.filter((x) => v.values.includes(x)) } : v);
+  }
+  return out;
+}
+
+/** Keeps the views whose label is still in `labels` (all of them when the labels are unknown). */
+function keepViews(views: ReadonlyMap<string, View> | undefined, labels: ReadonlySet<string> | undefined): { views?: ReadonlyMap<string, View> } {
+  if (!views) return {};
+  const kept = new Map([...views].filter(([l]) => labels?.has(l) ?? true));
+  return kept.size > 0 ? { views: kept } : {};
 }
 
 export interface Catalogue {
@@ -159,7 +191,18 @@ export class QueryAnalyzer {
         `wrap it in rate(${name}[$__rate_interval]) for a per-second rate, or increase(…[$__range]) for a count over the range`);
     }
     const pinned = new Set(sel.matchers.filter((m) => m.op === "=" && labels?.has(m.label)).map((m) => m.label));
-    return { scalar: false, ...(labels ? { labels } : {}), pinned, shape: "no aggregation" };
+    return { scalar: false, ...(labels ? { labels } : {}), pinned, shape: "no aggregation", ...this.views(sel, metric) };
+  }
+
+  /** The metric's non-additive labels that the selector leaves free to take more than one value. */
+  private views(sel: Selector, metric: MetricModel | undefined): { views?: ReadonlyMap<string, View> } {
+    const views = new Map<string, View>();
+    for (const l of metric?.labels ?? []) {
+      if (l.additive !== false) continue;
+      const selected = sel.matchers.filter((m) => m.label === l.name).reduce((vals, m) => vals.filter((v) => matches(m.op, m.value, v)), [...l.values]);
+      if (metric) views.set(l.name, { metric, label: l.name, values: selected });
+    }
+    return views.size > 0 ? { views } : {};
   }
 
   private matchers(sel: Selector, name: string, metric: MetricModel | undefined, labels: ReadonlySet<string> | undefined): void {
@@ -270,7 +313,15 @@ export class QueryAnalyzer {
     else labels = inner.labels ? new Set([...inner.labels].filter((l) => !g.labels.includes(l))) : undefined;
     const shape = !g ? a.op : `${a.op} ${g.mode} (${g.labels.join(", ")})`;
     const pinned = new Set([...inner.pinned].filter((l) => labels?.has(l) ?? false));
-    return { scalar: false, ...(labels ? { labels } : {}), pinned, shape };
+    if (COMBINES_VALUES.has(a.op)) {
+      for (const v of inner.views?.values() ?? []) {
+        if (v.values.length < 2) continue;
+        const removed = !g ? true : g.mode === "by" ? !g.labels.includes(v.label) : g.labels.includes(v.label);
+        const kept = g?.mode === "by" ? [...g.labels, v.label].join(", ") : v.label;
+        if (removed) this.nonAdditive(a.from, `${shape} merges`, v, `pin one view with ${v.metric.name}{${v.label}="${v.values[v.values.length - 1] ?? ""}"}, or keep the views apart with ${a.op} by (${kept})`);
+      }
+    }
+    return { scalar: false, ...(labels ? { labels } : {}), pinned, shape, ...keepViews(inner.views, labels) };
   }
 
   private binary(b: Binary, parents: readonly Expr[]): ResultInfo {
@@ -284,7 +335,28 @@ export class QueryAnalyzer {
     if (rhs.scalar) return lhs;
     if (b.op === "/" && b.matching === undefined) this.ratio(b, lhs, rhs);
     if (b.op === "and" || b.op === "or" || b.op === "unless") return lhs;
-    return { scalar: false, ...(lhs.labels ? { labels: lhs.labels } : {}), pinned: new Set([...lhs.pinned].filter((l) => rhs.pinned.has(l))), shape: lhs.shape };
+    const m = b.matching;
+    if (m && ADDITIVE_OPS.has(b.op)) {
+      // on(…) without the label, or ignoring(…) with it, pairs one view on one side with another view on the other.
+      const crossed = (v: View): boolean => (m.mode === "on" ? !m.labels.includes(v.label) : m.labels.includes(v.label));
+      const both = commonViews(lhs.views, rhs.views);
+      for (const [label, v] of both ?? []) {
+        if (!crossed(v)) continue;
+        const sides = [lhs.views?.get(label)?.values ?? [], rhs.views?.get(label)?.values ?? []];
+        const paired = [...new Set(sides.flat())];
+        const values = v.metric.labels.find((l) => l.name === label)?.values.filter((x) => paired.includes(x)) ?? paired;
+        const fix = m.mode === "on" ? `on(${[...m.labels, label].join(", ")})` : m.labels.length > 1 ? `ignoring(${m.labels.filter((l) => l !== label).join(", ")})` : `a plain "${b.op}" (without ignoring(${label}))`;
+        if (paired.length > 1) this.nonAdditive(m.from, `"${b.op}" with ${m.mode}(${m.labels.join(", ")}) pairs`, { ...v, values }, `match the views one to one with ${fix}, or pin the same view on both sides`);
+      }
+    }
+    const views = m ? undefined : commonViews(lhs.views, rhs.views);
+    return { scalar: false, ...(lhs.labels ? { labels: lhs.labels } : {}), pinned: new Set([...lhs.pinned].filter((l) => rhs.pinned.has(l))), shape: lhs.shape, ...keepViews(views, lhs.labels) };
+  }
+
+  private nonAdditive(at: number, what: string, v: View, hint: string): void {
+    this.add("nonAdditive", "error", at,
+      `${what} the ${v.values.map((x) => `"${x}"`).join(", ")} series of ${v.metric.type} "${v.metric.name}", but label "${v.label}" is not additive (additive: false in the spec): its values are views of one quantity, so combining them is meaningless`,
+      hint);
   }
 
   private threshold(side: ResultInfo, otherExpr: Expr, other: ResultInfo, _sideExpr: Expr): void {
@@ -323,4 +395,17 @@ export function bucketNote(value: number, histogram: MetricModel): { message: st
     message: `threshold ${value} is not a bucket boundary of "${histogram.name}": it lies ${between}, where histogram_quantile only interpolates, so the threshold is crossed at an estimate`,
     hint: `use ${choices}, or add ${value} to the histogram's buckets`,
   };
+}
+
+/** Whether a matcher selects the label value `v` (regexes are anchored, as in PromQL). */
+function matches(op: string, pattern: string, v: string): boolean {
+  if (op === "=") return v === pattern;
+  if (op === "!=") return v !== pattern;
+  let re: RegExp;
+  try {
+    re = new RegExp(`^(?:${pattern})$`);
+  } catch {
+    return true;
+  }
+  return op === "=~" ? re.test(v) : !re.test(v);
 }

@@ -50,7 +50,7 @@ export interface Binary extends Span {
   lhs: Expr;
   rhs: Expr;
   /** `on(…)` / `ignoring(…)`, when written. */
-  matching?: { mode: "on" | "ignoring"; labels: string[] };
+  matching?: { mode: "on" | "ignoring"; labels: string[] } & Span;
   bool: boolean;
 }
 
@@ -151,7 +151,7 @@ function convert(n: SyntaxNode, src: string): Expr | undefined {
       const [lhs, rhs] = sides;
       if (!lhs || !rhs) return { kind: "other", ...span, args: sides };
       const bin: Binary = { kind: "binary", ...span, op: opNode ? text(src, opNode).toLowerCase() : "", lhs, rhs, bool: n.getChild("BoolModifier") !== null };
-      if (mm) bin.matching = { mode: mm.getChild("Ignoring") ? "ignoring" : "on", labels: labelNames(mm.getChild("GroupingLabels"), src) };
+      if (mm) bin.matching = { mode: mm.getChild("Ignoring") ? "ignoring" : "on", labels: labelNames(mm.getChild("GroupingLabels"), src), from: mm.from, to: mm.to };
       return bin;
     }
     case "UnaryExpr":

@@ -20,6 +20,7 @@ const RULE_OF: Readonly<Record<FindingKind, RuleInfo>> = {
   removedLabel: RULES.promqlGrouping,
   bucketThreshold: RULES.promqlBucketThreshold,
   ratio: RULES.promqlRatio,
+  nonAdditive: RULES.promqlNonAdditive,
 };
 
 interface Expression {

@@ -2,6 +2,7 @@
 // Masks keep every character offset, so positions in the tree are positions in the spec's text.
 import type { SyntaxNode, Tree } from "@lezer/common";
 import { parser } from "@prometheus-io/lezer-promql";
+import { didYouMean } from "./suggest.js";
 
 /** A Grafana variable reference outside string literals: $__rate_interval, ${job}, [[job]]. */
 const VARIABLE = /\$\{[A-Za-z0-9_:.]+\}|\$[A-Za-z_][A-Za-z0-9_]*|\[\[[A-Za-z0-9_]+\]\]/y;
@@ -72,6 +73,7 @@ export function parseQuery(text: string): ParsedQuery {
       },
     });
   }
+  if (problems.length === 0) problems.push(...rangeArgumentProblems(text, tree));
   return { text, masked, tree, problems };
 }
 
@@ -81,6 +83,7 @@ const CLOSER: Readonly<Record<string, string>> = { "(": ")", "[": "]", "{": "}" 
 function bracketProblems(expr: string): SyntaxProblem[] {
   const open: { c: string; at: number }[] = [];
   let quote: string | undefined;
+  let quoteAt = 0;
   for (let i = 0; i < expr.length; i++) {
     const c = expr.charAt(i);
     if (quote !== undefined) {
@@ -90,6 +93,7 @@ function bracketProblems(expr: string): SyntaxProblem[] {
     }
     if (c === '"' || c === "'" || c === "`") {
       quote = c;
+      quoteAt = i;
       continue;
     }
     if (c === "#") {
@@ -109,21 +113,161 @@ function bracketProblems(expr: string): SyntaxProblem[] {
       }
     }
   }
-  if (quote !== undefined) return [{ offset: expr.length, message: `the string opened with ${quote} is never closed`, hint: `add the closing ${quote}` }];
+  if (quote !== undefined) {
+    const value = /^[A-Za-z0-9_.:|-]*/.exec(expr.slice(quoteAt + 1))?.[0] ?? "";
+    return [{
+      offset: quoteAt,
+      message: `the string ${quote}${value}… that starts here is never closed: expected a closing ${quote}`,
+      hint: `close it: ${quote}${value || "…"}${quote}; everything after an unclosed ${quote} is read as part of the string`,
+    }];
+  }
   const top = open.pop();
   if (top) return [{ offset: top.at, message: `"${top.c}" is never closed`, hint: `add "${CLOSER[top.c]}" where the ${top.c === "(" ? "call or group ends" : top.c === "[" ? "range ends" : "label matchers end"}` }];
   return [];
 }
 
+/** Lezer node names of binary operators, as the grammar spells them. */
+const BINARY_OP_NODES: Readonly<Record<string, string>> = {
+  Pow: "^", Mul: "*", Div: "/", Mod: "%", Add: "+", Sub: "-", Eql: "==", Gte: ">=", Gtr: ">", Lte: "<=", Lss: "<", Neq: "!=", And: "and", Or: "or", Unless: "unless", Atan2: "atan2",
+};
+const DURATION = /^[0-9]+(ms|s|m|h|d|w|y)([0-9]+(ms|s|m|h|d|w|y))*$/;
+
+/** Functions whose (first, or quantile_over_time's second) argument is a range vector. */
+const RANGE_ARGUMENT: Readonly<Record<string, number>> = Object.fromEntries([
+  ...["rate", "irate", "increase", "delta", "idelta", "deriv", "predict_linear", "changes", "resets", "holt_winters", "double_exponential_smoothing"].map((f) => [f, 0]),
+  ...["avg", "min", "max", "sum", "count", "stddev", "stdvar", "last", "present", "absent", "mad", "first", "ts_of_max", "ts_of_min", "ts_of_last"].map((f) => [`${f}_over_time`, 0]),
+  ["quantile_over_time", 1],
+]);
+/** PromQL's functions, for "did you mean" on a misspelt one. */
+const FUNCTIONS = [
+  ...Object.keys(RANGE_ARGUMENT), "abs", "absent", "acos", "asin", "atan", "ceil", "clamp", "clamp_max", "clamp_min", "cos", "day_of_month", "day_of_week", "day_of_year",
+  "days_in_month", "exp", "floor", "histogram_avg", "histogram_count", "histogram_fraction", "histogram_quantile", "histogram_stddev", "histogram_stdvar", "histogram_sum",
+  "hour", "label_join", "label_replace", "ln", "log10", "log2", "minute", "month", "round", "scalar", "sgn", "sort", "sort_desc", "sort_by_label", "sqrt", "time",
+  "timestamp", "vector", "year",
+];
+
 function describeError(expr: string, offset: number, node: SyntaxNode): SyntaxProblem {
   const rest = expr.slice(offset).trimStart();
   const at = expr.length - rest.length;
+  const token = /^([A-Za-z_:][A-Za-z0-9_:]*|[0-9.]+[a-z]*|"[^"]*"|==|!=|=~|!~|.)/.exec(rest)?.[0] ?? rest.charAt(0);
+  const found = rest === "" ? "the end of the query" : `"${token}"`;
+  const prev = previousNode(node);
+  const before = expr.slice(0, at).trimEnd();
+  const parent = node.parent;
+
+  if (prev && (prev.name === "By" || prev.name === "Without")) {
+    const kw = expr.slice(prev.from, prev.to);
+    const labels = /^[A-Za-z_][A-Za-z0-9_]*(\s*,\s*[A-Za-z_][A-Za-z0-9_]*)*/.exec(rest)?.[0];
+    return {
+      offset: at,
+      message: `expected "(" after "${kw}", found ${found}: the grouping labels go in parentheses`,
+      hint: labels ? `write ${kw} (${labels})` : `write ${kw} (label, …)`,
+    };
+  }
+  if (parent && (parent.name === "UnquotedLabelMatcher" || parent.name === "QuotedLabelMatcher") && prev) {
+    const label = expr.slice(parent.from, prev.name === "MatchOp" ? prev.from : prev.to).trim();
+    if (prev.name === "MatchOp") {
+      const op = expr.slice(prev.from, prev.to);
+      if (/^[=~!]/.test(token)) {
+        return { offset: prev.from, message: `"${op}${token}" is not a label matcher operator: expected =, !=, =~ or !~`, hint: `write ${label}="value" (equality in a selector is a single "=")` };
+      }
+      const value = /^[A-Za-z0-9_.:|-]+/.exec(rest)?.[0];
+      return {
+        offset: at,
+        message: `expected a quoted label value after ${label}${op}, found ${found}`,
+        hint: value ? `quote it: ${label}${op}"${value}"` : `write ${label}${op}"value"`,
+      };
+    }
+    return { offset: at, message: `expected a matcher operator (=, !=, =~ or !~) after label "${label}", found ${found}`, hint: `write ${label}="value"` };
+  }
+  if (prev && BINARY_OP_NODES[prev.name] !== undefined) {
+    const op = BINARY_OP_NODES[prev.name] ?? "";
+    return {
+      offset: at,
+      message: `expected an expression after "${op}", found ${found}: the operator has no right-hand operand`,
+      hint: `add the operand after "${op}", or remove the operator`,
+    };
+  }
+  if (token === "(" && prev?.name === "Identifier" && parent?.name === "VectorSelector") {
+    const name = expr.slice(prev.from, prev.to);
+    return { offset: prev.from, message: `unknown function "${name}"${didYouMean(name, FUNCTIONS)}`, hint: "see the PromQL function list: https://prometheus.io/docs/prometheus/latest/querying/functions/" };
+  }
+  if (prev && parent?.name === "VectorSelector" && DURATION.test(token)) {
+    const sel = expr.slice(parent.from, prev.to).trim();
+    return { offset: at, message: `expected "[" before the range ${token}: a range is written in brackets after the selector`, hint: `write ${sel}[${token}]` };
+  }
+  if (before.endsWith(",") && (token === ")" || rest === "")) {
+    return { offset: at, message: `expected an argument after ",", found ${found}`, hint: `remove the trailing "," or add the missing argument` };
+  }
   if (rest === "") {
-    const context = node.parent?.name ?? "expression";
+    const context = parent?.name ?? "expression";
     return { offset: at, message: `the query ends inside ${article(context)}`, hint: "complete the expression" };
   }
-  const token = /^([A-Za-z_:][A-Za-z0-9_:]*|[0-9.]+[a-z]*|"[^"]*"|.)/.exec(rest)?.[0] ?? rest.charAt(0);
-  return { offset: at, message: `unexpected "${token}"`, hint: "check the operator or separator before it (PromQL: sum by (l) (rate(m[5m])))" };
+  if (insideCall(node) && prev) {
+    return {
+      offset: at,
+      message: `expected "," or ")" after the argument ${quoteSnippet(expr, prev)}, found ${found}`,
+      hint: `separate arguments with "," (histogram_quantile(0.95, sum by (le) (…))), or close the call with ")"`,
+    };
+  }
+  if (prev) {
+    return { offset: at, message: `expected an operator, found ${found} after ${quoteSnippet(expr, prev)}`, hint: "two expressions need an operator between them (+, -, *, /, and, or, …)" };
+  }
+  return { offset: at, message: `unexpected ${found}`, hint: "check the operator or separator before it (PromQL: sum by (l) (rate(m[5m])))" };
+}
+
+/** The last complete node before an error node, skipping other error nodes. */
+function previousNode(node: SyntaxNode): SyntaxNode | null {
+  let p = node.prevSibling;
+  while (p?.type.isError) p = p.prevSibling;
+  return p;
+}
+
+function insideCall(node: SyntaxNode): boolean {
+  return node.parent?.name === "FunctionCallBody";
+}
+
+function quoteSnippet(expr: string, node: { from: number; to: number }): string {
+  const s = expr.slice(node.from, node.to).replace(/\s+/g, " ");
+  return `"${s.length > 40 ? `…${s.slice(-37)}` : s}"`;
+}
+
+/**
+ * Range-vector arguments: rate(m) parses, but Prometheus rejects it at query time
+ * ("expected type range vector"); say so at generate time, where the range belongs.
+ */
+function rangeArgumentProblems(text: string, tree: Tree): SyntaxProblem[] {
+  const problems: SyntaxProblem[] = [];
+  tree.iterate({
+    enter(ref) {
+      if (ref.name !== "FunctionCall" || problems.length > 0) return;
+      const id = ref.node.getChild("FunctionIdentifier");
+      const fn = id ? text.slice(id.from, id.to) : "";
+      const index = RANGE_ARGUMENT[fn];
+      const body = ref.node.getChild("FunctionCallBody");
+      if (index === undefined || !body) return;
+      const args: SyntaxNode[] = [];
+      for (let c = body.firstChild; c; c = c.nextSibling) if (!c.type.isError) args.push(c);
+      let arg = args[index];
+      while (arg?.name === "ParenExpr" && arg.firstChild) arg = arg.firstChild;
+      if (!arg || arg.name === "MatrixSelector" || arg.name === "SubqueryExpr") return;
+      const argText = text.slice(arg.from, arg.to);
+      if (arg.name === "VectorSelector") {
+        problems.push({
+          offset: arg.to,
+          message: `expected a range such as [5m] after ${argText}: ${fn}() takes a range vector, not an instant vector`,
+          hint: `write ${fn}(${index > 0 ? "…, " : ""}${argText}[$__rate_interval])`,
+        });
+      } else {
+        problems.push({
+          offset: arg.from,
+          message: `${fn}() takes a range vector, but ${quoteSnippet(text, arg)} is an instant vector`,
+          hint: `select a range (metric[5m]), or make a subquery of the expression: (${argText.length > 30 ? "…" : argText})[5m:1m]`,
+        });
+      }
+    },
+  });
+  return problems;
 }
 
 function article(name: string): string {

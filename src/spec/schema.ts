@@ -15,6 +15,10 @@ export const labelSpec = z.union([
       .string()
       .optional()
       .describe("A declared value that unknown values are recorded as, instead of throwing."),
+    additive: z
+      .boolean()
+      .optional()
+      .describe("false when the values are views of one quantity (hourly, daily, monthly estimates): queries must keep or pin the label, never sum across it."),
     description: z.string().optional(),
   }),
 ]);

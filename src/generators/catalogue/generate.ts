@@ -22,7 +22,7 @@ export function generateCatalogue(model: Model): Artifact[] {
     );
     for (const m of s.metrics) {
       const labels = m.labels.length === 0 ? "—" : m.labels
-        .map((l) => `\`${l.name}\`: ${l.values.map((v) => `\`${v}\``).join(", ")}${l.fallback !== undefined ? ` (unknown → \`${l.fallback}\`)` : ""}`)
+        .map((l) => `\`${l.name}\`: ${l.values.map((v) => `\`${v}\``).join(", ")}${l.fallback !== undefined ? ` (unknown → \`${l.fallback}\`)` : ""}${l.additive === false ? " (views, never summed)" : ""}`)
         .join("<br>");
       const buckets = m.type === "histogram" ? `<br>buckets: ${m.buckets.join(", ")}` : "";
       lines.push(`| \`${m.name}\` | ${m.type} | ${m.unit ?? "—"} | ${cell(labels)}${buckets} | ${m.maxSeries} | ${cell(m.help)} |`);
