@@ -10,7 +10,10 @@
 // into prom-client's Registry through its metric interface (get/reset/aggregator), handing it the
 // same value objects its own Counter/Gauge/Histogram build, so its formatter prints the same text
 // and registries, content types, default metrics and cluster aggregation keep working.
-import { Registry, type Metric } from "prom-client";
+import { Registry, type Metric, type RegistryContentType } from "prom-client";
+
+/** A registry of either content type (Prometheus text or OpenMetrics). */
+export type AnyRegistry = Registry<RegistryContentType>;
 
 type Labels = Record<string, string>;
 type Aggregator = "sum" | "first" | "min" | "max" | "average" | "omit";
@@ -45,7 +48,7 @@ export interface EnumMetricConfig<L extends Labels> {
   /** Every label set, in series-index order (the cartesian product of the enumerations). */
   labelSets: readonly L[];
   indexOf: (labels: L) => number;
-  registry?: Registry | undefined;
+  registry?: AnyRegistry | undefined;
   aggregator?: Aggregator;
 }
 
@@ -67,7 +70,7 @@ abstract class EnumMetric<L extends Labels> {
     this.indexOf = cfg.indexOf;
   }
 
-  protected register(registry: Registry | undefined): void {
+  protected register(registry: AnyRegistry | undefined): void {
     // prom-client types its registry by its own classes; at run time it needs only this interface.
     registry?.registerMetric(this as unknown as Metric);
   }
@@ -215,7 +218,8 @@ export class EnumHistogram<L extends Labels> extends EnumMetric<L> {
 
   async get(): Promise<ExposedMetric> {
     const data = await this.getForPromString();
-    const values = data.values.map(({ labels, sharedLabels, ...rest }) => ({ ...rest, labels: { ...sharedLabels, ...labels } }));
+    // Like prom-client's splayLabels: `le` first, then the series' labels (key order shows in JSON).
+    const values = data.values.map(({ labels, sharedLabels, ...rest }) => ({ ...rest, labels: { ...labels, ...sharedLabels } }));
     return { ...data, values };
   }
 
@@ -265,8 +269,16 @@ export type EstimatedCostDollarsLabels = {
   period: "hourly" | "daily" | "monthly";
 };
 const ESTIMATED_COST_DOLLARS__PERIOD: Readonly<Record<string, number>> = { "hourly": 0, "daily": 1, "monthly": 2 };
+function estimatedCostDollarsPeriodIndex(value: unknown): number {
+  switch (value) {
+    case "hourly": return 0;
+    case "daily": return 1;
+    case "monthly": return 2;
+    default: return enumIndex(ESTIMATED_COST_DOLLARS__PERIOD, value, "estimated_cost_dollars", "period", -1);
+  }
+}
 function estimatedCostDollarsIndex(labels: EstimatedCostDollarsLabels): number {
-  return enumIndex(ESTIMATED_COST_DOLLARS__PERIOD, labels.period, "estimated_cost_dollars", "period", -1);
+  return estimatedCostDollarsPeriodIndex(labels.period);
 }
 const ESTIMATED_COST_DOLLARS__SETS: readonly EstimatedCostDollarsLabels[] = [
   { period: "hourly" },
@@ -278,8 +290,15 @@ export type GitConflictsDetectedTotalLabels = {
   operation: "pull" | "push";
 };
 const GIT_CONFLICTS_DETECTED_TOTAL__OPERATION: Readonly<Record<string, number>> = { "pull": 0, "push": 1 };
+function gitConflictsDetectedTotalOperationIndex(value: unknown): number {
+  switch (value) {
+    case "pull": return 0;
+    case "push": return 1;
+    default: return enumIndex(GIT_CONFLICTS_DETECTED_TOTAL__OPERATION, value, "git_conflicts_detected_total", "operation", -1);
+  }
+}
 function gitConflictsDetectedTotalIndex(labels: GitConflictsDetectedTotalLabels): number {
-  return enumIndex(GIT_CONFLICTS_DETECTED_TOTAL__OPERATION, labels.operation, "git_conflicts_detected_total", "operation", -1);
+  return gitConflictsDetectedTotalOperationIndex(labels.operation);
 }
 const GIT_CONFLICTS_DETECTED_TOTAL__SETS: readonly GitConflictsDetectedTotalLabels[] = [
   { operation: "pull" },
@@ -293,8 +312,29 @@ export type GitErrorsTotalLabels = {
 };
 const GIT_ERRORS_TOTAL__OPERATION: Readonly<Record<string, number>> = { "clone": 0, "status": 1, "diff": 2, "pull": 3, "push": 4 };
 const GIT_ERRORS_TOTAL__ERROR_TYPE: Readonly<Record<string, number>> = { "timeout": 0, "auth": 1, "conflict": 2, "network": 3, "sandbox_not_found": 4, "other": 5 };
+function gitErrorsTotalOperationIndex(value: unknown): number {
+  switch (value) {
+    case "clone": return 0;
+    case "status": return 1;
+    case "diff": return 2;
+    case "pull": return 3;
+    case "push": return 4;
+    default: return enumIndex(GIT_ERRORS_TOTAL__OPERATION, value, "git_errors_total", "operation", -1);
+  }
+}
+function gitErrorsTotalErrorTypeIndex(value: unknown): number {
+  switch (value) {
+    case "timeout": return 0;
+    case "auth": return 1;
+    case "conflict": return 2;
+    case "network": return 3;
+    case "sandbox_not_found": return 4;
+    case "other": return 5;
+    default: return enumIndex(GIT_ERRORS_TOTAL__ERROR_TYPE, value, "git_errors_total", "error_type", 5);
+  }
+}
 function gitErrorsTotalIndex(labels: GitErrorsTotalLabels): number {
-  return (enumIndex(GIT_ERRORS_TOTAL__OPERATION, labels.operation, "git_errors_total", "operation", -1)) * 6 + enumIndex(GIT_ERRORS_TOTAL__ERROR_TYPE, labels.error_type, "git_errors_total", "error_type", 5);
+  return (gitErrorsTotalOperationIndex(labels.operation)) * 6 + gitErrorsTotalErrorTypeIndex(labels.error_type);
 }
 const GIT_ERRORS_TOTAL__SETS: readonly GitErrorsTotalLabels[] = [
   { operation: "clone", error_type: "timeout" },
@@ -333,8 +373,18 @@ export type GitOperationDurationSecondsLabels = {
   operation: "clone" | "status" | "diff" | "pull" | "push";
 };
 const GIT_OPERATION_DURATION_SECONDS__OPERATION: Readonly<Record<string, number>> = { "clone": 0, "status": 1, "diff": 2, "pull": 3, "push": 4 };
+function gitOperationDurationSecondsOperationIndex(value: unknown): number {
+  switch (value) {
+    case "clone": return 0;
+    case "status": return 1;
+    case "diff": return 2;
+    case "pull": return 3;
+    case "push": return 4;
+    default: return enumIndex(GIT_OPERATION_DURATION_SECONDS__OPERATION, value, "git_operation_duration_seconds", "operation", -1);
+  }
+}
 function gitOperationDurationSecondsIndex(labels: GitOperationDurationSecondsLabels): number {
-  return enumIndex(GIT_OPERATION_DURATION_SECONDS__OPERATION, labels.operation, "git_operation_duration_seconds", "operation", -1);
+  return gitOperationDurationSecondsOperationIndex(labels.operation);
 }
 const GIT_OPERATION_DURATION_SECONDS__SETS: readonly GitOperationDurationSecondsLabels[] = [
   { operation: "clone" },
@@ -350,8 +400,27 @@ export type GitOperationTotalLabels = {
 };
 const GIT_OPERATION_TOTAL__OPERATION: Readonly<Record<string, number>> = { "clone": 0, "status": 1, "diff": 2, "pull": 3, "push": 4 };
 const GIT_OPERATION_TOTAL__STATUS: Readonly<Record<string, number>> = { "started": 0, "success": 1, "failure": 2, "retry": 3 };
+function gitOperationTotalOperationIndex(value: unknown): number {
+  switch (value) {
+    case "clone": return 0;
+    case "status": return 1;
+    case "diff": return 2;
+    case "pull": return 3;
+    case "push": return 4;
+    default: return enumIndex(GIT_OPERATION_TOTAL__OPERATION, value, "git_operation_total", "operation", -1);
+  }
+}
+function gitOperationTotalStatusIndex(value: unknown): number {
+  switch (value) {
+    case "started": return 0;
+    case "success": return 1;
+    case "failure": return 2;
+    case "retry": return 3;
+    default: return enumIndex(GIT_OPERATION_TOTAL__STATUS, value, "git_operation_total", "status", -1);
+  }
+}
 function gitOperationTotalIndex(labels: GitOperationTotalLabels): number {
-  return (enumIndex(GIT_OPERATION_TOTAL__OPERATION, labels.operation, "git_operation_total", "operation", -1)) * 4 + enumIndex(GIT_OPERATION_TOTAL__STATUS, labels.status, "git_operation_total", "status", -1);
+  return (gitOperationTotalOperationIndex(labels.operation)) * 4 + gitOperationTotalStatusIndex(labels.status);
 }
 const GIT_OPERATION_TOTAL__SETS: readonly GitOperationTotalLabels[] = [
   { operation: "clone", status: "started" },
@@ -380,8 +449,18 @@ export type GitPushRetryCountTotalLabels = {
   attempt: "1" | "2" | "3" | "4" | "5";
 };
 const GIT_PUSH_RETRY_COUNT_TOTAL__ATTEMPT: Readonly<Record<string, number>> = { "1": 0, "2": 1, "3": 2, "4": 3, "5": 4 };
+function gitPushRetryCountTotalAttemptIndex(value: unknown): number {
+  switch (value) {
+    case "1": return 0;
+    case "2": return 1;
+    case "3": return 2;
+    case "4": return 3;
+    case "5": return 4;
+    default: return enumIndex(GIT_PUSH_RETRY_COUNT_TOTAL__ATTEMPT, value, "git_push_retry_count_total", "attempt", -1);
+  }
+}
 function gitPushRetryCountTotalIndex(labels: GitPushRetryCountTotalLabels): number {
-  return enumIndex(GIT_PUSH_RETRY_COUNT_TOTAL__ATTEMPT, labels.attempt, "git_push_retry_count_total", "attempt", -1);
+  return gitPushRetryCountTotalAttemptIndex(labels.attempt);
 }
 const GIT_PUSH_RETRY_COUNT_TOTAL__SETS: readonly GitPushRetryCountTotalLabels[] = [
   { attempt: "1" },
@@ -420,16 +499,23 @@ export type SandboxHoursTotalLabels = {
   project: "default" | "other" | (string & {});
 };
 const SANDBOX_HOURS_TOTAL__PROJECT: Readonly<Record<string, number>> = { "default": 0, "other": 1 };
+function sandboxHoursTotalProjectIndex(value: unknown): number {
+  switch (value) {
+    case "default": return 0;
+    case "other": return 1;
+    default: return enumIndex(SANDBOX_HOURS_TOTAL__PROJECT, value, "sandbox_hours_total", "project", 1);
+  }
+}
 function sandboxHoursTotalIndex(labels: SandboxHoursTotalLabels): number {
-  return enumIndex(SANDBOX_HOURS_TOTAL__PROJECT, labels.project, "sandbox_hours_total", "project", 1);
+  return sandboxHoursTotalProjectIndex(labels.project);
 }
 const SANDBOX_HOURS_TOTAL__SETS: readonly SandboxHoursTotalLabels[] = [
   { project: "default" },
   { project: "other" },
 ];
 
-export interface GitOperationsMetrics {
-  readonly registry: Registry;
+export interface GitOperationsMetrics<R extends AnyRegistry = Registry> {
+  readonly registry: R;
   /** Sandboxes currently alive. (gauge, at most 1 series) */
   readonly activeSandboxesTotal: EnumGauge<ActiveSandboxesTotalLabels>;
   /** Estimated cost of the sandboxes alive now, extrapolated over the period. Unit: dollars. (gauge, at most 3 series) */
@@ -456,9 +542,11 @@ export interface GitOperationsMetrics {
 
 /**
  * Creates git-operations's metrics in `registry` (a new one unless given: nothing touches
- * prom-client's global registry unless you pass it).
+ * prom-client's global registry unless you pass it). Either content type works.
  */
-export function createGitOperationsMetrics(registry: Registry = new Registry()): GitOperationsMetrics {
+export function createGitOperationsMetrics(): GitOperationsMetrics;
+export function createGitOperationsMetrics<R extends AnyRegistry>(registry: R): GitOperationsMetrics<R>;
+export function createGitOperationsMetrics(registry: AnyRegistry = new Registry()): GitOperationsMetrics<AnyRegistry> {
   return {
     registry,
     activeSandboxesTotal: new EnumGauge<ActiveSandboxesTotalLabels>({ name: "active_sandboxes_total", help: "Sandboxes currently alive.", labelSets: ACTIVE_SANDBOXES_TOTAL__SETS, indexOf: activeSandboxesTotalIndex, registry }),
@@ -477,4 +565,4 @@ export function createGitOperationsMetrics(registry: Registry = new Registry()):
 
 /** The only service of this spec: `createMetrics()` is `createGitOperationsMetrics()`. */
 export const createMetrics = createGitOperationsMetrics;
-export type Metrics = GitOperationsMetrics;
+export type Metrics<R extends AnyRegistry = Registry> = GitOperationsMetrics<R>;

@@ -1,25 +1,12 @@
 // One contract, every provider: the local sandbox and E2B (its unmodified SDK against the local
 // emulator; against e2b.dev itself when E2B_API_KEY is set).
-import { existsSync } from "node:fs";
 import { describe, it } from "vitest";
-import type { SandboxProvider } from "../src/runtime/sandbox/provider.ts";
+import { createLocalProvider } from "../src/runtime/sandbox/local.ts";
 import { createE2BProvider, e2bOptionsFromEnv } from "../src/runtime/sandbox/e2b.ts";
 import { startE2BEmulator } from "./e2b-emulator/emulator.ts";
 import { sandboxProviderContract } from "./support/sandbox-contract.ts";
 
-// The local provider is written alongside this suite; until it lands the import stays dynamic so
-// the suite type-checks without it. Replace with a static import once local.ts exists.
-const localModule = new URL("../src/runtime/sandbox/local.ts", import.meta.url);
-if (existsSync(localModule)) {
-  const { createLocalProvider } = (await import(localModule.href)) as {
-    createLocalProvider: () => SandboxProvider;
-  };
-  sandboxProviderContract("local", async () => ({ provider: createLocalProvider() }));
-} else {
-  describe("sandbox provider contract: local", () => {
-    it.skip("runs once src/runtime/sandbox/local.ts exports createLocalProvider", () => undefined);
-  });
-}
+sandboxProviderContract("local", async () => ({ provider: createLocalProvider() }));
 
 sandboxProviderContract("e2b (SDK against the emulator)", async () => {
   const emulator = await startE2BEmulator();

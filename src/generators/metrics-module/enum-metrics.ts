@@ -4,7 +4,10 @@
 // into prom-client's Registry through its metric interface (get/reset/aggregator), handing it the
 // same value objects its own Counter/Gauge/Histogram build, so its formatter prints the same text
 // and registries, content types, default metrics and cluster aggregation keep working.
-import { Registry, type Metric } from "prom-client";
+import { Registry, type Metric, type RegistryContentType } from "prom-client";
+
+/** A registry of either content type (Prometheus text or OpenMetrics). */
+export type AnyRegistry = Registry<RegistryContentType>;
 
 type Labels = Record<string, string>;
 type Aggregator = "sum" | "first" | "min" | "max" | "average" | "omit";
@@ -39,7 +42,7 @@ export interface EnumMetricConfig<L extends Labels> {
   /** Every label set, in series-index order (the cartesian product of the enumerations). */
   labelSets: readonly L[];
   indexOf: (labels: L) => number;
-  registry?: Registry | undefined;
+  registry?: AnyRegistry | undefined;
   aggregator?: Aggregator;
 }
 
@@ -61,7 +64,7 @@ abstract class EnumMetric<L extends Labels> {
     this.indexOf = cfg.indexOf;
   }
 
-  protected register(registry: Registry | undefined): void {
+  protected register(registry: AnyRegistry | undefined): void {
     // prom-client types its registry by its own classes; at run time it needs only this interface.
     registry?.registerMetric(this as unknown as Metric);
   }
@@ -209,7 +212,8 @@ export class EnumHistogram<L extends Labels> extends EnumMetric<L> {
 
   async get(): Promise<ExposedMetric> {
     const data = await this.getForPromString();
-    const values = data.values.map(({ labels, sharedLabels, ...rest }) => ({ ...rest, labels: { ...sharedLabels, ...labels } }));
+    // Like prom-client's splayLabels: `le` first, then the series' labels (key order shows in JSON).
+    const values = data.values.map(({ labels, sharedLabels, ...rest }) => ({ ...rest, labels: { ...labels, ...sharedLabels } }));
     return { ...data, values };
   }
 

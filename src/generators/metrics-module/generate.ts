@@ -16,7 +16,7 @@ export function generateMetricsModule(model: Model): Artifact[] {
     out.push(
       "/** The only service of this spec: `createMetrics()` is `create" + only + "Metrics()`. */",
       `export const createMetrics = create${only}Metrics;`,
-      `export type Metrics = ${only}Metrics;`,
+      `export type Metrics<R extends AnyRegistry = Registry> = ${only}Metrics<R>;`,
       "",
     );
   }
@@ -58,7 +58,7 @@ function serviceSection(service: ServiceModel): string[] {
 
   for (const m of service.metrics) lines.push(...metricTables(m));
 
-  lines.push(`export interface ${svc}Metrics {`, "  readonly registry: Registry;");
+  lines.push(`export interface ${svc}Metrics<R extends AnyRegistry = Registry> {`, "  readonly registry: R;");
   for (const m of service.metrics) {
     lines.push(`  /** ${m.help}${m.unit ? ` Unit: ${m.unit}.` : ""} (${m.type}, at most ${m.maxSeries} series) */`);
     lines.push(`  readonly ${camelCase(m.name)}: ${CLASS_OF[m.type]}<${labelTypeName(m)}>;`);
@@ -68,9 +68,11 @@ function serviceSection(service: ServiceModel): string[] {
   lines.push(
     `/**`,
     ` * Creates ${service.name}'s metrics in \`registry\` (a new one unless given: nothing touches`,
-    ` * prom-client's global registry unless you pass it).`,
+    ` * prom-client's global registry unless you pass it). Either content type works.`,
     ` */`,
-    `export function create${svc}Metrics(registry: Registry = new Registry()): ${svc}Metrics {`,
+    `export function create${svc}Metrics(): ${svc}Metrics;`,
+    `export function create${svc}Metrics<R extends AnyRegistry>(registry: R): ${svc}Metrics<R>;`,
+    `export function create${svc}Metrics(registry: AnyRegistry = new Registry()): ${svc}Metrics<AnyRegistry> {`,
     "  return {",
     "    registry,",
   );
@@ -93,6 +95,10 @@ function indexName(m: MetricModel): string {
   return `${camelCase(m.name)}Index`;
 }
 
+function labelIndexName(m: MetricModel, l: LabelModel): string {
+  return `${camelCase(m.name)}${pascalCase(l.name)}Index`;
+}
+
 function metricTables(m: MetricModel): string[] {
   const type = labelTypeName(m);
   const lines: string[] = [];
@@ -113,11 +119,17 @@ function metricTables(m: MetricModel): string[] {
   for (const l of m.labels) {
     lines.push(`const ${tableName(m, l)}: Readonly<Record<string, number>> = { ${l.values.map((v, i) => `${JSON.stringify(v)}: ${i}`).join(", ")} };`);
   }
-  // Mixed-radix index: the last label varies fastest, matching the order of the label sets below.
-  const terms = m.labels.map((l) => {
+  // A switch per label: string cases compile to compares on the value, where a keyed load from a
+  // table object goes megamorphic once a service uses many metrics (measured: bench/, BENCHMARKS.md).
+  // Only an unknown value reaches enumIndex, for its fallback or its RangeError.
+  for (const l of m.labels) {
     const fallback = l.fallback !== undefined ? l.values.indexOf(l.fallback) : -1;
-    return { l, call: `enumIndex(${tableName(m, l)}, labels.${l.name}, ${JSON.stringify(m.name)}, ${JSON.stringify(l.name)}, ${fallback})` };
-  });
+    lines.push(`function ${labelIndexName(m, l)}(value: unknown): number {`, "  switch (value) {");
+    l.values.forEach((v, i) => lines.push(`    case ${JSON.stringify(v)}: return ${i};`));
+    lines.push(`    default: return enumIndex(${tableName(m, l)}, value, ${JSON.stringify(m.name)}, ${JSON.stringify(l.name)}, ${fallback});`, "  }", "}");
+  }
+  // Mixed-radix index: the last label varies fastest, matching the order of the label sets below.
+  const terms = m.labels.map((l) => ({ l, call: `${labelIndexName(m, l)}(labels.${l.name})` }));
   let expr = "0";
   terms.forEach(({ l, call }, i) => {
     expr = i === 0 ? call : `(${expr}) * ${l.values.length} + ${call}`;

@@ -1,0 +1,50 @@
+// Serves the HTTP API with @hono/node-server. Listening beyond loopback without a bearer token is
+// refused: the API runs git with the runtime's credentials.
+import type { AddressInfo } from "node:net";
+import { serve } from "@hono/node-server";
+import type { Runtime } from "../runtime.ts";
+import { createHttpApp } from "./app.ts";
+
+export interface ServeOptions {
+  host: string;
+  port: number;
+  token?: string;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export function isLoopback(host: string): boolean {
+  return host === "localhost" || host === "::1" || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
+export class InsecureBindError extends Error {
+  constructor(host: string) {
+    super(`refusing to listen on ${host} without RUNTIME_TOKEN: set a bearer token, or listen on 127.0.0.1`);
+    this.name = "InsecureBindError";
+  }
+}
+
+export async function startHttpServer(runtime: Runtime, opts: ServeOptions): Promise<RunningServer> {
+  const token = opts.token === "" ? undefined : opts.token;
+  if (!isLoopback(opts.host) && token === undefined) throw new InsecureBindError(opts.host);
+  const app = createHttpApp(runtime, { token });
+  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+    const s = serve({ fetch: app.fetch, hostname: opts.host, port: opts.port }, () => resolve(s));
+    s.once("error", reject);
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = opts.host.includes(":") ? `[${opts.host}]` : opts.host;
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        if ("closeAllConnections" in server) server.closeAllConnections();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
+  };
+}

@@ -1,0 +1,195 @@
+// The local sandbox provider: a private temporary directory per sandbox and git child processes on
+// this machine. Each sandbox has its own HOME and git configuration, git never prompts on a
+// terminal, and every command runs in its own process group so a timeout or a kill ends the whole
+// tree (git spawns ssh, remote-https, pack-objects...).
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { mkdir, mkdtemp, realpath, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join, relative, isAbsolute } from "node:path";
+import {
+  type CreateOptions,
+  type ExecOptions,
+  type ExecResult,
+  type Sandbox,
+  SandboxError,
+  type SandboxProvider,
+} from "./provider.ts";
+
+/** Prefix of every sandbox directory, so tests (and operators) can find leftovers. */
+export const LOCAL_SANDBOX_PREFIX = "obsgen-sandbox-";
+/** Output beyond this many bytes per stream is dropped; git's progress output is not needed. */
+const MAX_OUTPUT_BYTES = 8 * 1024 * 1024;
+
+export interface LocalProviderOptions {
+  /** Directory under which sandbox directories are made; the OS temp directory by default. */
+  root?: string;
+}
+
+/**
+ * Prints credentials to git from the command's environment; git calls it for "Username for …"
+ * and "Password for …" prompts, so secrets never appear in a URL or on a command line.
+ */
+const ASKPASS_SCRIPT = `#!/bin/sh
+case "$1" in
+  Username*) printf '%s\\n' "\${OBSGEN_GIT_USERNAME-}" ;;
+  *) printf '%s\\n' "\${OBSGEN_GIT_PASSWORD-}" ;;
+esac
+`;
+
+function baseEnv(home: string, askpass: string): Record<string, string> {
+  return {
+    PATH: process.env["PATH"] ?? "/usr/local/bin:/usr/bin:/bin",
+    HOME: home,
+    XDG_CONFIG_HOME: join(home, ".config"),
+    GIT_CONFIG_NOSYSTEM: "1",
+    GIT_CONFIG_GLOBAL: join(home, ".gitconfig"),
+    GIT_TERMINAL_PROMPT: "0",
+    GIT_ASKPASS: askpass,
+    SSH_ASKPASS: askpass,
+    // ssh must not ask about host keys on a terminal either; BatchMode fails instead.
+    GIT_SSH_COMMAND: "ssh -o BatchMode=yes",
+    LANG: "C",
+    LC_ALL: "C",
+    TMPDIR: join(home, "tmp"),
+  };
+}
+
+class LocalSandbox implements Sandbox {
+  readonly id: string;
+  private killed = false;
+  private readonly running = new Set<ChildProcess>();
+  private readonly env: Record<string, string>;
+
+  constructor(
+    private readonly root: string,
+    readonly workdir: string,
+    home: string,
+    askpass: string,
+    private readonly onKilled: (s: LocalSandbox) => void,
+  ) {
+    this.id = `local-${randomUUID()}`;
+    this.env = baseEnv(home, askpass);
+  }
+
+  exec(argv: readonly string[], opts: ExecOptions): Promise<ExecResult> {
+    const [program, ...args] = argv;
+    if (this.killed) return Promise.reject(this.notFound());
+    if (program === undefined) return Promise.reject(new SandboxError("other", "exec needs a program"));
+    const cwd = opts.cwd ?? this.workdir;
+    if (!this.contains(cwd)) return Promise.reject(new SandboxError("other", `cwd is outside the sandbox: ${cwd}`));
+    return new Promise<ExecResult>((resolve, reject) => {
+      const child = spawn(program, args, {
+        cwd,
+        env: { ...this.env, ...opts.env },
+        detached: true,
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      this.running.add(child);
+      const out = collector();
+      const err = collector();
+      child.stdout.on("data", out.push);
+      child.stderr.on("data", err.push);
+      let timedOut = false;
+      const timer = setTimeout(() => {
+        timedOut = true;
+        killGroup(child);
+      }, opts.timeoutMs);
+      let spawnError: Error | undefined;
+      child.on("error", (e) => {
+        spawnError = e;
+      });
+      // git's own children outlive it only when something went wrong; end them with it.
+      child.on("exit", () => killGroup(child));
+      child.on("close", (code, signal) => {
+        clearTimeout(timer);
+        this.running.delete(child);
+        if (this.killed) return reject(this.notFound());
+        if (timedOut) {
+          return reject(new SandboxError("timeout", `${program} did not finish within ${opts.timeoutMs} ms and was killed`));
+        }
+        if (spawnError) return reject(new SandboxError("other", `cannot run ${program}: ${spawnError.message}`, { cause: spawnError }));
+        resolve({ exitCode: code ?? (signal ? 128 : 1), stdout: out.text(), stderr: err.text() });
+      });
+    });
+  }
+
+  async writeFile(path: string, content: string): Promise<void> {
+    if (this.killed) throw this.notFound();
+    if (!this.contains(path)) throw new SandboxError("other", `path is outside the sandbox: ${path}`);
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, content);
+  }
+
+  async kill(): Promise<void> {
+    if (this.killed) return;
+    this.killed = true;
+    const closing = [...this.running].map(
+      (child) => new Promise<void>((resolve) => {
+        child.once("close", () => resolve());
+        killGroup(child);
+      }),
+    );
+    await Promise.all(closing);
+    await rm(this.root, { recursive: true, force: true });
+    this.onKilled(this);
+  }
+
+  async isAlive(): Promise<boolean> {
+    return !this.killed;
+  }
+
+  private contains(path: string): boolean {
+    const rel = relative(this.root, path);
+    return isAbsolute(path) && !rel.startsWith("..") && !isAbsolute(rel);
+  }
+
+  private notFound(): SandboxError {
+    return new SandboxError("sandbox_not_found", `sandbox ${this.id} was killed`);
+  }
+}
+
+function killGroup(child: ChildProcess): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, "SIGKILL");
+  } catch {
+    // ESRCH: the group is already gone.
+  }
+}
+
+function collector(): { push: (chunk: Buffer) => void; text: () => string } {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  return {
+    push: (chunk: Buffer) => {
+      if (size >= MAX_OUTPUT_BYTES) return;
+      chunks.push(chunk);
+      size += chunk.length;
+    },
+    text: () => Buffer.concat(chunks).toString("utf8"),
+  };
+}
+
+export function createLocalProvider(options: LocalProviderOptions = {}): SandboxProvider {
+  const live = new Set<LocalSandbox>();
+  return {
+    name: "local",
+    async create(_opts?: CreateOptions): Promise<Sandbox> {
+      const base = await realpath(options.root ?? tmpdir());
+      const root = await mkdtemp(join(base, LOCAL_SANDBOX_PREFIX));
+      const home = join(root, "home");
+      const workdir = join(root, "work");
+      for (const dir of [join(home, ".config"), join(home, "tmp"), workdir]) await mkdir(dir, { recursive: true });
+      const askpass = join(home, "askpass.sh");
+      await writeFile(join(home, ".gitconfig"), "");
+      await writeFile(askpass, ASKPASS_SCRIPT, { mode: 0o700 });
+      const sandbox = new LocalSandbox(root, workdir, home, askpass, (s) => live.delete(s));
+      live.add(sandbox);
+      return sandbox;
+    },
+    async shutdown(): Promise<void> {
+      await Promise.all([...live].map((s) => s.kill()));
+    },
+  };
+}
