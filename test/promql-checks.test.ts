@@ -376,7 +376,8 @@ describe("the bundled spec", () => {
 
   it("uses exactly the corrected queries the README's table of the guide's six examples shows", () => {
     const readme = readFileSync("README.md", "utf8");
-    const section = readme.slice(readme.indexOf("**The guide's six queries, corrected**"), readme.indexOf("## E2B sandboxes"));
+    const start = readme.indexOf("**The guide's six queries, corrected**");
+    const section = readme.slice(start, readme.indexOf("\n## ", start));
     const ours = section
       .split("\n")
       .filter((l) => l.startsWith("| `"))

@@ -1,0 +1,30 @@
+import type { Command } from "../command.js";
+import { DEFAULT_SPEC, parseCommandArgs } from "../common.js";
+import { EXIT } from "../exit-codes.js";
+
+export const previewCommand: Command = {
+  name: "preview",
+  summary: "render the generated dashboards to PNG and HTML (synthetic data, or a Prometheus URL)",
+  usage: "obsgen preview [--spec PATH] [--out DIR] [--prometheus URL] [--base <git-ref | dir>]",
+  async run(args, io) {
+    const { values } = parseCommandArgs(args, {
+      spec: { type: "string", default: DEFAULT_SPEC },
+      out: { type: "string", default: "preview" },
+      prometheus: { type: "string" },
+      base: { type: "string" },
+    });
+    if (values.help) return io.out(this.usage), EXIT.ok;
+    // Loaded on use: echarts and resvg take seconds to import, which every other command would pay.
+    const { runPreview } = await import("../../preview/index.js");
+    const result = await runPreview({
+      spec: values.spec,
+      out: values.out,
+      cwd: io.cwd,
+      // Live data ends now; synthetic data ends at a fixed instant so its pictures are stable.
+      ...(values.prometheus !== undefined ? { prometheus: values.prometheus, end: Math.floor(Date.now() / 60_000) * 60_000 } : {}),
+      ...(values.base !== undefined ? { base: values.base } : {}),
+    });
+    for (const f of result.files) io.out(`wrote ${f.path} (${f.width}×${f.height})`);
+    return EXIT.ok;
+  },
+};

@@ -1,0 +1,48 @@
+// `obsgen diff`: loads the base and working-tree specs, resolves both, and compares the Models.
+import { resolve } from "node:path";
+import { formatIssue, SpecError } from "../model/issue.js";
+import { loadModel } from "../model/resolve.js";
+import type { Model } from "../model/types.js";
+import { BaseError, materializeBase } from "./base.js";
+import { diffModels } from "./compare.js";
+import { checkOrphans } from "./orphans.js";
+import type { DiffReport } from "./types.js";
+
+export { BaseError } from "./base.js";
+export { diffModels } from "./compare.js";
+export { renderMarkdown } from "./markdown.js";
+export type { DiffReport, Change, Breaking } from "./types.js";
+
+export interface DiffOptions {
+  base: string;
+  spec: string;
+  cwd: string;
+  prometheus?: string;
+}
+
+/** Loads the base's Model; a base that does not resolve is a BaseError listing its issues. */
+export function loadBaseModel(base: string, spec: string, cwd: string): { model: Model; dispose: () => void } {
+  const materialized = materializeBase(base, spec, cwd);
+  try {
+    return { model: loadModel(materialized.specPath).model, dispose: materialized.dispose };
+  } catch (e) {
+    materialized.dispose();
+    if (e instanceof SpecError) {
+      const errors = e.issues.filter((i) => i.severity === "error");
+      throw new BaseError(`the base spec (${base}) does not resolve, so there is nothing to compare against:\n${errors.map(formatIssue).join("\n")}`);
+    }
+    throw e;
+  }
+}
+
+export async function runDiff(options: DiffOptions): Promise<DiffReport> {
+  const head = loadModel(resolve(options.cwd, options.spec)).model;
+  const base = loadBaseModel(options.base, options.spec, options.cwd);
+  try {
+    const report = diffModels(base.model, head, { base: options.base, head: "working tree" });
+    if (options.prometheus !== undefined) await checkOrphans(report, options.prometheus);
+    return report;
+  } finally {
+    base.dispose();
+  }
+}

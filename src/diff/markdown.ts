@@ -1,0 +1,77 @@
+// Renders a DiffReport as Markdown for a pull-request comment: breaking changes first, with why
+// and what still reads them, then every change grouped, then the cardinality table.
+import type { Change, ChangeGroup, DiffReport } from "./types.js";
+
+const GROUP_ORDER: readonly ChangeGroup[] = ["services", "metrics", "labels", "buckets", "dashboards", "panels", "alerts", "recording rules", "scrape"];
+const KIND_ORDER = ["removed", "renamed", "changed", "added"] as const;
+
+/** Keeps backticks inside inline code from ending it early. */
+function code(text: string): string {
+  return text.includes("`") ? `\`\` ${text} \`\`` : `\`${text}\``;
+}
+
+function sentence(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+function signed(n: number): string {
+  return n > 0 ? `+${n}` : String(n);
+}
+
+function orphanLine(c: Change): string | undefined {
+  const o = c.breaking?.orphans;
+  if (!o) return undefined;
+  if (o.error !== undefined) return `  - Prometheus: could not count ${code(o.selector)}: ${o.error}`;
+  return o.storedSeries === 0
+    ? `  - Prometheus: no stored series match ${code(o.selector)}; nothing is orphaned`
+    : `  - Prometheus: **${o.storedSeries} stored series** match ${code(o.selector)} and would be orphaned`;
+}
+
+function changeLine(c: Change, multiService: boolean): string {
+  const svc = multiService ? `${c.service}: ` : "";
+  return `- ${c.kind} ${svc}${code(c.subject)}: ${c.detail}${c.breaking ? " **(breaking)**" : ""}`;
+}
+
+export function renderMarkdown(report: DiffReport): string {
+  const lines: string[] = [];
+  const multi = new Set(report.changes.map((c) => c.service)).size > 1;
+  const { base, head } = report.cardinality.total;
+  lines.push(`## obsgen diff: ${code(report.base)} → ${code(report.head)}`, "");
+  if (report.changes.length === 0) {
+    lines.push("No semantic changes to metrics, dashboards, alerts or scrape settings.", "", `Series budget: ${head} series.`);
+    return `${lines.join("\n")}\n`;
+  }
+  const breaking = report.changes.filter((c) => c.breaking);
+  lines.push(
+    `**${breaking.length} breaking** of ${report.changes.length} change${report.changes.length === 1 ? "" : "s"} · at most ${base} → ${head} series (${signed(head - base)})`,
+    "",
+  );
+  if (breaking.length > 0) {
+    lines.push("### Breaking changes", "");
+    for (const c of breaking) {
+      const b = c.breaking;
+      if (!b) continue;
+      lines.push(`- **${c.kind} ${code(c.subject)}**: ${c.detail}. ${sentence(b.reason)}.`);
+      if (b.usedBy.length > 0) lines.push(`  - used by: ${b.usedBy.join(", ")}`);
+      for (const api of b.api) lines.push(`  - module API: ${code(api.call)} ${api.effect}`);
+      const o = orphanLine(c);
+      if (o !== undefined) lines.push(o);
+    }
+    lines.push("");
+  }
+  for (const group of GROUP_ORDER) {
+    const inGroup = report.changes.filter((c) => c.group === group);
+    if (inGroup.length === 0) continue;
+    lines.push(`### ${group.charAt(0).toUpperCase()}${group.slice(1)}`, "");
+    for (const kind of KIND_ORDER) for (const c of inGroup.filter((x) => x.kind === kind)) lines.push(changeLine(c, multi));
+    lines.push("");
+  }
+  if (report.cardinality.metrics.length > 0 || base !== head) {
+    lines.push("### Cardinality (series at most)", "", "| metric | base | head | change |", "|---|---:|---:|---:|");
+    for (const r of report.cardinality.metrics) {
+      lines.push(`| ${code(r.metric)} | ${r.base ?? "—"} | ${r.head ?? "—"} | ${signed((r.head ?? 0) - (r.base ?? 0))} |`);
+    }
+    lines.push(`| **total** | ${base} | ${head} | ${signed(head - base)} |`, "");
+  }
+  return `${lines.join("\n")}\n`;
+}

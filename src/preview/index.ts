@@ -1,0 +1,95 @@
+// `obsgen preview`: renders the dashboards generated from the spec (and, with a base, the base's
+// beside them) as PNG and static HTML, with data from Prometheus or a synthetic workload.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { loadBaseModel } from "../diff/index.js";
+import { generateGrafanaDashboards } from "../generators/grafana/dashboard.js";
+import { loadModel } from "../model/resolve.js";
+import type { Model, ServiceModel } from "../model/types.js";
+import { readDashboard, type GrafanaDashboard } from "./dashboard.js";
+import { PrometheusData, SyntheticData, type DataSource } from "./data.js";
+import { PAGE_WIDTH, renderDashboard, sideBySide, SYNTHETIC_END, toHtml, toPng, type RenderedDashboard } from "./render.js";
+
+export { renderDashboard, toHtml, toPng, panelRect, PAGE_WIDTH, SYNTHETIC_END } from "./render.js";
+export { SyntheticData, PrometheusData } from "./data.js";
+export { readDashboard } from "./dashboard.js";
+
+export interface PreviewOptions {
+  spec: string;
+  out: string;
+  cwd: string;
+  prometheus?: string;
+  /** With Prometheus: the instant the preview ends at (the CLI passes the current time). */
+  end?: number;
+  base?: string;
+}
+
+export interface PreviewFile {
+  path: string;
+  uid: string;
+  width: number;
+  height: number;
+}
+
+export interface PreviewResult {
+  files: PreviewFile[];
+  dashboards: RenderedDashboard[];
+}
+
+/** Every dashboard the generator emits for the Model, with the service it belongs to. */
+export function dashboardsOf(model: Model): { dashboard: GrafanaDashboard; service: ServiceModel | undefined }[] {
+  return generateGrafanaDashboards(model).map((a) => {
+    const dashboard = readDashboard(a.content, a.path);
+    return { dashboard, service: model.services.find((s) => s.dashboards.some((d) => d.uid === dashboard.uid)) };
+  });
+}
+
+function source(options: PreviewOptions, service: ServiceModel | undefined): DataSource {
+  return options.prometheus !== undefined ? new PrometheusData(options.prometheus) : new SyntheticData(service);
+}
+
+export async function runPreview(options: PreviewOptions): Promise<PreviewResult> {
+  const head = loadModel(resolve(options.cwd, options.spec)).model;
+  const end = options.prometheus !== undefined && options.end !== undefined ? options.end : SYNTHETIC_END;
+  const out = resolve(options.cwd, options.out);
+  mkdirSync(out, { recursive: true });
+  const files: PreviewFile[] = [];
+  const dashboards: RenderedDashboard[] = [];
+  const write = (name: string, uid: string, content: string | Buffer, width: number, height: number): void => {
+    const path = join(out, name);
+    writeFileSync(path, content);
+    files.push({ path, uid, width, height });
+  };
+
+  const heads = dashboardsOf(head);
+  for (const { dashboard, service } of heads) {
+    const page = await renderDashboard(dashboard, source(options, service), { end });
+    dashboards.push(page);
+    const png = toPng(page.svg);
+    write(`${dashboard.uid}.png`, dashboard.uid, png.png, png.width, png.height);
+    write(`${dashboard.uid}.html`, dashboard.uid, toHtml(dashboard.title, page.svg), page.width, page.height);
+  }
+
+  if (options.base !== undefined) {
+    const base = loadBaseModel(options.base, options.spec, options.cwd);
+    try {
+      const bases = dashboardsOf(base.model);
+      const uids = [...new Set([...bases.map((b) => b.dashboard.uid), ...heads.map((h) => h.dashboard.uid)])].sort();
+      for (const uid of uids) {
+        const b = bases.find((x) => x.dashboard.uid === uid);
+        const h = heads.find((x) => x.dashboard.uid === uid);
+        const pages: RenderedDashboard[] = [];
+        const absent = (caption: string): GrafanaDashboard => ({ uid, title: caption, time: { from: "now-6h", to: "now" }, panels: [] });
+        pages.push(await renderDashboard(b?.dashboard ?? absent("(not in the base)"), source(options, b?.service), { end, caption: `base: ${options.base}`, idPrefix: `base-${uid}` }));
+        pages.push(await renderDashboard(h?.dashboard ?? absent("(removed by this change)"), source(options, h?.service), { end, caption: "this change", offsetX: PAGE_WIDTH, idPrefix: `head-${uid}` }));
+        const svg = sideBySide(pages);
+        const png = toPng(svg);
+        write(`${uid}.compare.png`, uid, png.png, png.width, png.height);
+        write(`${uid}.compare.html`, uid, toHtml(`${h?.dashboard.title ?? b?.dashboard.title ?? uid}: base and change`, svg), png.width, png.height);
+      }
+    } finally {
+      base.dispose();
+    }
+  }
+  return { files, dashboards };
+}

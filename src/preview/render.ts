@@ -1,0 +1,157 @@
+// Lays a Grafana dashboard out as Grafana does (24 columns, 30 px grid rows) and draws every
+// panel with ECharts into one SVG; rasterises it with resvg and wraps it in a static HTML page.
+import { existsSync } from "node:fs";
+import { Resvg } from "@resvg/resvg-js";
+import { parseDuration } from "../promql/duration.js";
+import { FONT_FAMILY, renderChartSvg, THEME, type NamedSeries } from "./charts.js";
+import type { GrafanaDashboard, GrafanaPanel } from "./dashboard.js";
+import type { DataSource, Series, TimeWindow } from "./data.js";
+import { el, raw, serialize, type Element } from "./markup.js";
+
+export const PAGE_WIDTH = 1600;
+const GRID_COLUMNS = 24;
+const PAD = 12;
+const HEADER = 48;
+const UNIT_HEIGHT = 30;
+const GAP = 8;
+const TITLE_BAND = 30;
+
+/** The instant a synthetic preview ends at: fixed, so pictures do not change with the clock. */
+export const SYNTHETIC_END = Date.UTC(2024, 0, 1, 12, 0, 0);
+
+export interface Rect {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+export interface DrawnPanel {
+  title: string;
+  type: string;
+  rect: Rect;
+}
+
+export interface RenderedDashboard {
+  uid: string;
+  title: string;
+  width: number;
+  height: number;
+  /** The page as one SVG element (no XML declaration), to embed or rasterise. */
+  svg: Element;
+  panels: DrawnPanel[];
+}
+
+/** Panel rectangle in pixels from its gridPos. */
+export function panelRect(gridPos: GrafanaPanel["gridPos"], offsetX = 0): Rect {
+  const col = (PAGE_WIDTH - 2 * PAD) / GRID_COLUMNS;
+  return { x: offsetX + PAD + gridPos.x * col, y: HEADER + gridPos.y * UNIT_HEIGHT, w: gridPos.w * col - GAP, h: gridPos.h * UNIT_HEIGHT - GAP };
+}
+
+export function timeWindow(dash: GrafanaDashboard, end: number): TimeWindow {
+  const from = /^now-(.+)$/.exec(dash.time.from)?.[1];
+  const range = (from !== undefined ? parseDuration(from) : undefined) ?? 6 * 3_600_000;
+  const stepMs = Math.max(60_000, Math.round(range / 120 / 60_000) * 60_000);
+  const start = end - Math.floor(range / stepMs) * stepMs;
+  return { start, end, stepMs };
+}
+
+function legendName(target: GrafanaPanel["targets"][number], s: Series, panel: GrafanaPanel): string {
+  if (panel.type === "heatmap" && s.labels.le !== undefined) return s.labels.le;
+  const format = target.legendFormat;
+  if (format !== undefined && format !== "" && format !== "__auto") return format.replace(/\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g, (_, l: string) => s.labels[l] ?? "");
+  const labels = Object.entries(s.labels).filter(([k]) => k !== "__name__");
+  return labels.length === 0 ? "" : `{${labels.map(([k, v]) => `${k}="${v}"`).join(", ")}}`;
+}
+
+/**
+ * Gives each chart's ids a prefix, so clip paths of one panel never resolve to another's, and
+ * drops zrender's process-wide counters (`zr7-c0`, `zr7-cls-12`), so output is byte-stable.
+ */
+function scopeIds(svg: string, prefix: string): string {
+  const scoped = (id: string): string => prefix + id.replace(/^zr\d+-/, "");
+  return svg
+    .replace(/\bid="([^"]+)"/g, (_, id: string) => `id="${scoped(id)}"`)
+    .replace(/url\(#([^)]+)\)/g, (_, id: string) => `url(#${scoped(id)})`)
+    .replace(/href="#([^"]+)"/g, (_, id: string) => `href="#${scoped(id)}"`)
+    // Hover styles only, named by a process-wide counter: a static picture has no use for them.
+    .replace(/<style[^>]*>[\s\S]*?<\/style>/g, "")
+    .replace(/ class="[^"]*"/g, "");
+}
+
+/** Places ECharts' root <svg> at (x, y) inside the page. */
+function placeChart(svg: string, x: number, y: number): string {
+  return svg.replace(/^<svg /, `<svg x="${Math.round(x * 100) / 100}" y="${Math.round(y * 100) / 100}" `);
+}
+
+export async function renderDashboard(dash: GrafanaDashboard, data: DataSource, options: { end: number; caption?: string; offsetX?: number; idPrefix?: string }): Promise<RenderedDashboard> {
+  const window = timeWindow(dash, options.end);
+  const offsetX = options.offsetX ?? 0;
+  const prefix = options.idPrefix ?? dash.uid;
+  const children: Element[] = [];
+  const panels: DrawnPanel[] = [];
+  const bottom = Math.max(0, ...dash.panels.map((p) => p.gridPos.y + p.gridPos.h));
+  const height = HEADER + bottom * UNIT_HEIGHT + PAD;
+  children.push(el("rect", { x: offsetX, y: 0, width: PAGE_WIDTH, height, fill: THEME.background }));
+  children.push(el("text", { x: offsetX + PAD, y: 30, fill: THEME.text, "font-family": FONT_FAMILY, "font-size": 18, "font-weight": "bold" }, dash.title));
+  if (options.caption !== undefined) {
+    children.push(el("text", { x: offsetX + PAGE_WIDTH - PAD, y: 30, fill: THEME.muted, "font-family": FONT_FAMILY, "font-size": 13, "text-anchor": "end" }, options.caption));
+  }
+  for (const [index, panel] of dash.panels.entries()) {
+    const rect = panelRect(panel.gridPos, offsetX);
+    if (panel.type === "row") {
+      children.push(el("text", { x: rect.x, y: rect.y + 20, fill: THEME.text, "font-family": FONT_FAMILY, "font-size": 14, "font-weight": "bold" }, panel.title));
+      continue;
+    }
+    const series: NamedSeries[] = [];
+    for (const [ti, target] of panel.targets.entries()) {
+      const result = await data.query(panel, target, window, `${dash.uid}/${panel.title}/${ti}`);
+      for (const s of result) series.push({ name: legendName(target, s, panel), points: s.points });
+    }
+    children.push(el("rect", { x: rect.x, y: rect.y, width: rect.w, height: rect.h, rx: 3, fill: THEME.panel, stroke: THEME.border, "stroke-width": 1 }));
+    children.push(el("text", { x: rect.x + 10, y: rect.y + 20, fill: THEME.text, "font-family": FONT_FAMILY, "font-size": 13, "font-weight": "bold" }, panel.title));
+    const chartW = Math.max(10, Math.round(rect.w - 8));
+    const chartH = Math.max(10, Math.round(rect.h - TITLE_BAND - 4));
+    const chart = series.length > 0 ? renderChartSvg(panel, series, chartW, chartH) : undefined;
+    if (chart !== undefined) children.push(el("g", {}, raw(placeChart(scopeIds(chart, `${prefix}-p${index}-`), rect.x + 4, rect.y + TITLE_BAND))));
+    else children.push(el("text", { x: rect.x + rect.w / 2, y: rect.y + rect.h / 2, fill: THEME.muted, "font-family": FONT_FAMILY, "font-size": 13, "text-anchor": "middle" }, "No data"));
+    panels.push({ title: panel.title, type: panel.type, rect });
+  }
+  const svg = el("svg", { xmlns: "http://www.w3.org/2000/svg", width: PAGE_WIDTH + offsetX, height, viewBox: `0 0 ${PAGE_WIDTH + offsetX} ${height}` }, ...children);
+  return { uid: dash.uid, title: dash.title, width: PAGE_WIDTH, height, svg, panels };
+}
+
+/** Several pages side by side (base beside change) in one SVG. */
+export function sideBySide(pages: readonly RenderedDashboard[]): Element {
+  const width = PAGE_WIDTH * pages.length;
+  const height = Math.max(...pages.map((p) => p.height));
+  const parts = pages.flatMap((p) => p.svg.children);
+  return el("svg", { xmlns: "http://www.w3.org/2000/svg", width, height, viewBox: `0 0 ${width} ${height}` }, el("rect", { x: 0, y: 0, width, height, fill: THEME.background }), ...parts);
+}
+
+const FONT_FILES = ["/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"];
+
+/** The font files resvg is given; empty when DejaVu is not installed (then system fonts are used). */
+export function fontFiles(): string[] {
+  return FONT_FILES.filter((f) => existsSync(f));
+}
+
+export function toPng(svg: Element): { png: Buffer; width: number; height: number } {
+  const files = fontFiles();
+  const resvg = new Resvg(serialize(svg), {
+    fitTo: { mode: "original" },
+    font: files.length > 0 ? { loadSystemFonts: false, fontFiles: files, defaultFontFamily: FONT_FAMILY } : { loadSystemFonts: true },
+  });
+  const image = resvg.render();
+  return { png: image.asPng(), width: image.width, height: image.height };
+}
+
+export function toHtml(title: string, svg: Element): string {
+  const page = el(
+    "html",
+    { lang: "en" },
+    el("head", {}, el("meta", { charset: "utf-8" }), el("title", {}, title), el("style", {}, `body{margin:0;background:${THEME.background}}svg{display:block}`)),
+    el("body", {}, svg),
+  );
+  return `<!DOCTYPE html>\n${serialize(page)}\n`;
+}
