@@ -188,8 +188,7 @@ function resolveMetric(name: string, metric: MetricSpec, report: Reporter, budge
       { hint: `${factors.join(" × ")}; remove label values or raise limits.maxSeriesPerMetric`, key: true });
   }
 
-  for (const [rule, _reason] of suppressions) {
-    void _reason;
+  for (const rule of suppressions.keys()) {
     const at = [...path, "suppress", (metric.suppress ?? []).findIndex((s) => s.rule === rule), "rule"];
     if (!SUPPRESSIBLE_RULE_IDS.includes(rule)) {
       report.error(RULES.suppression, at, `"${rule}" is not a rule that can be suppressed`, { hint: `suppressible rules: ${SUPPRESSIBLE_RULE_IDS.join(", ")}` });
