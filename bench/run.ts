@@ -76,15 +76,16 @@ function codegenSection(c: CodegenResult): string[] {
     ),
     "",
   ];
-  const gen = c.bundled.find((r) => r.what.startsWith("obsgen generate"));
+  const launcherRows = c.bundled.filter((r) => r.what.includes("bin/obsgen"));
+  const worst = Math.max(...launcherRows.map((r) => ratio(r.ms, floor)));
   const tsxFloor = c.bundled[1]?.ms;
-  const x = ratio(gen?.ms, floor);
+  const gen = c.bundled.find((r) => r.what.startsWith("obsgen generate from source"));
   lines.push(
-    `**Goal (generate within ${STARTUP_GOAL}× of \`node -e 0\`): ${x <= STARTUP_GOAL ? "met" : "NOT met"}** — ${fmt(x)}×. The tsx loader alone costs ${fmt(ratio(tsxFloor, floor))}× the floor, so no TypeScript-through-tsx CLI can reach ${STARTUP_GOAL}×; see where the rest goes below.`,
+    `**Goal (generate and check within ${STARTUP_GOAL}× of \`node -e 0\`): ${worst <= STARTUP_GOAL ? "met" : "NOT met"}** — ${fmt(worst)}× at worst through \`bin/obsgen\` (what \`npm run generate\`, \`npm run check\` and \`npx obsgen\` run). It starts node from a V8 start-up snapshot of the bundled CLI, so zod, yaml, the Grafana SDK and obsgen itself are already loaded and compiled; the snapshot is rebuilt whenever a source or an installed package is newer. From source, the tsx loader alone costs ${fmt(ratio(tsxFloor, floor))}× the floor and the same run ${fmt(ratio(gen?.ms, floor))}×.`,
     "",
     `\`obsgen check\` exited ${c.checkExit} (${c.checkExit === 0 ? "generated/ is current" : "generated/ has drift in this working tree"}); its time is the same either way.`,
     "",
-    "Inside one `generate` process (cumulative phases, medians over the runs):",
+    "Inside one `generate` process run from source (cumulative phases, medians over the runs):",
     "",
     table(
       ["phase", "ms, median (min–max)"],
@@ -114,7 +115,7 @@ function codegenSection(c: CodegenResult): string[] {
     const size = last.size.metrics / first.size.metrics;
     const verdict = growth <= size * 1.25 ? "linear (or better)" : "**super-linear**";
     lines.push(
-      `Growth: ${size}× the spec takes ${fmt(growth, 2)}× the in-process work (${fmt(work(first), 0)} → ${fmt(work(last), 0)} ms): ${verdict}. Wall time grows less than that because start-up (${fmt(c.bundled[1]?.ms.median ?? NaN, 0)} ms for the tsx loader alone) is a fixed cost.`,
+      `Growth: ${size}× the spec takes ${fmt(growth, 2)}× the in-process work (${fmt(work(first), 0)} → ${fmt(work(last), 0)} ms): ${verdict}. Wall time (through \`bin/obsgen\`) grows less than that because start-up is a fixed cost.`,
       "",
     );
   }
@@ -122,7 +123,6 @@ function codegenSection(c: CodegenResult): string[] {
 }
 
 function runtimeSection(r: RuntimeResult): string[] {
-  if (r.kind === "todo") return ["**TODO** — " + r.reason, ""];
   const lines = [
     r.scope,
     "",

@@ -1,19 +1,24 @@
-// The runtime's overhead over git: warm `status` and `diff` run through the sandbox cache and the
-// local sandbox provider against the same commands spawned directly, on the same repository; and
-// the first operation of a new sandbox against one that finds its sandbox cached.
+// The runtime's overhead over git: warm `status` and `diff` requests through the git runtime
+// (request validation, the sandbox cache, the local sandbox provider, error classification and the
+// generated metrics) against the same git commands spawned directly from Node in the same clone;
+// and the first request of a new sandbox against one whose sandbox is cached.
 import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { createMetrics } from "../generated/metrics.js";
+import { createRuntime } from "../src/runtime/runtime.js";
+import { createLocalProvider } from "../src/runtime/sandbox/local.js";
 import { sideBySide, stat, type Stat } from "./measure.js";
 
 const run = promisify(execFile);
 
-export type RuntimeResult =
-  | { kind: "todo"; reason: string }
-  | { kind: "measured"; scope: string; rows: { what: string; runtime: Stat; raw: Stat }[]; coldFirst: Stat; warmFirst: Stat };
+export interface RuntimeResult {
+  scope: string;
+  rows: { what: string; runtime: Stat; raw: Stat }[];
+  coldFirst: Stat;
+  warmFirst: Stat;
+}
 
 const ms = (s: Stat): Stat => ({ median: s.median / 1e6, min: s.min / 1e6, max: s.max / 1e6, samples: s.samples });
 
@@ -32,72 +37,75 @@ async function fixtureRepo(dir: string): Promise<string> {
   return repo;
 }
 
-export async function runtimeBench(opts: { rounds: number }): Promise<RuntimeResult> {
-  const needed = ["src/runtime/sandbox/local.ts", "src/runtime/sandbox/cache.ts", "src/runtime/cost.ts"];
-  const missing = needed.filter((f) => !existsSync(f));
-  if (missing.length > 0) return { kind: "todo", reason: `the runtime is not built yet (missing ${missing.join(", ")}); rerun \`npm run bench\` once it is.` };
-  const { createLocalProvider } = await import("../src/runtime/sandbox/local.js");
-  const { SandboxCache } = await import("../src/runtime/sandbox/cache.js");
-  const { CostMeter } = await import("../src/runtime/cost.js");
+/** The one clone under the local provider's sandbox root (<root>/<sandbox>/work/repo). */
+function cloneIn(sandboxRoot: string): string {
+  const [sandbox, ...more] = readdirSync(sandboxRoot);
+  if (sandbox === undefined || more.length > 0) throw new Error(`expected one sandbox under ${sandboxRoot}`);
+  return join(sandboxRoot, sandbox, "work", "repo");
+}
 
+export async function runtimeBench(opts: { rounds: number }): Promise<RuntimeResult> {
   const dir = mkdtempSync(join(tmpdir(), "obsgen-bench-runtime-"));
-  const provider = createLocalProvider({ root: dir });
-  const metrics = createMetrics();
-  const cache = new SandboxCache({ provider, metrics, cost: new CostMeter({ metrics, ratePerSandboxHour: 0.015 }), ttlMs: 3_600_000, maxActive: 1000 });
+  const sandboxRoot = join(dir, "sandboxes");
+  mkdirSync(sandboxRoot);
+  const runtime = createRuntime({
+    provider: createLocalProvider({ root: sandboxRoot }),
+    ratePerSandboxHour: 0.015,
+    allowLocalRemotes: true,
+    commandTimeoutMs: 60_000,
+    maxActiveSandboxes: 1000,
+  });
   try {
     const origin = await fixtureRepo(dir);
-    const key = { agentId: "bench", taskId: "warm", repoUrl: origin };
-    const timeoutMs = 60_000;
-    // The cached sandbox holds a clone with edits; raw git runs in that very clone.
-    const repo = await cache.withSandbox(key, async (s) => {
-      const r = await s.exec(["git", "clone", "-q", origin, "repo"], { timeoutMs });
-      if (r.exitCode !== 0) throw new Error(`clone failed: ${r.stderr}`);
-      const path = join(s.workdir, "repo");
-      for (let i = 0; i < 300; i += 10) await s.writeFile(join(path, "src", `file${i}.txt`), `changed ${i}\n`);
-      return path;
-    });
-    const viaRuntime = (args: string[]) => () =>
-      cache.withSandbox(key, async (s) => (await s.exec(["git", ...args], { cwd: repo, timeoutMs })).stdout.length);
-    const raw = (args: string[]) => async () => (await git(repo, ...args)).length;
+    const request = (task: string) => ({ repo_url: origin, agent_id: "bench", task_id: task });
+    const must = async (p: ReturnType<typeof runtime.git.run>) => {
+      const r = await p;
+      if (!r.ok) throw new Error(`${r.operation} failed: ${r.error.type}: ${r.error.message}`);
+      return r;
+    };
+    await must(runtime.git.run("clone", request("warm")));
+    const repo = cloneIn(sandboxRoot);
+    for (let i = 0; i < 300; i += 10) writeFileSync(join(repo, "src", `file${i}.txt`), `changed ${i}\n`);
+    // The same commands the runtime's status and diff run (src/runtime/git/runtime.ts).
     const ops = [
-      { what: "git status --porcelain", args: ["status", "--porcelain"] },
-      { what: "git diff", args: ["diff"] },
-    ];
+      { what: "status", raw: ["status", "--porcelain=v1", "--branch"] },
+      { what: "diff", raw: ["diff", "HEAD", "--"] },
+    ] as const;
     const rows: { what: string; runtime: Stat; raw: Stat }[] = [];
     for (const op of ops) {
-      const s = await sideBySide([{ key: "runtime", run: viaRuntime(op.args) }, { key: "raw", run: raw(op.args) }], opts.rounds, 3);
-      rows.push({ what: op.what, runtime: ms(s.get("runtime") ?? stat([])), raw: ms(s.get("raw") ?? stat([])) });
+      const [viaRuntime, direct] = [(await must(runtime.git.run(op.what, request("warm")))).output, await git(repo, ...op.raw)];
+      if (viaRuntime !== direct) throw new Error(`${op.what} through the runtime differs from git ${op.raw.join(" ")}`);
+      const s = await sideBySide(
+        [
+          { key: "runtime", run: async () => (await must(runtime.git.run(op.what, request("warm")))).output.length },
+          { key: "raw", run: async () => (await git(repo, ...op.raw)).length },
+        ],
+        opts.rounds,
+        3,
+      );
+      rows.push({ what: `${op.what} (git ${op.raw.join(" ")})`, runtime: ms(s.get("runtime") ?? stat([])), raw: ms(s.get("raw") ?? stat([])) });
     }
 
-    // The first operation for an agent/task/repository: a miss creates a sandbox and clones; a hit
-    // finds the clone in its cached sandbox.
+    // An agent's first request for a task: a new task creates a sandbox and clones; a task whose
+    // sandbox is cached finds its clone there.
     let n = 0;
     const first = await sideBySide(
       [
-        {
-          key: "cold",
-          run: () =>
-            cache.withSandbox({ agentId: "bench", taskId: `cold-${n++}`, repoUrl: origin }, async (s) => {
-              await s.exec(["git", "clone", "-q", origin, "repo"], { timeoutMs });
-              return (await s.exec(["git", "status", "--porcelain"], { cwd: join(s.workdir, "repo"), timeoutMs })).exitCode;
-            }),
-        },
-        { key: "warm", run: () => cache.withSandbox(key, async (s) => (await s.exec(["git", "status", "--porcelain"], { cwd: repo, timeoutMs })).exitCode) },
+        { key: "cold", run: async () => (await must(runtime.git.run("clone", request(`cold-${n++}`)))).output.length },
+        { key: "warm", run: async () => (await must(runtime.git.run("clone", request("warm")))).output.length },
       ],
       opts.rounds,
       1,
     );
     return {
-      kind: "measured",
       scope:
-        "Through `SandboxCache.withSandbox` and the local sandbox provider (`src/runtime/sandbox/`), against the same git command spawned directly from Node (`execFile`) in the same clone. The git operations layer above the sandbox is not built yet, so its own cost (argument checks, classification, metrics) is not included.",
+        "Requests through the git runtime (`GitRuntime.run`: input validation, the sandbox cache, the local sandbox provider, classification and metrics), against the same git command spawned directly from Node (`execFile`) in the same clone; both print the same bytes (checked before measuring). The first request is a `clone`: for a new task it creates a sandbox and clones, for a cached task it finds the clone.",
       rows,
       coldFirst: ms(first.get("cold") ?? stat([])),
       warmFirst: ms(first.get("warm") ?? stat([])),
     };
   } finally {
-    await cache.close();
-    await provider.shutdown();
+    await runtime.shutdown();
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -54,15 +54,3 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
     return EXIT.internal;
   }
 }
-
-const isEntry = process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].split("/").slice(-3).join("/"));
-if (isEntry) {
-  const io: CommandIO = {
-    out: (t) => process.stdout.write(`${t}\n`),
-    err: (t) => process.stderr.write(`${t}\n`),
-    cwd: process.cwd(),
-  };
-  main(process.argv.slice(2), io).then((code) => {
-    process.exitCode = code;
-  });
-}

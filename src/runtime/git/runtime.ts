@@ -83,6 +83,9 @@ export class GitRuntime {
   private readonly random: () => number;
   private readonly log: (line: LogLine) => void;
   private readonly askpassReady = new WeakSet<Sandbox>();
+  // Sandboxes known to hold a clone: nothing a caller sends can remove .git (filePathProblem), so
+  // once seen, a clone stays until its sandbox dies, and a warm request runs git once, not twice.
+  private readonly cloned = new WeakSet<Sandbox>();
   private readonly branchQueues = new Map<string, Promise<void>>();
 
   constructor(private readonly opts: GitRuntimeOptions) {
@@ -129,6 +132,7 @@ export class GitRuntime {
         return { output: "", note: "already cloned" };
       }
       await this.must(ctx, sandbox, ["clone", "--quiet", "--branch", input.branch, "--", ctx.url, REPO_DIR], sandbox.workdir);
+      this.cloned.add(sandbox);
       return { output: "" };
     });
   }
@@ -270,7 +274,9 @@ export class GitRuntime {
   }
 
   private async isCloned(_ctx: Context, sandbox: Sandbox): Promise<boolean> {
+    if (this.cloned.has(sandbox)) return true;
     const r = await sandbox.exec(["test", "-d", `${repoPath(sandbox)}/.git`], { timeoutMs: this.timeoutMs });
+    if (r.exitCode === 0) this.cloned.add(sandbox);
     return r.exitCode === 0;
   }
 
