@@ -1,34 +1,10 @@
-import { readFileSync } from "node:fs";
-import { parseDocument } from "yaml";
 import { describe, expect, it } from "vitest";
 import { parseSeries } from "../src/alerts/series.js";
 import { formatIssue, type Issue } from "../src/model/issue.js";
-import { resolve } from "../src/model/resolve.js";
 import { RULES } from "../src/model/rules.js";
-import { parseSpecText } from "../src/spec/load.js";
+import { BUNDLED_SPEC, BUNDLED_TEXT, edited, issuesAfter, issuesOf, resolveText } from "./support/spec-edits.js";
 
-const SPEC = "metrics-spec/git-operations.yaml";
-const BASE = readFileSync(SPEC, "utf8");
 const ALERT_CODES: readonly string[] = [RULES.alertName, RULES.alertSeverity, RULES.alertSummary, RULES.alertDescription, RULES.alertFor, RULES.alertCoverage, RULES.alertTestCase].map((r) => r.code);
-
-/** The bundled spec with edits applied to its YAML document (path → new value, or undefined to delete). */
-function edited(edits: [readonly (string | number)[], unknown][]): string {
-  const doc = parseDocument(BASE);
-  for (const [path, value] of edits) {
-    if (value === undefined) doc.deleteIn(path);
-    else doc.setIn(path, value);
-  }
-  return doc.toString();
-}
-
-function issuesOf(text: string): Issue[] {
-  const parsed = parseSpecText(SPEC, text);
-  return resolve(parsed.spec ? [parsed.spec] : [], parsed.issues).issues;
-}
-
-function issuesAfter(edits: [readonly (string | number)[], unknown][]): Issue[] {
-  return issuesOf(edited(edits));
-}
 
 function alertIssues(issues: readonly Issue[]): string[] {
   return issues.filter((i) => ALERT_CODES.includes(i.code)).map(formatIssue);
@@ -156,9 +132,9 @@ describe("alert lint", () => {
       const hit = issues.find((i) => i.code === c.code && i.message.includes(c.message));
       expect(hit, `no ${c.code} "${c.message}" among:\n${issues.map(formatIssue).join("\n")}`).toBeDefined();
       expect(hit?.path).toBe(c.path);
-      expect(hit?.file).toBe(SPEC);
+      expect(hit?.file).toBe(BUNDLED_SPEC);
       // The position is that of the node the path names, inside the spec file.
-      expect(hit?.line).toBeGreaterThan(BASE.split("\n").findIndex((l) => l.startsWith("alerts:")));
+      expect(hit?.line).toBeGreaterThan(BUNDLED_TEXT.split("\n").findIndex((l) => l.startsWith("alerts:")));
       expect(alertIssues(issuesAfter(c.passing))).toEqual([]);
     });
   }
@@ -174,8 +150,7 @@ describe("alert lint", () => {
   });
 
   it("yields no model, so nothing is generated, from a spec with an untested alert", () => {
-    const parsed = parseSpecText(SPEC, edited([[["alerts", 0, "tests"], undefined]]));
-    const result = resolve(parsed.spec ? [parsed.spec] : []);
+    const result = resolveText(edited([[["alerts", 0, "tests"], undefined]]));
     expect(result.issues.some((i) => i.severity === "error" && i.code === RULES.alertCoverage.code)).toBe(true);
     expect(result.model).toBeUndefined();
   });

@@ -7,6 +7,7 @@ import { main } from "../src/cli/main.js";
 import { diffModels, renderMarkdown, runDiff, type Change, type DiffReport } from "../src/diff/index.js";
 import { loadModel } from "../src/model/resolve.js";
 import { PrometheusServer } from "./support/prometheus.js";
+import { edited, resolveText } from "./support/spec-edits.js";
 
 const FIXTURES = "test/fixtures/diff";
 const fixture = (name: string): string => join(FIXTURES, `${name}.yaml`);
@@ -85,6 +86,27 @@ describe("obsgen diff on fixture spec pairs", () => {
     const c = find(report, "buckets", "changed", "checkout_duration_seconds");
     expect(c.detail).toContain("(-0.5 +0.25 +10)");
     expect(c.breaking?.orphanSelector).toEqual({ name: "checkout_duration_seconds_bucket", matchers: [{ label: "le", op: "=~", value: "0.5" }] });
+  });
+
+  it("reports the compose stack's ports, bind address, images and environment keys, never their values", () => {
+    const model = (text: string) => {
+      const r = resolveText(text);
+      if (!r.model) throw new Error(r.issues.map((i) => i.message).join("\n"));
+      return r.model;
+    };
+    const head = edited([
+      [["stack", "bindAddress"], "0.0.0.0"],
+      [["stack", "grafana", "port"], 3000],
+      [["stack", "prometheus", "image"], "prom/prometheus:v3.0.0"],
+      [["stack", "app", "environment", "E2B_TEMPLATE"], "${E2B_TEMPLATE:-base}"],
+    ]);
+    const report = diffModels(model(edited([])), model(head), { base: "base", head: "head" });
+    expect(report.breakingCount).toBe(0);
+    expect(find(report, "stack", "changed", "bindAddress").detail).toBe("published ports bind to 127.0.0.1 → 0.0.0.0 (every published port is now reachable beyond this host)");
+    expect(report.changes.filter((c) => c.group === "stack" && c.subject === "grafana").map((c) => c.detail)).toEqual(["grafana host port 3001 → 3000"]);
+    expect(find(report, "stack", "changed", "prometheus").detail).toBe("prometheus image prom/prometheus:v2.53.0 → prom/prometheus:v3.0.0");
+    expect(find(report, "stack", "added", "E2B_TEMPLATE").detail).toBe("runtime environment E2B_TEMPLATE added");
+    expect(renderMarkdown(report)).not.toContain("E2B_TEMPLATE:-base");
   });
 
   it("reports additions, a wider enumeration, panel, alert and scrape changes without calling them breaking", () => {

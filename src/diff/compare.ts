@@ -29,6 +29,7 @@ export function diffModels(base: Model, head: Model, names: { base: string; head
     compareAlerts(out, b?.alerts ?? [], h?.alerts ?? []);
     compareRecordingRules(out, b?.spec.recordingRules ?? [], h?.spec.recordingRules ?? []);
     if (b && h) compareScrape(out, b.spec.scrape, h.spec.scrape, b);
+    if (b && h) compareStack(out, b.spec.stack, h.spec.stack);
   }
   const total = (m: Model): number => m.services.reduce((n, s) => n + s.totalSeries, 0);
   return {
@@ -342,4 +343,31 @@ function compareScrape(out: ServiceChanges, b: ServiceSpec["scrape"], h: Service
   const fresh = h.targets.filter((t) => !b.targets.includes(t));
   if (gone.length > 0) out.add("scrape", "removed", "targets", `targets removed: ${gone.join(", ")}`);
   if (fresh.length > 0) out.add("scrape", "added", "targets", `targets added: ${fresh.join(", ")}`);
+}
+
+/** The compose stack: what a reader of the PR needs to know before `docker compose up`. */
+function compareStack(out: ServiceChanges, b: ServiceSpec["stack"], h: ServiceSpec["stack"]): void {
+  if (!b || !h) {
+    if (b) out.add("stack", "removed", "stack", "stack removed: generated/docker-compose.yml is no longer generated");
+    if (h) out.add("stack", "added", "stack", `stack added: ${h.app.service} with Prometheus, Alertmanager and Grafana`);
+    return;
+  }
+  if (b.bindAddress !== h.bindAddress) {
+    const wider = h.bindAddress !== "127.0.0.1" ? " (every published port is now reachable beyond this host)" : "";
+    out.add("stack", "changed", "bindAddress", `published ports bind to ${b.bindAddress} → ${h.bindAddress}${wider}`);
+  }
+  if (b.app.service !== h.app.service) out.add("stack", "changed", "app", `app service "${b.app.service}" → "${h.app.service}"`);
+  const parts = [["app", b.app, h.app], ["prometheus", b.prometheus, h.prometheus], ["alertmanager", b.alertmanager, h.alertmanager], ["grafana", b.grafana, h.grafana]] as const;
+  for (const [name, x, y] of parts) {
+    if (x.port !== y.port) out.add("stack", "changed", name, `${name} host port ${x.port} → ${y.port}`);
+    if (x.image !== y.image) out.add("stack", "changed", name, `${name} image ${x.image ?? "(built)"} → ${y.image ?? "(built)"}`);
+  }
+  const env = [...new Set([...Object.keys(b.app.environment), ...Object.keys(h.app.environment)])].sort();
+  for (const key of env) {
+    const [x, y] = [b.app.environment[key], h.app.environment[key]];
+    if (x === y) continue;
+    if (x === undefined) out.add("stack", "added", key, `${h.app.service} environment ${key} added`);
+    else if (y === undefined) out.add("stack", "removed", key, `${h.app.service} environment ${key} removed`);
+    else out.add("stack", "changed", key, `${h.app.service} environment ${key} changed`);
+  }
 }

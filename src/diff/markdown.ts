@@ -2,7 +2,7 @@
 // and what still reads them, then every change grouped, then the cardinality table.
 import type { Change, ChangeGroup, DiffReport } from "./types.js";
 
-const GROUP_ORDER: readonly ChangeGroup[] = ["services", "metrics", "labels", "buckets", "dashboards", "panels", "alerts", "recording rules", "scrape"];
+const GROUP_ORDER: readonly ChangeGroup[] = ["services", "metrics", "labels", "buckets", "dashboards", "panels", "alerts", "recording rules", "scrape", "stack"];
 const KIND_ORDER = ["removed", "renamed", "changed", "added"] as const;
 
 /** Keeps backticks inside inline code from ending it early. */

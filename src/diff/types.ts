@@ -1,6 +1,6 @@
 // The result of comparing two Models: plain data, rendered as Markdown or serialised as JSON.
 
-export type ChangeGroup = "services" | "metrics" | "labels" | "buckets" | "dashboards" | "panels" | "alerts" | "recording rules" | "scrape";
+export type ChangeGroup = "services" | "metrics" | "labels" | "buckets" | "dashboards" | "panels" | "alerts" | "recording rules" | "scrape" | "stack";
 export type ChangeKind = "added" | "removed" | "changed" | "renamed";
 
 /** Stored series that a breaking change leaves behind, counted on a live Prometheus. */

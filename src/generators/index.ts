@@ -8,8 +8,9 @@ import { generateSpecSchema } from "./spec-schema/generate.js";
 import { generatePrometheus } from "./prometheus/index.js";
 import { generateAlertmanager } from "./alertmanager/index.js";
 import { generateKubernetes } from "./kubernetes/index.js";
+import { generateCompose } from "./compose/index.js";
 
-export const generators: readonly Generator[] = [generateMetricsModule, generateSpecSchema, generateCatalogue, generateGrafana, generatePrometheus, generateAlertmanager, generateKubernetes];
+export const generators: readonly Generator[] = [generateMetricsModule, generateSpecSchema, generateCatalogue, generateGrafana, generatePrometheus, generateAlertmanager, generateKubernetes, generateCompose];
 
 export function generate(model: Model): Artifact[] {
   const artifacts = generators.flatMap((g) => g(model));

@@ -44,6 +44,10 @@ export const RULES = {
   promqlBucketThreshold: { code: "OBS057", summary: "a threshold on a quantile is not a bucket boundary" },
   promqlRatio: { code: "OBS058", summary: "a ratio's two sides do not aggregate like by like" },
   promqlNonAdditive: { code: "OBS059", summary: "an aggregation adds up the views of a non-additive label" },
+  stackSecret: { code: "OBS060", summary: "a secret would be written into the generated stack" },
+  stackWiring: { code: "OBS061", summary: "the stack's services and the scrape or alerting targets do not match" },
+  stackPorts: { code: "OBS062", summary: "two services of the stack publish the same host port" },
+  stackDuplicate: { code: "OBS063", summary: "more than one spec file declares the stack" },
 } as const satisfies Record<string, RuleInfo>;
 
 export const SUPPRESSIBLE_RULE_IDS: readonly string[] = Object.values(RULES as Record<string, RuleInfo>)

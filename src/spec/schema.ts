@@ -122,6 +122,37 @@ export const recordingRuleSpec = z.strictObject({
   labels: z.record(z.string(), z.string()).optional(),
 });
 
+const hostPort = z.number().int().min(1).max(65535);
+const image = z.string().regex(/^[a-z0-9][a-z0-9._/-]*(:[A-Za-z0-9._-]+)?(@sha256:[a-f0-9]{64})?$/, "an image reference, e.g. prom/prometheus:v2.53.0");
+
+export const stackSpec = z
+  .strictObject({
+    name: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, "a compose project name: lower-case letters, digits, '-' and '_'").describe("Compose project name."),
+    bindAddress: z.ipv4().default("127.0.0.1").describe("Host address every published port binds to."),
+    app: z
+      .strictObject({
+        service: z.string().regex(/^[a-z0-9][a-z0-9_.-]*$/, "a compose service name").describe("Compose service name; scrape.targets must name it."),
+        build: z.string().min(1).default(".").describe("Build context, relative to the repository root."),
+        image: image.optional().describe("Tag for the built image."),
+        port: hostPort.describe("Port the service listens on in its container, published on the same host port."),
+        environment: z
+          .record(z.string().regex(/^[A-Z_][A-Z0-9_]*$/, "an environment variable name"), z.string())
+          .default({})
+          .describe("Container environment. Secrets must be ${VAR} interpolations, never literal values."),
+      })
+      .describe("The instrumented service (here: the git runtime)."),
+    prometheus: z
+      .strictObject({ image: image.default("prom/prometheus:v2.53.0"), port: hostPort.default(9090) })
+      .default({ image: "prom/prometheus:v2.53.0", port: 9090 }),
+    alertmanager: z
+      .strictObject({ image: image.default("prom/alertmanager:v0.27.0"), port: hostPort.default(9093) })
+      .default({ image: "prom/alertmanager:v0.27.0", port: 9093 }),
+    grafana: z
+      .strictObject({ image: image.default("grafana/grafana:11.1.0"), port: hostPort.default(3000) })
+      .default({ image: "grafana/grafana:11.1.0", port: 3000 }),
+  })
+  .describe("The docker compose stack generated into generated/docker-compose.yml.");
+
 export const serviceSpec = z.strictObject({
   $schema: z.string().optional(),
   version: z.literal(1),
@@ -156,6 +187,7 @@ export const serviceSpec = z.strictObject({
       slackChannel: z.string().min(1).optional().describe("Slack channel critical and warning alerts go to; the webhook URL is a secret file."),
     })
     .default({ alertmanagers: ["alertmanager:9093"] }),
+  stack: stackSpec.optional(),
   recordingRules: z.array(recordingRuleSpec).default([]),
   dashboards: z.array(dashboardSpec).default([]),
   alerts: z.array(alertSpec).default([]),
@@ -167,3 +199,4 @@ export type LabelSpec = z.infer<typeof labelSpec>;
 export type PanelSpec = z.infer<typeof panelSpec>;
 export type DashboardSpec = z.infer<typeof dashboardSpec>;
 export type AlertSpec = z.infer<typeof alertSpec>;
+export type StackSpec = z.infer<typeof stackSpec>;

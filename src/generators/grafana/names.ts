@@ -1,10 +1,13 @@
 // Names the Grafana artifacts share: file paths, the datasource uid, template variables.
 // The dashboards, the provisioning files and `obsgen lint` all read them from here.
+import { CONTAINER_PORTS } from "../compose/names.js";
+
 export const DATASOURCE_TYPE = "prometheus";
 /** uid of the provisioned Prometheus datasource, the datasource variable's default. */
 export const DATASOURCE_UID = "prometheus";
 export const DATASOURCE_NAME = "Prometheus";
-export const PROMETHEUS_URL = "http://prometheus:9090";
+/** Prometheus as Grafana reaches it on the compose network. */
+export const PROMETHEUS_URL = `http://prometheus:${CONTAINER_PORTS.prometheus}`;
 /** Name of the datasource template variable every panel and target uses. */
 export const DATASOURCE_VARIABLE = "datasource";
 export const DATASOURCE_REF = { type: DATASOURCE_TYPE, uid: `\${${DATASOURCE_VARIABLE}}` } as const;
