@@ -13,6 +13,21 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const cacheDir = process.env.OBSGEN_CACHE_DIR || join(root, ".cache", "obsgen");
 const started = new Date();
 
+// zod re-exports every locale through `z.locales`; obsgen reports its own messages and zod's are
+// configured in English, so the snapshot carries only that one (a quarter of the bundle less).
+const englishOnlyZod = {
+  name: "english-only-zod",
+  setup(build) {
+    build.onResolve({ filter: /\/locales\/index\.js$/ }, (args) =>
+      args.importer.includes(`${join("node_modules", "zod")}`) ? { path: "zod-locales", namespace: "english-only-zod" } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: "english-only-zod" }, () => ({
+      contents: 'export { default as en } from "zod/v4/locales/en.js";',
+      resolveDir: root,
+    }));
+  },
+};
+
 async function bundle(outfile) {
   const esbuild = await import("esbuild");
   await esbuild.build({
@@ -30,6 +45,7 @@ async function bundle(outfile) {
     minify: true,
     // Stack traces of internal errors keep their function names.
     keepNames: true,
+    plugins: [englishOnlyZod],
     logLevel: "error",
   });
 }
