@@ -19,7 +19,7 @@ const englishOnlyZod = {
   name: "english-only-zod",
   setup(build) {
     build.onResolve({ filter: /\/locales\/index\.js$/ }, (args) =>
-      args.importer.includes(`${join("node_modules", "zod")}`) ? { path: "zod-locales", namespace: "english-only-zod" } : undefined,
+      args.importer.includes(join("node_modules", "zod")) ? { path: "zod-locales", namespace: "english-only-zod" } : undefined,
     );
     build.onLoad({ filter: /.*/, namespace: "english-only-zod" }, () => ({
       contents: 'export { default as en } from "zod/v4/locales/en.js";',

@@ -65,6 +65,7 @@ describe("bin/obsgen", () => {
     expect(readdirSync(cache).sort()).toEqual(["cli.blob", "node"]);
   }, 120_000);
 
+  // validate spawns promtool and amtool: child processes from a deserialized snapshot.
   it("generates the same bytes, errors and exit codes as the CLI run from source", () => {
     const cache = tempDir();
     const fromSnapshot = join(tempDir(), "out");
@@ -75,11 +76,15 @@ describe("bin/obsgen", () => {
     expect(a.size).toBeGreaterThan(10);
     expect(a).toEqual(tree(fromSource));
 
-    for (const args of [["generate", "--spec", "test/fixtures/invalid/unknown-metric-type.yaml", "--out", join(tempDir(), "x")], ["--help"], ["nope"], ["lint"]]) {
+    const exits: (number | null)[] = [];
+    for (const args of [["generate", "--spec", "test/fixtures/invalid/bad-metric-type.yaml", "--out", join(tempDir(), "x")], ["--help"], ["nope"], ["lint"], ["validate"]]) {
       const snap = obsgen(args, { OBSGEN_CACHE_DIR: cache });
       const src = obsgen(args, { OBSGEN_FROM_SOURCE: "1" });
+      expect(src.code, args.join(" ")).not.toBe(EXIT.internal);
       expect({ args, code: snap.code, out: snap.out, err: snap.err }).toEqual({ args, code: src.code, out: src.out, err: src.err });
+      exits.push(snap.code);
     }
+    expect(exits).toEqual([EXIT.invalidSpec, EXIT.ok, EXIT.usage, EXIT.ok, EXIT.ok]);
   }, 120_000);
 
   it("runs from source, and says why, when the snapshot cannot be built", () => {
