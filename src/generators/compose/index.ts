@@ -10,9 +10,10 @@ import type { StackSpec } from "../../spec/schema.js";
 import { ALERTMANAGER_CONFIG_PATH, SLACK_WEBHOOK_SECRET } from "../alertmanager/index.js";
 import { generatedHeader, type Artifact } from "../artifact.js";
 import { DASHBOARDS_MOUNT, GRAFANA_DIR } from "../grafana/names.js";
-import { PROMETHEUS_DIR } from "../prometheus/names.js";
+import { CONFIG_PATH as PROMETHEUS_CONFIG_PATH } from "../prometheus/names.js";
 import { COMPOSE_PATH, CONTAINER_PORTS, GRAFANA_PASSWORD_VARIABLE, SLACK_WEBHOOK_VARIABLE } from "./names.js";
 
+/** The directory a generated config file is in, as a compose path relative to generated/. */
 const dirOf = (path: string) => `./${posix.dirname(path)}`;
 
 function publish(stack: StackSpec, host: number, container: number): string[] {
@@ -38,7 +39,7 @@ export function composeConfig(model: Model, stack: StackSpec, retention: string)
         `--storage.tsdb.retention.time=${retention}`,
         "--web.enable-lifecycle",
       ],
-      volumes: [`./${PROMETHEUS_DIR}:/etc/prometheus:ro`, "prometheus_data:/prometheus"],
+      volumes: [`${dirOf(PROMETHEUS_CONFIG_PATH)}:/etc/prometheus:ro`, "prometheus_data:/prometheus"],
       ports: publish(stack, stack.prometheus.port, CONTAINER_PORTS.prometheus),
       depends_on: alerting ? [app.service, "alertmanager"] : [app.service],
       restart: "unless-stopped",
