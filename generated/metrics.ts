@@ -563,6 +563,12 @@ export function createGitOperationsMetrics(registry: AnyRegistry = new Registry(
   };
 }
 
+/** Dollars per sandbox-hour (the spec's cost.ratePerSandboxHour). */
+export const gitOperationsRatePerSandboxHour = 0.015;
+
 /** The only service of this spec: `createMetrics()` is `createGitOperationsMetrics()`. */
 export const createMetrics = createGitOperationsMetrics;
 export type Metrics<R extends AnyRegistry = Registry> = GitOperationsMetrics<R>;
+
+/** The only service's cost rate, in dollars per sandbox-hour. */
+export const ratePerSandboxHour = gitOperationsRatePerSandboxHour;

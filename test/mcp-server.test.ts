@@ -5,9 +5,13 @@ import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js"
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningServer, startHttpServer } from "../src/runtime/http/server.ts";
 import { createMcpServer } from "../src/runtime/mcp/server.ts";
+import { buildDist, RUNTIME_ENTRY } from "./support/build.ts";
 import { createRemotes, type Remotes } from "./support/git-remote.ts";
 import { createTestRuntime, ops, type TestRuntime } from "./support/git-runtime.ts";
 
@@ -35,7 +39,7 @@ describe("the MCP server over an in-process transport pair", () => {
   beforeAll(async () => {
     rt = await createTestRuntime();
     const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-    await createMcpServer(rt.git).connect(serverSide);
+    await createMcpServer(rt).connect(serverSide);
     client = new Client({ name: "test", version: "1.0.0" });
     await client.connect(clientSide);
   });
@@ -102,24 +106,77 @@ describe("the MCP server over streamable HTTP at /mcp", () => {
       await client.close();
     }
   });
-});
-
-describe("the MCP server over stdio", () => {
-  it("starts with `npm start -- --mcp-stdio` and lists its tools", async () => {
-    const transport = new StdioClientTransport({
-      command: process.execPath,
-      args: ["--import", "tsx", "src/runtime/main.ts", "--mcp-stdio"],
-      cwd: process.cwd(),
-      env: { PATH: process.env["PATH"] ?? "", HOME: process.env["HOME"] ?? "/tmp" },
-      stderr: "ignore",
-    });
+  it("answers invalid arguments exactly as the HTTP API does: ok false, type validation, an issue per field", async () => {
     const client = new Client({ name: "test", version: "1.0.0" });
-    await client.connect(transport);
+    await client.connect(new StreamableHTTPClientTransport(new URL(`${server.url}/mcp`), { requestInit: { headers: { authorization: "Bearer mcp-token-123" } } }));
     try {
-      expect(client.getServerVersion()?.name).toBe("git_operations");
-      expect((await client.listTools()).tools.map((t) => t.name).sort()).toEqual(TOOLS);
+      const bad = { ...args("shape-agent"), repo_url: "--upload-pack=touch /tmp/x", branch: "HEAD..x" };
+      const tool = await client.callTool({ name: "git_status", arguments: bad });
+      expect(tool.isError).toBe(true);
+      const http = await fetch(`${server.url}/v1/git/status`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: "Bearer mcp-token-123" },
+        body: JSON.stringify(bad),
+      });
+      expect(http.status).toBe(400);
+      const httpBody: unknown = await http.json();
+      expect(JSON.parse(text(tool))).toEqual(httpBody);
+      expect(httpBody).toMatchObject({
+        ok: false,
+        operation: "status",
+        error: { type: "validation", issues: expect.arrayContaining([expect.objectContaining({ field: "repo_url" }), expect.objectContaining({ field: "branch" })]) },
+      });
     } finally {
       await client.close();
     }
   });
 });
+
+describe("the MCP server over stdio", () => {
+  let tmp: string;
+  beforeAll(async () => {
+    await buildDist();
+    tmp = await mkdtemp(join(tmpdir(), "obsgen-mcp-stdio-"));
+  });
+  afterAll(() => rm(tmp, { recursive: true, force: true }));
+
+  it("runs as `node dist/runtime/main.js --mcp-stdio`, and when the client closes it kills its sandbox and exits", async () => {
+    // Exactly the command the README gives for an MCP client's configuration.
+    const transport = new StdioClientTransport({
+      command: "node",
+      args: [RUNTIME_ENTRY, "--mcp-stdio"],
+      cwd: tmp,
+      env: { PATH: process.env["PATH"] ?? "", HOME: tmp, TMPDIR: tmp, RUNTIME_ALLOW_LOCAL_REMOTES: "1" },
+      stderr: "pipe",
+    });
+    let log = "";
+    transport.stderr?.on("data", (chunk: Buffer) => (log += chunk.toString()));
+    const client = new Client({ name: "test", version: "1.0.0" });
+    await client.connect(transport);
+    const pid = transport.pid;
+    try {
+      expect(client.getServerVersion()?.name).toBe("git_operations");
+      expect((await client.listTools()).tools.map((t) => t.name).sort()).toEqual(TOOLS);
+      const clone = await client.callTool({ name: "git_clone", arguments: args("stdio-agent") });
+      expect(JSON.parse(text(clone))).toMatchObject({ ok: true, operation: "clone" });
+      expect((await readdir(tmp)).filter((d) => d.startsWith("obsgen-sandbox-"))).toHaveLength(1);
+    } finally {
+      // Ends the server's stdin; the SDK would send SIGTERM only if it were still running 2 s later.
+      await client.close();
+    }
+    expect(pid).toBeDefined();
+    expect(alive(pid ?? 0)).toBe(false);
+    expect(log).toContain("stdin closed: killing every sandbox and exiting");
+    expect(log).not.toContain("SIGTERM");
+    expect((await readdir(tmp)).filter((d) => d.startsWith("obsgen-sandbox-"))).toEqual([]);
+  });
+});
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,32 +1,24 @@
-// `npm start`: the git runtime on 127.0.0.1:8000 (HOST, PORT) with the local sandbox, or E2B when
-// E2B_API_KEY is set. `npm start -- --mcp-stdio` serves the MCP server git_operations on stdin and
-// stdout instead (logs go to stderr). SIGINT/SIGTERM kill every sandbox before exiting.
-import { fileURLToPath } from "node:url";
+// The git runtime's entry point, run as a plain node process from the build (`npm start` builds
+// dist/ first, then runs `node dist/runtime/main.js`): HTTP on 127.0.0.1:8000 (HOST, PORT) with the
+// local sandbox, or E2B when E2B_API_KEY is set. With `--mcp-stdio` it serves the MCP server
+// git_operations on stdin and stdout instead (logs go to stderr); an MCP client runs
+// `node dist/runtime/main.js --mcp-stdio`. SIGINT, SIGTERM and, on stdio, the end of stdin kill
+// every sandbox before the process exits.
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
-import { loadModel } from "../model/resolve.ts";
+import { ratePerSandboxHour } from "../../generated/metrics.ts";
 import { costRateFromEnv } from "./cost.ts";
 import type { LogLine } from "./git/runtime.ts";
+import { DEFAULT_MAX_REQUEST_BYTES } from "./http/guards.ts";
 import { startHttpServer } from "./http/server.ts";
 import { createMcpServer } from "./mcp/server.ts";
 import { createRuntime } from "./runtime.ts";
 import { createLocalProvider } from "./sandbox/local.ts";
 import type { SandboxProvider } from "./sandbox/provider.ts";
 
-const SPEC_PATH = fileURLToPath(new URL("../../metrics-spec/git-operations.yaml", import.meta.url));
-const SERVICE = "git-operations";
-
 type Env = Readonly<Record<string, string | undefined>>;
 
 function log(line: LogLine): void {
   process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), ...line })}\n`);
-}
-
-function specRate(): number {
-  const { model } = loadModel(SPEC_PATH);
-  const service = model.services.find((s) => s.name === SERVICE);
-  const rate = service?.spec.cost?.ratePerSandboxHour;
-  if (rate === undefined) throw new Error(`${SPEC_PATH} declares no cost.ratePerSandboxHour for ${SERVICE}`);
-  return rate;
 }
 
 async function provider(env: Env): Promise<SandboxProvider> {
@@ -56,9 +48,10 @@ async function main(argv: readonly string[], env: Env): Promise<void> {
   const password = env["GIT_PASSWORD"] ?? env["GIT_TOKEN"];
   const runtime = createRuntime({
     provider: sandboxes,
-    ratePerSandboxHour: costRateFromEnv(rateEnv, specRate()),
+    ratePerSandboxHour: costRateFromEnv(rateEnv, ratePerSandboxHour),
     sandboxTtlMs: positiveInt(env, "SANDBOX_TTL_SECONDS", 900) * 1000,
     maxActiveSandboxes: positiveInt(env, "MAX_ACTIVE_SANDBOXES", 50),
+    sandboxWaitMs: positiveInt(env, "SANDBOX_WAIT_SECONDS", 30) * 1000,
     commandTimeoutMs: positiveInt(env, "GIT_TIMEOUT_SECONDS", 120) * 1000,
     project: env["RUNTIME_PROJECT"] || "default",
     // Test setups only: lets the runtime use remotes on this machine (paths, file://, http://).
@@ -67,20 +60,39 @@ async function main(argv: readonly string[], env: Env): Promise<void> {
     log,
   });
 
+  let stopping = false;
+  const shutdown = (reason: string, stop: () => Promise<void>) => {
+    if (stopping) return;
+    stopping = true;
+    log({ level: "info", msg: `${reason}: killing every sandbox and exiting` });
+    stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        log({ level: "error", msg: "shutdown failed", error: runtime.git.redactor.text(String(error)) });
+        process.exit(70);
+      },
+    );
+  };
+
   let stop: () => Promise<void> = () => runtime.shutdown();
   if (argv.includes("--mcp-stdio")) {
-    const server = createMcpServer(runtime.git);
-    await server.connect(new StdioServerTransport());
+    const server = createMcpServer(runtime);
+    const transport = new StdioServerTransport();
+    // The client went away (it closed our stdin, or exited): nobody can use the sandboxes now.
+    process.stdin.once("end", () => shutdown("stdin closed", stop));
+    process.stdin.once("close", () => shutdown("stdin closed", stop));
+    await server.connect(transport);
     stop = async () => {
       await server.close();
       await runtime.shutdown();
     };
-    log({ level: "info", msg: "MCP server git_operations on stdio", provider: sandboxes.name });
+    log({ level: "info", msg: "MCP server git_operations on stdio", provider: sandboxes.name, pid: process.pid });
   } else {
     const http = await startHttpServer(runtime, {
       host: env["HOST"] || "127.0.0.1",
       port: positiveInt(env, "PORT", 8000),
       token: env["RUNTIME_TOKEN"],
+      maxRequestBytes: positiveInt(env, "MAX_REQUEST_BYTES", DEFAULT_MAX_REQUEST_BYTES),
     }).catch(async (error: unknown) => {
       await runtime.shutdown();
       throw error;
@@ -89,24 +101,10 @@ async function main(argv: readonly string[], env: Env): Promise<void> {
       await http.close();
       await runtime.shutdown();
     };
-    log({ level: "info", msg: `git runtime listening on ${http.url}`, provider: sandboxes.name, docs: `${http.url}/docs` });
+    log({ level: "info", msg: `git runtime listening on ${http.url}`, provider: sandboxes.name, docs: `${http.url}/docs`, pid: process.pid });
   }
 
-  let stopping = false;
-  for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    process.on(signal, () => {
-      if (stopping) return;
-      stopping = true;
-      log({ level: "info", msg: `${signal}: killing every sandbox and exiting` });
-      stop().then(
-        () => process.exit(0),
-        (error: unknown) => {
-          log({ level: "error", msg: "shutdown failed", error: runtime.git.redactor.text(String(error)) });
-          process.exit(70);
-        },
-      );
-    });
-  }
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => shutdown(signal, stop));
 }
 
 main(process.argv.slice(2), process.env).catch((error: unknown) => {

@@ -1,10 +1,13 @@
 // The runtime's composition root: one metrics registry (the generated module), the cost meter,
 // the sandbox cache over a provider, and the git operations on top. The HTTP API, the MCP server
 // and the tests all build it here.
+import { AsyncLocalStorage } from "node:async_hooks";
 import { createMetrics, type Metrics } from "../../generated/metrics.ts";
 import { CostMeter } from "./cost.ts";
+import type { Operation } from "./git/input.ts";
 import { GitRuntime, type GitRuntimeOptions } from "./git/runtime.ts";
-import { SandboxCache } from "./sandbox/cache.ts";
+import type { RunResult } from "./results.ts";
+import { SandboxBusyError, SandboxCache } from "./sandbox/cache.ts";
 import type { SandboxProvider } from "./sandbox/provider.ts";
 
 export interface RuntimeOptions extends Omit<GitRuntimeOptions, "metrics" | "cache" | "cost"> {
@@ -14,6 +17,8 @@ export interface RuntimeOptions extends Omit<GitRuntimeOptions, "metrics" | "cac
   /** An idle sandbox is killed after this long. */
   sandboxTtlMs?: number;
   maxActiveSandboxes?: number;
+  /** How long a request waits for a sandbox slot when all are busy before it is refused. */
+  sandboxWaitMs?: number;
   /** Project that sandbox-hours are booked to. */
   project?: string;
   /** How often expired sandboxes are swept and sandbox-hours accrued. */
@@ -28,6 +33,11 @@ export interface Runtime {
   readonly cache: SandboxCache;
   readonly cost: CostMeter;
   readonly provider: SandboxProvider;
+  /**
+   * Validates and runs one operation (throws ValidationError). A request refused for want of a
+   * sandbox slot is a BusyResult; it is also counted as a failed operation of type "other".
+   */
+  run(operation: Operation, body: unknown): Promise<RunResult>;
   /** Kills every sandbox; the active gauge ends at 0 and the last sandbox-hours are booked. */
   shutdown(): Promise<void>;
 }
@@ -35,12 +45,20 @@ export interface Runtime {
 export function createRuntime(opts: RuntimeOptions): Runtime {
   const metrics = createMetrics();
   const cost = new CostMeter({ metrics, ratePerSandboxHour: opts.ratePerSandboxHour, now: opts.now });
+  // The git runtime turns every failure inside an operation into a result of one of the guide's
+  // error types; this carries the one failure callers must tell apart (come back later) past it.
+  const refusals = new AsyncLocalStorage<{ busy?: SandboxBusyError }>();
   const cache = new SandboxCache({
     provider: opts.provider,
     metrics,
     cost,
     ttlMs: opts.sandboxTtlMs ?? 15 * 60_000,
     maxActive: opts.maxActiveSandboxes ?? 50,
+    waitMs: opts.sandboxWaitMs,
+    onBusy: (error) => {
+      const request = refusals.getStore();
+      if (request) request.busy = error;
+    },
     project: opts.project,
     now: opts.now,
   });
@@ -57,6 +75,12 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
     cache,
     cost,
     provider: opts.provider,
+    async run(operation, body) {
+      const request: { busy?: SandboxBusyError } = {};
+      const result = await refusals.run(request, () => git.run(operation, body));
+      if (result.ok || request.busy === undefined) return result;
+      return { ok: false, operation, error: { type: "busy", message: request.busy.message, retry_after_seconds: request.busy.retryAfterSeconds } };
+    },
     shutdown() {
       stopping ??= (async () => {
         clearInterval(timer);

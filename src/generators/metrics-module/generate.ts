@@ -10,7 +10,7 @@ const CLASS_OF = { counter: "EnumCounter", gauge: "EnumGauge", histogram: "EnumH
 
 export function generateMetricsModule(model: Model): Artifact[] {
   const out: string[] = [`// ${generatedHeader(model)}`, "//", ...MODULE_DOC.map((l) => `// ${l}`.trimEnd()), "", runtimeSource().trimEnd(), ""];
-  for (const service of model.services) out.push(...serviceSection(service));
+  for (const service of model.services) out.push(...serviceSection(service), ...costSection(service));
   if (model.services.length === 1) {
     const only = pascalCase(model.services[0]?.name ?? "");
     out.push(
@@ -19,6 +19,7 @@ export function generateMetricsModule(model: Model): Artifact[] {
       `export type Metrics<R extends AnyRegistry = Registry> = ${only}Metrics<R>;`,
       "",
     );
+    if (model.services[0]?.spec.cost !== undefined) out.push(...onlyServiceCostAlias(model.services[0]));
   }
   return [{ path: METRICS_MODULE_PATH, content: out.join("\n") }];
 }
@@ -29,6 +30,24 @@ const MODULE_DOC = [
   "its enumeration is a type error, and at run time either a RangeError or, where the spec declares",
   "a fallback, the fallback value: it never creates a series the spec does not know.",
 ];
+
+function rateConstantName(service: ServiceModel): string {
+  return `${camelCase(service.name.replace(/-/g, "_"))}RatePerSandboxHour`;
+}
+
+/**
+ * The service's cost rate as a constant, so a service (the reference runtime) reads it from the
+ * module it already imports instead of from the spec pipeline.
+ */
+function costSection(service: ServiceModel): string[] {
+  const rate = service.spec.cost?.ratePerSandboxHour;
+  if (rate === undefined) return [];
+  return ["/** Dollars per sandbox-hour (the spec's cost.ratePerSandboxHour). */", `export const ${rateConstantName(service)} = ${JSON.stringify(rate)};`, ""];
+}
+
+function onlyServiceCostAlias(service: ServiceModel): string[] {
+  return ["/** The only service's cost rate, in dollars per sandbox-hour. */", `export const ratePerSandboxHour = ${rateConstantName(service)};`, ""];
+}
 
 function labelTypeName(metric: MetricModel): string {
   return `${pascalCase(metric.name)}Labels`;

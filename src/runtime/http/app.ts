@@ -1,14 +1,14 @@
 // The HTTP API: one POST endpoint per git operation, /metrics for Prometheus, /healthz, the
 // OpenAPI document and its rendering, and the MCP server over streamable HTTP at /mcp.
-import { timingSafeEqual } from "node:crypto";
 import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
-import { Hono, type MiddlewareHandler } from "hono";
+import { Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { OPERATIONS, ValidationError } from "../git/input.ts";
-import type { OperationResult } from "../git/runtime.ts";
 import { createMcpServer } from "../mcp/server.ts";
+import { type RunResult, validationResult } from "../results.ts";
 import type { Runtime } from "../runtime.ts";
 import { renderDocs } from "./docs.ts";
+import { bearer, DEFAULT_MAX_REQUEST_BYTES, jsonBodyOnly, requestSizeLimit, sameOriginOnly } from "./guards.ts";
 import { openApiDocument, operationPath } from "./openapi.ts";
 
 export const API_VERSION = "0.1.0";
@@ -16,35 +16,29 @@ export const API_VERSION = "0.1.0";
 export interface HttpAppOptions {
   /** When set, /v1/* and /mcp require `Authorization: Bearer <token>`. */
   token?: string;
+  /** Bodies above this many bytes are refused with 413 (MAX_REQUEST_BYTES). */
+  maxRequestBytes?: number;
+  /**
+   * The server listens on loopback only: a Host header naming anything else is a DNS-rebinding
+   * page and is refused. Off behind a proxy (the token guards the API there).
+   */
+  loopbackOnly?: boolean;
 }
 
-const STATUS_OF: Record<string, ContentfulStatusCode> = { conflict: 409, timeout: 504 };
+const STATUS_OF: Record<string, ContentfulStatusCode> = { conflict: 409, timeout: 504, busy: 503 };
 
-export function httpStatus(result: OperationResult): ContentfulStatusCode {
+export function httpStatus(result: RunResult): ContentfulStatusCode {
   return result.ok ? 200 : (STATUS_OF[result.error.type] ?? 502);
-}
-
-function bearer(token: string): MiddlewareHandler {
-  const expected = Buffer.from(`Bearer ${token}`);
-  return async (c, next) => {
-    const given = Buffer.from(c.req.header("authorization") ?? "");
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-      return c.json({ error: { type: "unauthorized", message: "a bearer token is required" } }, 401, { "WWW-Authenticate": "Bearer" });
-    }
-    await next();
-  };
-}
-
-function validationBody(message: string, issues: readonly { field: string; message: string }[]) {
-  return { error: { type: "validation", message, issues } };
 }
 
 export function createHttpApp(runtime: Runtime, opts: HttpAppOptions = {}): Hono {
   const app = new Hono();
   const doc = openApiDocument(runtime.git.schemas, API_VERSION);
-  if (opts.token !== undefined) {
-    app.use("/v1/*", bearer(opts.token));
-    app.use("/mcp", bearer(opts.token));
+  for (const path of ["/v1/*", "/mcp"]) {
+    app.use(path, sameOriginOnly({ loopbackOnly: opts.loopbackOnly ?? false }));
+    if (opts.token !== undefined) app.use(path, bearer(opts.token));
+    app.use(path, jsonBodyOnly());
+    app.use(path, requestSizeLimit(opts.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES));
   }
 
   app.get("/healthz", (c) => c.json({ status: "ok", provider: runtime.provider.name, active_sandboxes: runtime.cache.size }));
@@ -63,13 +57,14 @@ export function createHttpApp(runtime: Runtime, opts: HttpAppOptions = {}): Hono
       try {
         body = await c.req.json();
       } catch {
-        return c.json(validationBody("the body is not JSON", [{ field: "(body)", message: "must be a JSON object" }]), 400);
+        return c.json(validationResult(operation, "the body is not JSON", [{ field: "(body)", message: "must be a JSON object" }]), 400);
       }
       try {
-        const result = await runtime.git.run(operation, body);
-        return c.json(result, httpStatus(result));
+        const result = await runtime.run(operation, body);
+        const headers = !result.ok && result.error.type === "busy" ? { "Retry-After": String(result.error.retry_after_seconds) } : undefined;
+        return c.json(result, httpStatus(result), headers);
       } catch (error) {
-        if (error instanceof ValidationError) return c.json(validationBody(error.message, error.problems), 400);
+        if (error instanceof ValidationError) return c.json(validationResult(operation, error.message, error.problems), 400);
         throw error;
       }
     });
@@ -78,7 +73,7 @@ export function createHttpApp(runtime: Runtime, opts: HttpAppOptions = {}): Hono
   // Stateless streamable HTTP: a server and transport per request, as the SDK recommends when
   // no session state is kept (every tool call carries its own agent, task and repository).
   app.all("/mcp", async (c) => {
-    const server = createMcpServer(runtime.git, API_VERSION);
+    const server = createMcpServer(runtime, API_VERSION);
     const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     await server.connect(transport);
     try {
@@ -88,10 +83,10 @@ export function createHttpApp(runtime: Runtime, opts: HttpAppOptions = {}): Hono
     }
   });
 
-  app.notFound((c) => c.json({ error: { type: "not_found", message: `no route ${c.req.method} ${c.req.path}` } }, 404));
+  app.notFound((c) => c.json({ ok: false, error: { type: "not_found", message: `no route ${c.req.method} ${c.req.path}` } }, 404));
   app.onError((error, c) => {
     const message = runtime.git.redactor.text(error instanceof Error ? error.message : String(error));
-    return c.json({ error: { type: "internal", message } }, 500);
+    return c.json({ ok: false, error: { type: "internal", message } }, 500);
   });
   return app;
 }

@@ -31,7 +31,10 @@ const resultSchema = {
 
 const validationSchema = {
   type: "object",
+  required: ["ok", "operation", "error"],
   properties: {
+    ok: { const: false },
+    operation: { type: "string", enum: [...OPERATIONS] },
     error: {
       type: "object",
       properties: {
@@ -43,11 +46,30 @@ const validationSchema = {
   },
 } as const;
 
+/** The JSON Schema of a request body, as its zod schema accepts it. */
+const busySchema = {
+  type: "object",
+  required: ["ok", "operation", "error"],
+  properties: {
+    ok: { const: false },
+    operation: { type: "string", enum: [...OPERATIONS] },
+    error: {
+      type: "object",
+      properties: { type: { const: "busy" }, message: { type: "string" }, retry_after_seconds: { type: "integer" } },
+    },
+  },
+} as const;
+
+export function requestJsonSchema(schema: RequestSchemas[keyof RequestSchemas]): Record<string, unknown> {
+  const { $schema: _dialect, ...body } = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" });
+  return body;
+}
+
 export function openApiDocument(schemas: RequestSchemas, version: string): Record<string, unknown> {
   const paths: Record<string, unknown> = {};
   for (const operation of OPERATIONS) {
     const schema = schemas[operation];
-    const { $schema: _dialect, ...body } = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" });
+    const body = requestJsonSchema(schema);
     paths[operationPath(operation)] = {
       post: {
         operationId: `git_${operation}`,
@@ -59,8 +81,15 @@ export function openApiDocument(schemas: RequestSchemas, version: string): Recor
           "200": { description: "The operation succeeded.", content: { "application/json": { schema: resultSchema } } },
           "400": { description: "The request is invalid; each issue names its field.", content: { "application/json": { schema: validationSchema } } },
           "401": { description: "A bearer token is required and was missing or wrong." },
+          "403": { description: "The request came from another site (Origin, Sec-Fetch-Site) or named a host that is not loopback." },
+          "413": { description: "The body is larger than MAX_REQUEST_BYTES." },
+          "415": { description: "The body is not application/json." },
           "409": { description: "The operation met a conflict.", content: { "application/json": { schema: resultSchema } } },
           "502": { description: "git failed (auth, network, sandbox, other).", content: { "application/json": { schema: resultSchema } } },
+          "503": {
+            description: "Every sandbox slot stayed busy for SANDBOX_WAIT_SECONDS; retry after the Retry-After header's seconds.",
+            content: { "application/json": { schema: busySchema } },
+          },
           "504": { description: "git timed out.", content: { "application/json": { schema: resultSchema } } },
         },
       },

@@ -9,6 +9,8 @@ export interface ServeOptions {
   host: string;
   port: number;
   token?: string;
+  /** Bodies above this many bytes are refused with 413; 10 MiB by default. */
+  maxRequestBytes?: number;
 }
 
 export interface RunningServer {
@@ -31,7 +33,7 @@ export class InsecureBindError extends Error {
 export async function startHttpServer(runtime: Runtime, opts: ServeOptions): Promise<RunningServer> {
   const token = opts.token === "" ? undefined : opts.token;
   if (!isLoopback(opts.host) && token === undefined) throw new InsecureBindError(opts.host);
-  const app = createHttpApp(runtime, { token });
+  const app = createHttpApp(runtime, { token, maxRequestBytes: opts.maxRequestBytes, loopbackOnly: isLoopback(opts.host) });
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, hostname: opts.host, port: opts.port }, () => resolve(s));
     s.once("error", reject);
