@@ -1,24 +1,32 @@
-# The reference git runtime (docker-compose service "runtime"): `npm start` on 0.0.0.0:8000 inside
-# the container; compose publishes it on 127.0.0.1 only.
-FROM node:20-bookworm-slim
+# The reference git runtime (docker-compose service "runtime"). The build stage compiles src/ to
+# dist/ (scripts/build.mjs, the same build as `npm run build`); the image runs plain node on the
+# compiled JavaScript, in exec form — no npm, no shell, no TypeScript loader between the container's
+# init and the runtime — so `docker stop`'s SIGTERM reaches it and it kills every sandbox. tini is
+# PID 1: it forwards the signal and reaps the git processes a killed sandbox leaves behind.
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY scripts/build.mjs ./scripts/build.mjs
+COPY src ./src
+COPY generated ./generated
+RUN node scripts/build.mjs
 
+FROM node:20-bookworm-slim
 RUN apt-get update \
- && apt-get install -y --no-install-recommends git ca-certificates \
+ && apt-get install -y --no-install-recommends git ca-certificates tini \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
+# package.json also makes dist/*.js ES modules ("type": "module").
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
-
-COPY tsconfig.json ./
-COPY bin ./bin
-COPY src ./src
-COPY generated ./generated
-COPY metrics-spec ./metrics-spec
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+COPY --from=build /app/dist ./dist
 
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=8000
 EXPOSE 8000
 USER node
-CMD ["npm", "start"]
+ENTRYPOINT ["/usr/bin/tini", "--"]
+CMD ["node", "dist/runtime/main.js"]

@@ -198,14 +198,16 @@ function resolveTwo(first: string, second: string) {
 describe("Dockerfile", () => {
   const dockerfile = readFileSync("Dockerfile", "utf8");
 
-  it("runs npm start listening on 0.0.0.0:8000 inside the container", () => {
-    expect(dockerfile).toMatch(/^CMD \["npm", "start"\]$/m);
+  it("runs the compiled runtime with plain node in exec form, listening on 0.0.0.0:8000 inside the container", () => {
+    expect(dockerfile).toMatch(/^CMD \["node", "dist\/runtime\/main\.js"\]$/m);
+    expect(dockerfile).not.toMatch(/tsx|npm start/);
     expect(dockerfile).toMatch(/HOST=0\.0\.0\.0/);
     expect(dockerfile).toMatch(/^EXPOSE 8000$/m);
   });
 
   it("copies only paths that exist, and keeps node_modules out of the build context", () => {
-    for (const m of dockerfile.matchAll(/^COPY (.+) \S+$/gm)) {
+    // COPY --from copies out of the build stage, not from the context.
+    for (const m of dockerfile.matchAll(/^COPY (?!--from)(.+) \S+$/gm)) {
       for (const p of (m[1] ?? "").split(" ")) expect(existsSync(p), p).toBe(true);
     }
     expect(readFileSync(".dockerignore", "utf8").split("\n")).toContain("node_modules");
