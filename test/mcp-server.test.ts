@@ -1,17 +1,19 @@
 // The MCP server git_operations, driven by the official SDK's own Client: in process over a linked
-// transport pair, over streamable HTTP against the real server, and over stdio from `npm start`.
+// transport pair, over streamable HTTP against the real server, and over stdio as an MCP client
+// configuration starts it (`node dist/runtime/main.js --mcp-stdio`).
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { readFileSync } from "node:fs";
 import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningServer, startHttpServer } from "../src/runtime/http/server.ts";
 import { createMcpServer } from "../src/runtime/mcp/server.ts";
-import { buildDist, RUNTIME_ENTRY } from "./support/build.ts";
+import { buildDist, ROOT, RUNTIME_ENTRY } from "./support/build.ts";
 import { createRemotes, type Remotes } from "./support/git-remote.ts";
 import { createTestRuntime, ops, type TestRuntime } from "./support/git-runtime.ts";
 
@@ -141,10 +143,11 @@ describe("the MCP server over stdio", () => {
   afterAll(() => rm(tmp, { recursive: true, force: true }));
 
   it("runs as `node dist/runtime/main.js --mcp-stdio`, and when the client closes it kills its sandbox and exits", async () => {
-    // Exactly the command the README gives for an MCP client's configuration.
+    const documented = readmeMcpConfig();
+    expect(documented.args).toEqual([RUNTIME_ENTRY, "--mcp-stdio"]);
     const transport = new StdioClientTransport({
-      command: "node",
-      args: [RUNTIME_ENTRY, "--mcp-stdio"],
+      command: documented.command,
+      args: documented.args,
       cwd: tmp,
       env: { PATH: process.env["PATH"] ?? "", HOME: tmp, TMPDIR: tmp, RUNTIME_ALLOW_LOCAL_REMOTES: "1" },
       stderr: "pipe",
@@ -171,6 +174,17 @@ describe("the MCP server over stdio", () => {
     expect((await readdir(tmp)).filter((d) => d.startsWith("obsgen-sandbox-"))).toEqual([]);
   });
 });
+
+/** The command and arguments of the MCP client configuration in the README, for this checkout. */
+function readmeMcpConfig(): { command: string; args: string[] } {
+  const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+  const block = /```json\n(\{\n\s+"mcpServers"[\s\S]*?)```/.exec(readme)?.[1];
+  if (block === undefined) throw new Error("the README has no MCP client configuration");
+  const config = JSON.parse(block) as { mcpServers: Record<string, { command: string; args: string[] }> };
+  const server = config.mcpServers["git_operations"];
+  if (server === undefined) throw new Error("the README's MCP configuration has no git_operations");
+  return { command: server.command, args: server.args.map((a) => a.replace("/path/to/obsgen", ROOT)) };
+}
 
 function alive(pid: number): boolean {
   try {
