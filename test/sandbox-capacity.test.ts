@@ -3,8 +3,15 @@
 // ten new agents arrive at once. A sandbox in use is never evicted, the new agents wait for a slot
 // and then succeed, and at no moment do more than three sandboxes exist — by the gauge or on disk.
 // When the wait is shorter than the busy spell, the newcomers get 503 with Retry-After.
-import { readdir } from "node:fs/promises";
+import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createMetrics } from "../generated/metrics.ts";
+import { CostMeter } from "../src/runtime/cost.ts";
+import { SandboxBusyError, SandboxCache } from "../src/runtime/sandbox/cache.ts";
+import { createLocalProvider } from "../src/runtime/sandbox/local.ts";
+import type { Sandbox } from "../src/runtime/sandbox/provider.ts";
 import { type RunningServer, startHttpServer } from "../src/runtime/http/server.ts";
 import { createRemotes, type Remotes, startHangingServer } from "./support/git-remote.ts";
 import { createTestRuntime, type TestRuntime } from "./support/git-runtime.ts";
@@ -109,4 +116,73 @@ describe(`MAX_ACTIVE_SANDBOXES=${LIMIT} with every slot busy`, () => {
       await rt.dispose();
     }
   }, 60_000);
+});
+
+describe("the sandbox cache's slots, driven directly", () => {
+  async function setup(waitMs: number) {
+    const root = await mkdtemp(join(tmpdir(), "obsgen-slots-"));
+    const metrics = createMetrics();
+    const cost = new CostMeter({ metrics, ratePerSandboxHour: 0.015 });
+    const cache = new SandboxCache({ provider: createLocalProvider({ root }), metrics, cost, ttlMs: 60_000, maxActive: 1, waitMs });
+    const key = (agent: string) => ({ agentId: agent, taskId: "t", repoUrl: "https://example.invalid/r.git" });
+    /** Holds agent's sandbox until the returned release() is called. */
+    function hold(agent: string) {
+      let release: () => void = () => undefined;
+      const released = new Promise<void>((r) => (release = r));
+      let started: (s: Sandbox) => void = () => undefined;
+      const sandbox = new Promise<Sandbox>((r) => (started = r));
+      const done = cache.withSandbox(key(agent), async (s) => {
+        started(s);
+        await released;
+        return s;
+      });
+      return { release: () => release(), done, sandbox };
+    }
+    const dispose = async () => {
+      await cache.close();
+      await rm(root, { recursive: true, force: true });
+    };
+    return { cache, metrics, key, hold, dispose, dirs: () => readdir(root) };
+  }
+
+  it("gives a waiting agent the slot once the sandbox in use is released, killing it only then", async () => {
+    const { cache, key, hold, dispose, dirs } = await setup(30_000);
+    try {
+      const a = hold("a");
+      const first = await a.sandbox;
+      const b = cache.withSandbox(key("b"), async (s) => s.id);
+      // Give b every chance to take the slot: it must not, while a holds it.
+      await new Promise((r) => setTimeout(r, 100));
+      expect(await first.isAlive()).toBe(true);
+      expect(await dirs()).toHaveLength(1);
+      a.release();
+      await a.done;
+      expect(await b).not.toBe(first.id);
+      expect(await first.isAlive()).toBe(false);
+      expect(await dirs()).toHaveLength(1);
+    } finally {
+      await dispose();
+    }
+  });
+
+  it("refuses with SandboxBusyError once the wait runs out, and ends a wait when the cache closes", async () => {
+    const { cache, key, hold, dispose } = await setup(50);
+    const a = hold("a");
+    try {
+      await expect(cache.withSandbox(key("b"), async () => "never")).rejects.toBeInstanceOf(SandboxBusyError);
+    } finally {
+      a.release();
+      await a.done;
+    }
+    const { cache: patient, key: k2, hold: hold2, dispose: dispose2 } = await setup(30_000);
+    const held = hold2("a");
+    const waiting = patient.withSandbox(k2("b"), async () => "never");
+    await new Promise((r) => setTimeout(r, 50));
+    const closing = dispose2();
+    await expect(waiting).rejects.toThrow(/closed/);
+    held.release();
+    await held.done.catch(() => undefined);
+    await closing;
+    await dispose();
+  });
 });
