@@ -77,9 +77,18 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
     provider: opts.provider,
     async run(operation, body) {
       const request: { busy?: SandboxBusyError } = {};
-      const result = await refusals.run(request, () => git.run(operation, body));
-      if (result.ok || request.busy === undefined) return result;
-      return { ok: false, operation, error: { type: "busy", message: request.busy.message, retry_after_seconds: request.busy.retryAfterSeconds } };
+      const busy = (error: SandboxBusyError): RunResult => ({
+        ok: false,
+        operation,
+        error: { type: "busy", message: error.message, retry_after_seconds: error.retryAfterSeconds },
+      });
+      try {
+        const result = await refusals.run(request, () => git.run(operation, body));
+        return result.ok || request.busy === undefined ? result : busy(request.busy);
+      } catch (error) {
+        if (error instanceof SandboxBusyError) return busy(error);
+        throw error;
+      }
     },
     shutdown() {
       stopping ??= (async () => {
