@@ -60,8 +60,9 @@ async function main(argv: readonly string[], env: Env): Promise<void> {
     log,
   });
 
+  let stop: () => Promise<void> = () => runtime.shutdown();
   let stopping = false;
-  const shutdown = (reason: string, stop: () => Promise<void>) => {
+  const shutdown = (reason: string) => {
     if (stopping) return;
     stopping = true;
     log({ level: "info", msg: `${reason}: killing every sandbox and exiting` });
@@ -74,13 +75,12 @@ async function main(argv: readonly string[], env: Env): Promise<void> {
     );
   };
 
-  let stop: () => Promise<void> = () => runtime.shutdown();
   if (argv.includes("--mcp-stdio")) {
     const server = createMcpServer(runtime);
     const transport = new StdioServerTransport();
     // The client went away (it closed our stdin, or exited): nobody can use the sandboxes now.
-    process.stdin.once("end", () => shutdown("stdin closed", stop));
-    process.stdin.once("close", () => shutdown("stdin closed", stop));
+    process.stdin.once("end", () => shutdown("stdin closed"));
+    process.stdin.once("close", () => shutdown("stdin closed"));
     await server.connect(transport);
     stop = async () => {
       await server.close();
@@ -104,7 +104,7 @@ async function main(argv: readonly string[], env: Env): Promise<void> {
     log({ level: "info", msg: `git runtime listening on ${http.url}`, provider: sandboxes.name, docs: `${http.url}/docs`, pid: process.pid });
   }
 
-  for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => shutdown(signal, stop));
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => shutdown(signal));
 }
 
 main(process.argv.slice(2), process.env).catch((error: unknown) => {
