@@ -2,6 +2,8 @@
 // Masks keep every character offset, so positions in the tree are positions in the spec's text.
 import type { SyntaxNode, Tree } from "@lezer/common";
 import { parser } from "@prometheus-io/lezer-promql";
+import { unquote } from "./ast.js";
+import { compileLabelRegex, literalIndex } from "./regex.js";
 import { didYouMean } from "./suggest.js";
 
 /** A Grafana variable reference outside string literals: $__rate_interval, ${job}, [[job]]. */
@@ -74,6 +76,7 @@ export function parseQuery(text: string): ParsedQuery {
     });
   }
   if (problems.length === 0) problems.push(...rangeArgumentProblems(text, tree));
+  if (problems.length === 0) problems.push(...regexProblems(text, tree));
   return { text, masked, tree, problems };
 }
 
@@ -265,6 +268,23 @@ function rangeArgumentProblems(text: string, tree: Tree): SyntaxProblem[] {
           hint: `select a range (metric[5m]), or make a subquery of the expression: (${argText.length > 30 ? "…" : argText})[5m:1m]`,
         });
       }
+    },
+  });
+  return problems;
+}
+
+/** Regex matchers Prometheus refuses at parse time ("invalid regular expression"): RE2 syntax only. */
+function regexProblems(text: string, tree: Tree): SyntaxProblem[] {
+  const problems: SyntaxProblem[] = [];
+  tree.iterate({
+    enter(ref) {
+      if ((ref.name !== "UnquotedLabelMatcher" && ref.name !== "QuotedLabelMatcher") || problems.length > 0) return;
+      const op = ref.node.getChild("MatchOp")?.firstChild?.name;
+      const literal = ref.node.getChildren("StringLiteral").at(-1);
+      if ((op !== "EqlRegex" && op !== "NeqRegex") || !literal) return;
+      const source = text.slice(literal.from, literal.to);
+      const re = compileLabelRegex(unquote(source));
+      if (!re.ok) problems.push({ offset: literal.from + literalIndex(source, re.index), message: re.message, hint: re.hint });
     },
   });
   return problems;
