@@ -4,6 +4,7 @@ import { join, relative, isAbsolute } from "node:path";
 import { LineCounter, parseDocument } from "yaml";
 import type { Issue } from "../model/issue.js";
 import { SpecSource } from "./source.js";
+import { firstYamlError } from "./yaml-errors.js";
 
 export interface RawSpec {
   source: SpecSource;
@@ -34,19 +35,7 @@ export function parseSpecText(file: string, text: string): { spec?: RawSpec; iss
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const source = new SpecSource(file, text, doc, lines);
-  const issues: Issue[] = doc.errors.map((e) => {
-    const pos = lines.linePos(e.pos[0]);
-    return {
-      severity: "error",
-      code: "OBS001",
-      message: `YAML: ${e.message.split("\n")[0]}`,
-      file,
-      line: pos.line,
-      column: pos.col,
-      path: "",
-      hint: "fix the YAML syntax; nothing else is checked until the file parses",
-    };
-  });
+  const issues: Issue[] = firstYamlError(file, text, doc.errors, lines);
   if (issues.length > 0) return { issues };
   return { spec: { source, data: doc.toJS() }, issues };
 }
