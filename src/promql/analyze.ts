@@ -3,15 +3,13 @@
 import { BUCKET_LABEL, COUNTER_SUFFIX, HISTOGRAM_SUFFIXES, splitHistogramSeries } from "../conventions/names.js";
 import type { LabelModel, MetricModel } from "../model/types.js";
 import { toAst, type Aggregation, type Binary, type Call, type Expr, type Matcher, type Selector } from "./ast.js";
+import { isCounterSafe, isRateFunction } from "./functions.js";
 import type { ParsedQuery } from "./parse.js";
 import { compileLabelRegex, hasGrafanaVariable, literalIndex, matcherSelects, topLevelBranches } from "./regex.js";
 import { didYouMean } from "./suggest.js";
 
 /** Labels every scraped series carries, whatever the metric declares. */
 export const TARGET_LABELS = ["job", "instance"] as const;
-export const RATE_FUNCTIONS: ReadonlySet<string> = new Set(["rate", "irate", "increase"]);
-/** Functions that read a counter without treating its value as a level. */
-const COUNTER_SAFE: ReadonlySet<string> = new Set([...RATE_FUNCTIONS, "resets", "absent", "absent_over_time", "present_over_time", "timestamp", "changes", "count_over_time"]);
 const KEEPS_LABELS: ReadonlySet<string> = new Set(["topk", "bottomk", "limitk", "limit_ratio"]);
 const COMPARISONS: ReadonlySet<string> = new Set([">", ">=", "<", "<=", "==", "!="]);
 /** Aggregations whose value mixes the values of the series they merge; count and group only count them. */
@@ -187,7 +185,7 @@ export class QueryAnalyzer {
       return UNKNOWN;
     }
     this.matchers(sel, name, metric, labels);
-    if (counterLike && !parents.some((p) => p.kind === "call" && COUNTER_SAFE.has(p.fn))) {
+    if (counterLike && !parents.some((p) => p.kind === "call" && isCounterSafe(p.fn))) {
       this.add("rawCounter", "error", at, `counter series "${name}" is used raw: its value is a running total since the process started, and drops to 0 on every restart`,
         `wrap it in rate(${name}[$__rate_interval]) for a per-second rate, or increase(…[$__range]) for a count over the range`);
     }
@@ -260,7 +258,7 @@ export class QueryAnalyzer {
   private call(c: Call, parents: readonly Expr[]): ResultInfo {
     const next = [...parents, c];
     const args = c.args.map((a) => this.infer(a, next));
-    if (RATE_FUNCTIONS.has(c.fn)) {
+    if (isRateFunction(c.fn)) {
       const arg = c.args[0];
       if (arg?.kind === "selector" && arg.name !== undefined) {
         const m = this.cat.metrics.get(arg.name);
@@ -284,7 +282,7 @@ export class QueryAnalyzer {
     const arg = c.args[1];
     const fix = "histogram_quantile(0.95, sum by (le, <labels to keep>) (rate(<histogram>_bucket[$__rate_interval])))";
     const bucketSelector = (e: Expr | undefined): Selector | undefined => {
-      if (e?.kind === "call" && RATE_FUNCTIONS.has(e.fn) && e.args[0]?.kind === "selector") return e.args[0];
+      if (e?.kind === "call" && isRateFunction(e.fn) && e.args[0]?.kind === "selector") return e.args[0];
       return undefined;
     };
     let histogram: MetricModel | undefined;
