@@ -50,7 +50,7 @@ export function resolve(raws: readonly RawSpec[], priorIssues: readonly Issue[] 
   checkAcrossServices(services, reporters);
   const model: Model = {
     services: [...services].sort((a, b) => a.name.localeCompare(b.name)),
-    files: raws.map((r) => r.source.file).sort(),
+    files: raws.map((r) => r.source.projectFile).sort(),
   };
   services.forEach((service) => {
     const report = reporters.find((r) => r.source === service.source);
