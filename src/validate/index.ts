@@ -6,7 +6,10 @@ import { delimiter, join } from "node:path";
 import { ALERTMANAGER_CONFIG_PATH } from "../generators/alertmanager/index.js";
 import { CONFIG_PATH, RULE_TESTS_PATH, RULES_PATH } from "../generators/prometheus/names.js";
 
-export const INSTALL_HINT = "install them with `bash scripts/install-tools.sh` (Debian's prometheus and prometheus-alertmanager packages)";
+/** Names the package-manager commands a user runs, not this repository's scripts. */
+export const INSTALL_HINT =
+  "install Prometheus and Alertmanager, which ship them: `sudo apt-get install prometheus prometheus-alertmanager` (Debian, Ubuntu), " +
+  "`brew install prometheus alertmanager` (macOS), or the release archives from https://prometheus.io/download/";
 
 export interface ToolCheck {
   /** What the check proves, as the report shows it. */
