@@ -14,11 +14,16 @@ export const validateCommand: Command = {
     if (missing.length > 0) throw new ToolMissingError(`${missing.join(" and ")} not found on PATH; ${INSTALL_HINT}`);
     const results = runValidation(values.out);
     for (const r of results) {
+      if (r.skipped) {
+        io.out(`skip  ${r.check.title}: ${r.output}`);
+        continue;
+      }
       io.out(`${r.ok ? "ok  " : "FAIL"}  ${r.check.title}: ${r.command}`);
       if (!r.ok) io.out(r.output.split("\n").map((l) => `      ${l}`).join("\n"));
     }
     const failed = results.filter((r) => !r.ok).length;
-    io.out(failed === 0 ? `obsgen: ${results.length} checks passed` : `obsgen: ${failed} of ${results.length} checks failed`);
+    const ran = results.filter((r) => !r.skipped).length;
+    io.out(failed === 0 ? `obsgen: ${ran} checks passed` : `obsgen: ${failed} of ${ran} checks failed`);
     return failed === 0 ? EXIT.ok : EXIT.findings;
   },
 };
