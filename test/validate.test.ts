@@ -47,7 +47,7 @@ describe("obsgen validate", () => {
     try {
       const r = await run(["validate", "--out", scratch.dir]);
       expect(r.out).toMatch(/FAIL {2}alert unit tests pass/);
-      expect(r.out).toContain("does not exist; run `obsgen generate`");
+      expect(r.out).toContain("does not exist; run `npx obsgen generate`");
       expect(r.code).toBe(EXIT.findings);
     } finally {
       scratch.dispose();
