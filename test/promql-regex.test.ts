@@ -124,4 +124,9 @@ describe("the RE2 matcher", () => {
     expect(topLevelBranches("a(b|c)|[|]d|\\|e").map((b) => [b.text, b.index])).toEqual([["a(b|c)", 0], ["[|]d", 7], ["\\|e", 12]]);
     expect(topLevelBranches("[]|]x|y").map((b) => b.text)).toEqual(["[]|]x", "y"]);
   });
+
+  it("keeps a pattern with a flag group whole, since (?i) reaches across later alternatives", () => {
+    expect(topLevelBranches("(?i)get|post").map((b) => b.text)).toEqual(["(?i)get|post"]);
+    expect(issuesOf(rate('method=~"(?i)get|post"')).map(formatIssue)).toEqual([]);
+  });
 });

@@ -72,6 +72,8 @@ export interface Branch {
  * declared value is dead, usually a typo. Alternation inside groups and classes is left whole.
  */
 export function topLevelBranches(pattern: string): Branch[] {
+  // A flag group such as (?i) reaches across later alternatives: a branch alone would lose it.
+  if (/\(\?[a-zA-Z-]+\)/.test(pattern)) return [{ text: pattern, index: 0 }];
   const out: Branch[] = [];
   let depth = 0;
   let inClass = false;
