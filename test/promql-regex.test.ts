@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { formatIssue, type Issue } from "../src/model/issue.js";
 import { resolve } from "../src/model/resolve.js";
@@ -128,5 +129,26 @@ describe("the RE2 matcher", () => {
   it("keeps a pattern with a flag group whole, since (?i) reaches across later alternatives", () => {
     expect(topLevelBranches("(?i)get|post").map((b) => b.text)).toEqual(["(?i)get|post"]);
     expect(issuesOf(rate('method=~"(?i)get|post"')).map(formatIssue)).toEqual([]);
+  });
+
+  // Patterns from pieces on which RE2 and JavaScript agree, with groups, classes, alternation and repetition.
+  const piece = fc.constantFrom("5", "0", "a", ".", "[0-4]", "[^a]", "\\d", "\\|", "x?", "0*", "(5|a)", "(?:0|1)+");
+  const pattern = fc.array(fc.array(piece, { minLength: 1, maxLength: 4 }).map((p) => p.join("")), { minLength: 1, maxLength: 3 }).map((bs) => bs.join("|"));
+  const value = fc.array(fc.constantFrom("5", "0", "1", "a", "|", "x"), { maxLength: 5 }).map((cs) => cs.join(""));
+
+  it("matches like an anchored JavaScript RegExp on the syntax both share", () => {
+    fc.assert(fc.property(pattern, value, (p, v) => {
+      const re = compileLabelRegex(p);
+      expect(re.ok && re.test(v)).toBe(new RegExp(`^(?:${p})$`, "s").test(v));
+    }));
+  });
+
+  it("splits a pattern into branches that together match what the whole matches", () => {
+    fc.assert(fc.property(pattern, value, (p, v) => {
+      const whole = compileLabelRegex(p);
+      const branches = topLevelBranches(p).map((b) => compileLabelRegex(b.text));
+      expect(branches.some((b) => b.ok && b.test(v))).toBe(whole.ok && whole.test(v));
+      expect(topLevelBranches(p).map((b) => p.slice(b.index, b.index + b.text.length))).toEqual(topLevelBranches(p).map((b) => b.text));
+    }));
   });
 });
