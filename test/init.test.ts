@@ -118,3 +118,33 @@ describe("hints name the user's commands", () => {
     expect(r.err).not.toMatch(/scripts\/|npm run/);
   });
 });
+
+describe("obsgen doctor", () => {
+  it("finds nothing missing in a project with a generated starter spec and prom-client installed", () => {
+    const root = tempDir();
+    writeFileSync(join(root, "package.json"), "{}\n");
+    mkdirSync(join(root, "node_modules"));
+    symlinkSync(join(process.cwd(), "node_modules", "prom-client"), join(root, "node_modules", "prom-client"));
+    runObsgen(["init", "--service", "checkout"], root);
+    runObsgen(["generate"], root);
+    const r = runObsgen(["doctor"], join(root, "metrics-spec"));
+    expect(r.code).toBe(EXIT.ok);
+    expect(r.out.split("\n").filter((l) => /^(ok|FAIL)/.test(l)).map((l) => l.split(/\s+/).slice(0, 2).join(" "))).toEqual([
+      "ok node", "ok promtool", "ok amtool", "ok prom-client", "ok spec", "ok generated",
+    ]);
+  });
+
+  it("names each missing piece with the command that fixes it", () => {
+    const root = tempDir();
+    writeFileSync(join(root, "package.json"), "{}\n");
+    const bin = join(root, "bin");
+    mkdirSync(bin);
+    symlinkSync(process.execPath, join(bin, "node"));
+    const r = runObsgen(["doctor"], root, { PATH: bin });
+    expect(r.code).toBe(EXIT.findings);
+    expect(r.out).toMatch(/FAIL +promtool +not found on PATH\n +fix: install Prometheus and Alertmanager, which ship them: `sudo apt-get install prometheus prometheus-alertmanager`/);
+    expect(r.out).toMatch(/FAIL +prom-client +not installed in this project.*\n +fix: npm install prom-client/);
+    expect(r.out).toMatch(/FAIL +spec +metrics-spec does not exist\n +fix: npx obsgen init/);
+    expect(r.out).not.toMatch(/scripts\/|npm run/);
+  });
+});

@@ -6,10 +6,11 @@ import { delimiter, join } from "node:path";
 import { ALERTMANAGER_CONFIG_PATH } from "../generators/alertmanager/index.js";
 import { CONFIG_PATH, RULE_TESTS_PATH, RULES_PATH } from "../generators/prometheus/names.js";
 
-/** Names the package-manager commands a user runs, not this repository's scripts. */
-export const INSTALL_HINT =
+/** How to install promtool and amtool: the package-manager commands a user runs, not this repository's scripts. */
+export const TOOLS_INSTALL =
   "install Prometheus and Alertmanager, which ship them: `sudo apt-get install prometheus prometheus-alertmanager` (Debian, Ubuntu), " +
   "`brew install prometheus alertmanager` (macOS), or the release archives from https://prometheus.io/download/";
+export const INSTALL_HINT = `${TOOLS_INSTALL}; \`npx obsgen doctor\` shows whatever else is missing`;
 
 export interface ToolCheck {
   /** What the check proves, as the report shows it. */
