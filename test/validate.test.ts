@@ -47,7 +47,7 @@ describe("obsgen validate", () => {
     try {
       const r = await run(["validate", "--out", scratch.dir]);
       expect(r.out).toMatch(/FAIL {2}alert unit tests pass/);
-      expect(r.out).toContain("does not exist; run `obsgen generate`");
+      expect(r.out).toContain("does not exist; run `npx obsgen generate`");
       expect(r.code).toBe(EXIT.findings);
     } finally {
       scratch.dispose();
@@ -65,7 +65,7 @@ describe("obsgen validate", () => {
       const r = await run(["validate"]);
       expect(r.code).toBe(EXIT.toolMissing);
       expect(r.err).toContain("amtool not found on PATH");
-      expect(r.err).toContain("bash scripts/install-tools.sh");
+      expect(r.err).toContain("apt-get install prometheus prometheus-alertmanager");
       expect(r.out).toBe("");
     } finally {
       process.env.PATH = saved;

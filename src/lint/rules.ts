@@ -2,6 +2,7 @@
 // a counter must be rated, only counters may be rated, and refresh is bounded by the scrape.
 import { selectors, toAst, walk, type Expr, type Selector } from "../promql/ast.js";
 import { parseDuration } from "../promql/duration.js";
+import { isCounterSafe, isRateFunction } from "../promql/functions.js";
 import { parseQuery } from "../promql/parse.js";
 import { splitHistogramSeries } from "../conventions/names.js";
 import { ALL_VALUE, DATASOURCE_TYPE, DATASOURCE_VARIABLE } from "../generators/grafana/names.js";
@@ -28,9 +29,6 @@ export interface LintRule {
   check(dash: LintDashboard, ctx: LintContext): LintFinding[];
 }
 
-const RATE_FUNCTIONS = new Set(["rate", "irate", "increase"]);
-/** Functions under which a raw counter is meaningful (they do not read its value as a level). */
-const COUNTER_SAFE = new Set([...RATE_FUNCTIONS, "resets", "absent", "absent_over_time", "present_over_time", "timestamp", "changes"]);
 
 const VARIABLE_REF = new RegExp(`^\\$\\{?${DATASOURCE_VARIABLE}\\}?$`);
 
@@ -149,7 +147,7 @@ export const LINT_RULES: readonly LintRule[] = [
   targetRule("target-rate-interval-rule", "rate, irate and increase use $__rate_interval", (t) =>
     selectorsWithParents(t.ast).flatMap(({ sel, parents }) => {
       const fn = parents[parents.length - 1];
-      if (fn?.kind !== "call" || !RATE_FUNCTIONS.has(fn.fn) || fn.fn === "increase" && sel.range === "$__range") return [];
+      if (fn?.kind !== "call" || !isRateFunction(fn.fn) || fn.fn === "increase" && sel.range === "$__range") return [];
       return sel.range === "$__rate_interval" ? [] : [`${fn.fn}(${sel.name ?? "…"}[${sel.range ?? ""}]) uses a fixed window; use [$__rate_interval]`];
     }),
   ),
@@ -158,14 +156,14 @@ export const LINT_RULES: readonly LintRule[] = [
       const found = sel.name !== undefined ? specMetric(ctx, sel.name) : undefined;
       const isCounter = found ? found.metric.type === "counter" || found.histogramSeries : sel.name?.endsWith("_total") === true;
       if (!isCounter) return [];
-      const safe = parents.some((p) => p.kind === "call" && COUNTER_SAFE.has(p.fn));
+      const safe = parents.some((p) => p.kind === "call" && isCounterSafe(p.fn));
       return safe ? [] : [`counter ${sel.name ?? ""} is graphed raw; wrap it in rate() or increase()`];
     }),
   ),
   targetRule("target-rate-over-counter-rule", "rate, irate and increase only over counters", (t, ctx) =>
     selectorsWithParents(t.ast).flatMap(({ sel, parents }) => {
       const fn = parents[parents.length - 1];
-      if (fn?.kind !== "call" || !RATE_FUNCTIONS.has(fn.fn) || sel.name === undefined) return [];
+      if (fn?.kind !== "call" || !isRateFunction(fn.fn) || sel.name === undefined) return [];
       const found = specMetric(ctx, sel.name);
       if (!found || found.metric.type === "counter" || found.histogramSeries) return [];
       return [`${fn.fn}() over ${sel.name}, a ${found.metric.type}: ${fn.fn} assumes a counter that only grows; use the gauge's value, or deriv() for its slope`];

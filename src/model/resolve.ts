@@ -10,8 +10,11 @@ import {
   unitSuffixOf,
 } from "../conventions/names.js";
 import { loadSpecs, type RawSpec } from "../spec/load.js";
+import { didYouMean } from "../promql/suggest.js";
+import { fieldsAt } from "../spec/fields.js";
 import { serviceSpec, type LabelSpec, type MetricSpec, type ServiceSpec } from "../spec/schema.js";
 import { serviceChecks } from "./checks.js";
+import { checkNumericLabelValue } from "./label-values.js";
 import { compareIssues, hasErrors, SpecError, type Issue } from "./issue.js";
 import { Reporter } from "./reporter.js";
 import { RULES, SUPPRESSIBLE_RULE_IDS, type RuleInfo } from "./rules.js";
@@ -47,7 +50,7 @@ export function resolve(raws: readonly RawSpec[], priorIssues: readonly Issue[] 
   checkAcrossServices(services, reporters);
   const model: Model = {
     services: [...services].sort((a, b) => a.name.localeCompare(b.name)),
-    files: raws.map((r) => r.source.file).sort(),
+    files: raws.map((r) => r.source.projectFile).sort(),
   };
   services.forEach((service) => {
     const report = reporters.find((r) => r.source === service.source);
@@ -66,9 +69,10 @@ function reportSchemaIssues(report: Reporter, zodIssues: readonly z.core.$ZodIss
     const path = zi.path.filter((p): p is string | number => typeof p !== "symbol");
     if (zi.code === "unrecognized_keys") {
       for (const key of zi.keys) {
-        report.error(RULES.schema, [...path, key], `unknown field "${key}"`, {
+        const fields = fieldsAt(path);
+        report.error(RULES.schema, [...path, key], `unknown field "${key}"${didYouMean(key, fields)}`, {
           key: true,
-          hint: "remove it, or check its spelling against the spec schema (generated/spec.schema.json)",
+          hint: fields.length > 0 ? `fields allowed here: ${fields.join(", ")}` : "remove it",
         });
       }
       continue;
@@ -138,7 +142,9 @@ function resolveMetric(name: string, metric: MetricSpec, report: Reporter, budge
     finding(RULES.metricName, path, `metric name "${name}" is not a valid Prometheus name`, "use [a-zA-Z_:][a-zA-Z0-9_:]*, in snake_case", true);
   }
   if (metric.type === "counter" && !name.endsWith(COUNTER_SUFFIX)) {
-    finding(RULES.counterSuffix, path, `counter "${name}" must end in _total`, `rename it to "${name}_total"`, true);
+    // Propose a name only when it is one: "http-requests_total" would trade one error for another.
+    const renamed = `${name}${COUNTER_SUFFIX}`;
+    finding(RULES.counterSuffix, path, `counter "${name}" must end in _total`, METRIC_NAME.test(renamed) ? `rename it to "${renamed}"` : "end its name in _total", true);
   }
   if (metric.type !== "counter" && name.endsWith(COUNTER_SUFFIX)) {
     finding(RULES.totalOnNonCounter, path, `${metric.type} "${name}" ends in _total, which Prometheus reserves for counters`,
@@ -228,10 +234,12 @@ function resolveLabel(name: string, spec: LabelSpec, path: (string | number)[], 
     } else if (v !== v.trim() || /[\n\r"\\]/.test(v)) {
       report.error(RULES.labelValue, [...valuesPath, i], `label value ${JSON.stringify(v)} has surrounding spaces, quotes, backslashes or line breaks`);
     }
+    checkNumericLabelValue(report, [...valuesPath, i], v);
     if (seen.has(v)) report.error(RULES.labelValue, [...valuesPath, i], `label "${name}" lists value "${v}" twice`);
     seen.add(v);
   });
   const fallback = Array.isArray(spec) ? undefined : spec.fallback;
+  if (fallback !== undefined) checkNumericLabelValue(report, [...path, "fallback"], fallback);
   if (fallback !== undefined && !values.includes(fallback)) {
     report.error(RULES.fallback, [...path, "fallback"], `fallback "${fallback}" is not one of the values of "${name}"`, { hint: `add "${fallback}" to values, or pick one of: ${values.join(", ")}` });
   }

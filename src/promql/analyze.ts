@@ -1,16 +1,15 @@
 // Checks one PromQL expression against the spec's metrics: what each selector names, which labels
 // survive each aggregation, and whether rates, quantiles and ratios are computed soundly.
 import { BUCKET_LABEL, COUNTER_SUFFIX, HISTOGRAM_SUFFIXES, splitHistogramSeries } from "../conventions/names.js";
-import type { MetricModel } from "../model/types.js";
-import { toAst, type Aggregation, type Binary, type Call, type Expr, type Selector } from "./ast.js";
+import type { LabelModel, MetricModel } from "../model/types.js";
+import { toAst, type Aggregation, type Binary, type Call, type Expr, type Matcher, type Selector } from "./ast.js";
+import { isCounterSafe, isRateFunction } from "./functions.js";
 import type { ParsedQuery } from "./parse.js";
+import { compileLabelRegex, hasGrafanaVariable, literalIndex, matcherSelects, topLevelBranches } from "./regex.js";
 import { didYouMean } from "./suggest.js";
 
 /** Labels every scraped series carries, whatever the metric declares. */
 export const TARGET_LABELS = ["job", "instance"] as const;
-export const RATE_FUNCTIONS: ReadonlySet<string> = new Set(["rate", "irate", "increase"]);
-/** Functions that read a counter without treating its value as a level. */
-const COUNTER_SAFE: ReadonlySet<string> = new Set([...RATE_FUNCTIONS, "resets", "absent", "absent_over_time", "present_over_time", "timestamp", "changes", "count_over_time"]);
 const KEEPS_LABELS: ReadonlySet<string> = new Set(["topk", "bottomk", "limitk", "limit_ratio"]);
 const COMPARISONS: ReadonlySet<string> = new Set([">", ">=", "<", "<=", "==", "!="]);
 /** Aggregations whose value mixes the values of the series they merge; count and group only count them. */
@@ -186,7 +185,7 @@ export class QueryAnalyzer {
       return UNKNOWN;
     }
     this.matchers(sel, name, metric, labels);
-    if (counterLike && !parents.some((p) => p.kind === "call" && COUNTER_SAFE.has(p.fn))) {
+    if (counterLike && !parents.some((p) => p.kind === "call" && isCounterSafe(p.fn))) {
       this.add("rawCounter", "error", at, `counter series "${name}" is used raw: its value is a running total since the process started, and drops to 0 on every restart`,
         `wrap it in rate(${name}[$__rate_interval]) for a per-second rate, or increase(…[$__range]) for a count over the range`);
     }
@@ -199,7 +198,7 @@ export class QueryAnalyzer {
     const views = new Map<string, View>();
     for (const l of metric?.labels ?? []) {
       if (l.additive !== false) continue;
-      const selected = sel.matchers.filter((m) => m.label === l.name).reduce((vals, m) => vals.filter((v) => matches(m.op, m.value, v)), [...l.values]);
+      const selected = sel.matchers.filter((m) => m.label === l.name).reduce((vals, m) => vals.filter((v) => matcherSelects(m.op, m.value, v)), [...l.values]);
       if (metric) views.set(l.name, { metric, label: l.name, values: selected });
     }
     return views.size > 0 ? { views } : {};
@@ -215,22 +214,51 @@ export class QueryAnalyzer {
       }
       const declared = metric?.labels.find((l) => l.name === m.label);
       if (!declared) continue;
-      const valueAt = m.valueSpan.from + 1;
-      const values = m.op === "=" || m.op === "!=" ? [m.value] : /^[A-Za-z0-9_.:-]+(\|[A-Za-z0-9_.:-]+)*$/.test(m.value) ? m.value.split("|") : [];
-      for (const v of values) {
-        if (declared.values.includes(v)) continue;
-        const where = m.op === "=" || m.op === "!=" ? "" : ` (an alternative of ${JSON.stringify(m.value)})`;
-        this.add("labelValue", "error", valueAt + (m.op === "=" || m.op === "!=" ? 0 : m.value.indexOf(v)),
-          `label "${m.label}" of "${name}" has no value "${v}"${where}${didYouMean(v, declared.values)}`,
-          `declared values: ${declared.values.join(", ")}; any other value never occurs, so the matcher ${m.op === "=" || m.op === "=~" ? "selects nothing" : "excludes nothing"}`);
-      }
+      if (m.op === "=" || m.op === "!=") this.equalityValue(m, name, declared);
+      else this.regexValues(m, name, declared);
+    }
+  }
+
+  private equalityValue(m: Matcher, name: string, declared: LabelModel): void {
+    if (declared.values.includes(m.value)) return;
+    this.add("labelValue", "error", m.valueSpan.from + 1,
+      `label "${m.label}" of "${name}" has no value "${m.value}"${didYouMean(m.value, declared.values)}`,
+      `declared values: ${declared.values.join(", ")}; any other value never occurs, so the matcher ${m.op === "=" ? "selects nothing" : "excludes nothing"}`);
+  }
+
+  /**
+   * A regex is judged by the declared values it matches, with Prometheus' semantics: a branch of a
+   * top-level alternation that matches none is dead (a typo, or a value the spec lacks), and a
+   * `!~` that matches every declared value leaves nothing to select.
+   */
+  private regexValues(m: Matcher, name: string, declared: LabelModel): void {
+    if (hasGrafanaVariable(m.value)) return;
+    const whole = compileLabelRegex(m.value);
+    if (!whole.ok) return;
+    const literal = this.text.slice(m.valueSpan.from, m.valueSpan.to);
+    const at = (index: number): number => m.valueSpan.from + literalIndex(literal, index);
+    const branches = topLevelBranches(m.value);
+    for (const b of branches) {
+      const re = compileLabelRegex(b.text);
+      if (!re.ok || declared.values.some((v) => re.test(v))) continue;
+      const what = branches.length > 1 ? `alternative "${b.text}" of ${JSON.stringify(m.value)}` : `regex ${JSON.stringify(m.value)}`;
+      const plain = /^[A-Za-z0-9_:-]+$/.test(b.text);
+      this.add("labelValue", "error", at(b.index),
+        plain ? `label "${m.label}" of "${name}" has no value "${b.text}"${branches.length > 1 ? ` (an alternative of ${JSON.stringify(m.value)})` : ""}${didYouMean(b.text, declared.values)}`
+          : `the ${what} matches no declared value of label "${m.label}" of "${name}"`,
+        `declared values: ${declared.values.join(", ")}; Prometheus anchors regexes at both ends (^(?:…)$), so ${m.op === "=~" ? "this selects nothing" : "this excludes nothing"}`);
+    }
+    if (m.op === "!~" && declared.values.every((v) => whole.test(v))) {
+      this.add("labelValue", "error", at(0),
+        `the regex ${JSON.stringify(m.value)} excludes every declared value of label "${m.label}" of "${name}" (${declared.values.join(", ")}): the selector selects nothing`,
+        `exclude only the values you mean to drop, or remove the matcher`);
     }
   }
 
   private call(c: Call, parents: readonly Expr[]): ResultInfo {
     const next = [...parents, c];
     const args = c.args.map((a) => this.infer(a, next));
-    if (RATE_FUNCTIONS.has(c.fn)) {
+    if (isRateFunction(c.fn)) {
       const arg = c.args[0];
       if (arg?.kind === "selector" && arg.name !== undefined) {
         const m = this.cat.metrics.get(arg.name);
@@ -254,7 +282,7 @@ export class QueryAnalyzer {
     const arg = c.args[1];
     const fix = "histogram_quantile(0.95, sum by (le, <labels to keep>) (rate(<histogram>_bucket[$__rate_interval])))";
     const bucketSelector = (e: Expr | undefined): Selector | undefined => {
-      if (e?.kind === "call" && RATE_FUNCTIONS.has(e.fn) && e.args[0]?.kind === "selector") return e.args[0];
+      if (e?.kind === "call" && isRateFunction(e.fn) && e.args[0]?.kind === "selector") return e.args[0];
       return undefined;
     };
     let histogram: MetricModel | undefined;
@@ -397,15 +425,3 @@ export function bucketNote(value: number, histogram: MetricModel): { message: st
   };
 }
 
-/** Whether a matcher selects the label value `v` (regexes are anchored, as in PromQL). */
-function matches(op: string, pattern: string, v: string): boolean {
-  if (op === "=") return v === pattern;
-  if (op === "!=") return v !== pattern;
-  let re: RegExp;
-  try {
-    re = new RegExp(`^(?:${pattern})$`);
-  } catch {
-    return true;
-  }
-  return op === "=~" ? re.test(v) : !re.test(v);
-}

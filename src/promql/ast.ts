@@ -93,7 +93,8 @@ function exprChildren(n: SyntaxNode, src: string): Expr[] {
   });
 }
 
-function unquote(s: string): string {
+/** The value of a PromQL string literal as written (quotes included). */
+export function unquote(s: string): string {
   if (s.startsWith("`")) return s.slice(1, -1);
   const body = s.slice(1, -1);
   return body.replace(/\\(.)/g, (_, ch: string) => ({ n: "\n", t: "\t", r: "\r" })[ch] ?? ch);

@@ -2,6 +2,9 @@
 // Masks keep every character offset, so positions in the tree are positions in the spec's text.
 import type { SyntaxNode, Tree } from "@lezer/common";
 import { parser } from "@prometheus-io/lezer-promql";
+import { unquote } from "./ast.js";
+import { functionNames, rangeArgumentIndex } from "./functions.js";
+import { compileLabelRegex, literalIndex } from "./regex.js";
 import { didYouMean } from "./suggest.js";
 
 /** A Grafana variable reference outside string literals: $__rate_interval, ${job}, [[job]]. */
@@ -74,6 +77,7 @@ export function parseQuery(text: string): ParsedQuery {
     });
   }
   if (problems.length === 0) problems.push(...rangeArgumentProblems(text, tree));
+  if (problems.length === 0) problems.push(...regexProblems(text, tree));
   return { text, masked, tree, problems };
 }
 
@@ -132,20 +136,6 @@ const BINARY_OP_NODES: Readonly<Record<string, string>> = {
 };
 const DURATION = /^[0-9]+(ms|s|m|h|d|w|y)([0-9]+(ms|s|m|h|d|w|y))*$/;
 
-/** Functions whose (first, or quantile_over_time's second) argument is a range vector. */
-const RANGE_ARGUMENT: Readonly<Record<string, number>> = Object.fromEntries([
-  ...["rate", "irate", "increase", "delta", "idelta", "deriv", "predict_linear", "changes", "resets", "holt_winters", "double_exponential_smoothing"].map((f) => [f, 0]),
-  ...["avg", "min", "max", "sum", "count", "stddev", "stdvar", "last", "present", "absent", "mad", "first", "ts_of_max", "ts_of_min", "ts_of_last"].map((f) => [`${f}_over_time`, 0]),
-  ["quantile_over_time", 1],
-]);
-/** PromQL's functions, for "did you mean" on a misspelt one. */
-const FUNCTIONS = [
-  ...Object.keys(RANGE_ARGUMENT), "abs", "absent", "acos", "asin", "atan", "ceil", "clamp", "clamp_max", "clamp_min", "cos", "day_of_month", "day_of_week", "day_of_year",
-  "days_in_month", "exp", "floor", "histogram_avg", "histogram_count", "histogram_fraction", "histogram_quantile", "histogram_stddev", "histogram_stdvar", "histogram_sum",
-  "hour", "label_join", "label_replace", "ln", "log10", "log2", "minute", "month", "round", "scalar", "sgn", "sort", "sort_desc", "sort_by_label", "sqrt", "time",
-  "timestamp", "vector", "year",
-];
-
 function describeError(expr: string, offset: number, node: SyntaxNode): SyntaxProblem {
   const rest = expr.slice(offset).trimStart();
   const at = expr.length - rest.length;
@@ -190,7 +180,7 @@ function describeError(expr: string, offset: number, node: SyntaxNode): SyntaxPr
   }
   if (token === "(" && prev?.name === "Identifier" && parent?.name === "VectorSelector") {
     const name = expr.slice(prev.from, prev.to);
-    return { offset: prev.from, message: `unknown function "${name}"${didYouMean(name, FUNCTIONS)}`, hint: "see the PromQL function list: https://prometheus.io/docs/prometheus/latest/querying/functions/" };
+    return { offset: prev.from, message: `unknown function "${name}"${didYouMean(name, functionNames())}`, hint: "see the PromQL function list: https://prometheus.io/docs/prometheus/latest/querying/functions/" };
   }
   if (prev && parent?.name === "VectorSelector" && DURATION.test(token)) {
     const sel = expr.slice(parent.from, prev.to).trim();
@@ -243,7 +233,7 @@ function rangeArgumentProblems(text: string, tree: Tree): SyntaxProblem[] {
       if (ref.name !== "FunctionCall" || problems.length > 0) return;
       const id = ref.node.getChild("FunctionIdentifier");
       const fn = id ? text.slice(id.from, id.to) : "";
-      const index = RANGE_ARGUMENT[fn];
+      const index = rangeArgumentIndex(fn);
       const body = ref.node.getChild("FunctionCallBody");
       if (index === undefined || !body) return;
       const args: SyntaxNode[] = [];
@@ -265,6 +255,23 @@ function rangeArgumentProblems(text: string, tree: Tree): SyntaxProblem[] {
           hint: `select a range (metric[5m]), or make a subquery of the expression: (${argText.length > 30 ? "…" : argText})[5m:1m]`,
         });
       }
+    },
+  });
+  return problems;
+}
+
+/** Regex matchers Prometheus refuses at parse time ("invalid regular expression"): RE2 syntax only. */
+function regexProblems(text: string, tree: Tree): SyntaxProblem[] {
+  const problems: SyntaxProblem[] = [];
+  tree.iterate({
+    enter(ref) {
+      if ((ref.name !== "UnquotedLabelMatcher" && ref.name !== "QuotedLabelMatcher") || problems.length > 0) return;
+      const op = ref.node.getChild("MatchOp")?.firstChild?.name;
+      const literal = ref.node.getChildren("StringLiteral").at(-1);
+      if ((op !== "EqlRegex" && op !== "NeqRegex") || !literal) return;
+      const source = text.slice(literal.from, literal.to);
+      const re = compileLabelRegex(unquote(source));
+      if (!re.ok) problems.push({ offset: literal.from + literalIndex(source, re.index), message: re.message, hint: re.hint });
     },
   });
   return problems;

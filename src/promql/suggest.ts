@@ -15,7 +15,9 @@ export function editDistance(a: string, b: string): number {
 export function closest(name: string, candidates: Iterable<string>): string | undefined {
   let best: string | undefined;
   let bestDistance = Infinity;
-  for (const c of [...candidates].sort()) {
+  // Between equally close names, one the typo is the start of wins ("rat": rate, not rad).
+  const sorted = [...candidates].sort((a, b) => Number(!a.startsWith(name)) - Number(!b.startsWith(name)) || (a < b ? -1 : a > b ? 1 : 0));
+  for (const c of sorted) {
     const d = editDistance(name, c);
     if (d < bestDistance) [best, bestDistance] = [c, d];
   }

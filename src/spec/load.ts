@@ -3,7 +3,9 @@ import { readFileSync, readdirSync, statSync } from "node:fs";
 import { join, relative, isAbsolute } from "node:path";
 import { LineCounter, parseDocument } from "yaml";
 import type { Issue } from "../model/issue.js";
+import { projectRelative, projectRootOf } from "./project.js";
 import { SpecSource } from "./source.js";
+import { firstYamlError } from "./yaml-errors.js";
 
 export interface RawSpec {
   source: SpecSource;
@@ -30,23 +32,11 @@ export function displayPath(file: string, cwd = process.cwd()): string {
   return rel.split("\\").join("/");
 }
 
-export function parseSpecText(file: string, text: string): { spec?: RawSpec; issues: Issue[] } {
+export function parseSpecText(file: string, text: string, projectFile = file): { spec?: RawSpec; issues: Issue[] } {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  const source = new SpecSource(file, text, doc, lines);
-  const issues: Issue[] = doc.errors.map((e) => {
-    const pos = lines.linePos(e.pos[0]);
-    return {
-      severity: "error",
-      code: "OBS001",
-      message: `YAML: ${e.message.split("\n")[0]}`,
-      file,
-      line: pos.line,
-      column: pos.col,
-      path: "",
-      hint: "fix the YAML syntax; nothing else is checked until the file parses",
-    };
-  });
+  const source = new SpecSource(file, text, doc, lines, projectFile);
+  const issues: Issue[] = firstYamlError(file, text, doc.errors, lines);
   if (issues.length > 0) return { issues };
   return { spec: { source, data: doc.toJS() }, issues };
 }
@@ -54,8 +44,9 @@ export function parseSpecText(file: string, text: string): { spec?: RawSpec; iss
 export function loadSpecs(path: string): LoadResult {
   const specs: RawSpec[] = [];
   const issues: Issue[] = [];
+  const root = projectRootOf(path);
   for (const file of specFiles(path)) {
-    const result = parseSpecText(displayPath(file), readFileSync(file, "utf8"));
+    const result = parseSpecText(displayPath(file), readFileSync(file, "utf8"), projectRelative(file, root));
     issues.push(...result.issues);
     if (result.spec) specs.push(result.spec);
   }

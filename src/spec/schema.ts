@@ -5,83 +5,94 @@ const duration = z
   .string()
   .regex(/^([0-9]+(ms|s|m|h|d|w|y))+$/, "a Prometheus duration such as 15s, 5m or 30d");
 
-const labelValues = z.array(z.string()).min(1, "at least one value");
+/** A label value; a YAML number (a status code) is read as its decimal text: 200 → "200". */
+const labelValue = z
+  .union([z.string(), z.number()])
+  .transform((v) => (typeof v === "number" ? String(v) : v))
+  .describe("A label value. Numbers are read as their decimal text (200 → \"200\"); quote values such as \"007\" or \"1.0\".");
+
+const labelValues = z.array(labelValue).min(1, "at least one value");
 
 export const labelSpec = z.union([
   labelValues,
   z.strictObject({
-    values: labelValues,
-    fallback: z
-      .string()
+    values: labelValues.describe("The declared values."),
+    fallback: labelValue
       .optional()
       .describe("A declared value that unknown values are recorded as, instead of throwing."),
     additive: z
       .boolean()
       .optional()
       .describe("false when the values are views of one quantity (hourly, daily, monthly estimates): queries must keep or pin the label, never sum across it."),
-    description: z.string().optional(),
+    description: z.string().optional().describe("What the label distinguishes; shown in METRICS.md."),
   }),
-]);
+]).describe("The label's values: a list, or {values, fallback, additive, description}. Every value is enumerated, so the series count is known.");
 
 export const suppressionSpec = z.strictObject({
   rule: z.string().describe("The rule id to suppress, e.g. no-total-on-non-counter."),
-  reason: z.string().min(10, "a reason of at least 10 characters"),
+  reason: z.string().min(10, "a reason of at least 10 characters").describe("Why the rule does not apply here (at least 10 characters); kept for reviewers."),
 });
 
 export const metricSpec = z.strictObject({
-  type: z.enum(["counter", "gauge", "histogram"]),
-  help: z.string().min(1, "a non-empty help text"),
+  type: z.enum(["counter", "gauge", "histogram"]).describe("counter (only grows; name ends in _total), gauge (goes up and down) or histogram (observations in buckets)."),
+  help: z.string().min(1, "a non-empty help text").describe("The # HELP text: one sentence saying what is counted or measured."),
   unit: z.string().optional().describe("Base unit: seconds, bytes, ratio, dollars, … (the name's suffix)."),
-  labels: z.record(z.string(), labelSpec).optional(),
-  buckets: z.array(z.number()).optional(),
-  suppress: z.array(suppressionSpec).optional(),
-});
+  labels: z.record(z.string(), labelSpec).optional().describe("Label names and their enumerated values."),
+  buckets: z.array(z.number()).optional().describe("Histogram bucket upper bounds, positive and increasing, without +Inf (histograms only)."),
+  suppress: z.array(suppressionSpec).optional().describe("Naming or unit rules deliberately not applied to this metric, each with a reason."),
+}).describe("A metric, keyed by its Prometheus name.");
 
 export const thresholdStepSpec = z.strictObject({
-  value: z.number().optional(),
-  color: z.string(),
+  value: z.number().optional().describe("Where this step starts; omit it for the base step (from -Infinity)."),
+  color: z.string().describe("Grafana color name or #rrggbb, e.g. green, red, #f2cc0c."),
 });
 
 export const querySpec = z.strictObject({
-  expr: z.string().min(1),
-  legend: z.string().optional(),
-  instant: z.boolean().optional(),
-  format: z.enum(["time_series", "table", "heatmap"]).optional(),
-});
+  expr: z.string().min(1).describe("PromQL; Grafana variables ($__rate_interval, $job) are allowed. Checked against the spec's metrics."),
+  legend: z.string().optional().describe("Legend format, e.g. {{operation}}; every label it names must survive the query's aggregation."),
+  instant: z.boolean().optional().describe("true for an instant query (the latest value) instead of a range."),
+  format: z.enum(["time_series", "table", "heatmap"]).optional().describe("How Grafana reads the result: time_series (default), table or heatmap."),
+}).describe("One query of a panel.");
 
 export const panelKinds = ["gauge", "stat", "timeseries", "heatmap", "piechart", "barchart"] as const;
 
 export const panelSpec = z.strictObject({
   id: z.number().int().positive().describe("Stable numeric panel id; alerts and links refer to it."),
-  key: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "a kebab-case key"),
-  title: z.string().min(1),
-  kind: z.enum(panelKinds),
-  description: z.string().optional(),
-  unit: z.string().optional(),
-  min: z.number().optional(),
-  max: z.number().optional(),
-  stacked: z.boolean().optional(),
-  width: z.number().int().min(1).max(24).default(12),
-  height: z.number().int().min(1).max(50).default(8),
-  thresholds: z.array(thresholdStepSpec).optional(),
-  queries: z.array(querySpec).min(1, "at least one query"),
-});
+  key: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "a kebab-case key").describe("Stable kebab-case key; an alert's panel: names it."),
+  title: z.string().min(1).describe("Panel title."),
+  kind: z.enum(panelKinds).describe("Visualization: gauge, stat, timeseries, heatmap, piechart or barchart."),
+  description: z.string().optional().describe("What the panel shows and how to read it (Grafana's panel info)."),
+  unit: z.string().optional().describe("Grafana unit id, e.g. short, s, percentunit, bytes, currencyUSD."),
+  min: z.number().optional().describe("Lower bound of the axis or gauge."),
+  max: z.number().optional().describe("Upper bound of the axis or gauge."),
+  stacked: z.boolean().optional().describe("Stack the series of a timeseries panel."),
+  width: z.number().int().min(1).max(24).default(12).describe("Width in grid columns (1-24); panels flow left to right within a row."),
+  height: z.number().int().min(1).max(50).default(8).describe("Height in grid units."),
+  thresholds: z.array(thresholdStepSpec).optional().describe("Threshold steps in increasing order of value; the first has no value."),
+  queries: z.array(querySpec).min(1, "at least one query").describe("The panel's PromQL queries."),
+}).describe("A dashboard panel.");
 
 export const rowSpec = z.strictObject({
-  title: z.string().min(1),
-  collapsed: z.boolean().optional(),
-  panels: z.array(panelSpec).min(1),
-});
+  title: z.string().min(1).describe("Row title."),
+  collapsed: z.boolean().optional().describe("Start the row collapsed."),
+  panels: z.array(panelSpec).min(1).describe("The row's panels, laid out left to right."),
+}).describe("A dashboard row.");
 
 export const dashboardSpec = z.strictObject({
-  uid: z.string().regex(/^[a-zA-Z0-9_-]{1,40}$/, "1-40 letters, digits, '-' or '_'"),
-  title: z.string().min(1),
-  description: z.string().optional(),
-  refresh: duration.default("30s"),
-  timeRange: z.strictObject({ from: z.string(), to: z.string() }).default({ from: "now-6h", to: "now" }),
-  tags: z.array(z.string()).default([]),
-  rows: z.array(rowSpec).min(1),
-});
+  uid: z.string().regex(/^[a-zA-Z0-9_-]{1,40}$/, "1-40 letters, digits, '-' or '_'").describe("Grafana dashboard uid; also the file name under grafana/dashboards/."),
+  title: z.string().min(1).describe("Dashboard title."),
+  description: z.string().optional().describe("What the dashboard is for."),
+  refresh: duration.default("30s").describe("Auto-refresh interval; not faster than the scrape interval."),
+  timeRange: z
+    .strictObject({
+      from: z.string().describe("Start of the default time range, e.g. now-6h."),
+      to: z.string().describe("End of the default time range, e.g. now."),
+    })
+    .default({ from: "now-6h", to: "now" })
+    .describe("Default time range."),
+  tags: z.array(z.string()).default([]).describe("Grafana dashboard tags."),
+  rows: z.array(rowSpec).min(1).describe("Rows of panels, top to bottom."),
+}).describe("A Grafana dashboard.");
 
 export const alertTestSeriesSpec = z.strictObject({
   series: z.string().min(1).describe("A series selector with labels, e.g. metric{instance=\"a\"}."),
@@ -89,38 +100,38 @@ export const alertTestSeriesSpec = z.strictObject({
 });
 
 export const alertTestSpec = z.strictObject({
-  name: z.string().min(1),
-  interval: duration.default("1m"),
-  input: z.array(alertTestSeriesSpec).min(1),
-  evalAt: duration,
+  name: z.string().min(1).describe("What the case shows, e.g. \"fires when more than 10% fail\"."),
+  interval: duration.default("1m").describe("Step between input samples."),
+  input: z.array(alertTestSeriesSpec).min(1).describe("Input series and their samples."),
+  evalAt: duration.describe("Time at which the alert's state is checked, e.g. 15m."),
   firing: z
     .array(
       z.strictObject({
-        labels: z.record(z.string(), z.string()).default({}),
-        annotations: z.record(z.string(), z.string()).optional(),
-      }),
+        labels: z.record(z.string(), labelValue).default({}).describe("Labels of the expected alert, beyond alertname and severity."),
+        annotations: z.record(z.string(), z.string()).optional().describe("Expected rendered annotations (required for templated ones)."),
+      }).describe("One expected alert."),
     )
     .describe("Expected alerts at evalAt; an empty list asserts silence."),
 });
 
 export const alertSpec = z.strictObject({
-  name: z.string().min(1),
-  expr: z.string().min(1),
-  for: duration,
-  severity: z.string(),
-  summary: z.string().min(1),
-  description: z.string().min(1),
-  runbook: z.string().url().optional(),
+  name: z.string().min(1).describe("CamelCase alert name, e.g. HighErrorRate."),
+  expr: z.string().min(1).describe("PromQL condition; the alert fires for each result series. Checked against the spec's metrics."),
+  for: duration.describe("Pending period: how long the condition must hold before the alert fires, e.g. 5m."),
+  severity: z.string().describe("critical, warning or info; Alertmanager routes on it."),
+  summary: z.string().min(1).describe("One capitalised sentence ending with a period."),
+  description: z.string().min(1).describe("Details, showing the formatted value, e.g. {{ $value | humanizePercentage }}."),
+  runbook: z.string().url().optional().describe("URL of the runbook, added as the runbook_url annotation."),
   panel: z.string().optional().describe("Key of the dashboard panel that shows this alert's signal."),
-  labels: z.record(z.string(), z.string()).optional(),
-  tests: z.array(alertTestSpec).default([]),
-});
+  labels: z.record(z.string(), z.string()).optional().describe("Extra labels on the alert."),
+  tests: z.array(alertTestSpec).default([]).describe("promtool unit tests: a firing, a silent and a two-instance case."),
+}).describe("A Prometheus alerting rule with its unit tests.");
 
 export const recordingRuleSpec = z.strictObject({
-  record: z.string().min(1),
-  expr: z.string().min(1),
-  labels: z.record(z.string(), z.string()).optional(),
-});
+  record: z.string().min(1).describe("Name of the recorded series, e.g. job:git_operation_errors:ratio_rate5m."),
+  expr: z.string().min(1).describe("PromQL whose result is recorded."),
+  labels: z.record(z.string(), z.string()).optional().describe("Labels added to the recorded series."),
+}).describe("A Prometheus recording rule.");
 
 const hostPort = z.number().int().min(1).max(65535);
 const image = z.string().regex(/^[a-z0-9][a-z0-9._/-]*(:[A-Za-z0-9._-]+)?(@sha256:[a-f0-9]{64})?$/, "an image reference, e.g. prom/prometheus:v2.53.0");
@@ -142,55 +153,61 @@ export const stackSpec = z
       })
       .describe("The instrumented service (here: the git runtime)."),
     prometheus: z
-      .strictObject({ image: image.default("prom/prometheus:v2.53.0"), port: hostPort.default(9090) })
-      .default({ image: "prom/prometheus:v2.53.0", port: 9090 }),
+      .strictObject({ image: image.default("prom/prometheus:v2.53.0").describe("Prometheus image."), port: hostPort.default(9090).describe("Host port of Prometheus.") })
+      .default({ image: "prom/prometheus:v2.53.0", port: 9090 })
+      .describe("The Prometheus service."),
     alertmanager: z
-      .strictObject({ image: image.default("prom/alertmanager:v0.27.0"), port: hostPort.default(9093) })
-      .default({ image: "prom/alertmanager:v0.27.0", port: 9093 }),
+      .strictObject({ image: image.default("prom/alertmanager:v0.27.0").describe("Alertmanager image."), port: hostPort.default(9093).describe("Host port of Alertmanager.") })
+      .default({ image: "prom/alertmanager:v0.27.0", port: 9093 })
+      .describe("The Alertmanager service."),
     grafana: z
-      .strictObject({ image: image.default("grafana/grafana:11.1.0"), port: hostPort.default(3000) })
-      .default({ image: "grafana/grafana:11.1.0", port: 3000 }),
+      .strictObject({ image: image.default("grafana/grafana:11.1.0").describe("Grafana image."), port: hostPort.default(3000).describe("Host port of Grafana.") })
+      .default({ image: "grafana/grafana:11.1.0", port: 3000 })
+      .describe("The Grafana service."),
   })
   .describe("The docker compose stack generated into generated/docker-compose.yml.");
 
 export const serviceSpec = z.strictObject({
-  $schema: z.string().optional(),
-  version: z.literal(1),
-  service: z.string().regex(/^[a-z][a-z0-9-]*$/, "a lower-case, kebab-case service name"),
-  description: z.string().optional(),
+  $schema: z.string().optional().describe("Path or URL of this JSON Schema, for editors."),
+  version: z.literal(1).describe("Spec format version; 1."),
+  service: z.string().regex(/^[a-z][a-z0-9-]*$/, "a lower-case, kebab-case service name").describe("Kebab-case service name; names the generated files and dashboards."),
+  description: z.string().optional().describe("What the service does; shown in METRICS.md."),
   limits: z
     .strictObject({
-      maxSeriesPerMetric: z.number().int().positive(),
-      maxSeriesTotal: z.number().int().positive(),
+      maxSeriesPerMetric: z.number().int().positive().describe("Most series one metric may produce (label values multiplied; histograms count buckets)."),
+      maxSeriesTotal: z.number().int().positive().describe("Most series the whole service may produce."),
     })
-    .default({ maxSeriesPerMetric: 1000, maxSeriesTotal: 10000 }),
+    .default({ maxSeriesPerMetric: 1000, maxSeriesTotal: 10000 })
+    .describe("Cardinality budget, checked before anything runs."),
   cost: z
     .strictObject({
-      ratePerSandboxHour: z.number().nonnegative(),
-      monthlyBudget: z.number().positive(),
-      currency: z.string().default("USD"),
+      ratePerSandboxHour: z.number().nonnegative().describe("Price of one sandbox-hour."),
+      monthlyBudget: z.number().positive().describe("Monthly budget the cost alerts compare against."),
+      currency: z.string().default("USD").describe("Currency of the rate and budget."),
     })
-    .optional(),
+    .optional()
+    .describe("Cost model of the sandboxes the service runs."),
   scrape: z.strictObject({
-    job: z.string().min(1),
-    interval: duration.default("15s"),
-    evaluationInterval: duration.default("15s"),
-    retention: duration.default("15d"),
-    metricsPath: z.string().startsWith("/").default("/metrics"),
-    targets: z.array(z.string().regex(/^[^\s/]+:[0-9]+$/, "host:port")).min(1),
-  }),
-  metrics: z.record(z.string(), metricSpec),
+    job: z.string().min(1).describe("Prometheus job name of the service's targets."),
+    interval: duration.default("15s").describe("Scrape interval."),
+    evaluationInterval: duration.default("15s").describe("Rule evaluation interval."),
+    retention: duration.default("15d").describe("How long Prometheus keeps data."),
+    metricsPath: z.string().startsWith("/").default("/metrics").describe("HTTP path of the metrics endpoint."),
+    targets: z.array(z.string().regex(/^[^\s/]+:[0-9]+$/, "host:port")).min(1).describe("host:port of each instance to scrape."),
+  }).describe("How Prometheus scrapes the service."),
+  metrics: z.record(z.string(), metricSpec).describe("The service's metrics, keyed by name."),
   alerting: z
     .strictObject({
       grafanaUrl: z.string().url().optional().describe("Base URL of Grafana for alert dashboard links; relative links when absent."),
-      alertmanagers: z.array(z.string().regex(/^[^\s/]+:[0-9]+$/, "host:port")).min(1).default(["alertmanager:9093"]),
+      alertmanagers: z.array(z.string().regex(/^[^\s/]+:[0-9]+$/, "host:port")).min(1).default(["alertmanager:9093"]).describe("host:port of each Alertmanager."),
       slackChannel: z.string().min(1).optional().describe("Slack channel critical and warning alerts go to; the webhook URL is a secret file."),
     })
-    .default({ alertmanagers: ["alertmanager:9093"] }),
+    .default({ alertmanagers: ["alertmanager:9093"] })
+    .describe("Where alerts go and how they link back."),
   stack: stackSpec.optional(),
-  recordingRules: z.array(recordingRuleSpec).default([]),
-  dashboards: z.array(dashboardSpec).default([]),
-  alerts: z.array(alertSpec).default([]),
+  recordingRules: z.array(recordingRuleSpec).default([]).describe("Prometheus recording rules."),
+  dashboards: z.array(dashboardSpec).default([]).describe("Grafana dashboards."),
+  alerts: z.array(alertSpec).default([]).describe("Prometheus alerting rules with their unit tests."),
 });
 
 export type ServiceSpec = z.infer<typeof serviceSpec>;

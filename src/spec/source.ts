@@ -11,6 +11,8 @@ export class SpecSource {
     readonly text: string,
     readonly doc: Document,
     private readonly lines: LineCounter,
+    /** The path relative to the project root, which generated headers show whatever the working directory. */
+    readonly projectFile: string = file,
   ) {}
 
   /** Position of the node at `path`; `key` points at the map key instead of the value. */

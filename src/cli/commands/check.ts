@@ -24,7 +24,7 @@ export const checkCommand: Command = {
     for (const f of drift.stale) io.err(`  stale    ${f}`);
     for (const f of drift.missing) io.err(`  missing  ${f}`);
     for (const f of drift.extra) io.err(`  extra    ${f}`);
-    io.err("run `npm run generate` (obsgen generate) and commit the result");
+    io.err("run `npx obsgen generate` and commit the result");
     return EXIT.findings;
   },
 };

@@ -5,9 +5,8 @@ import { formatIssue } from "../../model/issue.js";
 import { loadModel } from "../../model/resolve.js";
 import { formatFinding, lintDashboardText } from "../../lint/index.js";
 import type { Command } from "../command.js";
-import { DEFAULT_OUT, DEFAULT_SPEC } from "../common.js";
-import { EXIT, UsageError } from "../exit-codes.js";
-import { parseArgs } from "node:util";
+import { DEFAULT_OUT, DEFAULT_SPEC, parseCommandArgs } from "../common.js";
+import { EXIT } from "../exit-codes.js";
 import { GRAFANA_DIR } from "../../generators/grafana/names.js";
 
 export const lintCommand: Command = {
@@ -15,17 +14,7 @@ export const lintCommand: Command = {
   summary: "check dashboards against grafana/dashboard-linter's rules and the spec",
   usage: "obsgen lint [--spec PATH] [--out DIR] [FILE.json …]   (default: the generated dashboards)",
   async run(args, io) {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args,
-        options: { spec: { type: "string", default: DEFAULT_SPEC }, out: { type: "string", default: DEFAULT_OUT }, help: { type: "boolean", short: "h" } },
-        allowPositionals: true,
-        strict: true,
-      });
-    } catch (e) {
-      throw new UsageError((e as Error).message);
-    }
+    const parsed = parseCommandArgs(args, { spec: { type: "string", default: DEFAULT_SPEC }, out: { type: "string", default: DEFAULT_OUT } }, { positionals: true });
     const { values, positionals } = parsed;
     if (values.help) return io.out(this.usage), EXIT.ok;
     const { model, warnings } = loadModel(values.spec);
