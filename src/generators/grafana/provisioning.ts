@@ -3,6 +3,7 @@
 import { stringify } from "yaml";
 import type { Model } from "../../model/types.js";
 import { generatedHeader, type Artifact } from "../artifact.js";
+import { lineComment } from "../text-escape.js";
 import {
   DASHBOARD_FOLDER,
   DASHBOARD_PROVISIONING_PATH,
@@ -15,7 +16,7 @@ import {
 } from "./names.js";
 
 function yamlFile(model: Model, doc: unknown): string {
-  return `# ${generatedHeader(model)}\n${stringify(doc, { lineWidth: 0 })}`;
+  return `# ${lineComment(generatedHeader(model))}\n${stringify(doc, { lineWidth: 0 })}`;
 }
 
 export function generateGrafanaProvisioning(model: Model): Artifact[] {
