@@ -56,7 +56,7 @@ export function resolve(raws: readonly RawSpec[], priorIssues: readonly Issue[] 
   for (const r of reporters) issues.push(...r.issues);
   issues.sort(compareIssues);
   if (raws.length === 0 && priorIssues.length === 0) {
-    return { issues: [{ severity: "error", code: RULES.schema.code, message: "no spec files found", file: "", line: 0, column: 0, path: "" }] };
+    return { issues: [{ severity: "error", code: RULES.noSpecFiles.code, message: "no spec files found", file: "", line: 0, column: 0, path: "" }] };
   }
   return hasErrors(issues) ? { issues } : { model, issues };
 }

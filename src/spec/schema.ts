@@ -1,9 +1,15 @@
 // The user-facing spec format. Types are inferred from these schemas, never written twice.
 import { z } from "zod";
+import { parseDuration, PROMETHEUS_DURATION } from "../promql/duration.js";
 
+/** A Prometheus duration; zero allowed (a time offset such as evalAt, or `for`, which alert lint checks). */
 const duration = z
   .string()
-  .regex(/^([0-9]+(ms|s|m|h|d|w|y))+$/, "a Prometheus duration such as 15s, 5m or 30d");
+  .regex(PROMETHEUS_DURATION, { message: "a Prometheus duration such as 15s, 5m or 1h30m (units from largest to smallest)", abort: true })
+  .refine((d) => parseDuration(d) !== undefined, { message: "a Prometheus duration that does not overflow", abort: true });
+
+/** An interval, window or retention: zero would never elapse (Prometheus refuses or misreads it). */
+const positiveDuration = duration.refine((d) => (parseDuration(d) ?? 1) > 0, "a positive duration: 0 never elapses");
 
 const labelValues = z.array(z.string()).min(1, "at least one value");
 
@@ -77,7 +83,7 @@ export const dashboardSpec = z.strictObject({
   uid: z.string().regex(/^[a-zA-Z0-9_-]{1,40}$/, "1-40 letters, digits, '-' or '_'"),
   title: z.string().min(1),
   description: z.string().optional(),
-  refresh: duration.default("30s"),
+  refresh: positiveDuration.default("30s"),
   timeRange: z.strictObject({ from: z.string(), to: z.string() }).default({ from: "now-6h", to: "now" }),
   tags: z.array(z.string()).default([]),
   rows: z.array(rowSpec).min(1),
@@ -90,7 +96,7 @@ export const alertTestSeriesSpec = z.strictObject({
 
 export const alertTestSpec = z.strictObject({
   name: z.string().min(1),
-  interval: duration.default("1m"),
+  interval: positiveDuration.default("1m"),
   input: z.array(alertTestSeriesSpec).min(1),
   evalAt: duration,
   firing: z
@@ -173,9 +179,9 @@ export const serviceSpec = z.strictObject({
     .optional(),
   scrape: z.strictObject({
     job: z.string().min(1),
-    interval: duration.default("15s"),
-    evaluationInterval: duration.default("15s"),
-    retention: duration.default("15d"),
+    interval: positiveDuration.default("15s"),
+    evaluationInterval: positiveDuration.default("15s"),
+    retention: positiveDuration.default("15d"),
     metricsPath: z.string().startsWith("/").default("/metrics"),
     targets: z.array(z.string().regex(/^[^\s/]+:[0-9]+$/, "host:port")).min(1),
   }),
