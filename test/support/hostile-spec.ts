@@ -14,7 +14,10 @@ export interface SpecTexts {
   summary: string;
   /** Placed before the formatted value the description lint requires. */
   description: string;
+  /** A label value of the alert (Prometheus templates it). */
   labelValue: string;
+  /** A value, and the fallback, of the metric's enumerated label (emitted into TypeScript). */
+  metricLabelValue: string;
   serviceDescription: string;
 }
 
@@ -28,6 +31,7 @@ export const PLAIN_TEXTS: SpecTexts = {
   summary: "often",
   description: "Job rate is",
   labelValue: "team",
+  metricLabelValue: "batch",
   serviceDescription: "A demo service.",
 };
 
@@ -52,7 +56,7 @@ export function specObject(t: SpecTexts): Record<string, unknown> {
     service: "demo",
     description: t.serviceDescription,
     scrape: { job: "demo", targets: ["demo:8000"] },
-    metrics: { jobs_total: { type: "counter", help: t.help } },
+    metrics: { jobs_total: { type: "counter", help: t.help, labels: { kind: { values: [t.metricLabelValue, "other"], fallback: t.metricLabelValue } } } },
     dashboards: [
       {
         uid: "demo",
