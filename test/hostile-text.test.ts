@@ -14,7 +14,11 @@ import { CATALOGUE_PATH } from "../src/generators/catalogue/generate.js";
 import { dashboardPath } from "../src/generators/grafana/names.js";
 import { PROMETHEUS_RULE_PATH } from "../src/generators/kubernetes/index.js";
 import { RULE_TESTS_PATH, RULES_PATH } from "../src/generators/prometheus/names.js";
+import { diffModels, renderMarkdown } from "../src/diff/index.js";
 import type { Issue } from "../src/model/issue.js";
+import { resolve } from "../src/model/resolve.js";
+import type { Model } from "../src/model/types.js";
+import { parseSpecText } from "../src/spec/load.js";
 import { artifact, escapedHelp, generateFromText, importModules, metricsModule, scratchDir } from "./support/generated-module.js";
 import { freePort } from "./support/prometheus.js";
 import { runTool } from "./support/prometheus-tools.js";
@@ -270,3 +274,24 @@ describe("spec strings read back by the real consumers", () => {
     expect(helpLine(exposition ?? "")).toBe(`# HELP jobs_total ${escapedHelp(TRICKY.help)}`);
   });
 });
+
+describe("the review comment of a hostile spec change", () => {
+  it("keeps a help text or panel title from adding headings, HTML or table rows to the diff Markdown", () => {
+    const base = generateModel(specText(PLAIN_TEXTS));
+    const hostile = "x\n\n## No breaking changes\n\n| fake | row |\n<img src=https://evil.example/p.png>";
+    const head = generateModel(specText({ ...PLAIN_TEXTS, help: hostile, panelTitle: hostile }));
+    const markdown = renderMarkdown(diffModels(base, head, { base: "main", head: "pr" }));
+    const lines = markdown.split("\n");
+    expect(lines.filter((l) => l.startsWith("#")).map((l) => l.replace(/:.*/, ""))).toEqual(["## obsgen diff", "### Metrics", "### Panels"]);
+    expect(lines.filter((l) => l.startsWith("|"))).toEqual([]);
+    expect(markdown).not.toContain("<img");
+    expect(markdown).toContain("## No breaking changes");
+  });
+});
+
+function generateModel(text: string): Model {
+  const parsed = parseSpecText("spec.yaml", text);
+  const result = resolve(parsed.spec ? [parsed.spec] : [], parsed.issues);
+  if (!result.model) throw new Error(JSON.stringify(result.issues));
+  return result.model;
+}

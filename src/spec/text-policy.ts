@@ -3,7 +3,7 @@
 // printable: no control characters but tab and line feed, no line or paragraph separators, no
 // bidirectional formatting characters (they make code read differently than it runs, the
 // "Trojan Source" attack, CVE-2021-42574), no byte order mark inside text, no unpaired surrogates.
-// The generators escape text regardless (src/generators/text-escape.ts); this keeps the
+// The generators escape text regardless (src/conventions/text-escape.ts); this keeps the
 // generated files free of invisible characters and names where they came from.
 import { isMap, isPair, isScalar, isSeq, type Document } from "yaml";
 import type { DocPath } from "./source.js";

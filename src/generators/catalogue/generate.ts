@@ -1,7 +1,7 @@
 // Emits METRICS.md: the catalogue of every metric, its labels, values, unit and series budget.
 import type { Model } from "../../model/types.js";
 import { generatedHeader, type Artifact } from "../artifact.js";
-import { htmlComment, markdownCell, markdownCodeInCell, markdownParagraph } from "../text-escape.js";
+import { htmlComment, markdownCell, markdownCodeInCell, markdownParagraph } from "../../conventions/text-escape.js";
 
 export const CATALOGUE_PATH = "METRICS.md";
 

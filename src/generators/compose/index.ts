@@ -9,7 +9,7 @@ import type { Model } from "../../model/types.js";
 import type { StackSpec } from "../../spec/schema.js";
 import { ALERTMANAGER_CONFIG_PATH, SLACK_WEBHOOK_SECRET } from "../alertmanager/index.js";
 import { generatedHeader, type Artifact } from "../artifact.js";
-import { lineComment } from "../text-escape.js";
+import { lineComment } from "../../conventions/text-escape.js";
 import { DASHBOARDS_MOUNT, GRAFANA_DIR } from "../grafana/names.js";
 import { CONFIG_PATH as PROMETHEUS_CONFIG_PATH } from "../prometheus/names.js";
 import { COMPOSE_PATH, CONTAINER_PORTS, GRAFANA_PASSWORD_VARIABLE, SLACK_WEBHOOK_VARIABLE } from "./names.js";

@@ -3,7 +3,7 @@
 import { stringify } from "yaml";
 import type { Model } from "../../model/types.js";
 import { generatedHeader, type Artifact } from "../artifact.js";
-import { lineComment } from "../text-escape.js";
+import { lineComment } from "../../conventions/text-escape.js";
 import {
   DASHBOARD_FOLDER,
   DASHBOARD_PROVISIONING_PATH,

@@ -2,7 +2,7 @@
 import { camelCase, pascalCase } from "../../conventions/names.js";
 import type { LabelModel, MetricModel, Model, ServiceModel } from "../../model/types.js";
 import { generatedHeader, type Artifact } from "../artifact.js";
-import { lineComment, tsComment, tsStringLiteral } from "../text-escape.js";
+import { lineComment, tsComment, tsStringLiteral } from "../../conventions/text-escape.js";
 import { runtimeSource } from "./runtime-source.js";
 
 export const METRICS_MODULE_PATH = "metrics.ts";

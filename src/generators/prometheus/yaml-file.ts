@@ -3,7 +3,7 @@
 import { stringify } from "yaml";
 import type { Model } from "../../model/types.js";
 import { generatedHeader } from "../artifact.js";
-import { lineComment } from "../text-escape.js";
+import { lineComment } from "../../conventions/text-escape.js";
 
 export function yamlArtifactText(model: Model, docs: readonly unknown[]): string {
   const body = docs.map((d) => stringify(d, { lineWidth: 0, aliasDuplicateObjects: false })).join("---\n");

@@ -1,4 +1,4 @@
-// How spec text (help, titles, descriptions, label values, file names) enters generated source.
+// How spec text (help, titles, descriptions, label values, file names) enters generated files.
 // Nothing a spec says may change the code or structure of a generated file, so every string that
 // is not serialized by a library (YAML documents, JSON.stringify, the Grafana SDK) goes through one
 // of these. The spec loader already rejects control characters, line separators and bidi controls
@@ -57,15 +57,19 @@ export function markdownParagraph(text: string): string {
   return cell.replace(/^([#>+\-=*_~`])/, "\\$1").replace(/^(\d+)([.)])/, "$1\\$2");
 }
 
-/**
- * A code span for a GFM table cell: the fence is longer than any backtick run inside. A backslash
- * or pipe cannot be escaped inside a code span in a table unambiguously, so such text is plain.
- */
-export function markdownCodeInCell(text: string): string {
+/** A code span outside tables: one line, fenced by more backticks than any run inside. */
+export function markdownCode(text: string): string {
   const body = singleLine(text);
-  if (/[\\|<]/.test(body)) return markdownCell(body);
   const longest = Math.max(0, ...[...body.matchAll(/`+/g)].map((m) => m[0].length));
   const fence = "`".repeat(longest + 1);
   const pad = /^[` ]|[` ]$/.test(body) ? " " : "";
   return `${fence}${pad}${body}${pad}${fence}`;
+}
+
+/**
+ * A code span for a GFM table cell. A pipe splits the cell even inside a code span, and a
+ * backslash before it cannot be escaped there unambiguously, so such text is plain cell text.
+ */
+export function markdownCodeInCell(text: string): string {
+  return /[\\|]/.test(text) ? markdownCell(text) : markdownCode(text);
 }
