@@ -8,6 +8,7 @@ import {
   HISTOGRAM_SUFFIXES,
   isReservedLabel,
   unitSuffixOf,
+  camelCase,
 } from "../conventions/names.js";
 import { loadSpecs, type RawSpec } from "../spec/load.js";
 import { serviceSpec, type LabelSpec, type MetricSpec, type ServiceSpec } from "../spec/schema.js";
@@ -101,6 +102,7 @@ function resolveService(spec: ServiceSpec, raw: RawSpec, report: Reporter): Serv
     metrics.push(resolveMetric(name, metric, report, spec.limits.maxSeriesPerMetric));
   }
   checkSeriesCollisions(metrics, report);
+  checkIdentifierCollisions(metrics, report);
   const totalSeries = metrics.reduce((n, m) => n + m.maxSeries, 0);
   if (totalSeries > spec.limits.maxSeriesTotal) {
     const top = [...metrics].sort((a, b) => b.maxSeries - a.maxSeries).slice(0, 3).map((m) => `${m.name} ${m.maxSeries}`);
@@ -136,6 +138,9 @@ function resolveMetric(name: string, metric: MetricSpec, report: Reporter, budge
 
   if (!METRIC_NAME.test(name)) {
     finding(RULES.metricName, path, `metric name "${name}" is not a valid Prometheus name`, "use [a-zA-Z_:][a-zA-Z0-9_:]*, in snake_case", true);
+  } else if (name.includes(":")) {
+    // Prometheus reserves colons for recording rules; the generated module could not name it either.
+    finding(RULES.metricName, path, `metric name "${name}" contains a colon, which Prometheus reserves for recording rules`, "use [a-zA-Z_][a-zA-Z0-9_]*, in snake_case", true);
   }
   if (metric.type === "counter" && !name.endsWith(COUNTER_SUFFIX)) {
     finding(RULES.counterSuffix, path, `counter "${name}" must end in _total`, `rename it to "${name}_total"`, true);
@@ -249,6 +254,27 @@ function checkSeriesCollisions(metrics: readonly MetricModel[], report: Reporter
         report.error(RULES.seriesCollision, m.path, `"${m.name}" exposes series "${s}", which "${other}" exposes too`, { key: true });
       }
       owner.set(s, m.name);
+    }
+  }
+}
+
+/**
+ * The generated module names each metric by its camelCase and its upper-case name: two metrics
+ * that differ only in underscores or case (a_b and aB, ab and aB) would declare one name twice.
+ */
+function checkIdentifierCollisions(metrics: readonly MetricModel[], report: Reporter): void {
+  const owner = new Map<string, string>();
+  for (const m of metrics) {
+    for (const id of new Set([camelCase(m.name), m.name.toUpperCase()])) {
+      const other = owner.get(id);
+      if (other !== undefined && other !== m.name) {
+        report.error(RULES.duplicate, m.path, `metrics "${other}" and "${m.name}" both become ${id} in the generated module`, {
+          key: true,
+          hint: "metric names must differ in more than underscores and letter case",
+        });
+        break;
+      }
+      owner.set(id, m.name);
     }
   }
 }
