@@ -21,10 +21,11 @@ export function singleLine(text: string): string {
 /**
  * A TypeScript/JavaScript string literal, double-quoted. JSON.stringify escapes quotes,
  * backslashes, control characters and unpaired surrogates; U+2028/U+2029 are legal in literals
- * since ES2019 but not to every tool that reads the file, so they are escaped too.
+ * since ES2019 but not to every tool that reads the file, so they (and NEL, a line break to
+ * YAML 1.1 readers) are escaped too.
  */
 export function tsStringLiteral(text: string): string {
-  return JSON.stringify(text).replace(/[\u2028\u2029]/g, hex4);
+  return JSON.stringify(text).replace(/[\u0085\u2028\u2029]/g, hex4);
 }
 
 /** Text for the inside of a one-line block or doc comment: it can neither end the comment nor the line. */
