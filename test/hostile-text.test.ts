@@ -18,7 +18,8 @@ import { diffModels, renderMarkdown } from "../src/diff/index.js";
 import type { Issue } from "../src/model/issue.js";
 import { resolve } from "../src/model/resolve.js";
 import type { Model } from "../src/model/types.js";
-import { parseSpecText } from "../src/spec/load.js";
+import { loadSpecs, parseSpecText } from "../src/spec/load.js";
+import { generate } from "../src/generators/index.js";
 import { artifact, escapedHelp, generateFromText, importModules, metricsModule, scratchDir } from "./support/generated-module.js";
 import { freePort } from "./support/prometheus.js";
 import { runTool } from "./support/prometheus-tools.js";
@@ -294,4 +295,35 @@ function generateModel(text: string): Model {
   const result = resolve(parsed.spec ? [parsed.spec] : [], parsed.issues);
   if (!result.model) throw new Error(JSON.stringify(result.issues));
   return result.model;
+}
+
+describe("spec file names in generated headers", () => {
+  it("stay inside the one header comment of every generated file", () => {
+    const plainDir = join(scratch.dir, "names-plain");
+    const hostileDir = join(scratch.dir, "names-hostile");
+    mkdirSync(plainDir);
+    mkdirSync(hostileDir);
+    const text = specText(PLAIN_TEXTS);
+    writeFileSync(join(plainDir, "spec.yaml"), text);
+    writeFileSync(join(hostileDir, "x * -->\nprocess.exit(3)\u2028\r# y.yaml"), text);
+    const plain = generateFromDir(plainDir);
+    const hostile = generateFromDir(hostileDir);
+    expect(hostile.map((a) => a.path)).toEqual(plain.map((a) => a.path));
+    hostile.forEach((a, i) => {
+      const lines = a.content.split("\n");
+      expect(lines.length, a.path).toBe(plain[i]?.content.split("\n").length);
+      expect(a.content.includes("DO NOT EDIT")).toBe(true);
+      expect(/[\r\u2028]/.test(a.content), a.path).toBe(false);
+    });
+    const catalogue = artifact(hostile, CATALOGUE_PATH);
+    expect(catalogue.split("-->").length).toBe(2);
+    expect(catalogue.split("\n")[0]?.endsWith(" -->")).toBe(true);
+  });
+});
+
+function generateFromDir(dir: string): Artifact[] {
+  const loaded = loadSpecs(dir);
+  const result = resolve(loaded.specs, loaded.issues);
+  if (!result.model) throw new Error(JSON.stringify(result.issues));
+  return generate(result.model);
 }
