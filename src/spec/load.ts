@@ -44,7 +44,7 @@ function issue(rule: RuleInfo, file: string, pos: { line: number; column: number
   return { severity: "error", code: rule.code, message, file, line: pos.line, column: pos.column, path, ...(hint !== undefined ? { hint } : {}) };
 }
 
-/** Offset of the first byte that does not start or continue a well-formed UTF-8 sequence, or -1. */
+/** Offset of the first byte that does not start a complete, well-formed UTF-8 sequence, or -1. */
 export function firstInvalidUtf8(bytes: Uint8Array): number {
   let i = 0;
   while (i < bytes.length) {
@@ -70,7 +70,7 @@ export function firstInvalidUtf8(bytes: Uint8Array): number {
     } else return i;
     for (let k = 1; k <= n; k++) {
       const c = bytes[i + k];
-      if (c === undefined || c < (k === 1 ? lo : 0x80) || c > (k === 1 ? hi : 0xbf)) return k === 1 ? i : i + k;
+      if (c === undefined || c < (k === 1 ? lo : 0x80) || c > (k === 1 ? hi : 0xbf)) return i;
     }
     i += n + 1;
   }
@@ -89,7 +89,7 @@ export function decodeSpecBytes(file: string, bytes: Uint8Array): { text?: strin
     const column = new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes.subarray(lineStart, at)).length + 1;
     const byte = (bytes[at] ?? 0).toString(16).toUpperCase().padStart(2, "0");
     return {
-      issues: [issue(RULES.encoding, file, { line, column }, `byte 0x${byte} at offset ${at} is not valid UTF-8`, "save the file as UTF-8; nothing else is checked until it decodes")],
+      issues: [issue(RULES.encoding, file, { line, column }, `byte 0x${byte} at offset ${at} does not start a valid UTF-8 sequence`, "save the file as UTF-8; nothing else is checked until it decodes")],
     };
   }
 }
