@@ -9,6 +9,8 @@ import type { ServiceModel } from "../model/types.js";
 import { parseDuration } from "../promql/duration.js";
 import type { AlertSpec } from "../spec/schema.js";
 import { INSTANCE_LABEL, parseSeries } from "./series.js";
+import { parseSeriesValues } from "./series-values.js";
+import { templateProblem } from "./templates.js";
 
 const CAMEL_CASE = /^[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)*$/;
 const FORMATTERS = ["humanize", "humanize1024", "humanizePercentage", "humanizeDuration"] as const;
@@ -56,6 +58,13 @@ function lintTests(alert: AlertSpec, at: Path, report: Reporter, templated: read
     const tp: Path = [...at, "tests", t];
     const instances = new Set<string>();
     test.input.forEach((input, i) => {
+      const values = parseSeriesValues(input.values);
+      if (!values.ok) {
+        report.error(RULES.alertTestValues, [...tp, "input", i, "values"], `values ${JSON.stringify(input.values)}: ${values.message}`, {
+          offset: values.offset,
+          hint: "promtool's notation: numbers, _ (missing), stale, a+bxn (n steps from a by b), axn (a repeated), separated by spaces",
+        });
+      }
       const series = parseSeries(input.series);
       if (series === undefined) {
         report.error(RULES.alertTestCase, [...tp, "input", i, "series"], `"${input.series}" is not a series like metric{label="value"}`);
@@ -93,13 +102,43 @@ function lintTests(alert: AlertSpec, at: Path, report: Reporter, templated: read
   }
 }
 
+const TEMPLATE_HINT = "annotations and labels may show {{ $value }}, {{ $labels.name }} or {{ $externalLabels.name }}, piped through a humanize formatter; write literal braces as {{ \"{{\" }}";
+
+/** Prometheus renders these strings as Go templates: only the allowed forms may appear. */
+function lintTemplates(alert: AlertSpec, at: Path, report: Reporter): void {
+  const templated: [Path, string][] = [
+    [[...at, "summary"], alert.summary],
+    [[...at, "description"], alert.description],
+    ...(alert.runbook !== undefined ? [[[...at, "runbook"], alert.runbook] as [Path, string]] : []),
+    ...Object.entries(alert.labels ?? {}).map(([k, v]): [Path, string] => [[...at, "labels", k], v]),
+  ];
+  for (const [path, text] of templated) {
+    const problem = templateProblem(text);
+    if (problem) report.error(RULES.alertTemplate, path, problem.message, { offset: problem.offset, hint: TEMPLATE_HINT });
+  }
+}
+
+/** Strings of the alerting section that reach a template engine, where no templating is meant. */
+function lintAlertingTemplates(service: ServiceModel, report: Reporter): void {
+  const { grafanaUrl, slackChannel } = service.spec.alerting;
+  // Every generated alert's dashboard_url annotation starts with grafanaUrl (Prometheus templates it);
+  // Alertmanager templates the Slack channel.
+  const plain: [Path, string | undefined][] = [[["alerting", "grafanaUrl"], grafanaUrl], [["alerting", "slackChannel"], slackChannel]];
+  for (const [path, text] of plain) {
+    const open = text?.indexOf("{{") ?? -1;
+    if (open >= 0) report.error(RULES.alertTemplate, path, `"{{" starts a template action here, which Prometheus or Alertmanager would run`, { offset: open, hint: "remove the braces: this value is not a template" });
+  }
+}
+
 export function checkAlerts(service: ServiceModel, report: Reporter): void {
+  lintAlertingTemplates(service, report);
   const seen = new Set<string>();
   service.alerts.forEach((alert, a) => {
     const at: Path = ["alerts", a];
     if (seen.has(alert.name)) report.error(RULES.duplicate, [...at, "name"], `alert "${alert.name}" is declared twice`);
     seen.add(alert.name);
     lintStyle(alert, at, report);
+    lintTemplates(alert, at, report);
     const annotations: Record<string, string> = { summary: alert.summary, description: alert.description };
     const templated = Object.entries(annotations).filter(([, text]) => isTemplated(text)).map(([key]) => key);
     const known = new Set([...Object.keys(annotations), RUNBOOK_ANNOTATION, DASHBOARD_ANNOTATION]);

@@ -1,14 +1,15 @@
 // Renders a DiffReport as Markdown for a pull-request comment: breaking changes first, with why
 // and what still reads them, then every change grouped, then the cardinality table.
+import { markdownCell, markdownCode, markdownCodeInCell } from "../conventions/text-escape.js";
 import type { Change, ChangeGroup, DiffReport } from "./types.js";
 
 const GROUP_ORDER: readonly ChangeGroup[] = ["services", "metrics", "labels", "buckets", "dashboards", "panels", "alerts", "recording rules", "scrape", "stack"];
 const KIND_ORDER = ["removed", "renamed", "changed", "added"] as const;
 
-/** Keeps backticks inside inline code from ending it early. */
-function code(text: string): string {
-  return text.includes("`") ? `\`\` ${text} \`\`` : `\`${text}\``;
-}
+// Subjects and details quote spec strings: a pull request's spec must not be able to add
+// headings, hide breaking changes or break the tables of the review comment.
+const code = markdownCode;
+const text = markdownCell;
 
 function sentence(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
@@ -21,7 +22,7 @@ function signed(n: number): string {
 function orphanLine(c: Change): string | undefined {
   const o = c.breaking?.orphans;
   if (!o) return undefined;
-  if (o.error !== undefined) return `  - Prometheus: could not count ${code(o.selector)}: ${o.error}`;
+  if (o.error !== undefined) return `  - Prometheus: could not count ${code(o.selector)}: ${text(o.error)}`;
   return o.storedSeries === 0
     ? `  - Prometheus: no stored series match ${code(o.selector)}; nothing is orphaned`
     : `  - Prometheus: **${o.storedSeries} stored series** match ${code(o.selector)} and would be orphaned`;
@@ -29,7 +30,7 @@ function orphanLine(c: Change): string | undefined {
 
 function changeLine(c: Change, multiService: boolean): string {
   const svc = multiService ? `${c.service}: ` : "";
-  return `- ${c.kind} ${svc}${code(c.subject)}: ${c.detail}${c.breaking ? " **(breaking)**" : ""}`;
+  return `- ${c.kind} ${svc}${code(c.subject)}: ${text(c.detail)}${c.breaking ? " **(breaking)**" : ""}`;
 }
 
 export function renderMarkdown(report: DiffReport): string {
@@ -51,9 +52,9 @@ export function renderMarkdown(report: DiffReport): string {
     for (const c of breaking) {
       const b = c.breaking;
       if (!b) continue;
-      lines.push(`- **${c.kind} ${code(c.subject)}**: ${c.detail}. ${sentence(b.reason)}.`);
-      if (b.usedBy.length > 0) lines.push(`  - used by: ${b.usedBy.join(", ")}`);
-      for (const api of b.api) lines.push(`  - module API: ${code(api.call)} ${api.effect}`);
+      lines.push(`- **${c.kind} ${code(c.subject)}**: ${text(c.detail)}. ${text(sentence(b.reason))}.`);
+      if (b.usedBy.length > 0) lines.push(`  - used by: ${b.usedBy.map(text).join(", ")}`);
+      for (const api of b.api) lines.push(`  - module API: ${code(api.call)} ${text(api.effect)}`);
       const o = orphanLine(c);
       if (o !== undefined) lines.push(o);
     }
@@ -69,7 +70,7 @@ export function renderMarkdown(report: DiffReport): string {
   if (report.cardinality.metrics.length > 0 || base !== head) {
     lines.push("### Cardinality (series at most)", "", "| metric | base | head | change |", "|---|---:|---:|---:|");
     for (const r of report.cardinality.metrics) {
-      lines.push(`| ${code(r.metric)} | ${r.base ?? "—"} | ${r.head ?? "—"} | ${signed((r.head ?? 0) - (r.base ?? 0))} |`);
+      lines.push(`| ${markdownCodeInCell(r.metric)} | ${r.base ?? "—"} | ${r.head ?? "—"} | ${signed((r.head ?? 0) - (r.base ?? 0))} |`);
     }
     lines.push(`| **total** | ${base} | ${head} | ${signed(head - base)} |`, "");
   }

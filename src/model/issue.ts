@@ -37,7 +37,9 @@ export function compareIssues(a: Issue, b: Issue): number {
 }
 
 export function formatIssue(issue: Issue): string {
-  const head = `${issue.file}:${issue.line}:${issue.column} ${issue.severity} ${issue.code} ${issue.message}`;
+  // Line 0 means the issue is about the file or directory as a whole (e.g. no spec files in it).
+  const at = issue.line > 0 ? `${issue.file}:${issue.line}:${issue.column}` : `${issue.file}:`;
+  const head = `${at} ${issue.severity} ${issue.code} ${issue.message}`;
   const where = issue.path ? `\n    at ${issue.path}` : "";
   const hint = issue.hint ? `\n    hint: ${issue.hint}` : "";
   return head + where + hint;

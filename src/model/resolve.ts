@@ -8,6 +8,7 @@ import {
   HISTOGRAM_SUFFIXES,
   isReservedLabel,
   unitSuffixOf,
+  camelCase,
 } from "../conventions/names.js";
 import { loadSpecs, type RawSpec } from "../spec/load.js";
 import { didYouMean } from "../promql/suggest.js";
@@ -59,7 +60,7 @@ export function resolve(raws: readonly RawSpec[], priorIssues: readonly Issue[] 
   for (const r of reporters) issues.push(...r.issues);
   issues.sort(compareIssues);
   if (raws.length === 0 && priorIssues.length === 0) {
-    return { issues: [{ severity: "error", code: RULES.schema.code, message: "no spec files found", file: "", line: 0, column: 0, path: "" }] };
+    return { issues: [{ severity: "error", code: RULES.noSpecFiles.code, message: "no spec files found", file: "", line: 0, column: 0, path: "" }] };
   }
   return hasErrors(issues) ? { issues } : { model, issues };
 }
@@ -105,6 +106,7 @@ function resolveService(spec: ServiceSpec, raw: RawSpec, report: Reporter): Serv
     metrics.push(resolveMetric(name, metric, report, spec.limits.maxSeriesPerMetric));
   }
   checkSeriesCollisions(metrics, report);
+  checkIdentifierCollisions(metrics, report);
   const totalSeries = metrics.reduce((n, m) => n + m.maxSeries, 0);
   if (totalSeries > spec.limits.maxSeriesTotal) {
     const top = [...metrics].sort((a, b) => b.maxSeries - a.maxSeries).slice(0, 3).map((m) => `${m.name} ${m.maxSeries}`);
@@ -140,6 +142,9 @@ function resolveMetric(name: string, metric: MetricSpec, report: Reporter, budge
 
   if (!METRIC_NAME.test(name)) {
     finding(RULES.metricName, path, `metric name "${name}" is not a valid Prometheus name`, "use [a-zA-Z_:][a-zA-Z0-9_:]*, in snake_case", true);
+  } else if (name.includes(":")) {
+    // Prometheus reserves colons for recording rules; the generated module could not name it either.
+    finding(RULES.metricName, path, `metric name "${name}" contains a colon, which Prometheus reserves for recording rules`, "use [a-zA-Z_][a-zA-Z0-9_]*, in snake_case", true);
   }
   if (metric.type === "counter" && !name.endsWith(COUNTER_SUFFIX)) {
     // Propose a name only when it is one: "http-requests_total" would trade one error for another.
@@ -257,6 +262,27 @@ function checkSeriesCollisions(metrics: readonly MetricModel[], report: Reporter
         report.error(RULES.seriesCollision, m.path, `"${m.name}" exposes series "${s}", which "${other}" exposes too`, { key: true });
       }
       owner.set(s, m.name);
+    }
+  }
+}
+
+/**
+ * The generated module names each metric by its camelCase and its upper-case name: two metrics
+ * that differ only in underscores or case (a_b and aB, ab and aB) would declare one name twice.
+ */
+function checkIdentifierCollisions(metrics: readonly MetricModel[], report: Reporter): void {
+  const owner = new Map<string, string>();
+  for (const m of metrics) {
+    for (const id of new Set([camelCase(m.name), m.name.toUpperCase()])) {
+      const other = owner.get(id);
+      if (other !== undefined && other !== m.name) {
+        report.error(RULES.duplicate, m.path, `metrics "${other}" and "${m.name}" both become ${id} in the generated module`, {
+          key: true,
+          hint: "metric names must differ in more than underscores and letter case",
+        });
+        break;
+      }
+      owner.set(id, m.name);
     }
   }
 }

@@ -3,6 +3,7 @@
 import type { SyntaxNode, Tree } from "@lezer/common";
 import { parser } from "@prometheus-io/lezer-promql";
 import { unquote } from "./ast.js";
+import { parseDuration } from "./duration.js";
 import { functionNames, rangeArgumentIndex } from "./functions.js";
 import { compileLabelRegex, literalIndex } from "./regex.js";
 import { didYouMean } from "./suggest.js";
@@ -77,8 +78,26 @@ export function parseQuery(text: string): ParsedQuery {
     });
   }
   if (problems.length === 0) problems.push(...rangeArgumentProblems(text, tree));
+  if (problems.length === 0) problems.push(...zeroWindowProblems(masked, tree));
   if (problems.length === 0) problems.push(...regexProblems(text, tree));
   return { text, masked, tree, problems };
+}
+
+/** Ranges and subquery windows of zero, which Prometheus refuses ("duration must be greater than 0"). */
+function zeroWindowProblems(masked: string, tree: Tree): SyntaxProblem[] {
+  const problems: SyntaxProblem[] = [];
+  tree.iterate({
+    enter(node) {
+      const parent = node.node.parent?.name;
+      if (node.name !== "DurationExpr" || (parent !== "MatrixSelector" && parent !== "SubqueryExpr")) return;
+      const written = masked.slice(node.from, node.to).trim();
+      const ms = parseDuration(written) ?? (/^[0-9.]+$/.test(written) ? Number(written) * 1000 : undefined);
+      if (ms === 0) {
+        problems.push({ offset: node.from, message: `the window [${written}] is zero: Prometheus refuses it (duration must be greater than 0)`, hint: "use a positive window, e.g. [5m]" });
+      }
+    },
+  });
+  return problems;
 }
 
 const CLOSER: Readonly<Record<string, string>> = { "(": ")", "[": "]", "{": "}" };

@@ -1,9 +1,15 @@
 // The user-facing spec format. Types are inferred from these schemas, never written twice.
 import { z } from "zod";
+import { parseDuration, PROMETHEUS_DURATION } from "../promql/duration.js";
 
+/** A Prometheus duration; zero allowed (a time offset such as evalAt, or `for`, which alert lint checks). */
 const duration = z
   .string()
-  .regex(/^([0-9]+(ms|s|m|h|d|w|y))+$/, "a Prometheus duration such as 15s, 5m or 30d");
+  .regex(PROMETHEUS_DURATION, { message: "a Prometheus duration such as 15s, 5m or 1h30m (units from largest to smallest)", abort: true })
+  .refine((d) => parseDuration(d) !== undefined, { message: "a Prometheus duration that does not overflow", abort: true });
+
+/** An interval, window or retention: zero would never elapse (Prometheus refuses or misreads it). */
+const positiveDuration = duration.refine((d) => (parseDuration(d) ?? 1) > 0, "a positive duration: 0 never elapses");
 
 /** A label value; a YAML number (a status code) is read as its decimal text: 200 → "200". */
 const labelValue = z
@@ -82,7 +88,7 @@ export const dashboardSpec = z.strictObject({
   uid: z.string().regex(/^[a-zA-Z0-9_-]{1,40}$/, "1-40 letters, digits, '-' or '_'").describe("Grafana dashboard uid; also the file name under grafana/dashboards/."),
   title: z.string().min(1).describe("Dashboard title."),
   description: z.string().optional().describe("What the dashboard is for."),
-  refresh: duration.default("30s").describe("Auto-refresh interval; not faster than the scrape interval."),
+  refresh: positiveDuration.default("30s").describe("Auto-refresh interval; not faster than the scrape interval."),
   timeRange: z
     .strictObject({
       from: z.string().describe("Start of the default time range, e.g. now-6h."),
@@ -101,7 +107,7 @@ export const alertTestSeriesSpec = z.strictObject({
 
 export const alertTestSpec = z.strictObject({
   name: z.string().min(1).describe("What the case shows, e.g. \"fires when more than 10% fail\"."),
-  interval: duration.default("1m").describe("Step between input samples."),
+  interval: positiveDuration.default("1m").describe("Step between input samples."),
   input: z.array(alertTestSeriesSpec).min(1).describe("Input series and their samples."),
   evalAt: duration.describe("Time at which the alert's state is checked, e.g. 15m."),
   firing: z
@@ -189,9 +195,9 @@ export const serviceSpec = z.strictObject({
     .describe("Cost model of the sandboxes the service runs."),
   scrape: z.strictObject({
     job: z.string().min(1).describe("Prometheus job name of the service's targets."),
-    interval: duration.default("15s").describe("Scrape interval."),
-    evaluationInterval: duration.default("15s").describe("Rule evaluation interval."),
-    retention: duration.default("15d").describe("How long Prometheus keeps data."),
+    interval: positiveDuration.default("15s").describe("Scrape interval."),
+    evaluationInterval: positiveDuration.default("15s").describe("Rule evaluation interval."),
+    retention: positiveDuration.default("15d").describe("How long Prometheus keeps data."),
     metricsPath: z.string().startsWith("/").default("/metrics").describe("HTTP path of the metrics endpoint."),
     targets: z.array(z.string().regex(/^[^\s/]+:[0-9]+$/, "host:port")).min(1).describe("host:port of each instance to scrape."),
   }).describe("How Prometheus scrapes the service."),

@@ -1,20 +1,17 @@
 // Emits METRICS.md: the catalogue of every metric, its labels, values, unit and series budget.
 import type { Model } from "../../model/types.js";
 import { generatedHeader, type Artifact } from "../artifact.js";
+import { htmlComment, markdownCell, markdownCodeInCell, markdownParagraph } from "../../conventions/text-escape.js";
 
 export const CATALOGUE_PATH = "METRICS.md";
 
-function cell(text: string): string {
-  return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
-}
-
 export function generateCatalogue(model: Model): Artifact[] {
-  const lines: string[] = [`<!-- ${generatedHeader(model)} -->`, "", "# Metrics catalogue", ""];
+  const lines: string[] = [`<!-- ${htmlComment(generatedHeader(model))} -->`, "", "# Metrics catalogue", ""];
   for (const s of model.services) {
     lines.push(`## ${s.name}`, "");
-    if (s.description) lines.push(s.description, "");
+    if (s.description) lines.push(markdownParagraph(s.description), "");
     lines.push(
-      `Scraped as job \`${s.spec.scrape.job}\` every ${s.spec.scrape.interval}. ${s.metrics.length} metrics, at most ${s.totalSeries} series ` +
+      `Scraped as job ${markdownCodeInCell(s.spec.scrape.job)} every ${s.spec.scrape.interval}. ${s.metrics.length} metrics, at most ${s.totalSeries} series ` +
         `(budget ${s.spec.limits.maxSeriesTotal}; ${s.spec.limits.maxSeriesPerMetric} per metric).`,
       "",
       "| metric | type | unit | labels and values | max series | help |",
@@ -22,12 +19,12 @@ export function generateCatalogue(model: Model): Artifact[] {
     );
     for (const m of s.metrics) {
       const labels = m.labels.length === 0 ? "—" : m.labels
-        .map((l) => `\`${l.name}\`: ${l.values.map((v) => `\`${v}\``).join(", ")}${l.fallback !== undefined ? ` (unknown → \`${l.fallback}\`)` : ""}${l.additive === false ? " (views, never summed)" : ""}`)
+        .map((l) => `\`${l.name}\`: ${l.values.map(markdownCodeInCell).join(", ")}${l.fallback !== undefined ? ` (unknown → ${markdownCodeInCell(l.fallback)})` : ""}${l.additive === false ? " (views, never summed)" : ""}`)
         .join("<br>");
       const buckets = m.type === "histogram" ? `<br>buckets: ${m.buckets.join(", ")}` : "";
-      lines.push(`| \`${m.name}\` | ${m.type} | ${m.unit ?? "—"} | ${cell(labels)}${buckets} | ${m.maxSeries} | ${cell(m.help)} |`);
+      lines.push(`| \`${m.name}\` | ${m.type} | ${markdownCell(m.unit ?? "—")} | ${labels}${buckets} | ${m.maxSeries} | ${markdownCell(m.help)} |`);
     }
-    const suppressed = s.metrics.flatMap((m) => [...m.suppressions].map(([rule, reason]) => `- \`${m.name}\` suppresses \`${rule}\`: ${reason}`));
+    const suppressed = s.metrics.flatMap((m) => [...m.suppressions].map(([rule, reason]) => `- \`${m.name}\` suppresses ${markdownCodeInCell(rule)}: ${markdownCell(reason)}`));
     if (suppressed.length > 0) lines.push("", "### Accepted rule suppressions", "", ...suppressed);
     lines.push("");
   }

@@ -9,6 +9,7 @@ import type { Model } from "../../model/types.js";
 import type { StackSpec } from "../../spec/schema.js";
 import { ALERTMANAGER_CONFIG_PATH, SLACK_WEBHOOK_SECRET } from "../alertmanager/index.js";
 import { generatedHeader, type Artifact } from "../artifact.js";
+import { lineComment } from "../../conventions/text-escape.js";
 import { DASHBOARDS_MOUNT, GRAFANA_DIR } from "../grafana/names.js";
 import { CONFIG_PATH as PROMETHEUS_CONFIG_PATH } from "../prometheus/names.js";
 import { COMPOSE_PATH, CONTAINER_PORTS, GRAFANA_PASSWORD_VARIABLE, SLACK_WEBHOOK_VARIABLE } from "./names.js";
@@ -105,7 +106,7 @@ export function generateCompose(model: Model): Artifact[] {
   annotate(doc, stack);
   const required = [`${GRAFANA_PASSWORD_VARIABLE}=…`, ...Object.values(stack.app.environment).flatMap((v) => /^\$\{([A-Z_][A-Z0-9_]*):\?/.exec(v)?.[1] ?? []).map((v) => `${v}=…`)];
   doc.commentBefore = [
-    ` ${generatedHeader(model)}`,
+    ` ${lineComment(generatedHeader(model))}`,
     "",
     " Start it from the repository root (the root docker-compose.yml includes this file):",
     `   ${required.join(" ")} docker compose up -d`,

@@ -1,8 +1,8 @@
 // Grafana provisioning: the Prometheus datasource the dashboards default to, and a file provider
 // that loads the generated dashboards, so a Grafana started with them needs no clicks.
-import { stringify } from "yaml";
 import type { Model } from "../../model/types.js";
-import { generatedHeader, type Artifact } from "../artifact.js";
+import type { Artifact } from "../artifact.js";
+import { yamlArtifactText } from "../prometheus/yaml-file.js";
 import {
   DASHBOARD_FOLDER,
   DASHBOARD_PROVISIONING_PATH,
@@ -13,10 +13,6 @@ import {
   DATASOURCE_UID,
   PROMETHEUS_URL,
 } from "./names.js";
-
-function yamlFile(model: Model, doc: unknown): string {
-  return `# ${generatedHeader(model)}\n${stringify(doc, { lineWidth: 0 })}`;
-}
 
 export function generateGrafanaProvisioning(model: Model): Artifact[] {
   if (!model.services.some((s) => s.dashboards.length > 0)) return [];
@@ -53,7 +49,7 @@ export function generateGrafanaProvisioning(model: Model): Artifact[] {
     ],
   };
   return [
-    { path: DATASOURCE_PROVISIONING_PATH, content: yamlFile(model, datasources) },
-    { path: DASHBOARD_PROVISIONING_PATH, content: yamlFile(model, providers) },
+    { path: DATASOURCE_PROVISIONING_PATH, content: yamlArtifactText(model, [datasources]) },
+    { path: DASHBOARD_PROVISIONING_PATH, content: yamlArtifactText(model, [providers]) },
   ];
 }

@@ -2,6 +2,7 @@
 import { camelCase, pascalCase } from "../../conventions/names.js";
 import type { LabelModel, MetricModel, Model, ServiceModel } from "../../model/types.js";
 import { generatedHeader, type Artifact } from "../artifact.js";
+import { lineComment, tsComment, tsStringLiteral } from "../../conventions/text-escape.js";
 import { runtimeSource } from "./runtime-source.js";
 
 export const METRICS_MODULE_PATH = "metrics.ts";
@@ -9,7 +10,7 @@ export const METRICS_MODULE_PATH = "metrics.ts";
 const CLASS_OF = { counter: "EnumCounter", gauge: "EnumGauge", histogram: "EnumHistogram" } as const;
 
 export function generateMetricsModule(model: Model): Artifact[] {
-  const out: string[] = [`// ${generatedHeader(model)}`, "//", ...MODULE_DOC.map((l) => `// ${l}`.trimEnd()), "", runtimeSource().trimEnd(), ""];
+  const out: string[] = [`// ${lineComment(generatedHeader(model))}`, "//", ...MODULE_DOC.map((l) => `// ${l}`.trimEnd()), "", runtimeSource().trimEnd(), ""];
   for (const service of model.services) out.push(...serviceSection(service), ...costSection(service));
   if (model.services.length === 1) {
     const only = pascalCase(model.services[0]?.name ?? "");
@@ -58,7 +59,7 @@ function tableName(metric: MetricModel, label: LabelModel): string {
 }
 
 function literalUnion(values: readonly string[]): string {
-  return values.map((v) => JSON.stringify(v)).join(" | ");
+  return values.map((v) => tsStringLiteral(v)).join(" | ");
 }
 
 function serviceSection(service: ServiceModel): string[] {
@@ -70,7 +71,7 @@ function serviceSection(service: ServiceModel): string[] {
   for (const m of service.metrics) {
     if (m.labels.length === 0) continue;
     lines.push(`  ${m.name}: {`);
-    for (const l of m.labels) lines.push(`    ${l.name}: [${l.values.map((v) => JSON.stringify(v)).join(", ")}],`);
+    for (const l of m.labels) lines.push(`    ${l.name}: [${l.values.map((v) => tsStringLiteral(v)).join(", ")}],`);
     lines.push("  },");
   }
   lines.push("} as const;", "");
@@ -79,7 +80,7 @@ function serviceSection(service: ServiceModel): string[] {
 
   lines.push(`export interface ${svc}Metrics<R extends AnyRegistry = Registry> {`, "  readonly registry: R;");
   for (const m of service.metrics) {
-    lines.push(`  /** ${m.help}${m.unit ? ` Unit: ${m.unit}.` : ""} (${m.type}, at most ${m.maxSeries} series) */`);
+    lines.push(`  /** ${tsComment(`${m.help}${m.unit ? ` Unit: ${m.unit}.` : ""} (${m.type}, at most ${m.maxSeries} series)`)} */`);
     lines.push(`  readonly ${camelCase(m.name)}: ${CLASS_OF[m.type]}<${labelTypeName(m)}>;`);
   }
   lines.push("}", "");
@@ -99,7 +100,7 @@ function serviceSection(service: ServiceModel): string[] {
     const name = camelCase(m.name);
     const bucketArg = m.type === "histogram" ? `, buckets: [${m.buckets.join(", ")}]` : "";
     lines.push(
-      `    ${name}: new ${CLASS_OF[m.type]}<${labelTypeName(m)}>({ name: ${JSON.stringify(m.name)}, help: ${JSON.stringify(m.help)}, labelSets: ${setsName(m)}, indexOf: ${indexName(m)}${bucketArg}, registry }),`,
+      `    ${name}: new ${CLASS_OF[m.type]}<${labelTypeName(m)}>({ name: ${tsStringLiteral(m.name)}, help: ${tsStringLiteral(m.help)}, labelSets: ${setsName(m)}, indexOf: ${indexName(m)}${bucketArg}, registry }),`,
     );
   }
   lines.push("  };", "}", "");
@@ -129,14 +130,14 @@ function metricTables(m: MetricModel): string[] {
       const union = literalUnion(l.values);
       lines.push(
         l.fallback !== undefined
-          ? `  /** Unknown values are recorded as ${JSON.stringify(l.fallback)}. */\n  ${l.name}: ${union} | (string & {});`
+          ? `  /** ${tsComment(`Unknown values are recorded as ${tsStringLiteral(l.fallback)}.`)} */\n  ${l.name}: ${union} | (string & {});`
           : `  ${l.name}: ${union};`,
       );
     }
     lines.push("};");
   }
   for (const l of m.labels) {
-    lines.push(`const ${tableName(m, l)}: Readonly<Record<string, number>> = { ${l.values.map((v, i) => `${JSON.stringify(v)}: ${i}`).join(", ")} };`);
+    lines.push(`const ${tableName(m, l)}: Readonly<Record<string, number>> = { ${l.values.map((v, i) => `${tsStringLiteral(v)}: ${i}`).join(", ")} };`);
   }
   // A switch per label: string cases compile to compares on the value, where a keyed load from a
   // table object goes megamorphic once a service uses many metrics (measured: bench/, BENCHMARKS.md).
@@ -144,8 +145,8 @@ function metricTables(m: MetricModel): string[] {
   for (const l of m.labels) {
     const fallback = l.fallback !== undefined ? l.values.indexOf(l.fallback) : -1;
     lines.push(`function ${labelIndexName(m, l)}(value: unknown): number {`, "  switch (value) {");
-    l.values.forEach((v, i) => lines.push(`    case ${JSON.stringify(v)}: return ${i};`));
-    lines.push(`    default: return enumIndex(${tableName(m, l)}, value, ${JSON.stringify(m.name)}, ${JSON.stringify(l.name)}, ${fallback});`, "  }", "}");
+    l.values.forEach((v, i) => lines.push(`    case ${tsStringLiteral(v)}: return ${i};`));
+    lines.push(`    default: return enumIndex(${tableName(m, l)}, value, ${tsStringLiteral(m.name)}, ${tsStringLiteral(l.name)}, ${fallback});`, "  }", "}");
   }
   // Mixed-radix index: the last label varies fastest, matching the order of the label sets below.
   const terms = m.labels.map((l) => ({ l, call: `${labelIndexName(m, l)}(labels.${l.name})` }));
@@ -157,7 +158,7 @@ function metricTables(m: MetricModel): string[] {
   lines.push(`function ${indexName(m)}(${param}: ${type}): number {`, `  return ${expr};`, "}");
   lines.push(`const ${setsName(m)}: readonly ${type}[] = [`);
   for (const set of labelProduct(m.labels)) {
-    const fields = Object.entries(set).map(([k, v]) => `${k}: ${JSON.stringify(v)}`);
+    const fields = Object.entries(set).map(([k, v]) => `${k}: ${tsStringLiteral(v)}`);
     lines.push(fields.length === 0 ? "  {}," : `  { ${fields.join(", ")} },`);
   }
   lines.push("];", "");
