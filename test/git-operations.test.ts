@@ -29,7 +29,7 @@ function req(repo_url: string, agent_id = "agent-1", extra: Record<string, unkno
 describe("git operations over git http-backend with basic auth", () => {
   let rt: TestRuntime;
   beforeAll(async () => {
-    rt = await createTestRuntime({ credentials: { username: USER, password: PASSWORD } });
+    rt = await createTestRuntime({ credentials: { username: USER, password: PASSWORD }, credentialHosts: [`127.0.0.1:${server.port}`] });
     await remotes.bare("happy");
   });
   afterAll(() => rt.dispose());
@@ -128,7 +128,7 @@ describe("a remote that moves after every fetch", () => {
     const moving = await startGitHttpServer(remotes.root, USER, PASSWORD, {
       afterFetch: (path) => (path.includes("moving") ? remotes.commitAsOther("moving", { [`other-${moves}.txt`]: "x\n" }, `other ${moves++}`) : Promise.resolve()),
     });
-    const rt = await createTestRuntime({ credentials: { username: USER, password: PASSWORD } });
+    const rt = await createTestRuntime({ credentials: { username: USER, password: PASSWORD }, credentialHosts: [`127.0.0.1:${moving.port}`] });
     try {
       const base = req(moving.url("moving"), "agent-m");
       expect((await rt.git.run("clone", base)).ok).toBe(true);
