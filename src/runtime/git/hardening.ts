@@ -7,7 +7,9 @@
 //    (GIT_SSH_COMMAND over core.sshCommand, GIT_EDITOR over core.editor, ...), and no system or
 //    global configuration at all.
 // 3. Keys a `-c` cannot neutralise, because they are per name (`filter.<driver>.smudge`,
-//    `merge.<driver>.driver`, `url.<base>.insteadOf`) or pull in other files (`include.path`):
+//    `merge.<driver>.driver`, `url.<base>.insteadOf`), pull in other files (`include.path`), or
+//    take the first value given (`remote.origin.uploadpack` / `receivepack`: git warns "more than
+//    one uploadpack given, using the first", and the first is the repository's):
 //    before running anything in a clone, the runtime lists the clone's own configuration and
 //    refuses one holding any key git clone does not write itself.
 
@@ -25,8 +27,6 @@ export const HARDENED_CONFIG: readonly (readonly [string, string])[] = [
   ["diff.external", ""],
   ["credential.helper", ""],
   ["protocol.allow", "never"],
-  ["remote.origin.uploadpack", "git-upload-pack"],
-  ["remote.origin.receivepack", "git-receive-pack"],
   ["gpg.program", "false"],
   ["gpg.ssh.program", "false"],
   ["gpg.x509.program", "false"],
