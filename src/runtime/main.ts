@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { loadModel } from "../model/resolve.ts";
 import { costRateFromEnv } from "./cost.ts";
+import { credentialHostsFromEnv } from "./git/credentials.ts";
 import type { LogLine } from "./git/runtime.ts";
 import { startHttpServer } from "./http/server.ts";
 import { createMcpServer } from "./mcp/server.ts";
@@ -64,6 +65,7 @@ async function main(argv: readonly string[], env: Env): Promise<void> {
     // Test setups only: lets the runtime use remotes on this machine (paths, file://, http://).
     allowLocalRemotes: env["RUNTIME_ALLOW_LOCAL_REMOTES"] === "1",
     credentials: password === undefined ? undefined : { username: username ?? "x-access-token", password },
+    credentialHosts: credentialHostsFromEnv(env),
     log,
   });
 
