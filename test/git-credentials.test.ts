@@ -63,7 +63,11 @@ describe("the runtime's credentials and GIT_CREDENTIAL_HOSTS", () => {
 
   it("sends them to no host when GIT_CREDENTIAL_HOSTS is unset", async () => {
     rt = await createTestRuntime({ credentials: { username: USER, password: PASSWORD } });
-    expect(await rt.git.run("clone", req(listener.url("r"), "a1"))).toMatchObject({ ok: false, error: { type: "auth" } });
+    const result = await rt.git.run("clone", req(listener.url("r"), "a1"));
+    expect(result).toMatchObject({ ok: false, error: { type: "auth" } });
+    // git names the askpass helper it ran by its absolute path; the caller sees no sandbox path.
+    expect(JSON.stringify(result)).toContain("<sandbox>");
+    expect(JSON.stringify(result)).not.toContain(rt.sandboxRoot);
     expect(listener.authorizations.length).toBeGreaterThan(0);
     expect(listener.authorizations.filter((a) => a !== "")).toEqual([]);
   });
