@@ -7,6 +7,9 @@ import { access, chmod, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFil
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hardenedConfigArgs, hardenedEnv } from "../src/runtime/git/hardening.ts";
 import { startHttpServer, type RunningServer } from "../src/runtime/http/server.ts";
@@ -105,6 +108,26 @@ describe("a remote whose tree holds symlinks out of the clone and into .git", ()
       const res = await call("push", { ...req("agent-sym"), commit: { message: "attack", files: [{ path, content: "x" }] } });
       expect(res.status, path).toBe(400);
       expect(res.body).toMatchObject({ error: { type: "validation", issues: [{ field: "commit.files.0.path" }] } });
+    }
+  });
+
+  it("answers the same attack through the MCP tool git_push with the validation shape naming the path", async () => {
+    const client = new Client({ name: "hostile-test", version: "1.0.0" });
+    await client.connect(new StreamableHTTPClientTransport(new URL(`${api.url}/mcp`)));
+    try {
+      const result = (await client.callTool({
+        name: "git_push",
+        arguments: { ...req("agent-sym"), commit: { message: "attack", files: [{ path: "notes.txt", content: "pwned\n" }] } },
+      })) as CallToolResult;
+      expect(result.isError).toBe(true);
+      const first = result.content[0];
+      expect(JSON.parse(first?.type === "text" ? first.text : "{}")).toMatchObject({
+        ok: false,
+        error: { type: "validation", issues: [{ field: "commit.files.0.path", message: expect.stringContaining("notes.txt is a symbolic link") }] },
+      });
+      expect(await readFile(join(outside, "file"), "utf8")).toBe("original\n");
+    } finally {
+      await client.close();
     }
   });
 
