@@ -202,7 +202,10 @@ export class GitRuntime {
       await this.must(ctx, sandbox, ["add", "--", ...paths], repo);
       await this.must(ctx, sandbox, ["commit", "--quiet", "--allow-empty", "-m", commit.message], repo);
     } catch (error) {
-      await this.restore(ctx, sandbox, paths);
+      // The push's own failure is what the caller needs; a failed restore is logged beside it.
+      await this.restore(ctx, sandbox, paths).catch((restoreError: unknown) =>
+        this.log({ level: "error", msg: "restoring the files of a failed push failed", error: ctx.redactor.text(toGitFailure(restoreError).message), agent_id: ctx.input.agent_id }),
+      );
       if (error instanceof UnsafePathError) {
         throw new ValidationError([{ field: `commit.files.${error.index}.path`, message: `refused: ${error.reason}` }]);
       }
