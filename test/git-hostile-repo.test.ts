@@ -11,7 +11,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hardenedConfigArgs, hardenedEnv } from "../src/runtime/git/hardening.ts";
+import { GUARD_EXIT, GUARD_SCRIPT, hardenedConfigArgs, hardenedEnv } from "../src/runtime/git/hardening.ts";
 import { startHttpServer, type RunningServer } from "../src/runtime/http/server.ts";
 import { createRemotes, git, type GitHttpServer, type Remotes, startGitHttpServer, testGitEnv } from "./support/git-remote.ts";
 import { createTestRuntime, type TestRuntime } from "./support/git-runtime.ts";
@@ -196,10 +196,62 @@ describe("a clone whose .git was tampered with", () => {
     const results = await everyOperation("agent-config");
     for (const r of results) {
       expect(r.body).toMatchObject({ ok: false, error: { type: "other", message: expect.stringContaining("core.fsmonitor") } });
-      expect(r.body["error"]).toMatchObject({ message: expect.stringContaining("filter.evil.smudge") });
+      expect(r.body["error"]).toMatchObject({ message: expect.stringContaining('[filter "evil"].smudge') });
+      expect(r.body["error"]).toMatchObject({ message: expect.stringContaining("[include].path") });
       expect(JSON.stringify(r.body)).not.toContain(rt.sandboxRoot);
     }
     expect(await exists(marker)).toBe(false);
+  });
+});
+
+describe("the configuration guard in front of every git command in a clone", () => {
+  let dir: string;
+  let cloneConfig: string;
+  const guard = (config: string) => {
+    const repo = join(dir, "repo");
+    return writeFile(join(repo, ".git", "config"), config).then(() =>
+      run("sh", ["-c", GUARD_SCRIPT, "git-guard", "echo", "ran"], { cwd: repo }).then(
+        (r) => ({ code: 0, out: r.stdout, err: r.stderr }),
+        (e: { code?: number; stderr?: string }) => ({ code: e.code ?? -1, out: "", err: e.stderr ?? "" }),
+      ),
+    );
+  };
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "obsgen-guard-"));
+    const home = join(dir, "home");
+    await mkdir(home);
+    await git(["init", "-q", "--bare", "-b", "release/v1.2", join(dir, "remote.git")], dir, home);
+    await git(["clone", "-q", join(dir, "remote.git"), join(dir, "repo")], dir, home);
+    await git(["config", "--local", "branch.release/v1.2.remote", "origin"], join(dir, "repo"), home);
+    await git(["config", "--local", "branch.release/v1.2.merge", "refs/heads/release/v1.2"], join(dir, "repo"), home);
+    cloneConfig = await readFile(join(dir, "repo", ".git", "config"), "utf8");
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it("lets git run in a clone whose configuration is what git clone wrote", async () => {
+    expect(cloneConfig).toContain('[branch "release/v1.2"]');
+    expect(await guard(cloneConfig)).toEqual({ code: 0, out: "ran\n", err: "" });
+  });
+
+  it.each([
+    ["an include", "[include]\n\tpath = /tmp/evil\n", "[include].path"],
+    ["a conditional include", '[includeIf "gitdir:/"]\n\tpath = /tmp/evil\n', "gitdir"],
+    ["a filter driver", '[filter "lfs"]\n\tsmudge = evil\n', '[filter "lfs"].smudge'],
+    ["a merge driver", '[merge "x"]\n\tdriver = evil\n', '[merge "x"].driver'],
+    ["a URL rewrite", '[url "http://evil/"]\n\tinsteadOf = https://github.com/\n', "insteadOf"],
+    ["another work tree", "[core]\n\tworktree = /\n", "core.worktree"],
+    ["an upload-pack", "[remote \"origin\"]\n\tuploadpack = evil\n", "remote.origin.uploadpack"],
+    ["another remote", '[remote "evil"]\n\turl = x\n', '[remote "evil"].url'],
+    ["a key on the header line", "[core] fsmonitor = evil\n", "fsmonitor"],
+    ["a continued line", "[core]\n\tbare = false\\\nfsmonitor = evil\n", "continued"],
+    ["an upper-case section git clone never writes", "[Core]\n\tfsmonitor = evil\n", "[Core].fsmonitor"],
+    ["a branch name with a quote", '[branch "a\\"] [include]"]\n\tremote = x\n', "branch"],
+  ])("refuses %s, naming it", async (_what, extra, named) => {
+    const r = await guard(cloneConfig + extra);
+    expect(r.code).toBe(GUARD_EXIT);
+    expect(r.out).toBe("");
+    expect(r.err).toContain(named);
   });
 });
 

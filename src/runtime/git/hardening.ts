@@ -78,14 +78,52 @@ export function hardenedEnv(askpass: string, allowLocalRemotes: boolean): Record
   };
 }
 
-/** What `git clone` writes into a clone's .git/config; anything else was put there by someone else. */
-const CLONE_CONFIG_KEY =
-  /^(core\.(repositoryformatversion|filemode|bare|logallrefupdates|ignorecase|precomposeunicode|symlinks)|remote\.origin\.(url|fetch)|branch\..+\.(remote|merge)|extensions\.objectformat)$/i;
+/** Exit status of GUARD_SCRIPT when it refuses; stderr then starts with GUARD_MARK. */
+export const GUARD_EXIT = 97;
+export const GUARD_MARK = "obsgen-guard:";
 
-/** Arguments that list the keys of a clone's own .git/config (includes are not followed). */
-export const LIST_LOCAL_CONFIG = ["config", "--local", "--no-includes", "--list", "--name-only"] as const;
+/**
+ * `sh -c GUARD_SCRIPT git-guard git ARGS...` in a clone: reads the clone's .git/config and refuses,
+ * naming it, anything `git clone` does not write there; otherwise it becomes the git command
+ * (exec) in the same process, so nothing can change in between and the check costs neither a
+ * second git process nor a round trip to the sandbox. It reads the file with shell built-ins
+ * only, and fails closed: a section or key it does not know (named in the refusal as
+ * `section.key`, an unknown section by its header line), a key on a header line or a continued
+ * line is a refusal. What git clone writes passes.
+ */
+export const GUARD_SCRIPT = `
+set -f
+refuse() { echo "${GUARD_MARK} $1" >&2; exit ${GUARD_EXIT}; }
+[ -f .git/config ] || refuse ".git/config (not a file)"
+section= foreign=
+while IFS= read -r line || [ -n "$line" ]; do
+  line=\${line#"\${line%%[![:space:]]*}"}
+  case $line in
+    ''|'#'*|';'*) continue ;;
+    *'\\') refuse "a continued line" ;;
+    '[core]') section=core; continue ;;
+    '[extensions]') section=extensions; continue ;;
+    '[remote "origin"]') section=remote.origin; continue ;;
+    '[branch "'*'"]')
+      name=\${line#'[branch "'}
+      name=\${name%'"]'}
+      case $name in *'"'*|*'\\'*|*']'*) refuse "$line" ;; esac
+      section=branch; continue ;;
+    '['*) foreign="$foreign $line"; section=$line; continue ;;
+  esac
+  key=\${line%%[=[:space:]]*}
+  case $section.$key in
+    core.repositoryformatversion|core.filemode|core.bare|core.logallrefupdates|core.ignorecase|core.precomposeunicode|core.symlinks) ;;
+    remote.origin.url|remote.origin.fetch|branch.remote|branch.merge|extensions.objectformat) ;;
+    *) foreign="$foreign $section.$key" ;;
+  esac
+done < .git/config
+[ -z "$foreign" ] || refuse "$foreign"
+exec "$@"
+`;
 
-/** Keys of `git config --local --list --name-only` output that git clone would not have written. */
-export function foreignConfigKeys(listing: string): string[] {
-  return [...new Set(listing.split("\n").filter((k) => k !== "" && !CLONE_CONFIG_KEY.test(k)))].sort();
+/** What GUARD_SCRIPT refused, or undefined when `stderr` is not its refusal. */
+export function guardRefusal(exitCode: number, stderr: string): string[] | undefined {
+  if (exitCode !== GUARD_EXIT || !stderr.startsWith(GUARD_MARK)) return undefined;
+  return [stderr.slice(GUARD_MARK.length).trim()];
 }

@@ -8,7 +8,7 @@ import type { SandboxCache } from "../sandbox/cache.ts";
 import { type ErrorType, type ExecResult, type Sandbox, UnsafePathError } from "../sandbox/provider.ts";
 import { classifyGitOutput, GitFailure, toGitFailure } from "./classify.ts";
 import { ASKPASS_SCRIPT, type Grant, grantEnv, grantFor } from "./credentials.ts";
-import { foreignConfigKeys, hardenedConfigArgs, hardenedEnv, LIST_LOCAL_CONFIG } from "./hardening.ts";
+import { GUARD_SCRIPT, guardRefusal, hardenedConfigArgs, hardenedEnv } from "./hardening.ts";
 import {
   type CommonInput,
   fieldProblems,
@@ -143,7 +143,6 @@ export class GitRuntime {
     return this.instrument("clone", input, async (ctx, sandbox) => {
       const repo = repoPath(sandbox);
       if (await this.isCloned(ctx, sandbox)) {
-        await this.requireTrustedConfig(ctx, sandbox);
         const origin = await this.git(ctx, sandbox, ["remote", "get-url", "origin"], repo);
         if (origin.stdout.trim() !== ctx.url) throw new GitFailure("other", "the sandbox already holds a clone of another repository");
         return { output: "", note: "already cloned" };
@@ -354,20 +353,6 @@ export class GitRuntime {
     if (!(await this.isCloned(ctx, sandbox))) {
       throw new GitFailure("other", "no clone of this repository for this agent and task; call clone first");
     }
-    await this.requireTrustedConfig(ctx, sandbox);
-  }
-
-  /**
-   * Refuses a clone whose .git/config holds keys git clone does not write: per-name drivers
-   * (filter, merge, diff), includes and URL rewrites cannot be neutralised by `-c`, and nothing
-   * the runtime does writes them, so their presence means someone tampered with the clone.
-   */
-  private async requireTrustedConfig(ctx: Context, sandbox: Sandbox): Promise<void> {
-    const listing = await this.must(ctx, sandbox, [...LIST_LOCAL_CONFIG], repoPath(sandbox));
-    const foreign = foreignConfigKeys(listing.stdout);
-    if (foreign.length > 0) {
-      throw new GitFailure("other", `the clone's .git/config holds settings git clone does not write (${foreign.join(", ")}); the runtime runs no git command in it`);
-    }
   }
 
   private async must(ctx: Context, sandbox: Sandbox, args: string[], cwd: string, remote = false): Promise<ExecResult> {
@@ -393,7 +378,17 @@ export class GitRuntime {
       GIT_COMMITTER_EMAIL: `${who}@agents.obsgen.invalid`,
       ...grantEnv(remote ? ctx.grant : undefined),
     };
-    return sandbox.exec(["git", ...this.configArgs, ...args], { cwd, env, timeoutMs: this.timeoutMs });
+    const argv = ["git", ...this.configArgs, ...args];
+    if (cwd !== repoPath(sandbox)) return sandbox.exec(argv, { cwd, env, timeoutMs: this.timeoutMs });
+    // In a clone, git runs behind the configuration guard (hardening.ts): per-name drivers
+    // (filter, merge), includes, URL rewrites and uploadpack cannot be neutralised by -c, and
+    // nothing the runtime does writes them, so their presence means someone tampered with the clone.
+    const r = await sandbox.exec(["sh", "-c", GUARD_SCRIPT, "git-guard", ...argv], { cwd, env, timeoutMs: this.timeoutMs });
+    const foreign = guardRefusal(r.exitCode, r.stderr);
+    if (foreign !== undefined) {
+      throw new GitFailure("other", `the clone's .git/config holds settings git clone does not write (${foreign.join(", ")}); the runtime runs no git command in it`);
+    }
+    return r;
   }
 }
 
