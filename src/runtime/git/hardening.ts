@@ -10,8 +10,8 @@
 //    `merge.<driver>.driver`, `url.<base>.insteadOf`), pull in other files (`include.path`), or
 //    take the first value given (`remote.origin.uploadpack` / `receivepack`: git warns "more than
 //    one uploadpack given, using the first", and the first is the repository's):
-//    before running anything in a clone, the runtime lists the clone's own configuration and
-//    refuses one holding any key git clone does not write itself.
+//    every git command in a clone runs behind GUARD_SCRIPT, which refuses a .git/config holding
+//    anything git clone does not write itself (the runtime writes nothing there).
 
 /** Key, value: applied to every git command as `-c key=value`. */
 export const HARDENED_CONFIG: readonly (readonly [string, string])[] = [
