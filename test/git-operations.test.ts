@@ -29,7 +29,7 @@ function req(repo_url: string, agent_id = "agent-1", extra: Record<string, unkno
 describe("git operations over git http-backend with basic auth", () => {
   let rt: TestRuntime;
   beforeAll(async () => {
-    rt = await createTestRuntime({ credentials: { username: USER, password: PASSWORD } });
+    rt = await createTestRuntime({ credentials: { username: USER, password: PASSWORD }, credentialHosts: [`127.0.0.1:${server.port}`] });
     await remotes.bare("happy");
   });
   afterAll(() => rt.dispose());
@@ -94,11 +94,13 @@ describe("git operations over git http-backend with basic auth", () => {
     expect((await rt.git.run("clone", req(url, "agent-d"))).ok).toBe(true);
     await remotes.commitAsOther("diverge", { "other.txt": "theirs\n" }, "their change");
     const before = rt.metrics.gitPushRetryCountTotal.valueFor({ attempt: "1" });
+    const retriesBefore = ops(rt, "push").retry;
     const push = await rt.git.run("push", req(url, "agent-d", { commit: { message: "our change", files: [{ path: "ours.txt", content: "ours\n" }] } }));
     expect(push).toMatchObject({ ok: true, retries: 1 });
     expect(await remotes.subjects("diverge")).toEqual(["our change", "their change", "initial"]);
+    // One re-push: the response, the per-attempt counter and the retry status all say 1.
     expect(rt.metrics.gitPushRetryCountTotal.valueFor({ attempt: "1" })).toBe(before + 1);
-    expect(ops(rt, "push").retry).toBeGreaterThanOrEqual(1);
+    expect(ops(rt, "push").retry).toBe(retriesBefore + 1);
   });
 
   it("aborts a conflicting rebase, reports the files, keeps the local commit and never forces", async () => {
@@ -107,8 +109,13 @@ describe("git operations over git http-backend with basic auth", () => {
     expect((await rt.git.run("clone", req(url, "agent-c"))).ok).toBe(true);
     await remotes.commitAsOther("conflict", { "shared.txt": "theirs\n" }, "their edit");
     const conflictsBefore = rt.metrics.gitConflictsDetectedTotal.valueFor({ operation: "push" });
+    const retriesBefore = ops(rt, "push").retry;
+    const attemptBefore = rt.metrics.gitPushRetryCountTotal.valueFor({ attempt: "1" });
     const push = await rt.git.run("push", req(url, "agent-c", { commit: { message: "our edit", files: [{ path: "shared.txt", content: "ours\n" }] } }));
-    expect(push).toMatchObject({ ok: false, error: { type: "conflict", conflicting_files: ["shared.txt"] } });
+    expect(push).toMatchObject({ ok: false, retries: 0, error: { type: "conflict", conflicting_files: ["shared.txt"] } });
+    // Rejected, rebased, conflicted: no re-push was made, so no retry is counted anywhere.
+    expect(ops(rt, "push").retry).toBe(retriesBefore);
+    expect(rt.metrics.gitPushRetryCountTotal.valueFor({ attempt: "1" })).toBe(attemptBefore);
     expect(rt.metrics.gitConflictsDetectedTotal.valueFor({ operation: "push" })).toBe(conflictsBefore + 1);
     expect(rt.metrics.gitErrorsTotal.valueFor({ operation: "push", error_type: "conflict" })).toBe(1);
     expect(await remotes.subjects("conflict")).toEqual(["their edit", "initial"]);
@@ -121,6 +128,44 @@ describe("git operations over git http-backend with basic auth", () => {
   });
 });
 
+describe("a failed push leaves nothing for the next one", () => {
+  let rt: TestRuntime;
+  beforeAll(async () => {
+    rt = await createTestRuntime({ credentials: { username: USER, password: PASSWORD }, credentialHosts: [`127.0.0.1:${server.port}`] });
+  });
+  afterAll(() => rt.dispose());
+
+  it("unstages and removes the files of a push whose add fails, so the next commit holds only its own files", async () => {
+    await remotes.bare("leftovers", { ".gitignore": "*.log\n", "kept.txt": "base\n" });
+    const url = server.url("leftovers");
+    expect((await rt.git.run("clone", req(url, "agent-l"))).ok).toBe(true);
+    // git stages a.txt, then refuses the ignored debug.log: the push fails after the index changed.
+    const failed = await rt.git.run("push", req(url, "agent-l", {
+      commit: { message: "first", files: [{ path: "a.txt", content: "a\n" }, { path: "kept.txt", content: "changed\n" }, { path: "debug.log", content: "d\n" }] },
+    }));
+    expect(failed).toMatchObject({ ok: false, error: { type: "other", message: expect.stringContaining("ignored") } });
+    expect(await rt.git.run("status", req(url, "agent-l"))).toMatchObject({ ok: true, output: "## main...origin/main\n" });
+    const second = await rt.git.run("push", req(url, "agent-l", { commit: { message: "second", files: [{ path: "b.txt", content: "b\n" }] } }));
+    expect(second).toMatchObject({ ok: true, retries: 0 });
+    expect(await remotes.subjects("leftovers")).toEqual(["second", "initial"]);
+    expect(await remotes.lastCommitFiles("leftovers")).toEqual(["b.txt"]);
+  });
+
+  it("keeps the local commit of a push the remote refused, with a clean index, and the next commit holds only its own files", async () => {
+    await remotes.bare("refused");
+    const url = server.url("refused");
+    expect((await rt.git.run("clone", req(url, "agent-r"))).ok).toBe(true);
+    const wrong = url.replace("http://", `http://${USER}:wrong-password@`);
+    const failed = await rt.git.run("push", req(wrong, "agent-r", { commit: { message: "first", files: [{ path: "a.txt", content: "a\n" }] } }));
+    expect(failed).toMatchObject({ ok: false, retries: 0, error: { type: "auth" } });
+    expect(await rt.git.run("status", req(url, "agent-r"))).toMatchObject({ ok: true, output: "## main...origin/main [ahead 1]\n" });
+    const second = await rt.git.run("push", req(url, "agent-r", { commit: { message: "second", files: [{ path: "b.txt", content: "b\n" }] } }));
+    expect(second).toMatchObject({ ok: true });
+    expect(await remotes.subjects("refused")).toEqual(["second", "first", "initial"]);
+    expect(await remotes.lastCommitFiles("refused")).toEqual(["b.txt"]);
+  });
+});
+
 describe("a remote that moves after every fetch", () => {
   it("gives up after 5 retries as a conflict, counting attempts 1 to 5, and keeps the local commit", async () => {
     await remotes.bare("moving");
@@ -128,12 +173,12 @@ describe("a remote that moves after every fetch", () => {
     const moving = await startGitHttpServer(remotes.root, USER, PASSWORD, {
       afterFetch: (path) => (path.includes("moving") ? remotes.commitAsOther("moving", { [`other-${moves}.txt`]: "x\n" }, `other ${moves++}`) : Promise.resolve()),
     });
-    const rt = await createTestRuntime({ credentials: { username: USER, password: PASSWORD } });
+    const rt = await createTestRuntime({ credentials: { username: USER, password: PASSWORD }, credentialHosts: [`127.0.0.1:${moving.port}`] });
     try {
       const base = req(moving.url("moving"), "agent-m");
       expect((await rt.git.run("clone", base)).ok).toBe(true);
       const push = await rt.git.run("push", { ...base, commit: { message: "ours", files: [{ path: "ours.txt", content: "o\n" }] } });
-      expect(push).toMatchObject({ ok: false, error: { type: "conflict", message: expect.stringContaining("6 times") } });
+      expect(push).toMatchObject({ ok: false, retries: 5, error: { type: "conflict", message: expect.stringContaining("6 times") } });
       for (const attempt of ["1", "2", "3", "4", "5"] as const) expect(rt.metrics.gitPushRetryCountTotal.valueFor({ attempt })).toBe(1);
       expect(ops(rt, "push")).toEqual({ started: 1, success: 0, failure: 1, retry: 5 });
       expect(rt.metrics.gitConflictsDetectedTotal.valueFor({ operation: "push" })).toBe(0);

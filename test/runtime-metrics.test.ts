@@ -23,6 +23,7 @@ beforeAll(async () => {
   git = await startGitHttpServer(remotes.root, "bot", "bot-password");
   rt = await createTestRuntime({
     credentials: { username: "bot", password: "bot-password" },
+    credentialHosts: [`127.0.0.1:${git.port}`],
     now: () => clock,
     sandboxTtlMs: 24 * HOUR_MS,
   });
@@ -72,7 +73,7 @@ describe("/metrics after a scripted workload", () => {
     await remotes.commitAsOther("work", { "theirs.txt": "x\n" }, "theirs");
     expect((await call("push", { ...work("a"), commit: { message: "ours", files: [{ path: "ours.txt", content: "y\n" }] } })).ok).toBe(true);
     expect((await call("pull", work("a"))).ok).toBe(true);
-    // agent b: a push whose rebase conflicts.
+    // agent b: a push whose rebase conflicts (a rejection, but no re-push: not a retry).
     const contested = work("b", git.url("contested"));
     expect((await call("clone", contested)).ok).toBe(true);
     await remotes.commitAsOther("contested", { "shared.txt": "theirs\n" }, "theirs");
@@ -120,12 +121,12 @@ describe("/metrics after a scripted workload", () => {
       'git_operation_total{operation="push",status="started"}': 2,
       'git_operation_total{operation="push",status="success"}': 1,
       'git_operation_total{operation="push",status="failure"}': 1,
-      'git_operation_total{operation="push",status="retry"}': 2,
+      'git_operation_total{operation="push",status="retry"}': 1,
       'git_errors_total{operation="clone",error_type="auth"}': 1,
       'git_errors_total{operation="clone",error_type="network"}': 1,
       'git_errors_total{operation="push",error_type="conflict"}': 1,
       'git_errors_total{operation="push",error_type="timeout"}': 0,
-      'git_push_retry_count_total{attempt="1"}': 2,
+      'git_push_retry_count_total{attempt="1"}': 1,
       'git_push_retry_count_total{attempt="2"}': 0,
       'git_conflicts_detected_total{operation="push"}': 1,
       'git_conflicts_detected_total{operation="pull"}': 0,

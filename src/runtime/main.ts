@@ -7,6 +7,7 @@
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { ratePerSandboxHour } from "../../generated/metrics.ts";
 import { costRateFromEnv } from "./cost.ts";
+import { credentialHostsFromEnv } from "./git/credentials.ts";
 import type { LogLine } from "./git/runtime.ts";
 import { DEFAULT_MAX_REQUEST_BYTES } from "./http/guards.ts";
 import { startHttpServer } from "./http/server.ts";
@@ -57,6 +58,7 @@ async function main(argv: readonly string[], env: Env): Promise<void> {
     // Test setups only: lets the runtime use remotes on this machine (paths, file://, http://).
     allowLocalRemotes: env["RUNTIME_ALLOW_LOCAL_REMOTES"] === "1",
     credentials: password === undefined ? undefined : { username: username ?? "x-access-token", password },
+    credentialHosts: credentialHostsFromEnv(env),
     log,
   });
 

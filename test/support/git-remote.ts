@@ -36,6 +36,13 @@ export interface Remotes {
   root: string;
   /** Makes a bare repository `name.git` with one commit on main holding `files`; returns its path. */
   bare(name: string, files?: Record<string, string>): Promise<string>;
+  /**
+   * Makes a bare repository `name.git` whose one commit on main holds what `build` puts in a work
+   * tree (symlinks included, as a hostile remote would serve them); returns its path.
+   */
+  bareWith(name: string, build: (dir: string) => Promise<void>): Promise<string>;
+  /** Files changed by the newest commit on a branch. */
+  lastCommitFiles(name: string, branch?: string): Promise<string[]>;
   /** Number of commits on a branch of a bare repository. */
   countCommits(name: string, branch?: string): Promise<number>;
   /** Subjects of the commits on a branch, newest first. */
@@ -70,6 +77,20 @@ export async function createRemotes(): Promise<Remotes> {
         await git(["push", "-q", "origin", "main"], dir, home);
       });
       return path(name);
+    },
+    async bareWith(name, build) {
+      await git(["init", "-q", "--bare", "-b", "main", path(name)], root, home);
+      await withWorkTree(name, async (dir) => {
+        await git(["checkout", "-q", "-b", "main"], dir, home);
+        await build(dir);
+        await git(["add", "-A"], dir, home);
+        await git(["commit", "-q", "-m", "initial"], dir, home);
+        await git(["push", "-q", "origin", "main"], dir, home);
+      });
+      return path(name);
+    },
+    async lastCommitFiles(name, branch = "main") {
+      return (await git(["show", "--format=", "--name-only", branch], path(name), home)).split("\n").filter((f) => f !== "");
     },
     async countCommits(name, branch = "main") {
       return Number((await git(["rev-list", "--count", branch], path(name), home)).trim());

@@ -35,7 +35,7 @@ export async function createTestRuntime(overrides: Partial<RuntimeOptions> = {})
 }
 
 /** The value of one series, by the generated module's typed labels. */
-export function ops(runtime: Runtime, operation: "clone" | "status" | "diff" | "pull" | "push"): Record<string, number> {
+export function ops(runtime: Runtime, operation: "clone" | "status" | "diff" | "pull" | "push"): { started: number; success: number; failure: number; retry: number } {
   const c = runtime.metrics.gitOperationTotal;
   return {
     started: c.valueFor({ operation, status: "started" }),

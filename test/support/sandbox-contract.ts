@@ -3,7 +3,7 @@
 // processes, real files, real git.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ExecResult, Sandbox, SandboxProvider } from "../../src/runtime/sandbox/provider.ts";
-import { SandboxError } from "../../src/runtime/sandbox/provider.ts";
+import { SandboxError, UnsafePathError } from "../../src/runtime/sandbox/provider.ts";
 
 export interface ContractTarget {
   provider: SandboxProvider;
@@ -112,6 +112,50 @@ export function sandboxProviderContract(label: string, start: () => Promise<Cont
       expect(commit.exitCode).toBe(0);
       expect((await run(["git", "log", "--format=%s %an"], { cwd: repo })).stdout).toBe("first commit Contract Test\n");
     }, SLOW);
+
+    it("writes files beneath a root, creating missing directories and replacing existing files", async () => {
+      const root = `${sandbox.workdir}/beneath`;
+      await run(["mkdir", "-p", "beneath/a"]);
+      await run(["sh", "-c", "printf old > beneath/a/old.txt"]);
+      await sandbox.writeFilesBeneath(root, [
+        { path: "a/old.txt", content: "new\n" },
+        { path: "b/c/d.txt", content: "it's $HOME\n" },
+        { path: "-dash/x=y.txt", content: "" },
+      ]);
+      expect((await run(["cat", "--", "a/old.txt", "b/c/d.txt", "-dash/x=y.txt"], { cwd: root })).stdout).toBe("new\nit's $HOME\n");
+    });
+
+    it("refuses, writing nothing, a path through a symlink, to a symlink, via a link to .git, or into .git in any case", async () => {
+      // A clone as a hostile remote leaves it: links to a directory and a file outside the clone,
+      // and a link to the clone's own .git.
+      const setup = [
+        "rm -rf hostile outside && mkdir -p hostile/.git outside/dir hostile/sub",
+        "printf original > outside/file && printf '[core]\\n' > hostile/.git/config",
+        "ln -s ../outside/dir hostile/out && ln -s ../outside/file hostile/notes.txt && ln -s .git hostile/g",
+        "ln -s ../../outside/dir hostile/sub/deep && printf x > hostile/plain",
+      ].join(" && ");
+      expect((await run(["sh", "-c", setup])).exitCode).toBe(0);
+      const root = `${sandbox.workdir}/hostile`;
+      const attacks: [string, RegExp][] = [
+        ["out/x.txt", /out is a symbolic link/],
+        ["notes.txt", /notes\.txt is a symbolic link/],
+        ["g/config", /g is a symbolic link/],
+        ["sub/deep/x.txt", /sub\/deep is a symbolic link/],
+        [".git/config", /inside \.git/],
+        ["sub/.GiT/config", /inside \.git/],
+        ["plain/x.txt", /plain is not a directory/],
+        ["../outside/file", /'\.\.'/],
+      ];
+      for (const [path, reason] of attacks) {
+        const failure = await sandboxFailure(
+          sandbox.writeFilesBeneath(root, [{ path: "innocent.txt", content: "first\n" }, { path, content: "[core]\n\tfsmonitor = touch pwned\n" }]),
+        );
+        expect(failure, path).toBeInstanceOf(UnsafePathError);
+        expect(failure).toMatchObject({ index: 1, reason: expect.stringMatching(reason) });
+      }
+      const after = await run(["sh", "-c", "cat outside/file; ls -A outside/dir; cat hostile/.git/config; test -e hostile/innocent.txt && echo written"]);
+      expect(after.stdout).toBe("original[core]\n");
+    });
 
     it("kills the command's whole process tree at the timeout and throws a timeout SandboxError", async () => {
       await run(["rm", "-f", "child.pid"]);

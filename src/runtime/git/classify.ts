@@ -4,7 +4,7 @@ import { type ErrorType, SandboxError } from "../sandbox/provider.ts";
 
 const AUTH = /Authentication failed|could not read (Username|Password)|terminal prompts disabled|The requested URL returned error: 40[13]|HTTP 40[13]|Permission denied \(publickey|Host key verification failed|invalid credentials|access denied/i;
 const TIMEOUT = /Operation timed out|Operation too slow|timed out after/i;
-const NETWORK = /Could not resolve host|Connection refused|Failed to connect|Couldn't connect|Network is unreachable|No route to host|Connection reset|Connection timed out|Empty reply from server|unable to access|early EOF|remote end hung up unexpectedly|Recv failure|SSL_connect|Could not read from remote repository/i;
+const NETWORK = /Could not resolve host|unable to look up|unable to connect to|Connection refused|Failed to connect|Couldn't connect|Network is unreachable|No route to host|Connection reset|Connection timed out|Empty reply from server|unable to access|early EOF|remote end hung up unexpectedly|Recv failure|SSL_connect|Could not read from remote repository/i;
 const CONFLICT = /CONFLICT|could not apply|non-fast-forward|\[rejected\]|Updates were rejected/;
 
 /** The error type of a git command that exited non-zero, from its stderr. */

@@ -16,27 +16,47 @@ export interface InputOptions {
 }
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
-const SCP_LIKE = /^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[A-Za-z0-9._~/-]+$/;
+// user@host:path, as git reads it: neither the user nor the host may start with '-' (ssh would read
+// it as an option).
+const SCP_LIKE = /^[A-Za-z0-9._][A-Za-z0-9._-]*@[A-Za-z0-9.][A-Za-z0-9.-]*:[A-Za-z0-9._~/-]+$/;
+// scheme://authority/... spelled the way git parses it: a lower-case scheme (git looks up
+// `git-remote-HTTPS` for `HTTPS://`) and an authority that is really there (WHATWG URL reads
+// `https:///x` and `https:x` as host x; git does not).
+const URL_SHAPE = /^([a-z][a-z0-9+.-]*):\/\/([^/]*)(\/.*)?$/;
+const HOST = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9][A-Za-z0-9._-]*)(:\d{1,5})?$/;
 
 /** Why `url` is not an acceptable remote, or undefined when it is. */
 export function repoUrlProblem(url: string, opts: InputOptions): string | undefined {
   if (url.startsWith("-")) return "must not start with '-' (it would be read as a git option)";
   if (/[\s\x00-\x1f\x7f]/.test(url)) return "must not contain whitespace or control characters";
+  if (url.includes("\\")) return "must not contain a backslash";
   if (/^[A-Za-z][A-Za-z0-9+.-]*::/.test(url)) return "must not use a git remote helper (such as ext::)";
   if (SCP_LIKE.test(url)) return undefined;
   if (opts.allowLocalRemotes && url.startsWith("/")) return undefined;
+  const allowed = opts.allowLocalRemotes ? ["https", "ssh", "git", "http", "file"] : ["https", "ssh", "git"];
+  const expected = `must be a ${allowed.map((p) => `${p}://`).join(", ")} URL or user@host:path`;
+  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(url)?.[1];
+  if (scheme === undefined) return expected;
+  if (scheme !== scheme.toLowerCase()) return `scheme must be lower-case (${scheme.toLowerCase()}://)`;
+  if (!allowed.includes(scheme)) return `scheme ${scheme} is not allowed; use ${allowed.join(", ")}`;
+  const shape = URL_SHAPE.exec(url);
+  if (shape === null) return `must be written ${scheme}://host/path`;
+  const authority = shape[2] ?? "";
+  if (scheme === "file") return authority === "" ? undefined : "a file:// URL must have no host (file:///path)";
+  const at = authority.lastIndexOf("@");
+  const userinfo = at < 0 ? "" : authority.slice(0, at);
+  const host = authority.slice(at + 1);
+  if (host === "") return "must name a host";
+  if (host.startsWith("-")) return "host must not start with '-'";
+  if (userinfo.startsWith("-")) return "user must not start with '-'";
+  if (scheme === "git" && at >= 0) return "git:// has no user or password (git would read them as part of the host)";
+  if (!HOST.test(host)) return "host must be a name, an IPv4 or a [IPv6] address, with an optional :port";
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    return "must be an https://, ssh://, git:// URL or user@host:path";
+    return expected;
   }
-  const allowed = opts.allowLocalRemotes ? ["https:", "ssh:", "git:", "http:", "file:"] : ["https:", "ssh:", "git:"];
-  if (!allowed.includes(parsed.protocol)) {
-    return `scheme ${parsed.protocol.replace(/:$/, "")} is not allowed; use ${allowed.map((p) => p.replace(/:$/, "")).join(", ")}`;
-  }
-  if (parsed.protocol !== "file:" && parsed.hostname === "") return "must name a host";
-  if (parsed.hostname.startsWith("-")) return "host must not start with '-'";
   if (parsed.search !== "" || parsed.hash !== "") return "must not have a query or fragment";
   return undefined;
 }
@@ -46,6 +66,7 @@ export function branchProblem(name: string): string | undefined {
   if (name === "") return "must not be empty";
   if (name.startsWith("-")) return "must not start with '-' (it would be read as a git option)";
   if (name === "@") return "must not be '@'";
+  if (name === "HEAD") return "must not be 'HEAD'";
   if (/[\x00-\x20\x7f~^:?*[\\]/.test(name)) return "must not contain spaces, control characters or any of ~ ^ : ? * [ \\";
   if (name.includes("..")) return "must not contain '..'";
   if (name.includes("@{")) return "must not contain '@{'";
@@ -56,6 +77,13 @@ export function branchProblem(name: string): string | undefined {
     if (part.endsWith(".lock")) return "no path component may end with '.lock'";
   }
   if (name.length > 255) return "must be at most 255 characters";
+  return undefined;
+}
+
+/** Why `message` cannot be a commit message, or undefined. */
+export function commitMessageProblem(message: string): string | undefined {
+  if (/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/.test(message)) return "must not contain NUL or control characters other than tab and newline";
+  if (message.trim() === "") return "must not be blank (git refuses an empty commit message)";
   return undefined;
 }
 
@@ -94,7 +122,7 @@ export function requestSchemas(opts: InputOptions = {}) {
   });
   const commit = z
     .strictObject({
-      message: z.string().min(1).max(10_000).describe("Commit message."),
+      message: z.string().min(1).max(10_000).superRefine(refined(commitMessageProblem)).describe("Commit message."),
       files: z.array(file).min(1).max(100).describe("Files to write and commit."),
     })
     .describe("A commit to make before pushing.");

@@ -5,8 +5,11 @@
 const MASK = "***";
 
 const PATTERNS: readonly RegExp[] = [
-  // userinfo of any URL: scheme://user:secret@host → scheme://***@host
-  /(?<=[A-Za-z][A-Za-z0-9+.-]*:\/\/)[^/@\s]+(?=@)/g,
+  // userinfo of any URL (https, http, git, ssh, ...): scheme://user:secret@host → scheme://***@host,
+  // up to the last '@' before the path, so a password holding a raw '@' goes whole.
+  /(?<=[A-Za-z][A-Za-z0-9+.-]*:\/\/)[^/\s]*(?=@)/g,
+  // scp-like user:secret@host:path (git has no such syntax, but a caller may write it)
+  /(?<![^\s'"(<=])[^\s'"@/:]+:[^\s/]*(?=@[A-Za-z0-9.[\]-]+:)/g,
   /\bgh[pousr]_[A-Za-z0-9]{20,}\b/g,
   /\bgithub_pat_[A-Za-z0-9_]{20,}\b/g,
   /\bglpat-[A-Za-z0-9_-]{20,}\b/g,
@@ -63,15 +66,23 @@ export interface Credentials {
 }
 
 /**
- * Splits credentials out of an https/http URL: git gets the clean URL (which it stores in the
- * clone's config) and the credentials through the askpass helper.
+ * Splits credentials out of a URL: git gets the clean URL (which it stores in the clone's config)
+ * and, for https/http, the credentials through the askpass helper. An ssh URL keeps its user (ssh
+ * logs in as it) and loses its password, which ssh would never use; either way the secret is
+ * returned so that it can be redacted.
  */
 export function splitCredentials(url: string): { url: string; credentials?: Credentials } {
-  if (!/^https?:\/\//i.test(url)) return { url };
-  const parsed = new URL(url);
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) return { url };
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return { url };
+  }
   if (parsed.username === "" && parsed.password === "") return { url };
   const credentials = { username: decodeURIComponent(parsed.username), password: decodeURIComponent(parsed.password) };
-  parsed.username = "";
+  if (/^https?:$/.test(parsed.protocol)) parsed.username = "";
+  else if (parsed.password === "") return { url };
   parsed.password = "";
   return { url: parsed.toString(), credentials };
 }

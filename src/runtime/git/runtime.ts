@@ -5,8 +5,10 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { Metrics } from "../../../generated/metrics.ts";
 import type { CostMeter } from "../cost.ts";
 import type { SandboxCache } from "../sandbox/cache.ts";
-import type { ErrorType, ExecResult, Sandbox } from "../sandbox/provider.ts";
+import { type ErrorType, type ExecResult, type Sandbox, UnsafePathError } from "../sandbox/provider.ts";
 import { classifyGitOutput, GitFailure, toGitFailure } from "./classify.ts";
+import { ASKPASS_SCRIPT, type Grant, grantEnv, grantFor } from "./credentials.ts";
+import { GUARD_SCRIPT, guardRefusal, hardenedConfigArgs, hardenedEnv } from "./hardening.ts";
 import {
   type CommonInput,
   fieldProblems,
@@ -26,12 +28,8 @@ const ATTEMPT_LABELS = ["1", "2", "3", "4", "5"] as const;
 
 const REPO_DIR = "repo";
 const ASKPASS_FILE = ".obsgen-askpass.sh";
-const ASKPASS_SCRIPT = `#!/bin/sh
-case "$1" in
-  Username*) printf '%s\\n' "\${OBSGEN_GIT_USERNAME-}" ;;
-  *) printf '%s\\n' "\${OBSGEN_GIT_PASSWORD-}" ;;
-esac
-`;
+/** Stands for the sandbox's own directories in messages: callers never see absolute sandbox paths. */
+const SANDBOX_PLACEHOLDER = "<sandbox>";
 
 /** A push git refused because the remote moved on: rebase onto it and try again. */
 const PUSH_REJECTED = /\[rejected\]|non-fast-forward|fetch first|Updates were rejected|cannot lock ref|failed to update ref|incorrect old value/;
@@ -54,8 +52,13 @@ export interface GitRuntimeOptions extends InputOptions {
   cost: CostMeter;
   /** Each git command is killed after this long (the operation then fails as a timeout). */
   commandTimeoutMs?: number;
-  /** Credentials for every remote (GIT_USERNAME / GIT_PASSWORD); a URL's own userinfo wins. */
+  /**
+   * Credentials (GIT_USERNAME / GIT_PASSWORD) for the remotes on `credentialHosts`, over https
+   * (http too with allowLocalRemotes); a URL's own userinfo wins.
+   */
   credentials?: Credentials;
+  /** GIT_CREDENTIAL_HOSTS: `host` or `host:port` entries; empty or unset, no host gets `credentials`. */
+  credentialHosts?: readonly string[];
   pushRetry?: Partial<PushRetryPolicy>;
   /** Uniform in [0, 1); the backoff's jitter. Injectable for tests. */
   random?: () => number;
@@ -64,13 +67,24 @@ export interface GitRuntimeOptions extends InputOptions {
 
 export type OperationResult =
   | { ok: true; operation: Operation; sandbox_id: string; output: string; commit?: string; retries?: number; note?: string }
-  | { ok: false; operation: Operation; error: { type: ErrorType; message: string; conflicting_files?: string[] } };
+  | { ok: false; operation: Operation; retries?: number; error: { type: ErrorType; message: string; conflicting_files?: string[] } };
 
 interface Context {
   input: CommonInput;
   url: string;
-  credentials: Credentials | undefined;
+  /** Credentials git may answer a prompt of the remote with, and for which origin. */
+  grant: Grant | undefined;
   redactor: Redactor;
+}
+
+/** A push that failed after it began pushing: how many re-pushes it made first. */
+class PushFailure extends GitFailure {
+  constructor(
+    failure: GitFailure,
+    readonly retries: number,
+  ) {
+    super(failure.errorType, failure.message, failure.conflictingFiles, { cause: failure });
+  }
 }
 
 export class GitRuntime {
@@ -87,6 +101,7 @@ export class GitRuntime {
   // once seen, a clone stays until its sandbox dies, and a warm request runs git once, not twice.
   private readonly cloned = new WeakSet<Sandbox>();
   private readonly branchQueues = new Map<string, Promise<void>>();
+  private readonly configArgs: readonly string[];
 
   constructor(private readonly opts: GitRuntimeOptions) {
     this.schemas = requestSchemas(opts);
@@ -98,6 +113,7 @@ export class GitRuntime {
     this.random = opts.random ?? Math.random;
     this.log = opts.log ?? (() => undefined);
     this.redactor = new Redactor([opts.credentials?.password ?? ""]);
+    this.configArgs = hardenedConfigArgs(opts.allowLocalRemotes ?? false);
   }
 
   /** Validates a request; throws ValidationError naming each bad field. */
@@ -131,7 +147,7 @@ export class GitRuntime {
         if (origin.stdout.trim() !== ctx.url) throw new GitFailure("other", "the sandbox already holds a clone of another repository");
         return { output: "", note: "already cloned" };
       }
-      await this.must(ctx, sandbox, ["clone", "--quiet", "--branch", input.branch, "--", ctx.url, REPO_DIR], sandbox.workdir);
+      await this.must(ctx, sandbox, ["clone", "--quiet", "--no-recurse-submodules", "--branch", input.branch, "--", ctx.url, REPO_DIR], sandbox.workdir, REMOTE);
       this.cloned.add(sandbox);
       return { output: "" };
     });
@@ -148,7 +164,7 @@ export class GitRuntime {
   diff(input: CommonInput): Promise<OperationResult> {
     return this.instrument("diff", input, async (ctx, sandbox) => {
       await this.requireClone(ctx, sandbox);
-      const r = await this.must(ctx, sandbox, ["diff", "HEAD", "--"], repoPath(sandbox));
+      const r = await this.must(ctx, sandbox, ["diff", "--no-ext-diff", "--no-textconv", "HEAD", "--"], repoPath(sandbox));
       return { output: r.stdout };
     });
   }
@@ -165,14 +181,46 @@ export class GitRuntime {
     return this.instrument("push", input, async (ctx, sandbox) => {
       await this.requireClone(ctx, sandbox);
       const repo = repoPath(sandbox);
-      if (input.commit) {
-        for (const f of input.commit.files) await sandbox.writeFile(`${repo}/${f.path}`, f.content);
-        await this.must(ctx, sandbox, ["add", "--", ...input.commit.files.map((f) => f.path)], repo);
-        await this.must(ctx, sandbox, ["commit", "--quiet", "--allow-empty", "-m", input.commit.message], repo);
-      }
+      if (input.commit) await this.commitFiles(ctx, sandbox, input.commit);
       const retries = await this.serialized(`${ctx.url}\n${input.branch}`, () => this.pushWithRetries(ctx, sandbox, input));
       return { output: "", commit: await this.head(ctx, sandbox), retries };
     });
+  }
+
+  /**
+   * Commits exactly the request's files. The index starts from HEAD, so nothing staged before can
+   * slip into the commit; if writing, adding or committing fails, the files are put back as they
+   * were in HEAD (the working tree is clean between operations), and earlier local commits stay.
+   */
+  private async commitFiles(ctx: Context, sandbox: Sandbox, commit: NonNullable<PushInput["commit"]>): Promise<void> {
+    const repo = repoPath(sandbox);
+    const paths = commit.files.map((f) => f.path);
+    await this.must(ctx, sandbox, ["reset", "--quiet"], repo);
+    try {
+      await sandbox.writeFilesBeneath(repo, commit.files);
+      await this.must(ctx, sandbox, ["add", "--", ...paths], repo);
+      await this.must(ctx, sandbox, ["commit", "--quiet", "--allow-empty", "-m", commit.message], repo);
+    } catch (error) {
+      // The push's own failure is what the caller needs; a failed restore is logged beside it.
+      await this.restore(ctx, sandbox, paths).catch((restoreError: unknown) =>
+        this.log({ level: "error", msg: "restoring the files of a failed push failed", error: ctx.redactor.text(toGitFailure(restoreError).message), agent_id: ctx.input.agent_id }),
+      );
+      if (error instanceof UnsafePathError) {
+        throw new ValidationError([{ field: `commit.files.${error.index}.path`, message: `refused: ${error.reason}` }]);
+      }
+      throw error;
+    }
+  }
+
+  /** Puts `paths` back as HEAD has them: unstaged, tracked ones checked out, new ones removed. */
+  private async restore(ctx: Context, sandbox: Sandbox, paths: readonly string[]): Promise<void> {
+    const repo = repoPath(sandbox);
+    await this.must(ctx, sandbox, ["reset", "--quiet", "--", ...paths], repo);
+    const tracked = (await this.must(ctx, sandbox, ["ls-tree", "-r", "-z", "--name-only", "HEAD", "--", ...paths], repo)).stdout
+      .split("\0")
+      .filter((p) => p !== "");
+    if (tracked.length > 0) await this.must(ctx, sandbox, ["checkout", "--quiet", "HEAD", "--", ...tracked], repo);
+    await this.must(ctx, sandbox, ["clean", "--force", "--quiet", "--", ...paths], repo);
   }
 
   /**
@@ -182,20 +230,28 @@ export class GitRuntime {
    */
   private async pushWithRetries(ctx: Context, sandbox: Sandbox, input: PushInput): Promise<number> {
     const repo = repoPath(sandbox);
-    for (let retries = 0; ; retries++) {
-      const r = await this.git(ctx, sandbox, ["push", "--porcelain", "origin", `HEAD:refs/heads/${input.branch}`], repo);
-      if (r.exitCode === 0) return retries;
-      const stderr = r.stderr + r.stdout;
-      if (!PUSH_REJECTED.test(stderr) || classifyGitOutput(r.stderr) === "auth") throw this.failure(ctx, r);
-      if (retries >= this.retry.maxRetries) {
-        throw new GitFailure("conflict", `push rejected ${retries + 1} times: the remote branch kept moving; the local commit is kept`);
+    // A retry is one re-push after a rejected push, counted when it is made: a rejection whose
+    // rebase ends in a conflict, or that is the last one allowed, is not a retry.
+    let retries = 0;
+    try {
+      for (;;) {
+        const r = await this.git(ctx, sandbox, ["push", "--porcelain", "origin", `HEAD:refs/heads/${input.branch}`], repo, REMOTE);
+        if (r.exitCode === 0) return retries;
+        const stderr = r.stderr + r.stdout;
+        if (!PUSH_REJECTED.test(stderr) || classifyGitOutput(r.stderr) === "auth") throw this.failure(ctx, r);
+        if (retries >= this.retry.maxRetries) {
+          throw new GitFailure("conflict", `push rejected ${retries + 1} times: the remote branch kept moving; the local commit is kept`);
+        }
+        await sleep(this.backoff(retries));
+        await this.rebaseOnto(ctx, sandbox, "push");
+        retries++;
+        const attempt = ATTEMPT_LABELS[retries - 1] ?? "5";
+        this.metrics.gitOperationTotal.inc({ operation: "push", status: "retry" });
+        this.metrics.gitPushRetryCountTotal.inc({ attempt });
+        this.log({ level: "info", msg: "push rejected, rebased, pushing again", attempt, agent_id: input.agent_id });
       }
-      const attempt = ATTEMPT_LABELS[retries] ?? "5";
-      this.metrics.gitOperationTotal.inc({ operation: "push", status: "retry" });
-      this.metrics.gitPushRetryCountTotal.inc({ attempt });
-      this.log({ level: "info", msg: "push rejected, rebasing and retrying", attempt, agent_id: input.agent_id });
-      await sleep(this.backoff(retries));
-      await this.rebaseOnto(ctx, sandbox, "push");
+    } catch (error) {
+      throw new PushFailure(toGitFailure(error), retries);
     }
   }
 
@@ -229,23 +285,36 @@ export class GitRuntime {
     body: (ctx: Context, sandbox: Sandbox) => Promise<{ output: string; commit?: string; retries?: number; note?: string }>,
   ): Promise<OperationResult> {
     const { url, credentials } = splitCredentials(input.repo_url);
-    const creds = credentials ?? this.opts.credentials;
-    const ctx: Context = { input, url, credentials: creds, redactor: this.redactor.with([credentials?.password, credentials?.username]) };
+    const policy = { hosts: this.opts.credentialHosts ?? [], allowLocalRemotes: this.opts.allowLocalRemotes ?? false };
+    const grant = grantFor(url, credentials, this.opts.credentials, policy);
+    const ctx: Context = { input, url, grant, redactor: this.redactor.with([credentials?.password, credentials?.username]) };
     const started = process.hrtime.bigint();
     this.metrics.gitOperationTotal.inc({ operation, status: "started" });
     try {
       const key = { agentId: input.agent_id, taskId: input.task_id, repoUrl: url };
-      const out = await this.cache.withSandbox(key, (sandbox) => body(ctx, sandbox).then((r) => ({ ...r, sandbox_id: sandbox.id })));
+      const out = await this.cache.withSandbox(key, (sandbox) =>
+        body(ctx, sandbox).then(
+          (r) => ({ ...r, sandbox_id: sandbox.id }),
+          (error: unknown) => {
+            throw withoutSandboxPaths(error, sandbox);
+          },
+        ),
+      );
       this.metrics.gitOperationTotal.inc({ operation, status: "success" });
       return ctx.redactor.value({ ok: true as const, operation, ...out });
     } catch (error) {
-      const failure = toGitFailure(error);
+      const refused = error instanceof ValidationError;
+      const failure = refused ? new GitFailure("other", error.message) : toGitFailure(error);
       this.metrics.gitOperationTotal.inc({ operation, status: "failure" });
       this.metrics.gitErrorsTotal.inc({ operation, error_type: failure.errorType });
       const message = ctx.redactor.text(failure.message);
-      this.log({ level: "warn", msg: `${operation} failed`, error_type: failure.errorType, error: message, agent_id: input.agent_id, task_id: input.task_id, repo_url: ctx.redactor.text(url) });
+      this.log({ level: "warn", msg: `${operation} failed`, error_type: refused ? "validation" : failure.errorType, error: message, agent_id: input.agent_id, task_id: input.task_id, repo_url: ctx.redactor.text(url) });
+      // A request the sandbox refused (a path through a symlink) is the caller's error, as if
+      // validation had caught it: the HTTP API and the MCP tools answer it as one.
+      if (refused) throw new ValidationError(error.problems.map((p) => ({ field: p.field, message: ctx.redactor.text(p.message) })));
       const files = failure.conflictingFiles.length > 0 ? { conflicting_files: failure.conflictingFiles.map((f) => ctx.redactor.text(f)) } : {};
-      return { ok: false, operation, error: { type: failure.errorType, message, ...files } };
+      const retries = failure instanceof PushFailure ? { retries: failure.retries } : {};
+      return { ok: false, operation, ...retries, error: { type: failure.errorType, message, ...files } };
     } finally {
       this.metrics.gitOperationDurationSeconds.observeSince({ operation }, started);
     }
@@ -254,7 +323,7 @@ export class GitRuntime {
   /** `pull --rebase`; a conflict is aborted (the local commits stay), counted and reported. */
   private async rebaseOnto(ctx: Context, sandbox: Sandbox, operation: "pull" | "push"): Promise<void> {
     const repo = repoPath(sandbox);
-    const r = await this.git(ctx, sandbox, ["pull", "--rebase", "--quiet", "origin", ctx.input.branch], repo);
+    const r = await this.git(ctx, sandbox, ["pull", "--rebase", "--no-recurse-submodules", "--quiet", "origin", ctx.input.branch], repo, REMOTE);
     if (r.exitCode === 0) return;
     const unmerged = await this.git(ctx, sandbox, ["diff", "--name-only", "--diff-filter=U"], repo);
     const files = unmerged.stdout.split("\n").filter((f) => f !== "");
@@ -286,13 +355,14 @@ export class GitRuntime {
     }
   }
 
-  private async must(ctx: Context, sandbox: Sandbox, args: string[], cwd: string): Promise<ExecResult> {
-    const r = await this.git(ctx, sandbox, args, cwd);
+  private async must(ctx: Context, sandbox: Sandbox, args: string[], cwd: string, remote = false): Promise<ExecResult> {
+    const r = await this.git(ctx, sandbox, args, cwd, remote);
     if (r.exitCode !== 0) throw this.failure(ctx, r);
     return r;
   }
 
-  private async git(ctx: Context, sandbox: Sandbox, args: string[], cwd: string): Promise<ExecResult> {
+  /** Runs git hardened (hardening.ts); `remote` commands alone may receive credentials. */
+  private async git(ctx: Context, sandbox: Sandbox, args: string[], cwd: string, remote = false): Promise<ExecResult> {
     const askpass = `${sandbox.workdir}/${ASKPASS_FILE}`;
     if (!this.askpassReady.has(sandbox)) {
       await sandbox.writeFile(askpass, ASKPASS_SCRIPT);
@@ -301,22 +371,41 @@ export class GitRuntime {
     }
     const who = ctx.input.agent_id;
     const env: Record<string, string> = {
-      GIT_TERMINAL_PROMPT: "0",
-      GIT_ASKPASS: askpass,
-      // Defence in depth behind the URL validation: git itself refuses other transports (ext::,
-      // fd::), in submodules and redirects too.
-      GIT_ALLOW_PROTOCOL: this.opts.allowLocalRemotes ? "https:ssh:git:http:file" : "https:ssh:git",
+      ...hardenedEnv(askpass, this.opts.allowLocalRemotes ?? false),
       GIT_AUTHOR_NAME: who,
       GIT_AUTHOR_EMAIL: `${who}@agents.obsgen.invalid`,
       GIT_COMMITTER_NAME: who,
       GIT_COMMITTER_EMAIL: `${who}@agents.obsgen.invalid`,
-      OBSGEN_GIT_USERNAME: ctx.credentials?.username ?? "",
-      OBSGEN_GIT_PASSWORD: ctx.credentials?.password ?? "",
+      ...grantEnv(remote ? ctx.grant : undefined),
     };
-    return sandbox.exec(["git", ...args], { cwd, env, timeoutMs: this.timeoutMs });
+    const argv = ["git", ...this.configArgs, ...args];
+    if (cwd !== repoPath(sandbox)) return sandbox.exec(argv, { cwd, env, timeoutMs: this.timeoutMs });
+    // In a clone, git runs behind the configuration guard (hardening.ts): per-name drivers
+    // (filter, merge), includes, URL rewrites and uploadpack cannot be neutralised by -c, and
+    // nothing the runtime does writes them, so their presence means someone tampered with the clone.
+    const r = await sandbox.exec(["sh", "-c", GUARD_SCRIPT, "git-guard", ...argv], { cwd, env, timeoutMs: this.timeoutMs });
+    const foreign = guardRefusal(r.exitCode, r.stderr);
+    if (foreign !== undefined) {
+      throw new GitFailure("other", `the clone's .git/config holds settings git clone does not write (${foreign.join(", ")}); the runtime runs no git command in it`);
+    }
+    return r;
   }
 }
 
+/** Passed as `remote` to git(): the command talks to the remote and may need credentials. */
+const REMOTE = true;
+
 function repoPath(sandbox: Sandbox): string {
   return `${sandbox.workdir}/${REPO_DIR}`;
+}
+
+/** The error with the sandbox's directories replaced by a placeholder in its message. */
+function withoutSandboxPaths(error: unknown, sandbox: Sandbox): unknown {
+  if (error instanceof ValidationError) return error;
+  const failure = toGitFailure(error);
+  const home = sandbox.workdir.slice(0, Math.max(sandbox.workdir.lastIndexOf("/"), 1));
+  const message = failure.message.split(home).join(SANDBOX_PLACEHOLDER);
+  if (message === failure.message) return failure;
+  const clean = new GitFailure(failure.errorType, message, failure.conflictingFiles, { cause: failure });
+  return failure instanceof PushFailure ? new PushFailure(clean, failure.retries) : clean;
 }

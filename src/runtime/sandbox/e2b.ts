@@ -1,5 +1,6 @@
 // The E2B sandbox provider: the `e2b` SDK's sandboxes behind the runtime's one Sandbox interface.
 // Every SDK failure leaves this module as a SandboxError carrying one of the guide's error types.
+import { randomUUID } from "node:crypto";
 import { posix } from "node:path";
 import {
   AuthenticationError,
@@ -15,10 +16,13 @@ import {
   type ErrorType,
   type ExecOptions,
   type ExecResult,
+  type FileToWrite,
   type Sandbox,
   SandboxError,
   type SandboxProvider,
+  UnsafePathError,
 } from "./provider.ts";
+import { parseRefusal, safeWriteArgv, UNSAFE_PATH_EXIT } from "./safe-write.ts";
 
 /**
  * The guide's flat figure. E2B itself bills per second by vCPU and memory (a 2 vCPU / 512 MiB
@@ -31,6 +35,8 @@ export const DEFAULT_E2B_SANDBOX_TIMEOUT_MS = 300_000;
 
 /** How long past a command's own deadline the SDK waits for the sandbox before giving up. */
 const SDK_DEADLINE_GRACE_MS = 5_000;
+/** Copying at most 100 files of 1 MB inside the sandbox. */
+const WRITE_TIMEOUT_MS = 60_000;
 
 export interface E2BProviderOptions {
   apiKey: string;
@@ -183,6 +189,24 @@ class E2BSandbox implements Sandbox {
     } catch (err) {
       throw await toSandboxError(err, `write ${path}`, () => this.probe());
     }
+  }
+
+  async writeFilesBeneath(root: string, files: readonly FileToWrite[]): Promise<void> {
+    this.assertNotKilled();
+    // The SDK's upload follows symlinks, so it only ever writes to a staging directory of ours
+    // (beside the clone, where no clone can put anything); the checked copy runs in the sandbox.
+    const staging = posix.join(this.workdir, `.obsgen-incoming-${randomUUID()}`);
+    const staged = files.map((f, i) => ({ path: f.path, staged: posix.join(staging, String(i)) }));
+    try {
+      await Promise.all(files.map((f, i) => this.sdk.files.write(posix.join(staging, String(i)), f.content)));
+    } catch (err) {
+      throw await toSandboxError(err, "write files", () => this.probe());
+    }
+    const r = await this.exec(safeWriteArgv(staging, root, staged), { timeoutMs: WRITE_TIMEOUT_MS });
+    if (r.exitCode === 0) return;
+    const refusal = r.exitCode === UNSAFE_PATH_EXIT ? parseRefusal(r.stdout) : undefined;
+    if (refusal !== undefined) throw new UnsafePathError(refusal.index, refusal.reason);
+    throw new SandboxError("other", `writing files failed: ${r.stderr.trim() || `exit ${r.exitCode}`}`);
   }
 
   async kill(): Promise<void> {

@@ -11,33 +11,29 @@ import {
   type CreateOptions,
   type ExecOptions,
   type ExecResult,
+  type FileToWrite,
   type Sandbox,
   SandboxError,
   type SandboxProvider,
+  UnsafePathError,
 } from "./provider.ts";
+import { parseRefusal, safeWriteArgv, UNSAFE_PATH_EXIT } from "./safe-write.ts";
 
 /** Prefix of every sandbox directory, so tests (and operators) can find leftovers. */
 export const LOCAL_SANDBOX_PREFIX = "obsgen-sandbox-";
 /** Output beyond this many bytes per stream is dropped; git's progress output is not needed. */
 const MAX_OUTPUT_BYTES = 8 * 1024 * 1024;
+/** Copying at most 100 files of 1 MB on a local disk. */
+const WRITE_TIMEOUT_MS = 60_000;
 
 export interface LocalProviderOptions {
   /** Directory under which sandbox directories are made; the OS temp directory by default. */
   root?: string;
 }
 
-/**
- * Prints credentials to git from the command's environment; git calls it for "Username for …"
- * and "Password for …" prompts, so secrets never appear in a URL or on a command line.
- */
-const ASKPASS_SCRIPT = `#!/bin/sh
-case "$1" in
-  Username*) printf '%s\\n' "\${OBSGEN_GIT_USERNAME-}" ;;
-  *) printf '%s\\n' "\${OBSGEN_GIT_PASSWORD-}" ;;
-esac
-`;
-
-function baseEnv(home: string, askpass: string): Record<string, string> {
+// Credentials reach git only through the askpass helper the git runtime installs per command (it
+// checks the host); this environment names no helper, so nothing here can hand a secret out.
+function baseEnv(home: string): Record<string, string> {
   return {
     PATH: process.env["PATH"] ?? "/usr/local/bin:/usr/bin:/bin",
     HOME: home,
@@ -45,8 +41,6 @@ function baseEnv(home: string, askpass: string): Record<string, string> {
     GIT_CONFIG_NOSYSTEM: "1",
     GIT_CONFIG_GLOBAL: join(home, ".gitconfig"),
     GIT_TERMINAL_PROMPT: "0",
-    GIT_ASKPASS: askpass,
-    SSH_ASKPASS: askpass,
     // ssh must not ask about host keys on a terminal either; BatchMode fails instead.
     GIT_SSH_COMMAND: "ssh -o BatchMode=yes",
     LANG: "C",
@@ -64,12 +58,11 @@ class LocalSandbox implements Sandbox {
   constructor(
     private readonly root: string,
     readonly workdir: string,
-    home: string,
-    askpass: string,
+    private readonly home: string,
     private readonly onKilled: (s: LocalSandbox) => void,
   ) {
     this.id = `local-${randomUUID()}`;
-    this.env = baseEnv(home, askpass);
+    this.env = baseEnv(home);
   }
 
   exec(argv: readonly string[], opts: ExecOptions): Promise<ExecResult> {
@@ -119,6 +112,26 @@ class LocalSandbox implements Sandbox {
     if (!this.contains(path)) throw new SandboxError("other", `path is outside the sandbox: ${path}`);
     await mkdir(dirname(path), { recursive: true });
     await writeFile(path, content);
+  }
+
+  async writeFilesBeneath(root: string, files: readonly FileToWrite[]): Promise<void> {
+    if (this.killed) throw this.notFound();
+    if (!this.contains(root)) throw new SandboxError("other", "the root to write beneath is outside the sandbox");
+    // Staged in the sandbox's private temporary directory, which no clone can reach; the script
+    // removes the staging directory when it ends.
+    const staging = await mkdtemp(join(this.home, "tmp", "incoming-"));
+    const staged = await Promise.all(
+      files.map(async (f, i) => {
+        const path = join(staging, String(i));
+        await writeFile(path, f.content);
+        return { path: f.path, staged: path };
+      }),
+    );
+    const r = await this.exec(safeWriteArgv(staging, root, staged), { timeoutMs: WRITE_TIMEOUT_MS });
+    if (r.exitCode === 0) return;
+    const refusal = r.exitCode === UNSAFE_PATH_EXIT ? parseRefusal(r.stdout) : undefined;
+    if (refusal !== undefined) throw new UnsafePathError(refusal.index, refusal.reason);
+    throw new SandboxError("other", `writing files failed: ${r.stderr.trim() || `exit ${r.exitCode}`}`);
   }
 
   async kill(): Promise<void> {
@@ -181,10 +194,8 @@ export function createLocalProvider(options: LocalProviderOptions = {}): Sandbox
       const home = join(root, "home");
       const workdir = join(root, "work");
       for (const dir of [join(home, ".config"), join(home, "tmp"), workdir]) await mkdir(dir, { recursive: true });
-      const askpass = join(home, "askpass.sh");
       await writeFile(join(home, ".gitconfig"), "");
-      await writeFile(askpass, ASKPASS_SCRIPT, { mode: 0o700 });
-      const sandbox = new LocalSandbox(root, workdir, home, askpass, (s) => live.delete(s));
+      const sandbox = new LocalSandbox(root, workdir, home, (s) => live.delete(s));
       live.add(sandbox);
       return sandbox;
     },

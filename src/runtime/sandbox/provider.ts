@@ -28,10 +28,23 @@ export interface Sandbox {
    * timeout, a dead sandbox or a broken connection throws SandboxError with its ErrorType.
    */
   exec(argv: readonly string[], opts: ExecOptions): Promise<ExecResult>;
+  /** Writes a file the runtime itself owns (a path it chose, outside any clone). */
   writeFile(path: string, content: string): Promise<void>;
+  /**
+   * Writes a caller's files below `root` (a clone), creating directories as needed. A path with a
+   * component that is a symbolic link, a non-directory, or named `.git` in any case is refused with
+   * UnsafePathError before anything is written; no write ever follows a symbolic link.
+   */
+  writeFilesBeneath(root: string, files: readonly FileToWrite[]): Promise<void>;
   /** Ends the sandbox and everything running in it; idempotent. */
   kill(): Promise<void>;
   isAlive(): Promise<boolean>;
+}
+
+export interface FileToWrite {
+  /** Relative to the root given to writeFilesBeneath, components separated by '/'. */
+  path: string;
+  content: string;
 }
 
 export interface CreateOptions {
@@ -54,5 +67,17 @@ export class SandboxError extends Error {
   ) {
     super(message, options);
     this.name = "SandboxError";
+  }
+}
+
+/** A file write refused because its path would leave the clone, follow a symlink or reach .git. */
+export class UnsafePathError extends SandboxError {
+  constructor(
+    /** Index of the refused file in the list given to writeFilesBeneath. */
+    readonly index: number,
+    readonly reason: string,
+  ) {
+    super("other", `refused to write file ${index}: ${reason}`);
+    this.name = "UnsafePathError";
   }
 }
