@@ -5,10 +5,10 @@ import { fileURLToPath } from "node:url";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { loadModel } from "../model/resolve.ts";
 import { costRateFromEnv } from "./cost.ts";
-import type { LogLine } from "./git/runtime.ts";
 import { startHttpServer } from "./http/server.ts";
 import { createMcpServer } from "./mcp/server.ts";
 import { createRuntime } from "./runtime.ts";
+import { createJsonLogger, type Logger } from "./log.ts";
 import { createLocalProvider } from "./sandbox/local.ts";
 import type { SandboxProvider } from "./sandbox/provider.ts";
 
@@ -17,9 +17,9 @@ const SERVICE = "git-operations";
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-function log(line: LogLine): void {
-  process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), ...line })}\n`);
-}
+// JSON lines on stderr (docs/LOGS.md); every string passes the redactor of the git runtime below.
+let redact: (text: string) => string = (text) => text;
+const log: Logger = createJsonLogger({ write: (text) => process.stderr.write(text), redact: (text) => redact(text) });
 
 function specRate(): number {
   const { model } = loadModel(SPEC_PATH);
@@ -66,6 +66,7 @@ async function main(argv: readonly string[], env: Env): Promise<void> {
     credentials: password === undefined ? undefined : { username: username ?? "x-access-token", password },
     log,
   });
+  redact = (text) => runtime.git.redactor.text(text);
 
   let stop: () => Promise<void> = () => runtime.shutdown();
   if (argv.includes("--mcp-stdio")) {

@@ -3,7 +3,7 @@
 // and the tests all build it here.
 import { createMetrics, type Metrics } from "../../generated/metrics.ts";
 import { CostMeter } from "./cost.ts";
-import { GitRuntime, type GitRuntimeOptions } from "./git/runtime.ts";
+import { GitRuntime, type GitRuntimeOptions, type LogLine } from "./git/runtime.ts";
 import { SandboxCache } from "./sandbox/cache.ts";
 import type { SandboxProvider } from "./sandbox/provider.ts";
 
@@ -28,6 +28,8 @@ export interface Runtime {
   readonly cache: SandboxCache;
   readonly cost: CostMeter;
   readonly provider: SandboxProvider;
+  /** The runtime's log (a no-op unless RuntimeOptions.log is given); the HTTP API logs requests to it. */
+  readonly log: (line: LogLine) => void;
   /** Kills every sandbox; the active gauge ends at 0 and the last sandbox-hours are booked. */
   shutdown(): Promise<void>;
 }
@@ -57,6 +59,7 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
     cache,
     cost,
     provider: opts.provider,
+    log: log ?? (() => undefined),
     shutdown() {
       stopping ??= (async () => {
         clearInterval(timer);

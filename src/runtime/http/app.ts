@@ -10,6 +10,7 @@ import { createMcpServer } from "../mcp/server.ts";
 import type { Runtime } from "../runtime.ts";
 import { renderDocs } from "./docs.ts";
 import { openApiDocument, operationPath } from "./openapi.ts";
+import { requestLog } from "./request-log.ts";
 
 export const API_VERSION = "0.1.0";
 
@@ -41,6 +42,7 @@ function validationBody(message: string, issues: readonly { field: string; messa
 
 export function createHttpApp(runtime: Runtime, opts: HttpAppOptions = {}): Hono {
   const app = new Hono();
+  app.use("*", requestLog(runtime.log));
   const doc = openApiDocument(runtime.git.schemas, API_VERSION);
   if (opts.token !== undefined) {
     app.use("/v1/*", bearer(opts.token));
