@@ -5,7 +5,7 @@
 import type { MiddlewareHandler } from "hono";
 import { routePath } from "hono/route";
 import { OPERATIONS } from "../git/input.ts";
-import { requestIdFrom, type Logger } from "../log.ts";
+import { requestIdFrom, withRequestId, type Logger } from "../log.ts";
 import { operationPath } from "./openapi.ts";
 
 export const REQUEST_ID_HEADER = "X-Request-Id";
@@ -25,7 +25,7 @@ export function requestLog(log: Logger): MiddlewareHandler {
   return async (c, next) => {
     const started = performance.now();
     const id = requestIdFrom(c.req.header(REQUEST_ID_HEADER));
-    await next();
+    await withRequestId(id, next);
     const duration = Math.round((performance.now() - started) * 1000) / 1000;
     c.res.headers.set(REQUEST_ID_HEADER, id);
     const route = routePath(c, -1);
