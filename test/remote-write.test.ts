@@ -90,6 +90,23 @@ describe("remote_write from the spec", () => {
     });
   }
 
+  const hostile: { what: string; edit: [readonly (string | number)[], unknown]; path: string; message: string }[] = [
+    { what: "a secret name that climbs out of secrets/", edit: [["scrape", "remoteWrite"], [{ ...MIMIR, basicAuth: { username: "u", passwordSecret: "../../etc/shadow" } }]], path: "scrape.remoteWrite[0].basicAuth.passwordSecret", message: "expected a secret name: lower-case letters, digits and '_' (the file secrets/<name>)" },
+    { what: "a TLS key outside the repository", edit: [["stack", "grafana", "tls"], { certFile: "secrets/grafana.crt", keyFile: "/etc/ssl/private/host.key" }], path: "stack.grafana.tls.keyFile", message: "expected a path relative to the repository root, without '..'" },
+    { what: "a TLS certificate path with '..'", edit: [["stack", "grafana", "tls"], { certFile: "secrets/../../cert.pem", keyFile: "secrets/grafana.key" }], path: "stack.grafana.tls.certFile", message: "expected a path relative to the repository root, without '..'" },
+    { what: "a remote_write URL that is not HTTP", edit: [["scrape", "remoteWrite"], [{ url: "file:///etc/passwd" }]], path: "scrape.remoteWrite[0].url", message: "expected an http:// or https:// URL" },
+    { what: "a retention size without a unit Prometheus knows", edit: [["scrape", "retentionSize"], "10 gigs"], path: "scrape.retentionSize", message: "expected a size such as 512MB or 50GB" },
+  ];
+  for (const c of hostile) {
+    it(`rejects ${c.what} at its position, and generates nothing`, () => {
+      const result = resolveText(edited([c.edit]));
+      const hit = result.issues.find((i) => i.path === c.path);
+      expect(hit, result.issues.map(formatIssue).join("\n")).toMatchObject({ severity: "error", message: c.message, file: "metrics-spec/git-operations.yaml" });
+      expect(hit?.line).toBeGreaterThan(1);
+      expect(result.model).toBeUndefined();
+    });
+  }
+
   it("mirrors Prometheus: the header and double-auth configs the check refuses fail promtool check config too", () => {
     for (const endpoint of [
       { url: MIMIR.url, headers: { Authorization: "Bearer x" } },

@@ -190,7 +190,7 @@ export const remoteWriteSpec = z
   .strictObject({
     name: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, "a name of lower-case letters, digits, '-' and '_'").optional().describe("Names the queue in Prometheus' own metrics."),
     url: z
-      .url({ protocol: /^https?$/ })
+      .url({ protocol: /^https?$/, error: "an http:// or https:// URL" })
       .describe("The receiver's push endpoint, e.g. https://mimir.example.com/api/v1/push, http://thanos-receive:19291/api/v1/receive, http://victoriametrics:8428/api/v1/write."),
     headers: z.record(z.string().regex(/^[A-Za-z0-9-]+$/, "an HTTP header name"), z.string()).optional().describe("Extra headers, e.g. X-Scope-OrgID for a Mimir tenant. Not for credentials."),
     basicAuth: z.strictObject({ username: z.string().min(1), passwordSecret: secretName }).optional(),
