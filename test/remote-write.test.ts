@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { parse } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createMetrics } from "../generated/metrics.ts";
+import { diffModels, renderMarkdown } from "../src/diff/index.js";
 import { generate } from "../src/generators/index.js";
 import { CONFIG_PATH, RULES_PATH } from "../src/generators/prometheus/names.js";
 import { formatIssue } from "../src/model/issue.js";
@@ -106,6 +107,22 @@ describe("remote_write from the spec", () => {
       expect(result.model).toBeUndefined();
     });
   }
+
+  it("shows a reviewer in obsgen diff where samples now go, and what changed in the stack's exposure", () => {
+    const model = (edits: SpecEdit[]) => {
+      const r = resolveText(edited(edits));
+      if (!r.model) throw new Error(r.issues.map(formatIssue).join("\n"));
+      return r.model;
+    };
+    const report = diffModels(model([]), model([[["scrape", "remoteWrite"], [MIMIR]], [["scrape", "retentionSize"], "50GB"], [["stack", "prometheus", "adminApi"], false], [["stack", "grafana", "tls"], { certFile: "secrets/g.crt", keyFile: "secrets/g.key" }]]), { base: "base", head: "head" });
+    const details = report.changes.map((c) => c.detail);
+    expect(details, renderMarkdown(report)).toEqual(expect.arrayContaining([
+      `remote_write to ${MIMIR.url} added: every sample is also sent there`,
+      "retentionSize 10GB → 50GB",
+      "Prometheus admin API disabled (no snapshots for backups)",
+      "Grafana serves HTTPS with secure cookies",
+    ]));
+  });
 
   it("mirrors Prometheus: the header and double-auth configs the check refuses fail promtool check config too", () => {
     for (const endpoint of [
