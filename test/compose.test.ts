@@ -194,6 +194,15 @@ describe("docker-compose.yml", () => {
     expect(compose.services.prometheus?.depends_on?.runtime).toEqual({ condition: "service_started" });
   });
 
+  it("mounts remote_write credentials into Prometheus as secret files, never as values", () => {
+    const compose = parse(composeWith([[["scrape", "remoteWrite"], [{ url: "https://mimir.example.com/api/v1/push", basicAuth: { username: "u", passwordSecret: "remote_write_password" } }, { url: "https://vm.example.com/api/v1/write", bearerTokenSecret: "vm_token" }]]])) as Compose;
+    expect(compose.services.prometheus?.secrets).toEqual(["remote_write_password", "vm_token"]);
+    expect(compose.secrets.remote_write_password).toEqual({ file: "../secrets/remote_write_password" });
+    expect(compose.secrets.vm_token).toEqual({ file: "../secrets/vm_token" });
+    expect(validator()(compose)).toBe(true);
+    expect(service("prometheus").secrets).toBeUndefined();
+  });
+
   it("enables the admin API for snapshots and size-based retention next to time-based", () => {
     expect(service("prometheus").command).toEqual(expect.arrayContaining(["--web.enable-admin-api", "--storage.tsdb.retention.size=10GB", "--storage.tsdb.retention.time=30d"]));
     const off = parse(composeWith([[["stack", "prometheus", "adminApi"], false], [["scrape", "retentionSize"], undefined]])) as Compose;
