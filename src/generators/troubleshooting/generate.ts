@@ -3,12 +3,14 @@
 // exports each one at zero from the start), which label values exist — as commands that run
 // as written against `npm run stack` or the compose stack. test/troubleshooting.test.ts runs them.
 import { HISTOGRAM_SUFFIXES } from "../../conventions/names.js";
+import { SECRETS_DIR } from "../../conventions/secrets.js";
 import type { MetricModel, Model, ServiceModel } from "../../model/types.js";
 import { selectors, toAst } from "../../promql/ast.js";
 import { aggregate, selector } from "../../promql/build.js";
 import { parseQuery } from "../../promql/parse.js";
 import { generatedHeader, type Artifact } from "../artifact.js";
 import { CONTAINER_PORTS } from "../compose/names.js";
+import { DATASOURCE_UID } from "../grafana/names.js";
 
 export const TROUBLESHOOTING_PATH = "TROUBLESHOOTING.md";
 
@@ -28,6 +30,8 @@ function shellWord(value: string): string {
 }
 
 interface Addresses {
+  /** The Grafana admin password's file, relative to the repository root. */
+  grafanaPassword: string;
   prometheus: string;
   app: string;
   alertmanager: string;
@@ -39,6 +43,7 @@ function addresses(model: Model): Addresses {
   const stack = model.services.find((s) => s.spec.stack !== undefined)?.spec.stack;
   const host = stack?.bindAddress ?? "127.0.0.1";
   return {
+    grafanaPassword: `${SECRETS_DIR}/${stack?.grafana.adminPasswordSecret ?? "grafana_admin_password"}`,
     prometheus: `\${PROM:-http://${host}:${stack?.prometheus.port ?? CONTAINER_PORTS.prometheus}}`,
     app: `\${APP:-http://${host}:${stack?.app.port ?? 8000}}`,
     alertmanager: `\${AM:-http://${host}:${stack?.alertmanager.port ?? CONTAINER_PORTS.alertmanager}}`,
@@ -151,7 +156,7 @@ function generalSection(service: ServiceModel, a: Addresses, expectedSeries: num
     "",
     "5. **Does Grafana reach Prometheus?** Expect `\"status\":\"OK\"` (not run here: no Grafana server in this project's tests):",
     "",
-    ...bash(`curl -s -u "admin:$(cat secrets/grafana_admin_password)" "${a.grafana}/api/datasources/uid/prometheus/health"`),
+    ...bash(`curl -s -u "admin:$(cat ${shellWord(a.grafanaPassword)})" "${a.grafana}/api/datasources/uid/${DATASOURCE_UID}/health"`),
     "",
     "## Alerts do not arrive",
     "",
