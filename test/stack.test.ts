@@ -2,6 +2,7 @@
 // start on 127.0.0.1 with the generated configs; a clone through the runtime's API shows up in a
 // Prometheus query; an alert that always fires (a rule file added to a copy of the generated
 // config) reaches Alertmanager's API; SIGTERM to the script stops all three.
+import { createServer } from "node:net";
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -113,6 +114,7 @@ describe("npm run stack (scripts/stack.sh)", () => {
       // SIGTERM to the script alone (as Ctrl-C would) stops all three.
       expect(await stack.stop("SIGTERM", "child")).toBe(0);
       expect(stack.output).toContain("stack: stopped");
+      expect(stack.groupMembers()).toEqual([]);
       for (const url of [`${runtime}/healthz`, `${prometheus}/-/healthy`, `${alertmanager}/-/healthy`]) expect(await answers(url), url).toBe(false);
     } finally {
       await stack?.stop();
@@ -120,4 +122,35 @@ describe("npm run stack (scripts/stack.sh)", () => {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 180_000);
+
+  it("stops the runtime and Alertmanager and exits 1 when Prometheus cannot start", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "obsgen-stack-fail-"));
+    // Prometheus' port is taken, so it exits at once.
+    const taken = createServer();
+    await new Promise<void>((r) => taken.listen(0, "127.0.0.1", r));
+    const address = taken.address();
+    const prometheusPort = typeof address === "object" && address !== null ? address.port : 0;
+    let stack: Child | undefined;
+    try {
+      const [runtimePort, alertmanagerPort] = [await freePort(), await freePort()];
+      stack = Child.start("bash", ["scripts/stack.sh"], {
+        ...process.env,
+        RUNTIME_PORT: String(runtimePort),
+        PROMETHEUS_PORT: String(prometheusPort),
+        ALERTMANAGER_PORT: String(alertmanagerPort),
+        STACK_STATE: join(dir, "stack"),
+        PROMETHEUS_STATE: join(dir, "prometheus"),
+        SECRETS_DIR: join(dir, "secrets"),
+      }, "stack.sh");
+      expect(await stack.exited).toBe(1);
+      // Nothing the script started outlives it.
+      expect(stack.groupMembers()).toEqual([]);
+      expect(stack.output).toMatch(/stack: prometheus exited before \w+ was ready|stack: a service exited/);
+      for (const url of [`http://127.0.0.1:${runtimePort}/healthz`, `http://127.0.0.1:${alertmanagerPort}/-/healthy`]) expect(await answers(url), url).toBe(false);
+    } finally {
+      await stack?.stop();
+      await new Promise((r) => taken.close(r));
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

@@ -1,6 +1,7 @@
 // A child process a test started: its combined output, a wait for a condition that fails with
 // that output when the process dies first, and a stop that signals and waits for the exit.
 import { spawn, type ChildProcess } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
 
 export class Child {
   private out = "";
@@ -23,6 +24,29 @@ export class Child {
 
   get running(): boolean {
     return this.process.exitCode === null && this.process.signalCode === null;
+  }
+
+  /**
+   * Live processes of the child's process group (what it started, too), from /proc. Zombies do not
+   * count: an orphan that exited waits there for an init that may never reap it.
+   */
+  groupMembers(): string[] {
+    const pgid = this.process.pid;
+    if (pgid === undefined) return [];
+    const members: string[] = [];
+    for (const entry of readdirSync("/proc")) {
+      if (!/^\d+$/.test(entry)) continue;
+      let stat: string;
+      try {
+        stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      } catch {
+        continue;
+      }
+      // pid (comm) state ppid pgrp …; comm may hold spaces and parentheses.
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      if (Number(fields[2]) === pgid && fields[0] !== "Z") members.push(`${entry} ${stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"))}`);
+    }
+    return members;
   }
 
   /** Polls `check` until it returns a value other than undefined. */
