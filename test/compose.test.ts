@@ -9,7 +9,8 @@ import { DASHBOARDS_MOUNT } from "../src/generators/grafana/names.js";
 import { formatIssue } from "../src/model/issue.js";
 import { loadModel } from "../src/model/resolve.js";
 import { RULES } from "../src/model/rules.js";
-import { BUNDLED_SPEC, edited, issuesAfter, issuesOf, resolveFiles, type SpecEdit } from "./support/spec-edits.js";
+import { generateCompose } from "../src/generators/compose/index.js";
+import { BUNDLED_SPEC, edited, issuesAfter, issuesOf, resolveFiles, resolveText, type SpecEdit } from "./support/spec-edits.js";
 
 type Service = {
   build?: string;
@@ -19,8 +20,11 @@ type Service = {
   ports?: string[];
   volumes?: string[];
   secrets?: string[];
+  healthcheck?: Healthcheck;
+  depends_on?: Record<string, { condition: string }>;
 };
-type Compose = { name?: string; include?: string[]; services: Record<string, Service>; volumes: Record<string, unknown>; secrets: Record<string, { environment?: string }> };
+type Healthcheck = { test?: string[]; interval?: string };
+type Compose = { name?: string; include?: string[]; services: Record<string, Service>; volumes: Record<string, unknown>; secrets: Record<string, { environment?: string; file?: string }> };
 
 // The stack is generated into generated/ (paths in it are relative to that directory); the root
 // docker-compose.yml only includes it.
@@ -36,6 +40,33 @@ function validator(): ValidateFunction {
   const ajv = new Ajv({ strict: false, allErrors: true });
   addFormats.default(ajv);
   return ajv.compile(schema);
+}
+
+/** The stack generated from the bundled spec with edits applied. */
+function composeWith(edits: readonly SpecEdit[]): string {
+  const result = resolveText(edited(edits));
+  const errors = result.issues.filter((i) => i.severity === "error");
+  if (errors.length > 0 || result.model === undefined) throw new Error(errors.map(formatIssue).join("\n"));
+  const artifact = generateCompose(result.model).find((a) => a.path === "docker-compose.yml");
+  if (!artifact) throw new Error("no docker-compose.yml generated");
+  return artifact.content;
+}
+
+type GrafanaSetting = { default: string; values?: string[] };
+const GRAFANA = JSON.parse(readFileSync("test/vendor/grafana-settings.json", "utf8")) as { settings: Record<string, Record<string, GrafanaSetting>> };
+
+/** Why a GF_* variable is not a documented Grafana setting, or undefined when it is one. */
+function grafanaSettingProblem(variable: string, value: string): string | undefined {
+  const name = variable.replace(/__FILE$/, "");
+  const envName = (section: string, key: string) => `GF_${section}_${key}`.toUpperCase().replace(/[.-]/g, "_");
+  for (const [section, keys] of Object.entries(GRAFANA.settings)) {
+    for (const [key, setting] of Object.entries(keys)) {
+      if (envName(section, key) !== name) continue;
+      if (name !== variable) return value.startsWith("/") ? undefined : `${variable} must name an absolute file path`;
+      return setting.values === undefined || setting.values.includes(value) ? undefined : `${value} is not one of ${setting.values.join(", ")}`;
+    }
+  }
+  return `${variable} is not a documented setting`;
 }
 
 function service(name: string): Service {
@@ -102,10 +133,80 @@ describe("docker-compose.yml", () => {
     for (const am of spec?.alerting.alertmanagers ?? []) expect(Object.keys(COMPOSE.services)).toContain(am.split(":")[0]);
   });
 
-  it("takes the Grafana password and the runtime's token from the environment, required and without a default", () => {
-    expect(service("grafana").environment?.GF_SECURITY_ADMIN_PASSWORD).toMatch(/^\$\{GRAFANA_ADMIN_PASSWORD:\?[^}]+\}$/);
+  it("takes the Grafana password from a secret file and the runtime's token from the environment, neither with a default", () => {
+    const grafana = service("grafana");
+    expect(grafana.environment?.GF_SECURITY_ADMIN_PASSWORD__FILE).toBe("/run/secrets/grafana_admin_password");
+    expect(grafana.environment).not.toHaveProperty("GF_SECURITY_ADMIN_PASSWORD");
+    expect(grafana.secrets).toContain("grafana_admin_password");
+    expect(COMPOSE.secrets.grafana_admin_password).toEqual({ file: "../secrets/grafana_admin_password" });
+    expect(grafana.environment?.GF_AUTH_ANONYMOUS_ENABLED).toBe("false");
     expect(service("runtime").environment?.RUNTIME_TOKEN).toMatch(/^\$\{RUNTIME_TOKEN:\?[^}]+\}$/);
     expect(TEXT).not.toMatch(/ADMIN_PASSWORD:\s*admin\b|:-admin/);
+    expect(readFileSync(".gitignore", "utf8").split("\n")).toContain("/secrets/");
+  });
+
+  it("sets only Grafana settings its defaults.ini documents, with documented values", () => {
+    for (const text of [TEXT, composeWith([[["stack", "grafana", "tls"], { certFile: "secrets/grafana.crt", keyFile: "secrets/grafana.key" }]])]) {
+      const env = (parse(text) as Compose).services.grafana?.environment ?? {};
+      expect(Object.keys(env).length).toBeGreaterThan(3);
+      for (const [name, value] of Object.entries(env)) expect(grafanaSettingProblem(name, value), name).toBeUndefined();
+    }
+    // The check is real: a misspelt setting and an undocumented value are caught.
+    expect(grafanaSettingProblem("GF_SERVER_CERT_KEY_FILE", "/x")).toMatch(/not a documented setting/);
+    expect(grafanaSettingProblem("GF_SERVER_PROTOCOL", "tls")).toMatch(/not one of/);
+  });
+
+  it("serves Grafana over HTTPS with secure cookies when the spec names a certificate and key", () => {
+    const tls = parse(composeWith([[["stack", "grafana", "tls"], { certFile: "secrets/grafana.crt", keyFile: "secrets/grafana.key" }]])) as Compose;
+    const grafana = tls.services.grafana;
+    expect(grafana?.environment).toMatchObject({
+      GF_SERVER_PROTOCOL: "https",
+      GF_SERVER_CERT_FILE: "/run/secrets/grafana_tls_cert",
+      GF_SERVER_CERT_KEY: "/run/secrets/grafana_tls_key",
+      GF_SECURITY_COOKIE_SECURE: "true",
+    });
+    expect(grafana?.secrets).toEqual(["grafana_admin_password", "grafana_tls_cert", "grafana_tls_key"]);
+    expect(tls.secrets.grafana_tls_cert).toEqual({ file: "../secrets/grafana.crt" });
+    expect(tls.secrets.grafana_tls_key).toEqual({ file: "../secrets/grafana.key" });
+    expect(grafana?.healthcheck?.test).toContain("https://localhost:3000/api/health");
+    expect(validator()(tls)).toBe(true);
+    // Without TLS, nothing claims HTTPS.
+    expect(service("grafana").environment).not.toHaveProperty("GF_SERVER_PROTOCOL");
+    expect(service("grafana").environment).not.toHaveProperty("GF_SECURITY_COOKIE_SECURE");
+  });
+
+  it("gives every service a healthcheck and starts each once what it depends on is healthy", () => {
+    for (const [name, s] of Object.entries(COMPOSE.services)) {
+      expect(s.healthcheck?.test?.[0], name).toBe("CMD");
+      for (const [dependency, how] of Object.entries(s.depends_on ?? {})) {
+        expect(how, `${name} → ${dependency}`).toEqual({ condition: "service_healthy" });
+        expect(COMPOSE.services[dependency]?.healthcheck, dependency).toBeDefined();
+      }
+    }
+    expect(Object.keys(service("prometheus").depends_on ?? {}).sort()).toEqual(["alertmanager", "runtime"]);
+    expect(Object.keys(service("grafana").depends_on ?? {})).toEqual(["prometheus"]);
+    expect(service("prometheus").healthcheck?.test).toEqual(["CMD", "wget", "-q", "-O", "/dev/null", "http://localhost:9090/-/healthy"]);
+  });
+
+  it("waits only for the app to start when the spec gives it no healthcheck", () => {
+    const compose = parse(composeWith([[["stack", "app", "healthcheck"], undefined]])) as Compose;
+    expect(compose.services.runtime?.healthcheck).toBeUndefined();
+    expect(compose.services.prometheus?.depends_on?.runtime).toEqual({ condition: "service_started" });
+  });
+
+  it("mounts remote_write credentials into Prometheus as secret files, never as values", () => {
+    const compose = parse(composeWith([[["scrape", "remoteWrite"], [{ url: "https://mimir.example.com/api/v1/push", basicAuth: { username: "u", passwordSecret: "remote_write_password" } }, { url: "https://vm.example.com/api/v1/write", bearerTokenSecret: "vm_token" }]]])) as Compose;
+    expect(compose.services.prometheus?.secrets).toEqual(["remote_write_password", "vm_token"]);
+    expect(compose.secrets.remote_write_password).toEqual({ file: "../secrets/remote_write_password" });
+    expect(compose.secrets.vm_token).toEqual({ file: "../secrets/vm_token" });
+    expect(validator()(compose)).toBe(true);
+    expect(service("prometheus").secrets).toBeUndefined();
+  });
+
+  it("enables the admin API for snapshots and size-based retention next to time-based", () => {
+    expect(service("prometheus").command).toEqual(expect.arrayContaining(["--web.enable-admin-api", "--storage.tsdb.retention.size=10GB", "--storage.tsdb.retention.time=30d"]));
+    const off = parse(composeWith([[["stack", "prometheus", "adminApi"], false], [["scrape", "retentionSize"], undefined]])) as Compose;
+    expect(off.services.prometheus?.command?.filter((c) => c.startsWith("--web.enable-admin") || c.startsWith("--storage.tsdb.retention.size"))).toEqual([]);
   });
 
   it("hands Alertmanager its webhook URL as a secret from the environment", () => {
@@ -149,6 +250,14 @@ describe("the spec's stack checks", () => {
       passing: [[["alerting", "alertmanagers"], ["alertmanager:9093", "am.example.internal:9093"]]],
     },
     {
+      what: "Prometheus' admin API published beyond loopback",
+      failing: [[["stack", "bindAddress"], "0.0.0.0"], [["stack", "prometheus", "adminApi"], true]],
+      code: RULES.stackAdminApi.code,
+      path: "stack.prometheus.adminApi",
+      message: "the admin API (delete series, snapshots) would be published on 0.0.0.0:9090",
+      passing: [[["stack", "bindAddress"], "0.0.0.0"], [["stack", "prometheus", "adminApi"], false]],
+    },
+    {
       what: "two services on one host port",
       failing: [[["stack", "grafana", "port"], 9090]],
       code: RULES.stackPorts.code,
@@ -159,7 +268,7 @@ describe("the spec's stack checks", () => {
   ];
 
   it("finds nothing to report in the bundled spec's stack", () => {
-    const codes: string[] = [RULES.stackSecret, RULES.stackWiring, RULES.stackPorts, RULES.stackDuplicate].map((r) => r.code);
+    const codes: string[] = [RULES.stackSecret, RULES.stackWiring, RULES.stackPorts, RULES.stackDuplicate, RULES.stackAdminApi].map((r) => r.code);
     expect(issuesAfter([]).filter((i) => codes.includes(i.code)).map(formatIssue)).toEqual([]);
   });
 

@@ -96,6 +96,8 @@ describe("obsgen diff on fixture spec pairs", () => {
     };
     const head = edited([
       [["stack", "bindAddress"], "0.0.0.0"],
+      // Required beyond loopback (OBS090): the admin API would be published too.
+      [["stack", "prometheus", "adminApi"], false],
       [["stack", "grafana", "port"], 3000],
       [["stack", "prometheus", "image"], "prom/prometheus:v3.0.0"],
       [["stack", "app", "environment", "E2B_TEMPLATE"], "${E2B_TEMPLATE:-base}"],

@@ -336,9 +336,13 @@ function compareScrape(out: ServiceChanges, b: ServiceSpec["scrape"], h: Service
       orphanSelector: { name: "", matchers: [{ label: "job", op: "=", value: b.job }, { label: "__name__", op: "=~", value: base.metrics.map((m) => (m.type === "histogram" ? HISTOGRAM_SUFFIXES.map((s) => m.name + s).join("|") : m.name)).join("|") }] },
     });
   }
-  for (const field of ["interval", "evaluationInterval", "retention", "metricsPath"] as const) {
-    if (b[field] !== h[field]) out.add("scrape", "changed", field, `${field} ${b[field]} → ${h[field]}`);
+  for (const field of ["interval", "evaluationInterval", "retention", "retentionSize", "metricsPath"] as const) {
+    if (b[field] !== h[field]) out.add("scrape", "changed", field, `${field} ${b[field] ?? "(none)"} → ${h[field] ?? "(none)"}`);
   }
+  // Where samples leave this Prometheus: a reviewer should see every new destination.
+  const urls = (s: ServiceSpec["scrape"]) => s.remoteWrite.map((r) => r.url);
+  for (const url of urls(b).filter((u) => !urls(h).includes(u))) out.add("scrape", "removed", "remoteWrite", `remote_write to ${url} removed`);
+  for (const url of urls(h).filter((u) => !urls(b).includes(u))) out.add("scrape", "added", "remoteWrite", `remote_write to ${url} added: every sample is also sent there`);
   const gone = b.targets.filter((t) => !h.targets.includes(t));
   const fresh = h.targets.filter((t) => !b.targets.includes(t));
   if (gone.length > 0) out.add("scrape", "removed", "targets", `targets removed: ${gone.join(", ")}`);
@@ -357,6 +361,8 @@ function compareStack(out: ServiceChanges, b: ServiceSpec["stack"], h: ServiceSp
     out.add("stack", "changed", "bindAddress", `published ports bind to ${b.bindAddress} → ${h.bindAddress}${wider}`);
   }
   if (b.app.service !== h.app.service) out.add("stack", "changed", "app", `app service "${b.app.service}" → "${h.app.service}"`);
+  if (b.prometheus.adminApi !== h.prometheus.adminApi) out.add("stack", "changed", "adminApi", `Prometheus admin API ${h.prometheus.adminApi ? "enabled (snapshots, series deletion)" : "disabled (no snapshots for backups)"}`);
+  if ((b.grafana.tls === undefined) !== (h.grafana.tls === undefined)) out.add("stack", "changed", "grafana", h.grafana.tls ? "Grafana serves HTTPS with secure cookies" : "Grafana no longer serves HTTPS: sessions travel in plain HTTP");
   const parts = [["app", b.app, h.app], ["prometheus", b.prometheus, h.prometheus], ["alertmanager", b.alertmanager, h.alertmanager], ["grafana", b.grafana, h.grafana]] as const;
   for (const [name, x, y] of parts) {
     if (x.port !== y.port) out.add("stack", "changed", name, `${name} host port ${x.port} → ${y.port}`);

@@ -2,6 +2,7 @@
 import type { Model } from "../model/types.js";
 import type { Artifact, Generator } from "./artifact.js";
 import { generateCatalogue } from "./catalogue/generate.js";
+import { generateTroubleshooting } from "./troubleshooting/generate.js";
 import { generateGrafana } from "./grafana/index.js";
 import { generateMetricsModule } from "./metrics-module/generate.js";
 import { generateSpecSchema } from "./spec-schema/generate.js";
@@ -10,7 +11,7 @@ import { generateAlertmanager } from "./alertmanager/index.js";
 import { generateKubernetes } from "./kubernetes/index.js";
 import { generateCompose } from "./compose/index.js";
 
-export const generators: readonly Generator[] = [generateMetricsModule, generateSpecSchema, generateCatalogue, generateGrafana, generatePrometheus, generateAlertmanager, generateKubernetes, generateCompose];
+export const generators: readonly Generator[] = [generateMetricsModule, generateSpecSchema, generateCatalogue, generateGrafana, generatePrometheus, generateAlertmanager, generateKubernetes, generateCompose, generateTroubleshooting];
 
 export function generate(model: Model): Artifact[] {
   const artifacts = generators.flatMap((g) => g(model));

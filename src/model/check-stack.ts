@@ -5,6 +5,8 @@ import type { Reporter } from "./reporter.js";
 import { RULES } from "./rules.js";
 import type { Model, ServiceModel } from "./types.js";
 
+const isLoopback = (address: string) => /^127\./.test(address);
+
 const SECRET_NAME = /(PASSWORD|PASSWD|SECRET|TOKEN|API_KEY|PRIVATE_KEY|CREDENTIALS?)$/;
 /** `${VAR}`, `${VAR:-default}`, `${VAR:?message}`: compose fills it from the environment at run time. */
 const INTERPOLATION = /^\$\{[A-Za-z_][A-Za-z0-9_]*(:?[-?][^}]*)?\}$/;
@@ -45,6 +47,12 @@ export function checkStack(service: ServiceModel, report: Reporter, model: Model
   if (service.alerts.length > 0 && !service.spec.alerting.alertmanagers.includes(alertmanager)) {
     report.error(RULES.stackWiring, ["alerting", "alertmanagers"], `Prometheus in the stack would not reach its Alertmanager: no alerting target is "${alertmanager}"`, {
       hint: `add "${alertmanager}" to alerting.alertmanagers`,
+    });
+  }
+
+  if (stack.prometheus.adminApi && !isLoopback(stack.bindAddress)) {
+    report.error(RULES.stackAdminApi, ["stack", "prometheus", "adminApi"], `the admin API (delete series, snapshots) would be published on ${stack.bindAddress}:${stack.prometheus.port}`, {
+      hint: "keep bindAddress on 127.0.0.1 or set stack.prometheus.adminApi: false (backups then need another route)",
     });
   }
 

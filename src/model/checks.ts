@@ -8,7 +8,8 @@ import { checkQueries } from "../promql/check.js";
 import { checkAlerts } from "../alerts/lint.js";
 import { checkStack } from "./check-stack.js";
 import { checkRecordingRules } from "./check-recording-rules.js";
+import { checkRemoteWrite } from "./check-remote-write.js";
 
 export type ServiceCheck = (service: ServiceModel, report: Reporter, model: Model) => void;
 
-export const serviceChecks: readonly ServiceCheck[] = [checkDashboardStructure, checkQueries, checkAlerts, checkStack, checkRecordingRules];
+export const serviceChecks: readonly ServiceCheck[] = [checkDashboardStructure, checkQueries, checkAlerts, checkStack, checkRecordingRules, checkRemoteWrite];

@@ -56,6 +56,8 @@ export const RULES = {
   stackWiring: { code: "OBS061", summary: "the stack's services and the scrape or alerting targets do not match" },
   stackPorts: { code: "OBS062", summary: "two services of the stack publish the same host port" },
   stackDuplicate: { code: "OBS063", summary: "more than one spec file declares the stack" },
+  stackAdminApi: { code: "OBS090", summary: "Prometheus' admin API would be reachable beyond loopback" },
+  remoteWrite: { code: "OBS091", summary: "a remote_write endpoint Prometheus would reject or that would leak a credential" },
 } as const satisfies Record<string, RuleInfo>;
 
 export const SUPPRESSIBLE_RULE_IDS: readonly string[] = Object.values(RULES as Record<string, RuleInfo>)

@@ -54,3 +54,13 @@ export function templateMatchers(variables: readonly string[]): MatcherSpec[] {
 export function labelValuesQuery(metric: string, narrowBy: readonly string[], label: string): string {
   return `label_values(${withMatchers(metric, templateMatchers(narrowBy))}, ${label})`;
 }
+
+/** `metric{label="value",…}`: a selector with equality or regex matchers. */
+export function selector(metric: string, matchers: readonly MatcherSpec[]): string {
+  return matchers.length === 0 ? metric : `${metric}{${matchers.map(formatMatcher).join(",")}}`;
+}
+
+/** `op by (labels) (expr)`, or `op(expr)` without grouping labels. */
+export function aggregate(op: "count" | "sum" | "max" | "group", by: readonly string[], expr: string): string {
+  return by.length === 0 ? `${op}(${expr})` : `${op} by (${by.join(", ")}) (${expr})`;
+}

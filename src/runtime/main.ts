@@ -8,19 +8,19 @@ import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js"
 import { ratePerSandboxHour } from "../../generated/metrics.ts";
 import { costRateFromEnv } from "./cost.ts";
 import { credentialHostsFromEnv } from "./git/credentials.ts";
-import type { LogLine } from "./git/runtime.ts";
 import { DEFAULT_MAX_REQUEST_BYTES } from "./http/guards.ts";
 import { startHttpServer } from "./http/server.ts";
 import { createMcpServer } from "./mcp/server.ts";
 import { createRuntime } from "./runtime.ts";
+import { createJsonLogger, type Logger } from "./log.ts";
 import { createLocalProvider } from "./sandbox/local.ts";
 import type { SandboxProvider } from "./sandbox/provider.ts";
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-function log(line: LogLine): void {
-  process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), ...line })}\n`);
-}
+// JSON lines on stderr (docs/LOGS.md); every string passes the redactor of the git runtime below.
+let redact: (text: string) => string = (text) => text;
+const log: Logger = createJsonLogger({ write: (text) => process.stderr.write(text), redact: (text) => redact(text) });
 
 async function provider(env: Env): Promise<SandboxProvider> {
   if (!env["E2B_API_KEY"]) return createLocalProvider();
@@ -61,6 +61,7 @@ async function main(argv: readonly string[], env: Env): Promise<void> {
     credentialHosts: credentialHostsFromEnv(env),
     log,
   });
+  redact = (text) => runtime.git.redactor.text(text);
 
   let stop: () => Promise<void> = () => runtime.shutdown();
   let stopping = false;

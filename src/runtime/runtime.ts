@@ -5,7 +5,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { createMetrics, type Metrics } from "../../generated/metrics.ts";
 import { CostMeter } from "./cost.ts";
 import type { Operation } from "./git/input.ts";
-import { GitRuntime, type GitRuntimeOptions } from "./git/runtime.ts";
+import { GitRuntime, type GitRuntimeOptions, type LogLine } from "./git/runtime.ts";
 import type { RunResult } from "./results.ts";
 import { SandboxBusyError, SandboxCache } from "./sandbox/cache.ts";
 import type { SandboxProvider } from "./sandbox/provider.ts";
@@ -38,6 +38,8 @@ export interface Runtime {
    * sandbox slot is a BusyResult; it is also counted as a failed operation of type "other".
    */
   run(operation: Operation, body: unknown): Promise<RunResult>;
+  /** The runtime's log (a no-op unless RuntimeOptions.log is given); the HTTP API logs requests to it. */
+  readonly log: (line: LogLine) => void;
   /** Kills every sandbox; the active gauge ends at 0 and the last sandbox-hours are booked. */
   shutdown(): Promise<void>;
 }
@@ -90,6 +92,7 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
         throw error;
       }
     },
+    log: log ?? (() => undefined),
     shutdown() {
       stopping ??= (async () => {
         clearInterval(timer);

@@ -142,6 +142,16 @@ export const recordingRuleSpec = z.strictObject({
 const hostPort = z.number().int().min(1).max(65535);
 const image = z.string().regex(/^[a-z0-9][a-z0-9._/-]*(:[A-Za-z0-9._-]+)?(@sha256:[a-f0-9]{64})?$/, "an image reference, e.g. prom/prometheus:v2.53.0");
 
+/** A file in the repository's git-ignored secrets/ directory; containers read it at /run/secrets/<name>. */
+const secretName = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]*$/, "a secret name: lower-case letters, digits and '_' (the file secrets/<name>)")
+  .describe("Name of a file in secrets/ (git-ignored); the stack mounts it at /run/secrets/<name>.");
+/** A file path relative to the repository root, inside it. */
+const repoFile = z
+  .string()
+  .regex(/^(?!\/)(?!.*(^|\/)\.\.(\/|$))[A-Za-z0-9._/-]+$/, "a path relative to the repository root, without '..'");
+
 export const stackSpec = z
   .strictObject({
     name: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, "a compose project name: lower-case letters, digits, '-' and '_'").describe("Compose project name."),
@@ -156,22 +166,69 @@ export const stackSpec = z
           .record(z.string().regex(/^[A-Z_][A-Z0-9_]*$/, "an environment variable name"), z.string())
           .default({})
           .describe("Container environment. Secrets must be ${VAR} interpolations, never literal values."),
+        healthcheck: z
+          .array(z.string().min(1))
+          .min(1)
+          .optional()
+          .describe("Command (exec form) run in the container that exits 0 when the service is healthy; without it, dependants wait only for the container to start."),
       })
       .describe("The instrumented service (here: the git runtime)."),
     prometheus: z
-      .strictObject({ image: image.default("prom/prometheus:v2.53.0").describe("Prometheus image."), port: hostPort.default(9090).describe("Host port of Prometheus.") })
-      .default({ image: "prom/prometheus:v2.53.0", port: 9090 })
+      .strictObject({
+        image: image.default("prom/prometheus:v2.53.0").describe("Prometheus image."),
+        port: hostPort.default(9090).describe("Host port of Prometheus."),
+        adminApi: z
+          .boolean()
+          .default(true)
+          .describe("Enable Prometheus' admin API (TSDB snapshots for backups); only with a loopback bindAddress."),
+      })
+      .default({ image: "prom/prometheus:v2.53.0", port: 9090, adminApi: true })
       .describe("The Prometheus service."),
     alertmanager: z
       .strictObject({ image: image.default("prom/alertmanager:v0.27.0").describe("Alertmanager image."), port: hostPort.default(9093).describe("Host port of Alertmanager.") })
       .default({ image: "prom/alertmanager:v0.27.0", port: 9093 })
       .describe("The Alertmanager service."),
     grafana: z
-      .strictObject({ image: image.default("grafana/grafana:11.1.0").describe("Grafana image."), port: hostPort.default(3000).describe("Host port of Grafana.") })
-      .default({ image: "grafana/grafana:11.1.0", port: 3000 })
+      .strictObject({
+        image: image.default("grafana/grafana:11.1.0").describe("Grafana image."),
+        port: hostPort.default(3000).describe("Host port of Grafana."),
+        adminPasswordSecret: secretName.default("grafana_admin_password").describe("The admin password's secret file (secrets/<name>); Grafana has no default password."),
+        tls: z
+          .strictObject({
+            certFile: repoFile.describe("PEM certificate (chain), relative to the repository root."),
+            keyFile: repoFile.describe("PEM private key, relative to the repository root; readable by Grafana's user (uid 472)."),
+          })
+          .optional()
+          .describe("Serve Grafana over HTTPS with these files; session cookies are then marked Secure."),
+      })
+      .default({ image: "grafana/grafana:11.1.0", port: 3000, adminPasswordSecret: "grafana_admin_password" })
       .describe("The Grafana service."),
   })
   .describe("The docker compose stack generated into generated/docker-compose.yml.");
+
+export const remoteWriteSpec = z
+  .strictObject({
+    name: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, "a name of lower-case letters, digits, '-' and '_'").optional().describe("Names the queue in Prometheus' own metrics."),
+    url: z
+      .url({ protocol: /^https?$/, error: "an http:// or https:// URL" })
+      .describe("The receiver's push endpoint, e.g. https://mimir.example.com/api/v1/push, http://thanos-receive:19291/api/v1/receive, http://victoriametrics:8428/api/v1/write."),
+    headers: z.record(z.string().regex(/^[A-Za-z0-9-]+$/, "an HTTP header name"), z.string()).optional().describe("Extra headers, e.g. X-Scope-OrgID for a Mimir tenant. Not for credentials."),
+    basicAuth: z.strictObject({ username: z.string().min(1), passwordSecret: secretName }).optional(),
+    bearerTokenSecret: secretName.optional().describe("Sends Authorization: Bearer <the secret file's content>."),
+    queue: z
+      .strictObject({
+        capacity: z.number().int().positive().optional(),
+        minShards: z.number().int().positive().optional(),
+        maxShards: z.number().int().positive().optional(),
+        maxSamplesPerSend: z.number().int().positive().optional(),
+        batchSendDeadline: duration.optional(),
+        minBackoff: duration.optional(),
+        maxBackoff: duration.optional(),
+      })
+      .optional()
+      .describe("queue_config; Prometheus' defaults apply to what is left out."),
+  })
+  .describe("One remote_write endpoint. Credentials come from secret files, never from the spec.");
 
 export const serviceSpec = z.strictObject({
   $schema: z.string().optional().describe("Path or URL of this JSON Schema, for editors."),
@@ -198,6 +255,16 @@ export const serviceSpec = z.strictObject({
     interval: positiveDuration.default("15s").describe("Scrape interval."),
     evaluationInterval: positiveDuration.default("15s").describe("Rule evaluation interval."),
     retention: positiveDuration.default("15d").describe("How long Prometheus keeps data."),
+    retentionSize: z
+      .string()
+      .regex(/^[0-9]+(B|KB|MB|GB|TB|PB|EB)$/, "a size such as 512MB or 50GB")
+      .optional()
+      .describe("Size-based retention (--storage.tsdb.retention.size) next to the time-based one: whichever is hit first removes the oldest blocks."),
+    externalLabels: z
+      .record(z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, "a label name"), z.string())
+      .optional()
+      .describe("global.external_labels: tell this Prometheus' series apart in a shared store (cluster, replica)."),
+    remoteWrite: z.array(remoteWriteSpec).default([]).describe("Where Prometheus also sends every sample (Mimir, Thanos Receive, VictoriaMetrics)."),
     metricsPath: z.string().startsWith("/").default("/metrics").describe("HTTP path of the metrics endpoint."),
     targets: z.array(z.string().regex(/^[^\s/]+:[0-9]+$/, "host:port")).min(1).describe("host:port of each instance to scrape."),
   }).describe("How Prometheus scrapes the service."),
@@ -223,3 +290,4 @@ export type PanelSpec = z.infer<typeof panelSpec>;
 export type DashboardSpec = z.infer<typeof dashboardSpec>;
 export type AlertSpec = z.infer<typeof alertSpec>;
 export type StackSpec = z.infer<typeof stackSpec>;
+export type RemoteWriteSpec = z.infer<typeof remoteWriteSpec>;

@@ -6,30 +6,89 @@
 import { posix } from "node:path";
 import { Document, isMap } from "yaml";
 import type { Model } from "../../model/types.js";
-import type { StackSpec } from "../../spec/schema.js";
+import { containerSecretPath, SECRETS_DIR } from "../../conventions/secrets.js";
+import type { ServiceSpec, StackSpec } from "../../spec/schema.js";
 import { ALERTMANAGER_CONFIG_PATH, SLACK_WEBHOOK_SECRET } from "../alertmanager/index.js";
 import { generatedHeader, type Artifact } from "../artifact.js";
 import { lineComment } from "../../conventions/text-escape.js";
 import { DASHBOARDS_MOUNT, GRAFANA_DIR } from "../grafana/names.js";
 import { CONFIG_PATH as PROMETHEUS_CONFIG_PATH } from "../prometheus/names.js";
-import { COMPOSE_PATH, CONTAINER_PORTS, GRAFANA_PASSWORD_VARIABLE, SLACK_WEBHOOK_VARIABLE } from "./names.js";
+import { COMPOSE_PATH, CONTAINER_PORTS, GRAFANA_TLS_SECRETS, HEALTHCHECK_TIMING, SLACK_WEBHOOK_VARIABLE } from "./names.js";
+
+type ScrapeSpec = ServiceSpec["scrape"];
 
 /** The directory a generated config file is in, as a compose path relative to generated/. */
 const dirOf = (path: string) => `./${posix.dirname(path)}`;
+/** A repository path as a compose path: compose resolves paths against generated/. */
+const fromRepo = (path: string) => posix.normalize(posix.join("..", path));
 
 function publish(stack: StackSpec, host: number, container: number): string[] {
   return [`${stack.bindAddress}:${host}:${container}`];
 }
 
-export function composeConfig(model: Model, stack: StackSpec, retention: string): Record<string, unknown> {
+/** Compose starts a dependant once its dependency reports healthy (or has started, without a check). */
+function dependsOn(entries: readonly [service: string, healthy: boolean][]): Record<string, { condition: string }> {
+  return Object.fromEntries(entries.map(([service, healthy]) => [service, { condition: healthy ? "service_healthy" : "service_started" }]));
+}
+
+function healthcheck(test: readonly string[]): Record<string, unknown> {
+  return { test: ["CMD", ...test], ...HEALTHCHECK_TIMING };
+}
+
+/** Probes of the images' own tools: busybox wget in prom/*, curl in grafana/grafana. */
+function httpProbe(tool: "wget" | "curl", url: string, insecure = false): string[] {
+  return tool === "wget" ? ["wget", "-q", "-O", "/dev/null", url] : ["curl", "-fsS", ...(insecure ? ["-k"] : []), "-o", "/dev/null", url];
+}
+
+/** Every secret file a service reads: compose secret name → repository path. */
+function secretFiles(model: Model, stack: StackSpec): Map<string, string> {
+  const files = new Map<string, string>();
+  files.set(stack.grafana.adminPasswordSecret, posix.join(SECRETS_DIR, stack.grafana.adminPasswordSecret));
+  if (stack.grafana.tls !== undefined) {
+    files.set(GRAFANA_TLS_SECRETS.cert, stack.grafana.tls.certFile);
+    files.set(GRAFANA_TLS_SECRETS.key, stack.grafana.tls.keyFile);
+  }
+  for (const name of remoteWriteSecrets(model)) files.set(name, posix.join(SECRETS_DIR, name));
+  return files;
+}
+
+function remoteWriteSecrets(model: Model): string[] {
+  const names = model.services.flatMap((s) => s.spec.scrape.remoteWrite.flatMap((r) => [r.basicAuth?.passwordSecret, r.bearerTokenSecret].flatMap((n) => (n === undefined ? [] : [n]))));
+  return [...new Set(names)].sort();
+}
+
+function grafanaEnvironment(stack: StackSpec): Record<string, string> {
+  const tls = stack.grafana.tls;
+  return {
+    GF_SECURITY_ADMIN_USER: "admin",
+    // Grafana reads the password from the file (the __FILE suffix), so it never sits in the
+    // environment or this file; compose refuses to start when secrets/<name> is missing.
+    GF_SECURITY_ADMIN_PASSWORD__FILE: containerSecretPath(stack.grafana.adminPasswordSecret),
+    GF_USERS_ALLOW_SIGN_UP: "false",
+    GF_AUTH_ANONYMOUS_ENABLED: "false",
+    ...(tls !== undefined
+      ? {
+          GF_SERVER_PROTOCOL: "https",
+          GF_SERVER_CERT_FILE: containerSecretPath(GRAFANA_TLS_SECRETS.cert),
+          GF_SERVER_CERT_KEY: containerSecretPath(GRAFANA_TLS_SECRETS.key),
+          GF_SECURITY_COOKIE_SECURE: "true",
+        }
+      : {}),
+  };
+}
+
+export function composeConfig(model: Model, stack: StackSpec, scrape: ScrapeSpec): Record<string, unknown> {
   const app = stack.app;
   const alerting = model.services.some((s) => s.alerts.length > 0);
+  const appHealthy = app.healthcheck !== undefined;
+  const remoteSecrets = remoteWriteSecrets(model);
   const services: Record<string, unknown> = {
     [app.service]: {
-      build: posix.normalize(posix.join("..", app.build)),
+      build: fromRepo(app.build),
       ...(app.image !== undefined ? { image: app.image } : {}),
       ...(Object.keys(app.environment).length > 0 ? { environment: app.environment } : {}),
       ports: publish(stack, app.port, app.port),
+      ...(app.healthcheck !== undefined ? { healthcheck: healthcheck(app.healthcheck) } : {}),
       restart: "unless-stopped",
     },
     prometheus: {
@@ -37,12 +96,16 @@ export function composeConfig(model: Model, stack: StackSpec, retention: string)
       command: [
         "--config.file=/etc/prometheus/prometheus.yml",
         "--storage.tsdb.path=/prometheus",
-        `--storage.tsdb.retention.time=${retention}`,
+        `--storage.tsdb.retention.time=${scrape.retention}`,
+        ...(scrape.retentionSize !== undefined ? [`--storage.tsdb.retention.size=${scrape.retentionSize}`] : []),
         "--web.enable-lifecycle",
+        ...(stack.prometheus.adminApi ? ["--web.enable-admin-api"] : []),
       ],
       volumes: [`${dirOf(PROMETHEUS_CONFIG_PATH)}:/etc/prometheus:ro`, "prometheus_data:/prometheus"],
+      ...(remoteSecrets.length > 0 ? { secrets: remoteSecrets } : {}),
       ports: publish(stack, stack.prometheus.port, CONTAINER_PORTS.prometheus),
-      depends_on: alerting ? [app.service, "alertmanager"] : [app.service],
+      healthcheck: healthcheck(httpProbe("wget", `http://localhost:${CONTAINER_PORTS.prometheus}/-/healthy`)),
+      depends_on: dependsOn([[app.service, appHealthy], ...(alerting ? [["alertmanager", true] as [string, boolean]] : [])]),
       restart: "unless-stopped",
     },
   };
@@ -53,31 +116,36 @@ export function composeConfig(model: Model, stack: StackSpec, retention: string)
       volumes: [`${dirOf(ALERTMANAGER_CONFIG_PATH)}:/etc/alertmanager:ro`, "alertmanager_data:/alertmanager"],
       secrets: [SLACK_WEBHOOK_SECRET],
       ports: publish(stack, stack.alertmanager.port, CONTAINER_PORTS.alertmanager),
+      healthcheck: healthcheck(httpProbe("wget", `http://localhost:${CONTAINER_PORTS.alertmanager}/-/healthy`)),
       restart: "unless-stopped",
     };
   }
+  const tls = stack.grafana.tls;
   services.grafana = {
     image: stack.grafana.image,
-    environment: {
-      GF_SECURITY_ADMIN_USER: "admin",
-      GF_SECURITY_ADMIN_PASSWORD: `\${${GRAFANA_PASSWORD_VARIABLE}:?set ${GRAFANA_PASSWORD_VARIABLE} to the Grafana admin password}`,
-      GF_USERS_ALLOW_SIGN_UP: "false",
-      GF_AUTH_ANONYMOUS_ENABLED: "false",
-    },
+    environment: grafanaEnvironment(stack),
     volumes: [
       `./${GRAFANA_DIR}/provisioning:/etc/grafana/provisioning:ro`,
       `./${GRAFANA_DIR}/dashboards:${DASHBOARDS_MOUNT}:ro`,
       "grafana_data:/var/lib/grafana",
     ],
+    secrets: [stack.grafana.adminPasswordSecret, ...(tls !== undefined ? [GRAFANA_TLS_SECRETS.cert, GRAFANA_TLS_SECRETS.key] : [])],
     ports: publish(stack, stack.grafana.port, CONTAINER_PORTS.grafana),
-    depends_on: ["prometheus"],
+    // -k with TLS: the probe runs inside the container against localhost, which the certificate
+    // (issued for the public name) does not cover; it checks liveness, not identity.
+    healthcheck: healthcheck(httpProbe("curl", `${tls !== undefined ? "https" : "http"}://localhost:${CONTAINER_PORTS.grafana}/api/health`, tls !== undefined)),
+    depends_on: dependsOn([["prometheus", true]]),
     restart: "unless-stopped",
   };
+  const files = [...secretFiles(model, stack)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return {
     name: stack.name,
     services,
     volumes: { prometheus_data: {}, ...(alerting ? { alertmanager_data: {} } : {}), grafana_data: {} },
-    ...(alerting ? { secrets: { [SLACK_WEBHOOK_SECRET]: { environment: SLACK_WEBHOOK_VARIABLE } } } : {}),
+    secrets: {
+      ...(alerting ? { [SLACK_WEBHOOK_SECRET]: { environment: SLACK_WEBHOOK_VARIABLE } } : {}),
+      ...Object.fromEntries(files.map(([name, path]) => [name, { file: fromRepo(path) }])),
+    },
   };
 }
 
@@ -95,23 +163,26 @@ function annotate(doc: Document, stack: StackSpec): void {
   const services = doc.get("services", true);
   commentKey(services, stack.app.service, " The instrumented service; Prometheus scrapes it on the compose network.");
   commentKey(doc.getIn(["services", "alertmanager"], true), "secrets", ` alertmanager.yml reads the Slack webhook URL from /run/secrets/${SLACK_WEBHOOK_SECRET}:\n Alertmanager does not expand environment variables, and the URL is a secret.`);
-  commentKey(doc.contents, "volumes", " Prometheus keeps its TSDB (the spec's retention) across restarts.");
+  if (stack.prometheus.adminApi) commentKey(doc.getIn(["services", "prometheus"], true), "command", " --web.enable-admin-api serves TSDB snapshots for scripts/backup.sh; the port is published on loopback only.");
+  commentKey(doc.contents, "volumes", " Prometheus keeps its TSDB (the spec's retention) and Grafana its database (users, API keys) across\n restarts; scripts/backup.sh backs both up.");
 }
 
 export function generateCompose(model: Model): Artifact[] {
   const owner = model.services.find((s) => s.spec.stack !== undefined);
   const stack = owner?.spec.stack;
   if (!owner || !stack) return [];
-  const doc = new Document(composeConfig(model, stack, owner.spec.scrape.retention), { aliasDuplicateObjects: false });
+  const doc = new Document(composeConfig(model, stack, owner.spec.scrape), { aliasDuplicateObjects: false });
   annotate(doc, stack);
-  const required = [`${GRAFANA_PASSWORD_VARIABLE}=…`, ...Object.values(stack.app.environment).flatMap((v) => /^\$\{([A-Z_][A-Z0-9_]*):\?/.exec(v)?.[1] ?? []).map((v) => `${v}=…`)];
+  const required = Object.values(stack.app.environment).flatMap((v) => /^\$\{([A-Z_][A-Z0-9_]*):\?/.exec(v)?.[1] ?? []).map((v) => `${v}=…`);
+  const files = [...secretFiles(model, stack).values()].sort();
   doc.commentBefore = [
     ` ${lineComment(generatedHeader(model))}`,
     "",
-    " Start it from the repository root (the root docker-compose.yml includes this file):",
-    `   ${required.join(" ")} docker compose up -d`,
+    " Start it from the repository root (the root docker-compose.yml includes this file), once these",
+    ` files exist (git-ignored; see docs/OPERATIONS.md): ${files.join(", ")}`,
+    `   ${[...required, "docker compose up -d"].join(" ")}`,
     ...(model.services.some((s) => s.alerts.length > 0) ? [`   (${SLACK_WEBHOOK_VARIABLE}=… to notify Slack)`] : []),
-    ` Published ports bind to ${stack.bindAddress}; secrets are read from the environment, never stored here.`,
+    ` Published ports bind to ${stack.bindAddress}; secrets are read from files and the environment, never stored here.`,
   ].join("\n");
   return [{ path: COMPOSE_PATH, content: doc.toString({ lineWidth: 0 }) }];
 }

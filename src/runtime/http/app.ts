@@ -10,6 +10,7 @@ import type { Runtime } from "../runtime.ts";
 import { renderDocs } from "./docs.ts";
 import { bearer, DEFAULT_MAX_REQUEST_BYTES, jsonBodyOnly, requestSizeLimit, sameOriginOnly } from "./guards.ts";
 import { openApiDocument, operationPath } from "./openapi.ts";
+import { requestLog } from "./request-log.ts";
 
 export const API_VERSION = "0.1.0";
 
@@ -33,6 +34,7 @@ export function httpStatus(result: RunResult): ContentfulStatusCode {
 
 export function createHttpApp(runtime: Runtime, opts: HttpAppOptions = {}): Hono {
   const app = new Hono();
+  app.use("*", requestLog(runtime.log));
   const doc = openApiDocument(runtime.git.schemas, API_VERSION);
   for (const path of ["/v1/*", "/mcp"]) {
     app.use(path, sameOriginOnly({ loopbackOnly: opts.loopbackOnly ?? false }));
