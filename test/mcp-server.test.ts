@@ -121,7 +121,10 @@ describe("the MCP server over streamable HTTP at /mcp", () => {
         body: JSON.stringify(bad),
       });
       expect(http.status).toBe(400);
-      const httpBody: unknown = await http.json();
+      const httpBody = (await http.json()) as { error: { request_id?: unknown } };
+      // The request id belongs to the HTTP exchange (also in its X-Request-Id header); the rest is the same.
+      expect(httpBody.error.request_id).toBe(http.headers.get("x-request-id"));
+      delete httpBody.error.request_id;
       expect(JSON.parse(text(tool))).toEqual(httpBody);
       expect(httpBody).toMatchObject({
         ok: false,

@@ -55,7 +55,7 @@ describe("the runtime's request log", () => {
   });
 
   it("keeps a caller's safe X-Request-Id and replaces one that could inject into logs or headers", async () => {
-    const kept = await fetch(`${url}/v1/git/status`, { method: "POST", headers: { "x-request-id": "trace-abc.123" }, body: "not json" });
+    const kept = await fetch(`${url}/v1/git/status`, { method: "POST", headers: { "x-request-id": "trace-abc.123", "content-type": "application/json" }, body: "not json" });
     expect(kept.status).toBe(400);
     expect(kept.headers.get("x-request-id")).toBe("trace-abc.123");
     expect(((await kept.json()) as { error: { type: string; request_id: string } }).error).toMatchObject({ type: "validation", request_id: "trace-abc.123" });

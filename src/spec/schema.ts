@@ -213,17 +213,20 @@ export const remoteWriteSpec = z
       .url({ protocol: /^https?$/, error: "an http:// or https:// URL" })
       .describe("The receiver's push endpoint, e.g. https://mimir.example.com/api/v1/push, http://thanos-receive:19291/api/v1/receive, http://victoriametrics:8428/api/v1/write."),
     headers: z.record(z.string().regex(/^[A-Za-z0-9-]+$/, "an HTTP header name"), z.string()).optional().describe("Extra headers, e.g. X-Scope-OrgID for a Mimir tenant. Not for credentials."),
-    basicAuth: z.strictObject({ username: z.string().min(1), passwordSecret: secretName }).optional(),
+    basicAuth: z
+      .strictObject({ username: z.string().min(1).describe("Basic-auth user name (not a secret)."), passwordSecret: secretName })
+      .optional()
+      .describe("HTTP basic auth; the password is read from the secret file, never written here."),
     bearerTokenSecret: secretName.optional().describe("Sends Authorization: Bearer <the secret file's content>."),
     queue: z
       .strictObject({
-        capacity: z.number().int().positive().optional(),
-        minShards: z.number().int().positive().optional(),
-        maxShards: z.number().int().positive().optional(),
-        maxSamplesPerSend: z.number().int().positive().optional(),
-        batchSendDeadline: duration.optional(),
-        minBackoff: duration.optional(),
-        maxBackoff: duration.optional(),
+        capacity: z.number().int().positive().optional().describe("Samples buffered per shard before reading from the WAL blocks."),
+        minShards: z.number().int().positive().optional().describe("Fewest parallel senders."),
+        maxShards: z.number().int().positive().optional().describe("Most parallel senders."),
+        maxSamplesPerSend: z.number().int().positive().optional().describe("Samples per request."),
+        batchSendDeadline: duration.optional().describe("Longest a sample waits in a shard before its batch is sent."),
+        minBackoff: duration.optional().describe("First retry delay after a failed send."),
+        maxBackoff: duration.optional().describe("Longest retry delay after failed sends."),
       })
       .optional()
       .describe("queue_config; Prometheus' defaults apply to what is left out."),
