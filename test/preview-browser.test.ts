@@ -11,17 +11,26 @@ import { PAGE_WIDTH, runPreview, type PreviewResult } from "../src/preview/index
 // Runs in the page (this project's tsconfig has no DOM types, so it is passed as source text).
 const MEASURE = `(() => {
   const root = document.querySelector("body > svg");
-  const charts = [...document.querySelectorAll("body > svg > g > svg")].map((s) => {
+  const charts = [...document.querySelectorAll("body > svg svg")].map((s) => {
     const r = s.getBoundingClientRect();
     return { x: r.x, y: r.y, w: r.width, h: r.height, shapes: s.querySelectorAll("path, rect, text").length };
   });
-  const titles = [...document.querySelectorAll("body > svg > text")].map((t) => ({ text: t.textContent || "", width: t.getComputedTextLength() }));
-  return { width: root ? root.getBoundingClientRect().width : 0, charts, titles };
+  const titles = [...document.querySelectorAll("body > svg > g > text")].map((t) => ({ text: t.textContent || "", width: t.getComputedTextLength() }));
+  const mark = document.querySelector('[data-mark="synthetic"]');
+  const box = mark && mark.querySelector("rect") ? mark.querySelector("rect").getBoundingClientRect() : undefined;
+  const words = mark && mark.querySelector("text") ? mark.querySelector("text").getBoundingClientRect() : undefined;
+  return {
+    width: root ? root.getBoundingClientRect().width : 0,
+    charts,
+    titles,
+    mark: mark && box && words ? { text: mark.textContent || "", inside: words.left >= box.left && words.right <= box.right, width: words.width } : null,
+  };
 })()`;
 const measured = z.object({
   width: z.number(),
   charts: z.array(z.object({ x: z.number(), y: z.number(), w: z.number(), h: z.number(), shapes: z.number() })),
   titles: z.array(z.object({ text: z.string(), width: z.number() })),
+  mark: z.object({ text: z.string(), inside: z.boolean(), width: z.number() }).nullable(),
 });
 
 const BROWSERS = [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"];
@@ -51,7 +60,7 @@ run("the HTML preview in headless Chromium", () => {
     rmSync(profile, { recursive: true, force: true });
   });
 
-  it("loads every dashboard page without a console error, and draws each panel's chart inside its rectangle", async () => {
+  it("loads every dashboard page without a console error, shows the synthetic-data mark, and draws each panel's chart inside its rectangle", async () => {
     if (!context) throw new Error("no browser");
     for (const dashboard of result.dashboards) {
       const page = await context.newPage();
@@ -68,6 +77,10 @@ run("the HTML preview in headless Chromium", () => {
       expect(errors).toEqual([]);
       expect(requests.filter((u) => !u.startsWith("file://"))).toEqual([]);
       expect(page_.width).toBe(PAGE_WIDTH);
+      // The synthetic-data mark is laid out, and its words fit inside its frame.
+      expect(page_.mark?.text).toContain("SYNTHETIC DATA");
+      expect(page_.mark?.inside).toBe(true);
+      expect(page_.mark?.width).toBeGreaterThan(200);
       const drawn = dashboard.panels.filter((p) => p.type !== "row");
       expect(page_.charts).toHaveLength(drawn.length);
       for (const [i, panel] of drawn.entries()) {

@@ -7,6 +7,7 @@ const gridPos = z.object({ x: z.number(), y: z.number(), w: z.number(), h: z.num
 const thresholdStep = z.object({ value: z.number().nullable().optional(), color: z.string() });
 
 const panel = z.object({
+  id: z.number().optional(),
   type: z.string(),
   title: z.string().default(""),
   gridPos,
@@ -28,6 +29,14 @@ const panel = z.object({
   targets: z
     .array(z.object({ expr: z.string().default(""), legendFormat: z.string().optional(), instant: z.boolean().optional(), format: z.string().optional() }).passthrough())
     .default([]),
+  options: z
+    .object({
+      legend: z.object({ values: z.array(z.string()).optional(), placement: z.string().optional(), showLegend: z.boolean().optional() }).passthrough().optional(),
+      displayLabels: z.array(z.string()).optional(),
+      pieType: z.string().optional(),
+    })
+    .passthrough()
+    .default({}),
 });
 
 export const grafanaDashboard = z
