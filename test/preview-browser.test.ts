@@ -13,7 +13,15 @@ const MEASURE = `(() => {
   const root = document.querySelector("body > svg");
   const charts = [...document.querySelectorAll("body > svg svg")].map((s) => {
     const r = s.getBoundingClientRect();
-    return { x: r.x, y: r.y, w: r.width, h: r.height, shapes: s.querySelectorAll("path, rect, text").length };
+    const boxes = [...s.querySelectorAll("text")].filter((t) => (t.textContent || "").trim() !== "").map((t) => ({ text: t.textContent, r: t.getBoundingClientRect() }));
+    const overlaps = [];
+    for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+      const a = boxes[i].r, b = boxes[j].r;
+      const w = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+      const h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+      if (w > 1 && h > 1) overlaps.push(boxes[i].text + " / " + boxes[j].text);
+    }
+    return { x: r.x, y: r.y, w: r.width, h: r.height, shapes: s.querySelectorAll("path, rect, text").length, overlaps };
   });
   const titles = [...document.querySelectorAll("body > svg > g > text")].map((t) => ({ text: t.textContent || "", width: t.getComputedTextLength() }));
   const mark = document.querySelector('[data-mark="synthetic"]');
@@ -28,7 +36,7 @@ const MEASURE = `(() => {
 })()`;
 const measured = z.object({
   width: z.number(),
-  charts: z.array(z.object({ x: z.number(), y: z.number(), w: z.number(), h: z.number(), shapes: z.number() })),
+  charts: z.array(z.object({ x: z.number(), y: z.number(), w: z.number(), h: z.number(), shapes: z.number(), overlaps: z.array(z.string()) })),
   titles: z.array(z.object({ text: z.string(), width: z.number() })),
   mark: z.object({ text: z.string(), inside: z.boolean(), width: z.number() }).nullable(),
 });
@@ -90,6 +98,8 @@ run("the HTML preview in headless Chromium", () => {
         expect(chart?.x).toBeGreaterThanOrEqual(panel.rect.x);
         expect((chart?.x ?? 0) + (chart?.w ?? 0)).toBeLessThanOrEqual(panel.rect.x + panel.rect.w + 1);
         expect(chart?.y).toBeGreaterThan(panel.rect.y);
+        // No tick label, legend entry or slice label is drawn over another.
+        expect(chart?.overlaps, panel.title).toEqual([]);
       }
       for (const panel of drawn) {
         const title = page_.titles.find((t) => t.text === panel.title);

@@ -195,6 +195,7 @@ function build(service: ServiceModel, knobs: Knobs): SimSeries[] {
   const out: SimSeries[] = [];
   for (const m of service.metrics) {
     const level = knobs.level.get(m.name) ?? 1;
+    const together = new Set(m.labels.filter((l) => l.values.some((v) => PERIOD_HOURS[v.toLowerCase()] !== undefined || TOTALS.has(v.toLowerCase()))).map((l) => l.name));
     const weightOf = (label: string, v: string): number => valueWeight(m.name, label, v) * (knobs.weight.get(`${m.name}\u0000${label}\u0000${v}`) ?? 1);
     for (const labels of combos(m)) {
       let weight = 1;
@@ -206,8 +207,9 @@ function build(service: ServiceModel, knobs: Knobs): SimSeries[] {
           : weightOf(l.name, v);
       }
       const base = { ...labels, job, instance };
-      // Siblings that differ only by a period are one figure over several periods: one shape.
-      const name = `${m.name}${JSON.stringify(Object.entries(labels).filter(([, v]) => PERIOD_HOURS[v.toLowerCase()] === undefined))}`;
+      // Siblings that differ only by a period (one figure over several periods) or by an outcome
+      // (parts of one total) move together: one shape, so the arithmetic between them holds.
+      const name = `${m.name}${JSON.stringify(Object.entries(labels).filter(([k]) => !together.has(k)))}`;
       if (m.type !== "histogram") {
         out.push({ labels: { __name__: m.name, ...base }, kind: m.type === "counter" ? "counter" : "gauge", at: (t) => level * weight * wave(name, t) });
         continue;
