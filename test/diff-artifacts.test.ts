@@ -76,10 +76,10 @@ describe("obsgen diff compares the generated artifacts as well as the spec", () 
     expect(report.withoutSpecChange).toHaveLength(1);
     const [file] = report.withoutSpecChange ?? [];
     expect(file?.path).toBe("grafana/dashboards/git-operations-e2b.json");
-    expect(file?.details[0]).toMatch(/^panels\[\d+\]\.fieldConfig\.defaults\.custom\.lineWidth 2 → 1$/);
+    expect(file?.details[0]).toMatch(/^panel \d+ "[^"]+": fieldConfig\.defaults\.custom\.lineWidth 2 → 1$/);
     const md = renderMarkdown(report);
     expect(md).toContain("### Generated output changed without a spec change (1 file)");
-    expect(md).toContain("- changed `grafana/dashboards/git-operations-e2b.json`: panels[");
+    expect(md).toContain("- changed `grafana/dashboards/git-operations-e2b.json`: panel ");
   });
 
   it("lists a metric rename once: one renamed metric, no removed or added metric, and no second change from the artifacts", () => {

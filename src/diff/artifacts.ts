@@ -32,10 +32,17 @@ export interface AnnotationChange {
   detail: string;
 }
 
+interface PanelView {
+  title: string;
+  type: string;
+  /** The panel as generated, to name what else changed. */
+  raw: unknown;
+}
+
 interface DashboardView {
   uid: string;
   title: string;
-  panels: Map<number, { title: string; type: string }>;
+  panels: Map<number, PanelView>;
 }
 
 interface RuleView {
@@ -85,13 +92,13 @@ function dashboardOf(a: Artifact): DashboardView | undefined {
   if (!/^grafana\/dashboards\/.*\.json$/.test(a.path)) return undefined;
   const doc = parseContent(a);
   if (!isRecord(doc) || typeof doc.uid !== "string") return undefined;
-  const panels = new Map<number, { title: string; type: string }>();
+  const panels = new Map<number, PanelView>();
   const walk = (list: unknown): void => {
     if (!Array.isArray(list)) return;
     for (const p of list) {
       if (!isRecord(p)) continue;
       if (p.type === "row") walk(p.panels);
-      else if (typeof p.id === "number") panels.set(p.id, { title: str(p.title), type: str(p.type) });
+      else if (typeof p.id === "number") panels.set(p.id, { title: str(p.title), type: str(p.type), raw: p });
     }
   };
   walk(doc.panels);
@@ -171,6 +178,9 @@ function compareDashboardFiles(b: DashboardView, h: DashboardView): string[] {
       out.push(moved !== undefined && !b.panels.has(moved) ? `panel ${quote(p.title)} id ${id} → ${moved}` : `panel ${id} ${quote(p.title)} removed`);
     } else if (now.title !== p.title || now.type !== p.type) {
       out.push(`panel ${id} ${p.type} ${quote(p.title)} → ${now.type} ${quote(now.title)}`);
+    } else {
+      const fields = structuralDiff(p.raw, now.raw, 3);
+      if (fields.length > 0) out.push(`panel ${id} ${quote(p.title)}: ${fields.join("; ")}`);
     }
   }
   for (const [id, p] of h.panels) {

@@ -94,7 +94,9 @@ export function renderMarkdown(report: DiffReport): string {
     lines.push("");
   }
   if ((report.generated ?? []).length > 0) {
-    lines.push("### Generated files", "", ...generatedLines(report.generated ?? []), "");
+    // Folded: the sections above say what changed; this lists where it lands in generated/.
+    const files = report.generated ?? [];
+    lines.push(`<details><summary>Generated files (${files.length})</summary>`, "", ...generatedLines(files), "", "</details>", "");
   }
   lines.push(...withoutSpecChangeLines(report));
   if (report.cardinality.metrics.length > 0 || base !== head) {
