@@ -170,6 +170,24 @@ describe("the preview's fidelity to Grafana", () => {
     expect(option.grid.bottom).toBeGreaterThanOrEqual(4 * 18);
   });
 
+  it("shows legend calcs, line width, fill and threshold lines as the time series panel configures them", () => {
+    const base = panel("P95 Latency by Operation");
+    const configured: GrafanaPanel = {
+      ...base,
+      options: { ...base.options, legend: { ...base.options.legend, calcs: ["mean", "max"] } },
+      fieldConfig: { defaults: { ...base.fieldConfig.defaults, custom: { lineWidth: 3, fillOpacity: 0, thresholdsStyle: { mode: "off" } } } },
+    };
+    const data = [{ name: "clone", points: [[WINDOW.start, 1], [WINDOW.end, 3]] as const }, { name: "push", points: [[WINDOW.end, 2]] as const }];
+    const option = chartOption(configured, data, size, WINDOW) as { legend: { formatter: (n: string) => string }; series: Record<string, unknown>[] };
+    expect(option.legend.formatter("clone")).toBe("clone  mean: 2 s  max: 3 s");
+    expect(option.series[0]).toMatchObject({ lineStyle: { width: 3 } });
+    expect(option.series[0]?.areaStyle).toBeUndefined();
+    expect(option.series[0]?.markLine).toBeUndefined();
+    const asGenerated = chartOption(base, data, size, WINDOW) as { series: Record<string, unknown>[] };
+    expect(asGenerated.series[0]).toMatchObject({ lineStyle: { width: 1 }, areaStyle: { opacity: 0.1 } });
+    expect(asGenerated.series[0]?.markLine).toBeDefined();
+  });
+
   it("says No data for a value Prometheus cannot compute yet (0/0), never NaN", () => {
     expect(formatValue("percent", NaN)).toBe("No data");
   });

@@ -84,12 +84,33 @@ function shown(series: readonly NamedSeries[]): boolean {
   return series.length > 1 || (series[0]?.name ?? "") !== "";
 }
 
-function bottomLegend(series: readonly NamedSeries[], width: number): { option: Record<string, unknown>; height: number } {
-  if (!shown(series)) return { option: { show: false }, height: 0 };
+/** Grafana's legend calcs (mean, max, last…) of a series, as its legend shows them after the name. */
+const CALCS: Readonly<Record<string, (v: number[]) => number>> = {
+  mean: (v) => v.reduce((a, b) => a + b, 0) / v.length,
+  max: (v) => Math.max(...v),
+  min: (v) => Math.min(...v),
+  last: (v) => v[v.length - 1] ?? NaN,
+  lastNotNull: (v) => v[v.length - 1] ?? NaN,
+  sum: (v) => v.reduce((a, b) => a + b, 0),
+};
+
+function legendLabel(panel: GrafanaPanel, s: NamedSeries): string {
+  const calcs = panel.options.legend?.calcs ?? [];
+  const values = s.points.map(([, v]) => v).filter((v) => Number.isFinite(v));
+  const parts = calcs.flatMap((c) => {
+    const f = CALCS[c];
+    return f && values.length > 0 ? [`${c === "lastNotNull" ? "last" : c}: ${formatValue(panel.fieldConfig.defaults.unit, f(values))}`] : [];
+  });
+  return parts.length > 0 ? `${s.name}  ${parts.join("  ")}` : s.name;
+}
+
+function bottomLegend(panel: GrafanaPanel, series: readonly NamedSeries[], width: number): { option: Record<string, unknown>; height: number } {
+  if (!shown(series) || panel.options.legend?.showLegend === false) return { option: { show: false }, height: 0 };
   const names = series.map((s) => s.name);
-  const rows = legendRows(names, width - 16);
+  const labels = new Map(series.map((s) => [s.name, legendLabel(panel, s)]));
+  const rows = legendRows([...labels.values()], width - 16);
   return {
-    option: { show: true, type: "plain", bottom: 0, left: 4, width: width - 16, icon: "rect", itemWidth: 10, itemHeight: 3, itemGap: 10, textStyle: text, data: names },
+    option: { show: true, type: "plain", bottom: 0, left: 4, width: width - 16, icon: "rect", itemWidth: 10, itemHeight: 3, itemGap: 10, textStyle: text, data: names, formatter: (n: string) => labels.get(n) ?? n },
     height: rows * LEGEND_ROW,
   };
 }
@@ -97,8 +118,13 @@ function bottomLegend(series: readonly NamedSeries[], width: number): { option: 
 function timeseries(panel: GrafanaPanel, series: readonly NamedSeries[], size: { width: number; height: number }, span: Span): Record<string, unknown> {
   const unit = panel.fieldConfig.defaults.unit;
   const stacked = panel.fieldConfig.defaults.custom?.stacking?.mode === "normal";
-  const marks = steps(panel).filter((s): s is { value: number; color: string } => typeof s.value === "number");
-  const legend = bottomLegend(series, size.width);
+  const custom = panel.fieldConfig.defaults.custom;
+  // Threshold lines only where the panel draws them (thresholdsStyle line/dashed), as Grafana.
+  const drawMarks = (custom?.thresholdsStyle?.mode ?? "line") !== "off";
+  const marks = drawMarks ? steps(panel).filter((s): s is { value: number; color: string } => typeof s.value === "number") : [];
+  const lineWidth = custom?.lineWidth ?? 1;
+  const fill = (custom?.fillOpacity ?? (stacked ? 55 : 8)) / 100;
+  const legend = bottomLegend(panel, series, size.width);
   const plotHeight = size.height - legend.height - 30;
   const hours = (span.end - span.start) / 3_600_000;
   return {
@@ -133,9 +159,10 @@ function timeseries(panel: GrafanaPanel, series: readonly NamedSeries[], size: {
       data: s.points.map(([t, v]) => [t, Number.isFinite(v) ? v : null]),
       showSymbol: false,
       connectNulls: false,
-      lineStyle: { width: 1.5 },
+      lineStyle: { width: lineWidth },
       color: PALETTE[i % PALETTE.length],
-      ...(stacked ? { stack: "total", areaStyle: { opacity: 0.55 } } : { areaStyle: { opacity: 0.08 } }),
+      ...(stacked ? { stack: "total" } : {}),
+      ...(fill > 0 ? { areaStyle: { opacity: fill } } : {}),
       ...(i === 0 && marks.length > 0
         ? { markLine: { silent: true, symbol: "none", label: { show: false }, lineStyle: { type: "dashed", width: 2 }, data: marks.map((m) => ({ yAxis: m.value, lineStyle: { color: color(m.color), type: "dashed", width: 2 } })) } }
         : {}),

@@ -19,7 +19,15 @@ const panel = z.object({
           min: z.number().optional(),
           max: z.number().optional(),
           thresholds: z.object({ steps: z.array(thresholdStep).default([]) }).optional(),
-          custom: z.object({ stacking: z.object({ mode: z.string().optional() }).optional() }).passthrough().optional(),
+          custom: z
+            .object({
+              stacking: z.object({ mode: z.string().optional() }).optional(),
+              lineWidth: z.number().optional(),
+              fillOpacity: z.number().optional(),
+              thresholdsStyle: z.object({ mode: z.string().optional() }).optional(),
+            })
+            .passthrough()
+            .optional(),
         })
         .passthrough()
         .default({}),
@@ -31,7 +39,10 @@ const panel = z.object({
     .default([]),
   options: z
     .object({
-      legend: z.object({ values: z.array(z.string()).optional(), placement: z.string().optional(), showLegend: z.boolean().optional() }).passthrough().optional(),
+      legend: z
+        .object({ values: z.array(z.string()).optional(), calcs: z.array(z.string()).optional(), placement: z.string().optional(), showLegend: z.boolean().optional() })
+        .passthrough()
+        .optional(),
       displayLabels: z.array(z.string()).optional(),
       pieType: z.string().optional(),
     })
