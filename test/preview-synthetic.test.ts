@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Model, ServiceModel } from "../src/model/types.js";
 import { toAst } from "../src/promql/ast.js";
 import { parseQuery } from "../src/promql/parse.js";
-import { chartOption } from "../src/preview/charts.js";
+import { chartOption, niceCeil } from "../src/preview/charts.js";
 import type { GrafanaDashboard, GrafanaPanel } from "../src/preview/dashboard.js";
 import { evaluate } from "../src/preview/evaluate.js";
 import { dashboardsOf, panelChanges, runPreview, SYNTHETIC_END, SyntheticData, Workload } from "../src/preview/index.js";
@@ -186,6 +186,10 @@ describe("the preview's fidelity to Grafana", () => {
     const asGenerated = chartOption(base, data, size, WINDOW) as { series: Record<string, unknown>[] };
     expect(asGenerated.series[0]).toMatchObject({ lineStyle: { width: 1 }, areaStyle: { opacity: 0.1 } });
     expect(asGenerated.series[0]?.markLine).toBeDefined();
+  });
+
+  it("rounds the top of a y-axis raised for a threshold line up to a round number", () => {
+    expect([niceCeil(132), niceCeil(5.5), niceCeil(0.11), niceCeil(200)]).toEqual([150, 6, 0.12, 200]);
   });
 
   it("says No data for a value Prometheus cannot compute yet (0/0), never NaN", () => {

@@ -115,6 +115,14 @@ function bottomLegend(panel: GrafanaPanel, series: readonly NamedSeries[], width
   };
 }
 
+/** The next round number (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 × 10^k) at or above v, so the top tick is not squeezed under a threshold's. */
+export function niceCeil(v: number): number {
+  if (!(v > 0)) return v;
+  const power = 10 ** Math.floor(Math.log10(v));
+  const step = [1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10].find((m) => m * power >= v - 1e-9) ?? 10;
+  return step * power;
+}
+
 function timeseries(panel: GrafanaPanel, series: readonly NamedSeries[], size: { width: number; height: number }, span: Span): Record<string, unknown> {
   const unit = panel.fieldConfig.defaults.unit;
   const stacked = panel.fieldConfig.defaults.custom?.stacking?.mode === "normal";
@@ -148,7 +156,7 @@ function timeseries(panel: GrafanaPanel, series: readonly NamedSeries[], size: {
       ...(panel.fieldConfig.defaults.max !== undefined
         ? { max: panel.fieldConfig.defaults.max }
         : marks.length > 0
-          ? { max: (extent: { max: number }) => Math.max(extent.max, ...marks.map((m) => m.value * 1.1)) }
+          ? { max: (extent: { max: number }) => niceCeil(Math.max(extent.max, ...marks.map((m) => m.value * 1.1))) }
           : {}),
       axisLabel: { ...text, hideOverlap: true, formatter: (v: number) => formatValue(unit, v) },
       splitLine: { lineStyle: { color: THEME.grid } },
