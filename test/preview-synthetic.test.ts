@@ -66,6 +66,17 @@ describe("the synthetic workload", () => {
     }
   });
 
+  it("makes the errors by type add up to the failed operations, for each operation and in every scenario", () => {
+    for (const workload of [normal, Workload.of(service(), "alerting", WINDOW)]) {
+      for (const t of [WINDOW.start + 1_800_000, WINDOW.end]) {
+        const errors = at(workload, "sum by (operation) (rate(git_errors_total[5m]))", t);
+        const failures = at(workload, 'sum by (operation) (rate(git_operation_total{status="failure"}[5m]))', t);
+        expect(errors).toHaveLength(5);
+        errors.forEach((e, i) => expect(e).toBeCloseTo(failures[i] ?? NaN, 9));
+      }
+    }
+  });
+
   it("draws the same rate on two panels: the success-rate gauge is 100 minus the error-rate alert's percentage", async () => {
     const gauge = only([...(await values("Operation Success Rate")).values()]);
     const errorRatio = only(at(normal, 'sum(rate(git_operation_total{status="failure"}[5m])) / sum(rate(git_operation_total{status=~"success|failure"}[5m]))', WINDOW.end));

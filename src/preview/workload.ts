@@ -6,7 +6,7 @@
 // The workload is then calibrated against the spec's alerts: inside every threshold by default,
 // beyond them with the `alerting` scenario.
 import { BUCKET_LABEL, formatBucketBound, histogramSeries } from "../conventions/names.js";
-import type { MetricModel, ServiceModel } from "../model/types.js";
+import type { LabelModel, MetricModel, ServiceModel } from "../model/types.js";
 import { selectors, toAst, type Expr } from "../promql/ast.js";
 import { parseQuery } from "../promql/parse.js";
 import { evaluate, UnsupportedQuery, type SimSeries } from "./evaluate.js";
@@ -38,15 +38,16 @@ function unit(text: string): number {
 }
 
 /** How often a label value occurs relative to its siblings, from what the value says. */
-export function valueWeight(metric: string, label: string, value: string): number {
+export function valueWeight(label: string, value: string): number {
   const period = PERIOD_HOURS[value.toLowerCase()];
   if (period !== undefined) return period;
   const share = OUTCOME_SHARE[value.toLowerCase()];
   if (share !== undefined) return share;
   // An ordinal (attempt 1, 2, 3…): each step half as frequent as the one before.
   if (/^\d+$/.test(value)) return 0.5 ** (Number(value) - 1);
-  // Otherwise a spread fixed by the value's name; "other" is a fallback, rarely hit.
-  return value === "other" ? 0.05 : 0.2 + 0.8 * unit(`${metric}\u0000${label}\u0000${value}`);
+  // Otherwise a spread fixed by the label and value (not the metric: clones are the same share of
+  // every metric split by operation); "other" is a fallback, rarely hit.
+  return value === "other" ? 0.05 : 0.2 + 0.8 * unit(`${label}\u0000${value}`);
 }
 
 interface Knobs {
@@ -189,34 +190,76 @@ function knobsOf(ast: Expr, service: ServiceModel): Knob[] {
   });
 }
 
+const FAILURES = new Set(["failure", "failed", "error", "errors"]);
+const ERROR_COUNTER = /error|fail/;
+
+/** The weight of a label value under the knobs, with started/total as the sum of its outcomes. */
+function weigher(m: MetricModel, knobs: Knobs): (label: LabelModel, v: string) => number {
+  const one = (label: string, v: string): number => valueWeight(label, v) * (knobs.weight.get(`${m.name}\u0000${label}\u0000${v}`) ?? 1);
+  return (label, v) =>
+    TOTALS.has(v.toLowerCase())
+      ? label.values.filter((x) => !TOTALS.has(x.toLowerCase()) && !RETRIES.has(x.toLowerCase())).reduce((sum, x) => sum + one(label.name, x), 0)
+      : one(label.name, v);
+}
+
+/** Labels whose siblings move together: a period (one figure over several periods) or an outcome (parts of one total). */
+function together(m: MetricModel): Set<string> {
+  return new Set(m.labels.filter((l) => l.values.some((v) => PERIOD_HOURS[v.toLowerCase()] !== undefined || TOTALS.has(v.toLowerCase()))).map((l) => l.name));
+}
+
+/** Sum over every combination of `labels` (restricted by `keep`) of the product of their weights. */
+function totalWeight(labels: readonly LabelModel[], weight: (l: LabelModel, v: string) => number, keep: (l: LabelModel, v: string) => boolean = () => true): number {
+  return labels.reduce((product, l) => product * l.values.filter((v) => keep(l, v)).reduce((sum, v) => sum + weight(l, v), 0), 1);
+}
+
+/**
+ * A counter of errors (git_errors_total) counts the failures another counter's outcome label
+ * counts (git_operation_total{status="failure"}): its level is derived from that counter's, and
+ * it follows that counter's shape, so the errors panel adds up to the failures.
+ */
+function failureSource(m: MetricModel, metrics: readonly MetricModel[]): { source: MetricModel; outcome: LabelModel } | undefined {
+  if (m.type !== "counter" || !ERROR_COUNTER.test(m.name)) return undefined;
+  for (const source of metrics) {
+    if (source === m || source.type !== "counter") continue;
+    const outcome = source.labels.find((l) => l.values.some((v) => FAILURES.has(v.toLowerCase())));
+    if (outcome && !m.labels.some((l) => l.name === outcome.name)) return { source, outcome };
+  }
+  return undefined;
+}
+
 function build(service: ServiceModel, knobs: Knobs): SimSeries[] {
   const job = service.spec.scrape.job;
   const instance = service.spec.scrape.targets[0] ?? "localhost";
   const out: SimSeries[] = [];
   for (const m of service.metrics) {
-    const level = knobs.level.get(m.name) ?? 1;
-    const together = new Set(m.labels.filter((l) => l.values.some((v) => PERIOD_HOURS[v.toLowerCase()] !== undefined || TOTALS.has(v.toLowerCase()))).map((l) => l.name));
-    const weightOf = (label: string, v: string): number => valueWeight(m.name, label, v) * (knobs.weight.get(`${m.name}\u0000${label}\u0000${v}`) ?? 1);
+    const weight = weigher(m, knobs);
+    const linked = failureSource(m, service.metrics);
+    let level = knobs.level.get(m.name) ?? 1;
+    let shapeOf = m;
+    if (linked) {
+      const { source, outcome } = linked;
+      const shared = new Set(m.labels.map((l) => l.name));
+      const failures = totalWeight(source.labels.filter((l) => !shared.has(l.name)), weigher(source, knobs), (l, v) => l !== outcome || FAILURES.has(v.toLowerCase()));
+      const spread = totalWeight(m.labels.filter((l) => !source.labels.some((x) => x.name === l.name)), weight);
+      // The knob still scales it: calibration may turn errors up or down on their own.
+      level = ((knobs.level.get(source.name) ?? 1) * failures) / spread * ((knobs.level.get(m.name) ?? 1) / defaultLevel(m));
+      shapeOf = source;
+    }
+    const moving = together(shapeOf);
     for (const labels of combos(m)) {
-      let weight = 1;
-      for (const l of m.labels) {
-        const v = labels[l.name] ?? "";
-        // started = success + failure (each operation ends in one outcome; retries are extra).
-        weight *= TOTALS.has(v.toLowerCase())
-          ? l.values.filter((x) => !TOTALS.has(x.toLowerCase()) && !RETRIES.has(x.toLowerCase())).reduce((sum, x) => sum + weightOf(l.name, x), 0)
-          : weightOf(l.name, v);
-      }
+      const w = m.labels.reduce((product, l) => product * weight(l, labels[l.name] ?? ""), 1);
       const base = { ...labels, job, instance };
-      // Siblings that differ only by a period (one figure over several periods) or by an outcome
-      // (parts of one total) move together: one shape, so the arithmetic between them holds.
-      const name = `${m.name}${JSON.stringify(Object.entries(labels).filter(([k]) => !together.has(k)))}`;
+      // The series' shape: named by the labels that do not move together (and, for a linked
+      // error counter, by the labels it shares with the counter it follows).
+      const shapeLabels = Object.entries(labels).filter(([k]) => !moving.has(k) && shapeOf.labels.some((l) => l.name === k));
+      const name = `${shapeOf.name}${JSON.stringify(shapeLabels)}`;
       if (m.type !== "histogram") {
-        out.push({ labels: { __name__: m.name, ...base }, kind: m.type === "counter" ? "counter" : "gauge", at: (t) => level * weight * wave(name, t) });
+        out.push({ labels: { __name__: m.name, ...base }, kind: m.type === "counter" ? "counter" : "gauge", at: (t) => level * w * wave(name, t) });
         continue;
       }
       // A histogram: observations at a rate fixed by the label values, spread around a typical
       // value of their own (a clone takes longer than a status).
-      const rate = (t: number): number => 0.3 * weight * wave(name, t);
+      const rate = (t: number): number => 0.3 * w * wave(name, t);
       const typical = m.labels.length === 0 ? level : level * (0.5 + unit(name));
       for (const le of [...m.buckets, Infinity]) {
         out.push({ labels: { __name__: histogramSeries(m.name, "_bucket"), ...base, [BUCKET_LABEL]: formatBucketBound(le) }, kind: "counter", at: (t) => rate(t) * cdf(le, typical * wave(`${name}\u0000typical`, t)) });
