@@ -103,6 +103,16 @@ describe("obsgen diff compares the generated artifacts as well as the spec", () 
   });
 });
 
+describe("changes only the generated files show", () => {
+  it("reports a panel's description change, and lists the generated file under 'No semantic changes' when nothing else changed", () => {
+    const report = diffAfter([[[...P95, "description"], "95th percentile latency of each operation."]]);
+    expect(only(report, "panels")[0]?.detail).toContain('description "95th percentile latency of each operation, across all instances; the alert fires above 5 s." → "95th percentile latency of each operation."');
+    const quiet = diffAll(BASE, BASE, { base: "base", head: "head" });
+    quiet.generated = [{ path: "grafana/dashboards/git-operations-e2b.json", kind: "changed", details: ["panel 2: description changed"] }];
+    expect(renderMarkdown(quiet)).toContain("The spec change still changes generated output:\n\n- changed `grafana/dashboards/git-operations-e2b.json`: panel 2: description changed");
+  });
+});
+
 describe("cross-checks of a change", () => {
   it("flags an alert threshold that moved while its panel still draws the old one and its texts still quote it", () => {
     const report = diffAfter([[["alerts", 2, "expr"], "sum(active_sandboxes_total) > 20"]]);

@@ -278,7 +278,14 @@ function compareDashboards(out: ServiceChanges, base: readonly DashboardSpec[], 
   for (const d of head) {
     const b = baseBy.get(d.uid);
     if (!b && !heirs.has(d.uid)) out.add("dashboards", "added", d.uid, `dashboard "${d.title}" added`);
-    else if (b && b.title !== d.title) out.add("dashboards", "changed", d.uid, `title "${b.title}" → "${d.title}"`);
+    else if (b) {
+      const diffs: string[] = [];
+      if (b.title !== d.title) diffs.push(`title "${b.title}" → "${d.title}"`);
+      if (b.timeRange.from !== d.timeRange.from || b.timeRange.to !== d.timeRange.to) diffs.push(`time range ${b.timeRange.from}..${b.timeRange.to} → ${d.timeRange.from}..${d.timeRange.to}`);
+      if (b.refresh !== d.refresh) diffs.push(`refresh ${b.refresh} → ${d.refresh}`);
+      if ((b.description ?? "") !== (d.description ?? "")) diffs.push("description changed");
+      if (diffs.length > 0) out.add("dashboards", "changed", d.uid, diffs.join("; "));
+    }
   }
   // Panels of a renamed dashboard are compared with the heir's: the rename is listed once.
   const bp = panelsOf(base.map((d) => (renamed.has(d.uid) ? { ...d, uid: renamed.get(d.uid)?.uid ?? d.uid } : d)));
@@ -299,6 +306,7 @@ function compareDashboards(out: ServiceChanges, base: readonly DashboardSpec[], 
     if ((b.stacked ?? false) !== (h.stacked ?? false)) diffs.push(h.stacked ? "now stacked" : "no longer stacked");
     if (thresholdText(b.thresholds) !== thresholdText(h.thresholds)) diffs.push(`thresholds ${thresholdText(b.thresholds)} → ${thresholdText(h.thresholds)}`);
     if (b.width !== h.width || b.height !== h.height) diffs.push(`size ${b.width}×${b.height} → ${h.width}×${h.height}`);
+    if ((b.description ?? "") !== (h.description ?? "")) diffs.push(`description "${squash(b.description ?? "")}" → "${squash(h.description ?? "")}"`);
     const bRow = rowOf(base.map((d) => (renamed.has(d.uid) ? { ...d, uid: renamed.get(d.uid)?.uid ?? d.uid } : d)), key);
     const hRow = rowOf(head, key);
     if (bRow !== hRow) diffs.push(`row "${bRow ?? ""}" → "${hRow ?? ""}"`);

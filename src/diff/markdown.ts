@@ -65,6 +65,8 @@ export function renderMarkdown(report: DiffReport): string {
   lines.push(`## obsgen diff: ${code(report.base)} → ${code(report.head)}`, "");
   if (report.changes.length === 0) {
     lines.push("No semantic changes to metrics, dashboards, alerts or scrape settings.", "", `Series budget: ${head} series.`, "");
+    const files = report.generated ?? [];
+    if (files.length > 0) lines.push(`### Generated files (${files.length})`, "", "The spec change still changes generated output:", "", ...generatedLines(files), "");
     lines.push(...withoutSpecChangeLines(report));
     return `${lines.join("\n").trimEnd()}\n`;
   }
