@@ -4,6 +4,8 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { main } from "../src/cli/main.js";
+import { EXIT } from "../src/cli/exit-codes.js";
 import type { Model, ServiceModel } from "../src/model/types.js";
 import { toAst } from "../src/promql/ast.js";
 import { parseQuery } from "../src/promql/parse.js";
@@ -234,4 +236,31 @@ describe("obsgen preview --base marks what changed", () => {
     expect(changes.get(panel("Conflicts Detected").id ?? -1)).toBe("removed");
     expect(changes.get(panel("Cache Hit Ratio").id ?? -1)).toBe("unchanged");
   });
+});
+
+describe("obsgen preview --scenario", () => {
+  async function cli(args: string[]): Promise<{ code: number; err: string }> {
+    let err = "";
+    const code = await main(["preview", ...args], { out: () => undefined, err: (t) => (err += `${t}\n`), cwd: process.cwd() });
+    return { code, err };
+  }
+
+  it("accepts normal or alerting only, and refuses it with measured data", async () => {
+    const bogus = await cli(["--scenario", "panic"]);
+    expect(bogus.code).toBe(EXIT.usage);
+    expect(bogus.err).toContain('--scenario must be normal or alerting, not "panic"');
+    const measured = await cli(["--scenario", "alerting", "--prometheus", "http://127.0.0.1:9"]);
+    expect(measured.code).toBe(EXIT.usage);
+    expect(measured.err).toContain("with --prometheus the data is measured");
+  });
+
+  it("marks an alerting preview as such", async () => {
+    const out = mkdtempSync(join(tmpdir(), "obsgen-preview-alerting-"));
+    try {
+      expect((await main(["preview", "--spec", "test/fixtures/diff/base.yaml", "--out", out, "--scenario", "alerting"], { out: () => undefined, err: () => undefined, cwd: process.cwd() }))).toBe(EXIT.ok);
+      expect(readFileSync(join(out, "shop.html"), "utf8")).toContain("SYNTHETIC DATA: simulated from the spec, alerting scenario (every alert firing), not measured");
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
