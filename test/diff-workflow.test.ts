@@ -156,16 +156,14 @@ describe("the workflows' scripts", () => {
     const context = { repo: { owner: "o", repo: "r" }, payload: { workflow_run: { head_sha: "abc" } } };
     const core = { notice: (m: string) => void calls.push(`notice ${m}`) };
     const script = String(step("Post or update the PR comment").with?.script);
-    const cwd = process.cwd();
-    process.chdir(dir);
+    // The job's working directory holds the downloaded artifact: relative paths resolve there.
+    const fs = { readFileSync: (path: string, encoding: BufferEncoding) => readFileSync(join(dir, path), encoding) };
     try {
       const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor as new (...args: string[]) => (...a: unknown[]) => Promise<void>;
-      await new AsyncFunction("require", "github", "context", "core", script)((m: string) => (m === "fs" ? { readFileSync } : undefined), github, context, core);
+      await new AsyncFunction("require", "github", "context", "core", script)((m: string) => (m === "fs" ? fs : undefined), github, context, core);
       return { calls };
     } catch (e) {
       return { calls, error: (e as Error).message };
-    } finally {
-      process.chdir(cwd);
     }
   }
 
