@@ -243,7 +243,7 @@ function heatmap(panel: GrafanaPanel, series: readonly NamedSeries[], size: { wi
     top = Math.max(top, v);
   }));
   const unit = panel.fieldConfig.defaults.unit;
-  const cellUnit = (panel.options as { cellValues?: { unit?: string } }).cellValues?.unit;
+  const cellUnit = panel.options.cellValues?.unit;
   const labels = series.map((s) => (s.name === "+Inf" ? "+Inf" : formatValue(unit, Number(s.name))));
   return {
     // Room on the right for the colour scale, as Grafana's heatmap legend.

@@ -44,6 +44,7 @@ const panel = z.object({
         .passthrough()
         .optional(),
       displayLabels: z.array(z.string()).optional(),
+      cellValues: z.object({ unit: z.string().optional() }).passthrough().optional(),
       pieType: z.string().optional(),
     })
     .passthrough()

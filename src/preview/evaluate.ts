@@ -93,9 +93,10 @@ function call(e: Call, series: readonly SimSeries[], t: number): Value {
     if (q?.kind !== "scalar" || inner?.kind !== "vector") throw new UnsupportedQuery("histogram_quantile arguments");
     return { kind: "vector", samples: histogramQuantile(q.value, inner.samples) };
   }
-  if ((e.fn === "clamp_min" || e.fn === "clamp_max") && e.args.length === 2) {
-    const v = evaluate(e.args[0] as Expr, series, t);
-    const bound = evaluate(e.args[1] as Expr, series, t);
+  const [first, second] = e.args;
+  if ((e.fn === "clamp_min" || e.fn === "clamp_max") && first && second) {
+    const v = evaluate(first, series, t);
+    const bound = evaluate(second, series, t);
     if (v.kind !== "vector" || bound.kind !== "scalar") throw new UnsupportedQuery(e.fn);
     const f = e.fn === "clamp_min" ? Math.max : Math.min;
     return { kind: "vector", samples: v.samples.map((s) => ({ labels: s.labels, value: f(s.value, bound.value) })) };
@@ -135,14 +136,18 @@ export function histogramQuantile(q: number, samples: readonly Sample[]): Sample
     }
     const rank = q * total;
     let value = NaN;
-    for (let i = 0; i < b.length; i++) {
-      const [upper, count] = b[i] as [number, number];
-      if (count < rank) continue;
+    let previous: [number, number] = [0, 0];
+    for (const [upper, count] of b) {
+      if (count < rank) {
+        previous = [upper, count];
+        continue;
+      }
+      // The rank falls in +Inf: Prometheus answers the highest finite bound.
       if (upper === Infinity) {
         value = b[b.length - 2]?.[0] ?? NaN;
         break;
       }
-      const [lower, below] = i === 0 ? [0, 0] : (b[i - 1] as [number, number]);
+      const [lower, below] = previous;
       value = count === below ? upper : lower + ((upper - lower) * (rank - below)) / (count - below);
       break;
     }
