@@ -168,6 +168,14 @@ describe("the preview's fidelity to Grafana", () => {
     expect(option.graphic[0]?.style).toMatchObject({ text: "12", fill: "#f2495c" });
   });
 
+  it("lays heatmap columns over the dashboard's whole range when the data covers only its end", () => {
+    const young = [{ name: "1", points: [[WINDOW.end - 120_000, 3], [WINDOW.end - 60_000, 4], [WINDOW.end, 5]] as const }];
+    const option = chartOption(panel("Sandbox Creation Time Heatmap"), young, size, WINDOW) as { xAxis: { data: string[] }; series: { data: number[][] }[] };
+    expect(option.xAxis.data).toHaveLength((WINDOW.end - WINDOW.start) / 60_000 + 1);
+    expect(option.xAxis.data[0]).toBe("06:00");
+    expect(option.series[0]?.data.map((d) => d[0])).toEqual([358, 359, 360]);
+  });
+
   it("gives heatmaps a colour scale with its range", () => {
     const option = chartOption(panel("Sandbox Creation Time Heatmap"), [{ name: "0.5", points: [[0, 4]] }, { name: "+Inf", points: [[0, 1]] }], size, WINDOW) as {
       visualMap: { show: boolean; text: string[] };

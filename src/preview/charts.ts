@@ -234,12 +234,26 @@ function stat(panel: GrafanaPanel, series: readonly NamedSeries[], size: { width
   };
 }
 
-function heatmap(panel: GrafanaPanel, series: readonly NamedSeries[], size: { width: number; height: number }): Record<string, unknown> {
-  const times = series[0]?.points.map(([t]) => t) ?? [];
+/** The data's step: the smallest gap between two of its timestamps, a minute when there is one point. */
+function stepOf(series: readonly NamedSeries[]): number {
+  let step = Infinity;
+  for (const s of series) for (let i = 1; i < s.points.length; i++) step = Math.min(step, (s.points[i]?.[0] ?? 0) - (s.points[i - 1]?.[0] ?? 0));
+  return Number.isFinite(step) && step > 0 ? step : 60_000;
+}
+
+function heatmap(panel: GrafanaPanel, series: readonly NamedSeries[], size: { width: number; height: number }, span: Span): Record<string, unknown> {
+  // Columns over the dashboard's whole range, aligned on the data's step: a young Prometheus
+  // fills only the last ones, as Grafana shows it.
+  const step = stepOf(series);
+  const anchor = series[0]?.points[0]?.[0] ?? span.start;
+  const first = anchor - Math.floor((anchor - span.start) / step) * step;
+  const times: number[] = [];
+  for (let t = first; t <= span.end; t += step) times.push(t);
   const data: [number, number, number][] = [];
   let top = 0;
-  series.forEach((s, y) => s.points.forEach(([, v], x) => {
-    data.push([x, y, v]);
+  series.forEach((s, y) => s.points.forEach(([t, v]) => {
+    if (!Number.isFinite(v)) return;
+    data.push([Math.round((t - first) / step), y, v]);
     top = Math.max(top, v);
   }));
   const unit = panel.fieldConfig.defaults.unit;
@@ -333,7 +347,7 @@ export function chartOption(panel: GrafanaPanel, series: readonly NamedSeries[],
       : panel.type === "stat"
         ? stat(panel, series, size)
         : panel.type === "heatmap"
-          ? heatmap(panel, series, size)
+          ? heatmap(panel, series, size, span)
           : panel.type === "piechart"
             ? pie(panel, series, size)
             : panel.type === "barchart"
