@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs the external tools obsgen's validation and tests use, when missing: git, promtool and
-# prometheus (Debian's `prometheus`), amtool and alertmanager (Debian's `prometheus-alertmanager`).
+# prometheus (Debian's `prometheus`), amtool and alertmanager (Debian's `prometheus-alertmanager`),
+# and a headless browser for the preview's browser test (Debian's `chromium`; a runner that has
+# Google Chrome already uses it).
 # Idempotent: does nothing when every tool is present. Usable by users as well as CI.
 set -euo pipefail
 
@@ -8,9 +10,10 @@ need=()
 command -v git >/dev/null 2>&1 || need+=(git)
 { command -v promtool >/dev/null 2>&1 && command -v prometheus >/dev/null 2>&1; } || need+=(prometheus)
 { command -v amtool >/dev/null 2>&1 && command -v prometheus-alertmanager >/dev/null 2>&1; } || need+=(prometheus-alertmanager)
+{ command -v chromium >/dev/null 2>&1 || command -v google-chrome >/dev/null 2>&1; } || need+=(chromium)
 
 if [ ${#need[@]} -eq 0 ]; then
-  echo "install-tools: git, promtool, prometheus, amtool and alertmanager are present"
+  echo "install-tools: git, promtool, prometheus, amtool, alertmanager and chromium are present"
   exit 0
 fi
 
@@ -22,6 +25,7 @@ install-tools: cannot install ${need[*]}: this system has no apt-get.
     git                      https://git-scm.com/downloads
     promtool, prometheus     https://prometheus.io/download/#prometheus (both are in the tarball)
     amtool, alertmanager     https://prometheus.io/download/#alertmanager
+    chromium                 your system's package manager (or Google Chrome)
 MSG
   exit 1
 fi

@@ -117,7 +117,9 @@ describe("obsgen diff on fixture spec pairs", () => {
     find(report, "metrics", "added", "refund_total");
     expect(find(report, "metrics", "changed", "carts_open").detail).toContain("help");
     expect(find(report, "labels", "added", "order_total{method}").detail).toBe('value "voucher" added');
-    expect(find(report, "panels", "changed", "shop/order-rate").detail).toBe("unit opm → ops; thresholds green, 100 red → green, 80 yellow, 120 red");
+    expect(find(report, "panels", "changed", "shop/order-rate").detail).toBe(
+      'unit opm → ops; thresholds green, 100 red → green, 80 yellow, 120 red (row "Orders", unit ops, query `sum by (status) (rate(order_total[$__rate_interval])) * 60`)',
+    );
     find(report, "panels", "added", "shop/refunds");
     expect(find(report, "alerts", "changed", "ManyRetries").detail).toBe("threshold > 1 → > 2; for 5m → 10m");
     expect(find(report, "scrape", "changed", "interval").detail).toBe("interval 15s → 30s");

@@ -1,9 +1,10 @@
 // Materialises the base side of a diff: a directory as it is, or a git ref's spec files copied
 // into a temporary directory with `git ls-tree` / `git show`, so both sides load the same way.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
+import type { Artifact } from "../generators/artifact.js";
 
 export interface BaseSpec {
   /** What the user named: a directory or a git ref. */
@@ -55,4 +56,41 @@ export function materializeBase(base: string, specPath: string, cwd: string): Ba
     throw e;
   }
   return { label: base, specPath: join(dir, rel), dispose: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+function filesUnder(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string): void => {
+    for (const name of readdirSync(d).sort()) {
+      const full = join(d, name);
+      if (statSync(full).isDirectory()) walk(full);
+      else out.push(relative(dir, full).split("\\").join("/"));
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+/**
+ * The base's committed generated files (`out` inside a checkout directory or at a git ref), to
+ * tell output that a generator change altered from output the spec change altered. Undefined
+ * when the base has none (a bare spec directory or file).
+ */
+export function readBaseGenerated(base: string, out: string, cwd: string): Artifact[] | undefined {
+  const asPath = resolve(cwd, base);
+  if (existsSync(asPath)) {
+    const dir = statSync(asPath).isDirectory() ? join(asPath, out) : undefined;
+    if (dir === undefined || !existsSync(dir) || !statSync(dir).isDirectory()) return undefined;
+    return filesUnder(dir).map((path) => ({ path, content: readFileSync(join(dir, path), "utf8") }));
+  }
+  const rel = relative(cwd, resolve(cwd, out)).split("\\").join("/");
+  const listed = git(["ls-tree", "-r", "--name-only", base, "--", rel], cwd);
+  if (!listed.ok) return undefined;
+  const files = listed.stdout.split("\n").filter((f) => f !== "");
+  if (files.length === 0) return undefined;
+  return files.map((file) => {
+    const shown = git(["show", `${base}:./${file}`], cwd);
+    if (!shown.ok) throw new BaseError(`git show ${base}:${file} failed: ${shown.stderr}`);
+    return { path: relative(rel, file).split("\\").join("/"), content: shown.stdout };
+  });
 }

@@ -48,6 +48,22 @@ class ServiceChanges {
     readonly baseSites: readonly QuerySite[],
   ) {}
 
+  count(): number {
+    return this.changes.length;
+  }
+
+  /** Moves the changes added after `index` that match into the detail of the change at `index`. */
+  foldInto(index: number, matches: (c: Change) => boolean): void {
+    const target = this.changes[index];
+    if (!target) return;
+    for (let i = this.changes.length - 1; i > index; i--) {
+      const c = this.changes[i];
+      if (!c || !matches(c)) continue;
+      target.detail = `${target.detail}; ${c.detail}`;
+      this.changes.splice(i, 1);
+    }
+  }
+
   add(group: Change["group"], kind: Change["kind"], subject: string, detail: string, breaking?: Breaking): void {
     this.changes.push({ service: this.service, group, kind, subject, detail, ...(breaking ? { breaking } : {}) });
   }
@@ -120,7 +136,10 @@ function compareMetrics(out: ServiceChanges, base: readonly MetricModel[], head:
       rows.push({ service: out.service, metric: b.name, base: b.maxSeries });
       continue;
     }
+    const before = out.count();
     compareMetric(out, b, h);
+    // A rename is listed once: what else changed with it (help, unit) joins the rename's line.
+    if (h.name !== b.name) out.foldInto(before - 1, (c) => c.group === "metrics" && c.breaking === undefined);
     if (b.maxSeries !== h.maxSeries) rows.push({ service: out.service, metric: h.name, base: b.maxSeries, head: h.maxSeries });
   }
   for (const h of added) {
@@ -233,25 +252,53 @@ function squash(text: string): string {
   return text.replace(/\s+/g, " ").trim();
 }
 
+/** A base dashboard whose uid is gone, paired with a new head dashboard of the same title (or the same panel keys): a uid change. */
+function uidRenames(base: readonly DashboardSpec[], head: readonly DashboardSpec[]): Map<string, DashboardSpec> {
+  const keys = (d: DashboardSpec): string => d.rows.flatMap((r) => r.panels.map((p) => p.key)).sort().join(",");
+  const gone = base.filter((b) => !head.some((h) => h.uid === b.uid));
+  const fresh = head.filter((h) => !base.some((b) => b.uid === h.uid));
+  const out = new Map<string, DashboardSpec>();
+  for (const b of gone) {
+    const heir = fresh.find((h) => ![...out.values()].includes(h) && (h.title === b.title || keys(h) === keys(b)));
+    if (heir) out.set(b.uid, heir);
+  }
+  return out;
+}
+
 function compareDashboards(out: ServiceChanges, base: readonly DashboardSpec[], head: readonly DashboardSpec[]): void {
+  const renamed = uidRenames(base, head);
+  const heirs = new Set([...renamed.values()].map((d) => d.uid));
   const baseBy = new Map(base.map((d) => [d.uid, d]));
   const headBy = new Map(head.map((d) => [d.uid, d]));
-  for (const d of base) if (!headBy.has(d.uid)) out.add("dashboards", "removed", d.uid, `dashboard "${d.title}" removed`);
+  for (const d of base) {
+    const heir = renamed.get(d.uid);
+    if (heir) out.add("dashboards", "renamed", d.uid, `uid ${d.uid} → ${heir.uid}${heir.title !== d.title ? `; title "${d.title}" → "${heir.title}"` : ""}`);
+    else if (!headBy.has(d.uid)) out.add("dashboards", "removed", d.uid, `dashboard "${d.title}" removed`);
+  }
   for (const d of head) {
     const b = baseBy.get(d.uid);
-    if (!b) out.add("dashboards", "added", d.uid, `dashboard "${d.title}" added`);
-    else if (b.title !== d.title) out.add("dashboards", "changed", d.uid, `title "${b.title}" → "${d.title}"`);
+    if (!b && !heirs.has(d.uid)) out.add("dashboards", "added", d.uid, `dashboard "${d.title}" added`);
+    else if (b) {
+      const diffs: string[] = [];
+      if (b.title !== d.title) diffs.push(`title "${b.title}" → "${d.title}"`);
+      if (b.timeRange.from !== d.timeRange.from || b.timeRange.to !== d.timeRange.to) diffs.push(`time range ${b.timeRange.from}..${b.timeRange.to} → ${d.timeRange.from}..${d.timeRange.to}`);
+      if (b.refresh !== d.refresh) diffs.push(`refresh ${b.refresh} → ${d.refresh}`);
+      if ((b.description ?? "") !== (d.description ?? "")) diffs.push("description changed");
+      if (diffs.length > 0) out.add("dashboards", "changed", d.uid, diffs.join("; "));
+    }
   }
-  const bp = panelsOf(base);
+  // Panels of a renamed dashboard are compared with the heir's: the rename is listed once.
+  const bp = panelsOf(base.map((d) => (renamed.has(d.uid) ? { ...d, uid: renamed.get(d.uid)?.uid ?? d.uid } : d)));
   const hp = panelsOf(head);
   for (const [key, { panel }] of bp) if (!hp.has(key)) out.add("panels", "removed", key, `${panel.kind} "${panel.title}" removed`);
   for (const [key, { panel: h }] of hp) {
     const b = bp.get(key)?.panel;
     if (!b) {
-      out.add("panels", "added", key, `${h.kind} "${h.title}" added`);
+      out.add("panels", "added", key, `${h.kind} "${h.title}" added${panelFacts(h, rowOf(head, key))}`);
       continue;
     }
     const diffs: string[] = [];
+    if (b.id !== h.id) diffs.push(`id ${b.id} → ${h.id}`);
     if (b.title !== h.title) diffs.push(`title "${b.title}" → "${h.title}"`);
     if (b.kind !== h.kind) diffs.push(`kind ${b.kind} → ${h.kind}`);
     if (b.unit !== h.unit) diffs.push(`unit ${b.unit ?? "(none)"} → ${h.unit ?? "(none)"}`);
@@ -259,6 +306,10 @@ function compareDashboards(out: ServiceChanges, base: readonly DashboardSpec[], 
     if ((b.stacked ?? false) !== (h.stacked ?? false)) diffs.push(h.stacked ? "now stacked" : "no longer stacked");
     if (thresholdText(b.thresholds) !== thresholdText(h.thresholds)) diffs.push(`thresholds ${thresholdText(b.thresholds)} → ${thresholdText(h.thresholds)}`);
     if (b.width !== h.width || b.height !== h.height) diffs.push(`size ${b.width}×${b.height} → ${h.width}×${h.height}`);
+    if ((b.description ?? "") !== (h.description ?? "")) diffs.push(`description "${squash(b.description ?? "")}" → "${squash(h.description ?? "")}"`);
+    const bRow = rowOf(base.map((d) => (renamed.has(d.uid) ? { ...d, uid: renamed.get(d.uid)?.uid ?? d.uid } : d)), key);
+    const hRow = rowOf(head, key);
+    if (bRow !== hRow) diffs.push(`row "${bRow ?? ""}" → "${hRow ?? ""}"`);
     const n = Math.max(b.queries.length, h.queries.length);
     for (let i = 0; i < n; i++) {
       const bq = b.queries[i];
@@ -270,8 +321,20 @@ function compareDashboards(out: ServiceChanges, base: readonly DashboardSpec[], 
         if (bq.legend !== hq.legend) diffs.push(`legend ${JSON.stringify(bq.legend ?? "")} → ${JSON.stringify(hq.legend ?? "")}`);
       }
     }
-    if (diffs.length > 0) out.add("panels", "changed", key, diffs.join("; "));
+    // A reviewer of a changed panel sees where it is and what it draws, not only what moved.
+    if (diffs.length > 0) out.add("panels", "changed", key, `${diffs.join("; ")}${panelFacts(h, hRow)}`);
   }
+}
+
+function rowOf(dashboards: readonly DashboardSpec[], key: string): string | undefined {
+  for (const d of dashboards) for (const row of d.rows) for (const p of row.panels) if (`${d.uid}/${p.key}` === key) return row.title;
+  return undefined;
+}
+
+/** ` (row "Health", unit percent, query \`…\`)`: what a new or changed panel draws. */
+function panelFacts(p: PanelSpec, row: string | undefined): string {
+  const parts = [`row "${row ?? ""}"`, `unit ${p.unit ?? "(none)"}`, ...p.queries.map((q, i) => `query${p.queries.length > 1 ? ` ${i + 1}` : ""} \`${squash(q.expr)}\``)];
+  return ` (${parts.join(", ")})`;
 }
 
 /** The comparison at the top of an alert expression (`… > 5` gives "> 5"), and the text before it. */

@@ -3,21 +3,25 @@ import { resolve } from "node:path";
 import { formatIssue, SpecError } from "../model/issue.js";
 import { loadModel } from "../model/resolve.js";
 import type { Model } from "../model/types.js";
-import { BaseError, materializeBase } from "./base.js";
-import { diffModels } from "./compare.js";
+import { BaseError, materializeBase, readBaseGenerated } from "./base.js";
+import { diffAll } from "./report.js";
 import { checkOrphans } from "./orphans.js";
 import type { DiffReport } from "./types.js";
 
 export { BaseError } from "./base.js";
 export { diffModels } from "./compare.js";
+export { diffAll } from "./report.js";
+export { compareArtifacts } from "./artifacts.js";
 export { renderMarkdown } from "./markdown.js";
-export type { DiffReport, Change, Breaking } from "./types.js";
+export type { DiffReport, Change, Breaking, GeneratedChange } from "./types.js";
 
 export interface DiffOptions {
   base: string;
   spec: string;
   cwd: string;
   prometheus?: string;
+  /** Where generated files live, relative to the repository (`generated`). */
+  out?: string;
 }
 
 /** Loads the base's Model; a base that does not resolve is a BaseError listing its issues. */
@@ -39,7 +43,8 @@ export async function runDiff(options: DiffOptions): Promise<DiffReport> {
   const head = loadModel(resolve(options.cwd, options.spec)).model;
   const base = loadBaseModel(options.base, options.spec, options.cwd);
   try {
-    const report = diffModels(base.model, head, { base: options.base, head: "working tree" });
+    const baseCommitted = readBaseGenerated(options.base, options.out ?? "generated", options.cwd);
+    const report = diffAll(base.model, head, { base: options.base, head: "working tree" }, baseCommitted !== undefined ? { baseCommitted } : {});
     if (options.prometheus !== undefined) await checkOrphans(report, options.prometheus);
     return report;
   } finally {

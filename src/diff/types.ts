@@ -1,6 +1,6 @@
 // The result of comparing two Models: plain data, rendered as Markdown or serialised as JSON.
 
-export type ChangeGroup = "services" | "metrics" | "labels" | "buckets" | "dashboards" | "panels" | "alerts" | "recording rules" | "scrape" | "stack";
+export type ChangeGroup = "services" | "metrics" | "labels" | "buckets" | "dashboards" | "panels" | "alerts" | "recording rules" | "scrape" | "stack" | "cross-checks";
 export type ChangeKind = "added" | "removed" | "changed" | "renamed";
 
 /** Stored series that a breaking change leaves behind, counted on a live Prometheus. */
@@ -41,6 +41,13 @@ export interface Change {
   breaking?: Breaking;
 }
 
+/** A generated file that differs between base and head, with what changed inside it. */
+export interface GeneratedChange {
+  path: string;
+  kind: "added" | "removed" | "changed";
+  details: string[];
+}
+
 export interface CardinalityRow {
   service: string;
   metric: string;
@@ -57,4 +64,11 @@ export interface DiffReport {
     total: { base: number; head: number };
   };
   breakingCount: number;
+  /** Generated files the spec change alters (base regenerated vs head), by meaning. */
+  generated?: GeneratedChange[];
+  /**
+   * Generated files that differ although the spec did not change them: the base's committed
+   * output vs the base spec regenerated now (a generator change, or a stale base).
+   */
+  withoutSpecChange?: GeneratedChange[];
 }

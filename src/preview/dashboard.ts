@@ -7,6 +7,7 @@ const gridPos = z.object({ x: z.number(), y: z.number(), w: z.number(), h: z.num
 const thresholdStep = z.object({ value: z.number().nullable().optional(), color: z.string() });
 
 const panel = z.object({
+  id: z.number().optional(),
   type: z.string(),
   title: z.string().default(""),
   gridPos,
@@ -18,7 +19,15 @@ const panel = z.object({
           min: z.number().optional(),
           max: z.number().optional(),
           thresholds: z.object({ steps: z.array(thresholdStep).default([]) }).optional(),
-          custom: z.object({ stacking: z.object({ mode: z.string().optional() }).optional() }).passthrough().optional(),
+          custom: z
+            .object({
+              stacking: z.object({ mode: z.string().optional() }).optional(),
+              lineWidth: z.number().optional(),
+              fillOpacity: z.number().optional(),
+              thresholdsStyle: z.object({ mode: z.string().optional() }).optional(),
+            })
+            .passthrough()
+            .optional(),
         })
         .passthrough()
         .default({}),
@@ -28,6 +37,18 @@ const panel = z.object({
   targets: z
     .array(z.object({ expr: z.string().default(""), legendFormat: z.string().optional(), instant: z.boolean().optional(), format: z.string().optional() }).passthrough())
     .default([]),
+  options: z
+    .object({
+      legend: z
+        .object({ values: z.array(z.string()).optional(), calcs: z.array(z.string()).optional(), placement: z.string().optional(), showLegend: z.boolean().optional() })
+        .passthrough()
+        .optional(),
+      displayLabels: z.array(z.string()).optional(),
+      cellValues: z.object({ unit: z.string().optional() }).passthrough().optional(),
+      pieType: z.string().optional(),
+    })
+    .passthrough()
+    .default({}),
 });
 
 export const grafanaDashboard = z

@@ -1,11 +1,12 @@
 // Where a preview's numbers come from: a live Prometheus (query_range / query), or a synthetic
-// workload derived from the spec — label values from its enumerations, buckets from its
-// histograms, values from a seeded PRNG — so the same spec always draws the same picture.
-import { BUCKET_LABEL, formatBucketBound, splitHistogramSeries } from "../conventions/names.js";
+// workload simulated from the spec (workload.ts), on which the panels' own PromQL is evaluated.
+import { BUCKET_LABEL } from "../conventions/names.js";
 import type { ServiceModel } from "../model/types.js";
-import { selectors, toAst, walk } from "../promql/ast.js";
+import { toAst } from "../promql/ast.js";
 import { parseQuery } from "../promql/parse.js";
 import type { GrafanaPanel } from "./dashboard.js";
+import { evaluate, UnsupportedQuery } from "./evaluate.js";
+import { Workload, type Scenario } from "./workload.js";
 
 export interface Series {
   labels: Readonly<Record<string, string>>;
@@ -23,51 +24,9 @@ export interface TimeWindow {
 export type Target = GrafanaPanel["targets"][number];
 
 export interface DataSource {
-  query(panel: GrafanaPanel, target: Target, window: TimeWindow, seedKey: string): Promise<Series[]>;
-}
-
-/** mulberry32: a small, well-known seeded PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** FNV-1a, to turn a panel and series name into a seed. */
-function hash(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
-  return h;
-}
-
-interface QueryShape {
-  metric?: string;
-  /** Labels of the outermost `sum by (…)`. */
-  groupBy: string[];
-  /** Equality matchers on the selected metric, which pin a label to one value. */
-  pinned: Record<string, string>;
-}
-
-function shapeOf(expr: string): QueryShape {
-  const parsed = parseQuery(expr);
-  const ast = parsed.problems.length === 0 ? toAst(parsed) : undefined;
-  if (!ast) return { groupBy: [], pinned: {} };
-  let groupBy: string[] | undefined;
-  walk(ast, (e) => {
-    if (groupBy === undefined && e.kind === "aggregation" && e.grouping?.mode === "by") groupBy = e.grouping.labels;
-  });
-  const first = selectors(ast)[0];
-  const pinned: Record<string, string> = {};
-  for (const m of first?.matchers ?? []) if (m.op === "=") pinned[m.label] = m.value;
-  // histogram_quantile() consumes `le`: the result is split by the other grouping labels only.
-  const quantile = ast.kind === "call" && ast.fn === "histogram_quantile";
-  const labels = (groupBy ?? []).filter((l) => !(quantile && l === BUCKET_LABEL));
-  return { ...(first?.name !== undefined ? { metric: first.name } : {}), groupBy: labels, pinned };
+  query(panel: GrafanaPanel, target: Target, window: TimeWindow): Promise<Series[]>;
+  /** True when the numbers are made up (simulated), so the picture must say so. */
+  readonly synthetic: boolean;
 }
 
 function steps(window: TimeWindow): number[] {
@@ -76,50 +35,57 @@ function steps(window: TimeWindow): number[] {
   return out;
 }
 
-/** A level in the panel's range: inside min..max, or below the highest threshold, or a small count. */
-function levelFor(panel: GrafanaPanel, rnd: () => number): number {
-  const d = panel.fieldConfig.defaults;
-  const marks = (d.thresholds?.steps ?? []).flatMap((s) => (typeof s.value === "number" ? [s.value] : []));
-  if (d.min !== undefined && d.max !== undefined) return d.min + (d.max - d.min) * (0.45 + 0.45 * rnd());
-  if (d.unit === "percent") return 60 + 38 * rnd();
-  const top = marks.length > 0 ? Math.max(...marks) : 20;
-  return top * (0.2 + 0.6 * rnd());
-}
-
+/**
+ * Numbers computed from one simulated workload of the service (see workload.ts) by evaluating
+ * each panel's own PromQL: the same spec always draws the same picture, a rate shown on two
+ * panels is the same rate, and values stay inside the alert thresholds unless the scenario is
+ * `alerting`.
+ */
 export class SyntheticData implements DataSource {
-  constructor(private readonly service: ServiceModel | undefined) {}
+  readonly synthetic = true;
+  private readonly workloads = new Map<string, Workload>();
 
-  async query(panel: GrafanaPanel, target: Target, window: TimeWindow, seedKey: string): Promise<Series[]> {
-    const shape = shapeOf(target.expr);
-    const base = shape.metric !== undefined ? (splitHistogramSeries(shape.metric)?.base ?? shape.metric) : undefined;
-    const metric = base !== undefined ? (this.service?.metricsByName.get(base) ?? this.service?.metricsByName.get(shape.metric ?? "")) : undefined;
-    const valuesOf = (label: string): string[] => {
-      if (label === BUCKET_LABEL) return metric ? [...metric.buckets.map(formatBucketBound), formatBucketBound(Infinity)] : ["+Inf"];
-      const pinned = shape.pinned[label];
-      if (pinned !== undefined) return [pinned];
-      return [...(metric?.labels.find((l) => l.name === label)?.values ?? [label])];
-    };
-    let sets: Record<string, string>[] = [{}];
-    for (const label of shape.groupBy) sets = sets.flatMap((s) => valuesOf(label).map((v) => ({ ...s, [label]: v })));
-    const times = steps(window);
-    const heatmap = panel.type === "heatmap" && shape.groupBy.includes(BUCKET_LABEL);
-    return sets.map((labels, index) => {
-      const rnd = prng(hash(`${seedKey}\u0000${JSON.stringify(labels)}`));
-      if (heatmap) {
-        // Per-bucket (not cumulative) counts peaking in a middle bucket, as a latency spread does.
-        const peak = Math.floor(sets.length * 0.4);
-        const weight = Math.exp(-((index - peak) ** 2) / 3);
-        return { labels, points: times.map((t) => [t, Math.round(40 * weight * (0.5 + rnd()))] as const) };
+  constructor(
+    private readonly service: ServiceModel | undefined,
+    private readonly scenario: Scenario = "normal",
+  ) {}
+
+  private workload(window: TimeWindow): Workload | undefined {
+    if (!this.service) return undefined;
+    const key = `${window.start}-${window.end}`;
+    let w = this.workloads.get(key);
+    if (!w) {
+      w = Workload.of(this.service, this.scenario, window);
+      this.workloads.set(key, w);
+    }
+    return w;
+  }
+
+  async query(panel: GrafanaPanel, target: Target, window: TimeWindow): Promise<Series[]> {
+    const workload = this.workload(window);
+    const parsed = parseQuery(substituteVariables(target.expr, window));
+    const ast = parsed.problems.length === 0 ? toAst(parsed) : undefined;
+    if (!workload || !ast) return [];
+    const instant = target.instant === true || panel.type === "gauge" || panel.type === "stat";
+    const times = instant ? [window.end] : steps(window);
+    const byLabels = new Map<string, { labels: Record<string, string>; points: [number, number][] }>();
+    try {
+      for (const t of times) {
+        const v = evaluate(ast, workload.series, t);
+        const samples = v.kind === "scalar" ? [{ labels: {}, value: v.value }] : v.samples;
+        for (const sample of samples) {
+          const k = JSON.stringify(Object.entries(sample.labels).sort(([x], [y]) => (x < y ? -1 : 1)));
+          const entry = byLabels.get(k) ?? { labels: { ...sample.labels }, points: [] };
+          entry.points.push([t, sample.value]);
+          byLabels.set(k, entry);
+        }
       }
-      const level = levelFor(panel, rnd) / (shape.groupBy.length > 0 && panel.type !== "gauge" ? Math.max(1, sets.length / 2) : 1);
-      const phase = rnd() * Math.PI * 2;
-      const period = 0.25 + rnd() * 0.5;
-      const points = times.map((t, i) => {
-        const wave = Math.sin((i / times.length / period) * Math.PI * 2 + phase);
-        return [t, Math.max(0, level * (1 + 0.25 * wave + 0.12 * (rnd() - 0.5)))] as const;
-      });
-      return { labels, points };
-    });
+    } catch (e) {
+      if (e instanceof UnsupportedQuery) return [];
+      throw e;
+    }
+    const series = [...byLabels.values()].sort((a, b) => (JSON.stringify(a.labels) < JSON.stringify(b.labels) ? -1 : 1));
+    return panel.type === "heatmap" ? decumulate(series) : series;
   }
 }
 
@@ -134,6 +100,7 @@ export function substituteVariables(expr: string, window: TimeWindow): string {
 }
 
 export class PrometheusData implements DataSource {
+  readonly synthetic = false;
   constructor(private readonly url: string) {}
 
   private async get(path: string, params: Record<string, string>): Promise<{ metric: Record<string, string>; values?: [number, string][]; value?: [number, string] }[]> {

@@ -8,9 +8,11 @@ import { loadModel } from "../model/resolve.js";
 import type { Model, ServiceModel } from "../model/types.js";
 import { readDashboard, type GrafanaDashboard } from "./dashboard.js";
 import { PrometheusData, SyntheticData, type DataSource } from "./data.js";
-import { PAGE_WIDTH, renderDashboard, sideBySide, SYNTHETIC_END, toHtml, toPng, type RenderedDashboard } from "./render.js";
+import { PAGE_WIDTH, renderDashboard, sideBySide, SYNTHETIC_END, toHtml, toPng, type PanelChange, type RenderedDashboard } from "./render.js";
+import type { Scenario } from "./workload.js";
 
-export { renderDashboard, toHtml, toPng, panelRect, PAGE_WIDTH, SYNTHETIC_END } from "./render.js";
+export { renderDashboard, toHtml, toPng, panelRect, PAGE_WIDTH, SYNTHETIC_END, SYNTHETIC_MARK } from "./render.js";
+export { Workload, type Scenario } from "./workload.js";
 export { SyntheticData, PrometheusData } from "./data.js";
 export { readDashboard } from "./dashboard.js";
 
@@ -22,6 +24,8 @@ export interface PreviewOptions {
   /** With Prometheus: the instant the preview ends at (the CLI passes the current time). */
   end?: number;
   base?: string;
+  /** Synthetic data only: `alerting` drives every alert's signal beyond its threshold. */
+  scenario?: Scenario;
 }
 
 export interface PreviewFile {
@@ -45,7 +49,27 @@ export function dashboardsOf(model: Model): { dashboard: GrafanaDashboard; servi
 }
 
 function source(options: PreviewOptions, service: ServiceModel | undefined): DataSource {
-  return options.prometheus !== undefined ? new PrometheusData(options.prometheus) : new SyntheticData(service);
+  return options.prometheus !== undefined ? new PrometheusData(options.prometheus) : new SyntheticData(service, options.scenario ?? "normal");
+}
+
+/** The mark a synthetic picture carries, or undefined for measured data. */
+function syntheticMark(options: PreviewOptions): string | undefined {
+  if (options.prometheus !== undefined) return undefined;
+  return (options.scenario ?? "normal") === "alerting"
+    ? "simulated from the spec, alerting scenario (every alert firing), not measured"
+    : "simulated from the spec, inside every alert threshold, not measured";
+}
+
+/** Each panel of `side` against the panel with the same id on `other`: unchanged, changed, or only here. */
+export function panelChanges(side: GrafanaDashboard | undefined, other: GrafanaDashboard | undefined, onlyHere: PanelChange): Map<number, PanelChange> {
+  const out = new Map<number, PanelChange>();
+  const others = new Map((other?.panels ?? []).flatMap((p) => (p.id !== undefined ? [[p.id, JSON.stringify(p)] as const] : [])));
+  for (const p of side?.panels ?? []) {
+    if (p.id === undefined || p.type === "row") continue;
+    const theirs = others.get(p.id);
+    out.set(p.id, theirs === undefined ? onlyHere : theirs === JSON.stringify(p) ? "unchanged" : "changed");
+  }
+  return out;
 }
 
 export async function runPreview(options: PreviewOptions): Promise<PreviewResult> {
@@ -63,11 +87,12 @@ export async function runPreview(options: PreviewOptions): Promise<PreviewResult
 
   const heads = dashboardsOf(head);
   for (const { dashboard, service } of heads) {
-    const page = await renderDashboard(dashboard, source(options, service), { end });
+    const mark = syntheticMark(options);
+    const page = await renderDashboard(dashboard, source(options, service), { end, ...(mark !== undefined ? { synthetic: mark } : {}) });
     dashboards.push(page);
     const png = toPng(page.svg);
     write(`${dashboard.uid}.png`, dashboard.uid, png.png, png.width, png.height);
-    write(`${dashboard.uid}.html`, dashboard.uid, toHtml(dashboard.title, page.svg), page.width, page.height);
+    write(`${dashboard.uid}.html`, dashboard.uid, toHtml(mark !== undefined ? `${dashboard.title} (synthetic data)` : dashboard.title, page.svg), page.width, page.height);
   }
 
   if (options.base !== undefined) {
@@ -80,12 +105,29 @@ export async function runPreview(options: PreviewOptions): Promise<PreviewResult
         const h = heads.find((x) => x.dashboard.uid === uid);
         const pages: RenderedDashboard[] = [];
         const absent = (caption: string): GrafanaDashboard => ({ uid, title: caption, time: { from: "now-6h", to: "now" }, panels: [] });
-        pages.push(await renderDashboard(b?.dashboard ?? absent("(not in the base)"), source(options, b?.service), { end, caption: `base: ${options.base}`, idPrefix: `base-${uid}` }));
-        pages.push(await renderDashboard(h?.dashboard ?? absent("(removed by this change)"), source(options, h?.service), { end, caption: "this change", offsetX: PAGE_WIDTH, idPrefix: `head-${uid}` }));
+        const mark = syntheticMark(options);
+        const common = { end, ...(mark !== undefined ? { synthetic: mark } : {}) };
+        pages.push(
+          await renderDashboard(b?.dashboard ?? absent("(not in the base)"), source(options, b?.service), {
+            ...common,
+            caption: `base: ${options.base}`,
+            idPrefix: `base-${uid}`,
+            changes: panelChanges(b?.dashboard, h?.dashboard, "removed"),
+          }),
+        );
+        pages.push(
+          await renderDashboard(h?.dashboard ?? absent("(removed by this change)"), source(options, h?.service), {
+            ...common,
+            caption: "this change",
+            offsetX: PAGE_WIDTH,
+            idPrefix: `head-${uid}`,
+            changes: panelChanges(h?.dashboard, b?.dashboard, "added"),
+          }),
+        );
         const svg = sideBySide(pages);
         const png = toPng(svg);
         write(`${uid}.compare.png`, uid, png.png, png.width, png.height);
-        write(`${uid}.compare.html`, uid, toHtml(`${h?.dashboard.title ?? b?.dashboard.title ?? uid}: base and change`, svg), png.width, png.height);
+        write(`${uid}.compare.html`, uid, toHtml(`${h?.dashboard.title ?? b?.dashboard.title ?? uid}: base and change${mark !== undefined ? " (synthetic data)" : ""}`, svg), png.width, png.height);
       }
     } finally {
       base.dispose();

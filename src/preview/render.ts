@@ -30,7 +30,32 @@ export interface DrawnPanel {
   title: string;
   type: string;
   rect: Rect;
+  /** With a base: how the panel differs from the base's panel of the same id. */
+  change?: PanelChange;
 }
+
+export type PanelChange = "added" | "changed" | "removed" | "unchanged";
+
+export interface RenderOptions {
+  end: number;
+  caption?: string;
+  offsetX?: number;
+  idPrefix?: string;
+  /** Panel id → change against the other side: changed panels are outlined, unchanged ones dimmed. */
+  changes?: ReadonlyMap<number, PanelChange>;
+  /** Set for a synthetic workload: the mark every synthetic picture carries, naming the scenario. */
+  synthetic?: string;
+}
+
+/** The words a synthetic picture carries, so nobody mistakes it for measured data. */
+export const SYNTHETIC_MARK = "SYNTHETIC DATA";
+const MARK_COLOR = "#ff9830";
+const CHANGE_STYLE: Readonly<Record<Exclude<PanelChange, "unchanged">, { color: string; tag: string }>> = {
+  added: { color: "#73bf69", tag: "new" },
+  changed: { color: "#ff9830", tag: "changed" },
+  removed: { color: "#f2495c", tag: "removed" },
+};
+const DIMMED_OPACITY = 0.35;
 
 export interface RenderedDashboard {
   uid: string;
@@ -84,7 +109,7 @@ function placeChart(svg: string, x: number, y: number): string {
   return svg.replace(/^<svg /, `<svg x="${Math.round(x * 100) / 100}" y="${Math.round(y * 100) / 100}" `);
 }
 
-export async function renderDashboard(dash: GrafanaDashboard, data: DataSource, options: { end: number; caption?: string; offsetX?: number; idPrefix?: string }): Promise<RenderedDashboard> {
+export async function renderDashboard(dash: GrafanaDashboard, data: DataSource, options: RenderOptions): Promise<RenderedDashboard> {
   const window = timeWindow(dash, options.end);
   const offsetX = options.offsetX ?? 0;
   const prefix = options.idPrefix ?? dash.uid;
@@ -97,25 +122,45 @@ export async function renderDashboard(dash: GrafanaDashboard, data: DataSource, 
   if (options.caption !== undefined) {
     children.push(el("text", { x: offsetX + PAGE_WIDTH - PAD, y: 30, fill: THEME.muted, "font-family": FONT_FAMILY, "font-size": 13, "text-anchor": "end" }, options.caption));
   }
+  if (options.synthetic !== undefined) {
+    const label = `${SYNTHETIC_MARK}: ${options.synthetic}`;
+    // Bold DejaVu Sans at 14 px is about 8.6 px a character; the box is sized to hold the text.
+    const width = label.length * 8.6 + 24;
+    const cx = offsetX + PAGE_WIDTH / 2 + 120;
+    children.push(
+      el(
+        "g",
+        { "data-mark": "synthetic" },
+        el("rect", { x: cx - width / 2, y: 10, width, height: 28, rx: 4, fill: "none", stroke: MARK_COLOR, "stroke-width": 2 }),
+        el("text", { x: cx, y: 29, fill: MARK_COLOR, "font-family": FONT_FAMILY, "font-size": 14, "font-weight": "bold", "text-anchor": "middle" }, label),
+      ),
+    );
+  }
   for (const [index, panel] of dash.panels.entries()) {
     const rect = panelRect(panel.gridPos, offsetX);
     if (panel.type === "row") {
       children.push(el("text", { x: rect.x, y: rect.y + 20, fill: THEME.text, "font-family": FONT_FAMILY, "font-size": 14, "font-weight": "bold" }, panel.title));
       continue;
     }
+    const change = panel.id !== undefined ? options.changes?.get(panel.id) : undefined;
     const series: NamedSeries[] = [];
-    for (const [ti, target] of panel.targets.entries()) {
-      const result = await data.query(panel, target, window, `${dash.uid}/${panel.title}/${ti}`);
+    for (const target of panel.targets) {
+      const result = await data.query(panel, target, window);
       for (const s of result) series.push({ name: legendName(target, s, panel), points: s.points });
     }
-    children.push(el("rect", { x: rect.x, y: rect.y, width: rect.w, height: rect.h, rx: 3, fill: THEME.panel, stroke: THEME.border, "stroke-width": 1 }));
-    children.push(el("text", { x: rect.x + 10, y: rect.y + 20, fill: THEME.text, "font-family": FONT_FAMILY, "font-size": 13, "font-weight": "bold" }, panel.title));
+    const style = change !== undefined && change !== "unchanged" ? CHANGE_STYLE[change] : undefined;
+    const parts: Element[] = [];
+    parts.push(el("rect", { x: rect.x, y: rect.y, width: rect.w, height: rect.h, rx: 3, fill: THEME.panel, stroke: style?.color ?? THEME.border, "stroke-width": style ? 3 : 1 }));
+    parts.push(el("text", { x: rect.x + 10, y: rect.y + 20, fill: THEME.text, "font-family": FONT_FAMILY, "font-size": 13, "font-weight": "bold" }, panel.title));
+    if (style) parts.push(el("text", { x: rect.x + rect.w - 10, y: rect.y + 20, fill: style.color, "font-family": FONT_FAMILY, "font-size": 12, "font-weight": "bold", "text-anchor": "end" }, style.tag));
     const chartW = Math.max(10, Math.round(rect.w - 8));
     const chartH = Math.max(10, Math.round(rect.h - TITLE_BAND - 4));
-    const chart = series.length > 0 ? renderChartSvg(panel, series, chartW, chartH) : undefined;
-    if (chart !== undefined) children.push(el("g", {}, raw(placeChart(scopeIds(chart, `${prefix}-p${index}-`), rect.x + 4, rect.y + TITLE_BAND))));
-    else children.push(el("text", { x: rect.x + rect.w / 2, y: rect.y + rect.h / 2, fill: THEME.muted, "font-family": FONT_FAMILY, "font-size": 13, "text-anchor": "middle" }, "No data"));
-    panels.push({ title: panel.title, type: panel.type, rect });
+    const drawn = series.filter((s) => s.points.some(([, v]) => Number.isFinite(v)));
+    const chart = drawn.length > 0 ? renderChartSvg(panel, drawn, chartW, chartH, window) : undefined;
+    if (chart !== undefined) parts.push(el("g", {}, raw(placeChart(scopeIds(chart, `${prefix}-p${index}-`), rect.x + 4, rect.y + TITLE_BAND))));
+    else parts.push(el("text", { x: rect.x + rect.w / 2, y: rect.y + rect.h / 2, fill: THEME.muted, "font-family": FONT_FAMILY, "font-size": 13, "text-anchor": "middle" }, "No data"));
+    children.push(change === "unchanged" ? el("g", { opacity: DIMMED_OPACITY, "data-change": "unchanged" }, ...parts) : el("g", change ? { "data-change": change } : {}, ...parts));
+    panels.push({ title: panel.title, type: panel.type, rect, ...(change ? { change } : {}) });
   }
   const svg = el("svg", { xmlns: "http://www.w3.org/2000/svg", width: PAGE_WIDTH + offsetX, height, viewBox: `0 0 ${PAGE_WIDTH + offsetX} ${height}` }, ...children);
   return { uid: dash.uid, title: dash.title, width: PAGE_WIDTH, height, svg, panels };

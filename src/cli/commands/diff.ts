@@ -1,16 +1,18 @@
 import { BaseError, renderMarkdown, runDiff } from "../../diff/index.js";
 import type { Command } from "../command.js";
-import { DEFAULT_SPEC, parseCommandArgs } from "../common.js";
+import { DEFAULT_OUT, DEFAULT_SPEC, parseCommandArgs } from "../common.js";
 import { EXIT, UsageError } from "../exit-codes.js";
 
 export const diffCommand: Command = {
   name: "diff",
-  summary: "compare the spec with a base (git ref or directory): changes, breaking changes, cardinality",
-  usage: "obsgen diff --base <git-ref | dir> [--spec PATH] [--format markdown|json] [--fail-on-breaking] [--prometheus URL]",
+  summary: "compare the spec and the generated files with a base (git ref or directory): changes, breaking changes, cardinality",
+  usage: "obsgen diff --base <git-ref | dir> [--spec PATH] [--out DIR] [--format markdown|json] [--fail-on-breaking] [--prometheus URL]",
   async run(args, io) {
     const { values } = parseCommandArgs(args, {
       base: { type: "string" },
       spec: { type: "string", default: DEFAULT_SPEC },
+      // The base's committed generated files are read from here, to spot generator changes.
+      out: { type: "string", default: DEFAULT_OUT },
       format: { type: "string", default: "markdown" },
       "fail-on-breaking": { type: "boolean", default: false },
       prometheus: { type: "string" },
@@ -20,7 +22,7 @@ export const diffCommand: Command = {
     if (values.format !== "markdown" && values.format !== "json") throw new UsageError(`--format must be markdown or json, not "${values.format}"`);
     let report;
     try {
-      report = await runDiff({ base: values.base, spec: values.spec, cwd: io.cwd, ...(values.prometheus !== undefined ? { prometheus: values.prometheus } : {}) });
+      report = await runDiff({ base: values.base, spec: values.spec, out: values.out, cwd: io.cwd, ...(values.prometheus !== undefined ? { prometheus: values.prometheus } : {}) });
     } catch (e) {
       if (!(e instanceof BaseError)) throw e;
       io.err(`obsgen diff: ${e.message}`);
