@@ -1,45 +1,111 @@
 #!/usr/bin/env node
-// `npm run build`: compiles the runtime (and later the CLI: add it to ENTRY_POINTS) to ES modules
-// under dist/ that plain `node` runs, with no TypeScript loader at run time. esbuild bundles our
-// own sources (src/ and generated/) into one file per entry point and leaves every package in
-// node_modules as an import. Modules imported with a dynamic import() (the E2B provider) become
-// chunks of their own, so their packages load only when used. Type checking is `npm run typecheck`.
+// `npm run build`: compiles obsgen's two programs to ES modules that plain `node` runs, with no
+// TypeScript loader at run time. Type checking is `npm run typecheck`.
+//
+//   node scripts/build.mjs [cli] [runtime] [--prune]     (no target: both)
+//
+// - cli → dist/cli/obsgen.js, the published `obsgen` bin (package.json "bin", "files"). Every
+//   package stays an import of node_modules (the package's dependencies), and each command's
+//   modules are a chunk of their own, imported when that command runs: `obsgen --help` loads no
+//   package, and only `preview` loads the optional renderer.
+// - runtime → dist/runtime/main.js, the reference git runtime (`npm start`, the Dockerfile). It is
+//   self-contained: its packages (hono, the MCP SDK, e2b, prom-client) are devDependencies of this
+//   repository, bundled here, so they never reach a team that installs obsgen, and the runtime image
+//   needs no node_modules. The E2B provider is a chunk loaded only when E2B_API_KEY is set.
 //
 // Every file is written under a temporary name and renamed into place, and nothing is deleted:
-// a runtime started from dist/ while another build runs (tests start several) never loads half a
-// file, and a chunk it may still import lazily stays where it was.
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+// a program started from dist/ while another build runs (tests start several) never loads half a
+// file, and a chunk it may still import lazily stays where it was. `--prune` (run by `prepack`)
+// removes the CLI's chunks this build did not write, so a packed tarball holds no stale chunk.
+import { chmodSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join, relative, sep } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import * as esbuild from "esbuild";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const outdir = join(root, "dist");
+const srcDir = join(root, "src") + sep;
 
-/** Output path (without .js) under dist/ → source. */
-const ENTRY_POINTS = {
-  "runtime/main": "src/runtime/main.ts",
+// A module of ours that reads a file next to itself — readFileSync(new URL("./file", import.meta.url),
+// "utf8") — gets that file's text inlined: the package ships no src/, and a bundle's import.meta.url
+// is the bundle's, not the module's. Any other use of import.meta.url fails the build here rather
+// than at a user's run.
+const SIBLING_READ = /readFileSync\(new URL\(("\.\/[^"]+"), import\.meta\.url\), "utf8"\)/g;
+const inlineSiblingReads = {
+  name: "inline-sibling-reads",
+  setup(build) {
+    build.onLoad({ filter: /\.ts$/ }, (args) => {
+      if (!args.path.startsWith(srcDir)) return undefined;
+      const text = readFileSync(args.path, "utf8");
+      if (!text.includes("import.meta.url")) return undefined;
+      const watchFiles = [];
+      const contents = text.replace(SIBLING_READ, (_, literal) => {
+        const file = fileURLToPath(new URL(JSON.parse(literal), pathToFileURL(args.path)));
+        watchFiles.push(file);
+        return JSON.stringify(readFileSync(file, "utf8"));
+      });
+      if (contents.includes("import.meta.url")) {
+        return { errors: [{ text: `${relative(root, args.path)} uses import.meta.url, which a bundle cannot keep; read a file next to the module with readFileSync(new URL("./file", import.meta.url), "utf8")` }] };
+      }
+      return { contents, loader: "ts", watchFiles };
+    });
+  },
 };
 
-const result = await esbuild.build({
+const common = {
   absWorkingDir: root,
-  entryPoints: ENTRY_POINTS,
-  outdir,
   bundle: true,
   splitting: true,
   chunkNames: "chunks/[name]-[hash]",
   platform: "node",
   format: "esm",
   target: "node20",
-  packages: "external",
-  sourcemap: "linked",
   write: false,
   logLevel: "error",
-});
+  plugins: [inlineSiblingReads],
+};
 
-for (const file of result.outputFiles) {
-  mkdirSync(dirname(file.path), { recursive: true });
-  const tmp = `${file.path}.${process.pid}.tmp`;
-  writeFileSync(tmp, file.contents);
-  renameSync(tmp, file.path);
+const TARGETS = {
+  cli: {
+    entryPoints: { obsgen: "src/cli/bin.ts" },
+    outdir: join(root, "dist", "cli"),
+    packages: "external",
+    // Stack traces of internal errors keep our function names; no source maps ship in the package.
+    keepNames: true,
+  },
+  runtime: {
+    entryPoints: { main: "src/runtime/main.ts" },
+    outdir: join(root, "dist", "runtime"),
+    sourcemap: "linked",
+    // Bundled CommonJS packages call require() for node's modules, which an ES module lacks.
+    banner: { js: 'import { createRequire as __obsgenCreateRequire } from "node:module"; const require = __obsgenCreateRequire(import.meta.url);' },
+  },
+};
+
+const args = process.argv.slice(2);
+const prune = args.includes("--prune");
+const names = args.filter((a) => a !== "--prune");
+for (const name of names) {
+  if (!(name in TARGETS)) {
+    process.stderr.write(`build: unknown target "${name}" (targets: ${Object.keys(TARGETS).join(", ")})\n`);
+    process.exit(3);
+  }
+}
+
+for (const name of names.length > 0 ? names : Object.keys(TARGETS)) {
+  const target = TARGETS[name];
+  const result = await esbuild.build({ ...common, ...target });
+  const written = new Set();
+  for (const file of result.outputFiles) {
+    mkdirSync(dirname(file.path), { recursive: true });
+    const tmp = `${file.path}.${process.pid}.tmp`;
+    writeFileSync(tmp, file.contents);
+    // The entry keeps src/cli/bin.ts's #! line: npm links it as the `obsgen` command.
+    if (file.contents[0] === 0x23 && file.contents[1] === 0x21) chmodSync(tmp, 0o755);
+    renameSync(tmp, file.path);
+    written.add(file.path);
+  }
+  if (prune && name === "cli") {
+    const chunks = join(target.outdir, "chunks");
+    for (const f of readdirSync(chunks)) if (!written.has(join(chunks, f))) rmSync(join(chunks, f), { force: true });
+  }
 }

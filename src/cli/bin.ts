@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// The CLI run from source (through tsx); bin/obsgen runs the same code from a start-up snapshot.
+// The `obsgen` command. scripts/build.mjs compiles it to dist/cli/obsgen.js, the package's bin,
+// which plain node runs; each command's modules are imported when that command runs.
 import { runCli } from "./run.js";
 
 void runCli(process.argv.slice(2));

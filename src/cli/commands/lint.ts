@@ -11,8 +11,6 @@ import { parseArgs } from "node:util";
 import { GRAFANA_DIR } from "../../generators/grafana/names.js";
 
 export const lintCommand: Command = {
-  name: "lint",
-  summary: "check dashboards against grafana/dashboard-linter's rules and the spec",
   usage: "obsgen lint [--spec PATH] [--out DIR] [FILE.json …]   (default: the generated dashboards)",
   async run(args, io) {
     let parsed;

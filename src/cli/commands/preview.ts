@@ -1,10 +1,9 @@
 import type { Command } from "../command.js";
 import { DEFAULT_SPEC, parseCommandArgs } from "../common.js";
 import { EXIT } from "../exit-codes.js";
+import { loadPreview } from "../preview-renderer.js";
 
 export const previewCommand: Command = {
-  name: "preview",
-  summary: "render the generated dashboards to PNG and HTML (synthetic data, or a Prometheus URL)",
   usage: "obsgen preview [--spec PATH] [--out DIR] [--prometheus URL] [--base <git-ref | dir>]",
   async run(args, io) {
     const { values } = parseCommandArgs(args, {
@@ -14,8 +13,8 @@ export const previewCommand: Command = {
       base: { type: "string" },
     });
     if (values.help) return io.out(this.usage), EXIT.ok;
-    // Loaded on use: echarts and resvg take seconds to import, which every other command would pay.
-    const { runPreview } = await import("../../preview/index.js");
+    // Loaded on use: echarts and resvg take seconds to import, and are optional.
+    const { runPreview } = await loadPreview();
     const result = await runPreview({
       spec: values.spec,
       out: values.out,

@@ -4,8 +4,6 @@ import { DEFAULT_OUT, parseCommandArgs } from "../common.js";
 import { EXIT, ToolMissingError } from "../exit-codes.js";
 
 export const validateCommand: Command = {
-  name: "validate",
-  summary: "check generated rules, rule tests, scrape and Alertmanager config with promtool and amtool",
   usage: "obsgen validate [--out DIR]",
   async run(args, io) {
     const { values } = parseCommandArgs(args, { out: { type: "string", default: DEFAULT_OUT } });

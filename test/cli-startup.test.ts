@@ -1,0 +1,116 @@
+// The compiled CLI (dist/cli/obsgen.js, the package's bin): plain node, no loader, each command's
+// packages imported only when that command runs — proven by recording every module the process
+// loads (test/support/trace-imports.mjs) — and the same behaviour as the CLI run from source.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { EXIT } from "../src/cli/exit-codes.js";
+import { buildDist, CLI_ENTRY, ROOT } from "./support/build.ts";
+
+const TRACE = join(ROOT, "test", "support", "trace-imports.mjs");
+
+const dirs: string[] = [];
+function tempDir(): string {
+  const d = mkdtempSync(join(tmpdir(), "obsgen-startup-"));
+  dirs.push(d);
+  return d;
+}
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+beforeAll(() => buildDist("cli"));
+
+function node(args: string[], env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, args, { cwd: ROOT, encoding: "utf8", env: { ...process.env, ...env }, timeout: 120_000 });
+  if (r.error) throw r.error;
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+/** Runs the compiled CLI and returns its result and the packages (node_modules names) it loaded. */
+function traced(args: string[]) {
+  const log = join(tempDir(), "imports.log");
+  const r = node(["--import", TRACE, CLI_ENTRY, ...args], { OBSGEN_TRACE_IMPORTS: log });
+  const urls = readFileSync(log, "utf8").split("\n").filter(Boolean);
+  const packages = new Set<string>();
+  for (const url of urls) {
+    const m = /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url);
+    if (m?.[1]) packages.add(m[1]);
+  }
+  return { ...r, urls, packages: [...packages].sort() };
+}
+
+describe("the compiled obsgen bin", () => {
+  it("starts as plain JavaScript with a node shebang", () => {
+    expect(readFileSync(CLI_ENTRY, "utf8").split("\n")[0]).toBe("#!/usr/bin/env node");
+  });
+
+  it("answers --help without loading any package", () => {
+    const r = traced(["--help"]);
+    expect(r.code).toBe(EXIT.ok);
+    expect(r.out).toContain("usage: obsgen <command>");
+    // The trace saw the CLI itself, so an empty package list means none was loaded.
+    expect(r.urls).toContain(`file://${CLI_ENTRY}`);
+    expect(r.packages).toEqual([]);
+  });
+
+  it("runs check with the codegen packages and without the preview renderer", () => {
+    const r = traced(["check"]);
+    expect(r.err).toBe("");
+    expect(r.code).toBe(EXIT.ok);
+    expect(r.packages).toEqual(expect.arrayContaining(["@grafana/grafana-foundation-sdk", "zod", "yaml", "@prometheus-io/lezer-promql"]));
+    expect(r.packages).not.toContain("echarts");
+    expect(r.packages).not.toContain("@resvg/resvg-js");
+  });
+
+  it("loads the preview renderer for preview only", () => {
+    // The renderer is imported before the spec is read, so a missing spec is enough to see it.
+    const r = traced(["preview", "--spec", join(tempDir(), "absent"), "--out", tempDir()]);
+    expect(r.code).toBe(EXIT.usage);
+    expect(r.packages).toEqual(expect.arrayContaining(["echarts", "@resvg/resvg-js"]));
+  });
+});
+
+function tree(dir: string): Map<string, string> {
+  const files = new Map<string, string>();
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else files.set(relative(dir, p), readFileSync(p, "utf8"));
+    }
+  };
+  walk(dir);
+  return files;
+}
+
+describe("the compiled obsgen bin and the CLI run from source", () => {
+  const compiled = (args: string[]) => node([CLI_ENTRY, ...args]);
+  const fromSource = (args: string[]) => node(["--import", "tsx", "src/cli/bin.ts", ...args]);
+
+  it("generate the same bytes", () => {
+    const a = join(tempDir(), "out");
+    const b = join(tempDir(), "out");
+    expect(compiled(["generate", "--out", a]).code).toBe(EXIT.ok);
+    expect(fromSource(["generate", "--out", b]).code).toBe(EXIT.ok);
+    const files = tree(a);
+    expect(files.size).toBeGreaterThan(10);
+    expect(files).toEqual(tree(b));
+  });
+
+  // validate spawns promtool and amtool; an invalid spec, --help and an unknown command take the
+  // error paths of main.
+  it("print the same output and exit with the same codes", () => {
+    const exits: (number | null)[] = [];
+    for (const args of [["generate", "--spec", "test/fixtures/invalid/bad-metric-type.yaml", "--out", join(tempDir(), "x")], ["--help"], ["nope"], ["check", "--nope"], ["lint"], ["validate"]]) {
+      const bin = compiled(args);
+      const src = fromSource(args);
+      expect(src.code, args.join(" ")).not.toBe(EXIT.internal);
+      expect({ args, code: bin.code, out: bin.out, err: bin.err }).toEqual({ args, code: src.code, out: src.out, err: src.err });
+      exits.push(bin.code);
+    }
+    expect(exits).toEqual([EXIT.invalidSpec, EXIT.ok, EXIT.usage, EXIT.usage, EXIT.ok, EXIT.ok]);
+  });
+});
