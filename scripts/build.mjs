@@ -4,10 +4,15 @@
 //
 //   node scripts/build.mjs [cli] [runtime] [--prune]     (no target: both)
 //
-// - cli → dist/cli/obsgen.js, the published `obsgen` bin (package.json "bin", "files"). Every
-//   package stays an import of node_modules (the package's dependencies), and each command's
-//   modules are a chunk of their own, imported when that command runs: `obsgen --help` loads no
-//   package, and only `preview` loads the optional renderer.
+// - cli → dist/cli/obsgen.js, the published `obsgen` bin (package.json "bin", "files"). Each
+//   command's modules are a chunk of their own, imported when that command runs: `obsgen --help`
+//   loads nothing else, and only `preview` loads the renderer. Codegen's packages (zod, yaml, the
+//   Grafana SDK, lezer) are bundled into those chunks: a run reads a few files instead of a few
+//   hundred from node_modules, which halves the start-up of `generate` and `check` (BENCHMARKS.md),
+//   and the package installs no dependency of its own. Their licenses go to
+//   dist/cli/THIRD-PARTY-LICENSES.txt. The optional renderer (echarts, resvg: native code) and
+//   prom-client (the generated module's peer) stay imports of the user's node_modules.
+//   dist/cli.meta.json, esbuild's metafile, says which packages each file holds (for tests).
 // - runtime → dist/runtime/main.js, the reference git runtime (`npm start`, the Dockerfile). It is
 //   self-contained: its packages (hono, the MCP SDK, e2b, prom-client) are devDependencies of this
 //   repository, bundled here, so they never reach a team that installs obsgen, and the runtime image
@@ -51,6 +56,35 @@ const inlineSiblingReads = {
   },
 };
 
+// Bundled CommonJS packages call require() for node's modules, which an ES module lacks.
+const requireBanner = { js: 'import { createRequire as __obsgenCreateRequire } from "node:module"; const require = __obsgenCreateRequire(import.meta.url);' };
+
+/** The packages (name → directory) whose files went into a bundle, from esbuild's metafile. */
+function bundledPackages(metafile) {
+  const packages = new Map();
+  for (const input of Object.keys(metafile.inputs)) {
+    const at = input.lastIndexOf("node_modules/");
+    if (at < 0) continue;
+    const [scope = "", base = ""] = input.slice(at + "node_modules/".length).split("/");
+    const name = scope.startsWith("@") ? `${scope}/${base}` : scope;
+    packages.set(name, join(root, input.slice(0, at), "node_modules", name));
+  }
+  return new Map([...packages].sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
+/** Every bundled package's name, version, license and license files, as their licenses require. */
+function thirdPartyLicenses(packages) {
+  const sections = [];
+  for (const [name, dir] of packages) {
+    const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
+    const files = readdirSync(dir).filter((f) => /^(licen[cs]e|notice|copying|copyrightnotice)/i.test(f)).sort();
+    if (files.length === 0) throw new Error(`${name} is bundled into the CLI but ships no license file to reproduce`);
+    const texts = files.map((f) => readFileSync(join(dir, f), "utf8").trim());
+    sections.push([`${name}@${pkg.version} (${pkg.license})`, "", ...texts].join("\n"));
+  }
+  return `obsgen's CLI (dist/cli) includes code of these packages, under these licenses.\n\n${sections.join(`\n\n${"-".repeat(78)}\n\n`)}\n`;
+}
+
 const common = {
   absWorkingDir: root,
   bundle: true,
@@ -68,16 +102,17 @@ const TARGETS = {
   cli: {
     entryPoints: { obsgen: "src/cli/bin.ts" },
     outdir: join(root, "dist", "cli"),
-    packages: "external",
+    external: ["echarts", "@resvg/resvg-js", "prom-client"],
     // Stack traces of internal errors keep our function names; no source maps ship in the package.
     keepNames: true,
+    banner: requireBanner,
+    metafile: true,
   },
   runtime: {
     entryPoints: { main: "src/runtime/main.ts" },
     outdir: join(root, "dist", "runtime"),
     sourcemap: "linked",
-    // Bundled CommonJS packages call require() for node's modules, which an ES module lacks.
-    banner: { js: 'import { createRequire as __obsgenCreateRequire } from "node:module"; const require = __obsgenCreateRequire(import.meta.url);' },
+    banner: requireBanner,
   },
 };
 
@@ -94,8 +129,14 @@ for (const name of names) {
 for (const name of names.length > 0 ? names : Object.keys(TARGETS)) {
   const target = TARGETS[name];
   const result = await esbuild.build({ ...common, ...target });
+  const outputs = result.outputFiles.map((f) => ({ path: f.path, contents: f.contents }));
+  if (name === "cli") {
+    const text = (s) => new TextEncoder().encode(s);
+    outputs.push({ path: join(target.outdir, "THIRD-PARTY-LICENSES.txt"), contents: text(thirdPartyLicenses(bundledPackages(result.metafile))) });
+    outputs.push({ path: join(root, "dist", "cli.meta.json"), contents: text(`${JSON.stringify(result.metafile)}\n`) });
+  }
   const written = new Set();
-  for (const file of result.outputFiles) {
+  for (const file of outputs) {
     mkdirSync(dirname(file.path), { recursive: true });
     const tmp = `${file.path}.${process.pid}.tmp`;
     writeFileSync(tmp, file.contents);

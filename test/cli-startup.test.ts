@@ -1,15 +1,35 @@
 // The compiled CLI (dist/cli/obsgen.js, the package's bin): plain node, no loader, each command's
-// packages imported only when that command runs — proven by recording every module the process
-// loads (test/support/trace-imports.mjs) — and the same behaviour as the CLI run from source.
+// packages loaded only when that command runs — proven by recording every module the process
+// loads (test/support/trace-imports.mjs): a package counts as loaded when a file of it in
+// node_modules is, or a file of dist/cli that bundles it (esbuild's metafile, dist/cli.meta.json) —
+// and the same behaviour as the CLI run from source.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { EXIT } from "../src/cli/exit-codes.js";
 import { buildDist, CLI_ENTRY, ROOT } from "./support/build.ts";
 
 const TRACE = join(ROOT, "test", "support", "trace-imports.mjs");
+
+function packageOf(path: string): string | undefined {
+  const at = path.lastIndexOf("node_modules/");
+  if (at < 0) return undefined;
+  const [scope = "", base = ""] = path.slice(at + "node_modules/".length).split("/");
+  return scope.startsWith("@") ? `${scope}/${base}` : scope;
+}
+
+/** Output file (relative to ROOT) → the packages bundled into it. */
+function bundledPackages(): Map<string, Set<string>> {
+  const meta = JSON.parse(readFileSync(join(ROOT, "dist", "cli.meta.json"), "utf8")) as { outputs: Record<string, { inputs: Record<string, unknown> }> };
+  const out = new Map<string, Set<string>>();
+  for (const [file, { inputs }] of Object.entries(meta.outputs)) {
+    out.set(file, new Set(Object.keys(inputs).flatMap((i) => packageOf(i) ?? [])));
+  }
+  return out;
+}
 
 const dirs: string[] = [];
 function tempDir(): string {
@@ -29,15 +49,18 @@ function node(args: string[], env: Record<string, string> = {}) {
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
-/** Runs the compiled CLI and returns its result and the packages (node_modules names) it loaded. */
+/** Runs the compiled CLI and returns its result and the packages it loaded (imported or bundled). */
 function traced(args: string[]) {
   const log = join(tempDir(), "imports.log");
   const r = node(["--import", TRACE, CLI_ENTRY, ...args], { OBSGEN_TRACE_IMPORTS: log });
   const urls = readFileSync(log, "utf8").split("\n").filter(Boolean);
+  const bundled = bundledPackages();
   const packages = new Set<string>();
-  for (const url of urls) {
-    const m = /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url);
-    if (m?.[1]) packages.add(m[1]);
+  for (const url of urls.filter((u) => u.startsWith("file:"))) {
+    const path = relative(ROOT, fileURLToPath(url));
+    const own = packageOf(path);
+    if (own) packages.add(own);
+    for (const p of bundled.get(path) ?? []) packages.add(p);
   }
   return { ...r, urls, packages: [...packages].sort() };
 }
