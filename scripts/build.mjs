@@ -16,7 +16,8 @@
 // - runtime → dist/runtime/main.js, the reference git runtime (`npm start`, the Dockerfile). It is
 //   self-contained: its packages (hono, the MCP SDK, e2b, prom-client) are devDependencies of this
 //   repository, bundled here, so they never reach a team that installs obsgen, and the runtime image
-//   needs no node_modules. The E2B provider is a chunk loaded only when E2B_API_KEY is set.
+//   needs no node_modules. The E2B provider is a chunk loaded only when E2B_API_KEY is set. Their
+//   licenses go to dist/runtime/THIRD-PARTY-LICENSES.txt.
 //
 // Every file is written under a temporary name and renamed into place, and nothing is deleted:
 // a program started from dist/ while another build runs (tests start several) never loads half a
@@ -73,16 +74,15 @@ function bundledPackages(metafile) {
 }
 
 /** Every bundled package's name, version, license and license files, as their licenses require. */
-function thirdPartyLicenses(packages) {
+function thirdPartyLicenses(target, packages) {
   const sections = [];
   for (const [name, dir] of packages) {
     const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
     const files = readdirSync(dir).filter((f) => /^(licen[cs]e|notice|copying|copyrightnotice)/i.test(f)).sort();
-    if (files.length === 0) throw new Error(`${name} is bundled into the CLI but ships no license file to reproduce`);
-    const texts = files.map((f) => readFileSync(join(dir, f), "utf8").trim());
+    const texts = files.length > 0 ? files.map((f) => readFileSync(join(dir, f), "utf8").trim()) : ["(the package ships no license file)"];
     sections.push([`${name}@${pkg.version} (${pkg.license})`, "", ...texts].join("\n"));
   }
-  return `obsgen's CLI (dist/cli) includes code of these packages, under these licenses.\n\n${sections.join(`\n\n${"-".repeat(78)}\n\n`)}\n`;
+  return `dist/${target} includes code of these packages, under these licenses.\n\n${sections.join(`\n\n${"-".repeat(78)}\n\n`)}\n`;
 }
 
 const common = {
@@ -113,6 +113,7 @@ const TARGETS = {
     outdir: join(root, "dist", "runtime"),
     sourcemap: "linked",
     banner: requireBanner,
+    metafile: true,
   },
 };
 
@@ -130,11 +131,9 @@ for (const name of names.length > 0 ? names : Object.keys(TARGETS)) {
   const target = TARGETS[name];
   const result = await esbuild.build({ ...common, ...target });
   const outputs = result.outputFiles.map((f) => ({ path: f.path, contents: f.contents }));
-  if (name === "cli") {
-    const text = (s) => new TextEncoder().encode(s);
-    outputs.push({ path: join(target.outdir, "THIRD-PARTY-LICENSES.txt"), contents: text(thirdPartyLicenses(bundledPackages(result.metafile))) });
-    outputs.push({ path: join(root, "dist", "cli.meta.json"), contents: text(`${JSON.stringify(result.metafile)}\n`) });
-  }
+  const text = (s) => new TextEncoder().encode(s);
+  outputs.push({ path: join(target.outdir, "THIRD-PARTY-LICENSES.txt"), contents: text(thirdPartyLicenses(name, bundledPackages(result.metafile))) });
+  outputs.push({ path: join(root, "dist", `${name}.meta.json`), contents: text(`${JSON.stringify(result.metafile)}\n`) });
   const written = new Set();
   for (const file of outputs) {
     mkdirSync(dirname(file.path), { recursive: true });
