@@ -76,12 +76,12 @@ function codegenSection(c: CodegenResult): string[] {
     ),
     "",
   ];
-  const launcherRows = c.bundled.filter((r) => r.what.includes("bin/obsgen"));
-  const worst = Math.max(...launcherRows.map((r) => ratio(r.ms, floor)));
-  const tsxFloor = c.bundled[1]?.ms;
-  const gen = c.bundled.find((r) => r.what.startsWith("obsgen generate from source"));
+  const commandRows = c.bundled.slice(1);
+  const codegenRows = commandRows.filter((r) => !r.what.includes("--help"));
+  const worst = Math.max(...codegenRows.map((r) => ratio(r.ms, floor)));
+  const help = commandRows.find((r) => r.what.includes("--help"));
   lines.push(
-    `**Goal (generate and check within ${STARTUP_GOAL}× of \`node -e 0\`): ${worst <= STARTUP_GOAL ? "met" : "NOT met"}** — ${fmt(worst)}× at worst through \`bin/obsgen\` (what \`npm run generate\`, \`npm run check\` and \`npx obsgen\` run). It starts node from a V8 start-up snapshot of the bundled CLI, so zod, yaml, the Grafana SDK and obsgen itself are already loaded and compiled; the snapshot is rebuilt whenever a source or an installed package is newer. From source, the tsx loader alone costs ${fmt(ratio(tsxFloor, floor))}× the floor and the same run ${fmt(ratio(gen?.ms, floor))}×.`,
+    `**Goal (generate and check within ${STARTUP_GOAL}× of \`node -e 0\`): ${worst <= STARTUP_GOAL ? "met" : "NOT met"}** — ${fmt(worst)}× at worst, \`--help\` ${fmt(ratio(help?.ms, floor))}×. Each row is a cold start of the compiled CLI, \`node dist/cli/obsgen.js\` (the package's bin; what \`npx obsgen\` runs): plain JavaScript that imports each command's modules when that command runs, so \`--help\` loads no package and only \`preview\` loads the renderer; \`generate\` and \`check\` load and compile the chunks that bundle zod, yaml, lezer and the Grafana SDK on every run (the phases below, from source, show what each costs).`,
     "",
     `\`obsgen check\` exited ${c.checkExit} (${c.checkExit === 0 ? "generated/ is current" : "generated/ has drift in this working tree"}); its time is the same either way.`,
     "",
@@ -115,7 +115,7 @@ function codegenSection(c: CodegenResult): string[] {
     const size = last.size.metrics / first.size.metrics;
     const verdict = growth <= size * 1.25 ? "linear (or better)" : "**super-linear**";
     lines.push(
-      `Growth: ${size}× the spec takes ${fmt(growth, 2)}× the in-process work (${fmt(work(first), 0)} → ${fmt(work(last), 0)} ms): ${verdict}. Wall time (through \`bin/obsgen\`) grows less than that because start-up is a fixed cost.`,
+      `Growth: ${size}× the spec takes ${fmt(growth, 2)}× the in-process work (${fmt(work(first), 0)} → ${fmt(work(last), 0)} ms): ${verdict}. Wall time (through the compiled CLI) grows less than that because start-up is a fixed cost.`,
       "",
     );
   }

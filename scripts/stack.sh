@@ -111,7 +111,7 @@ wait_ready() {
 
 cd "$root"
 # The runtime runs compiled (as `npm start` does): plain node, so signals reach it directly.
-node scripts/build.mjs || exit 1
+node scripts/build.mjs runtime || exit 1
 start runtime env HOST=127.0.0.1 PORT="$runtime_port" node dist/runtime/main.js
 start alertmanager prometheus-alertmanager \
   --config.file="$state/alertmanager/alertmanager.yml" \

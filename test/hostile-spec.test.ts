@@ -12,6 +12,7 @@ import { main } from "../src/cli/main.js";
 import { formatIssue, type Issue } from "../src/model/issue.js";
 import { resolve } from "../src/model/resolve.js";
 import { decodeSpecBytes, loadSpecs, parseSpecText } from "../src/spec/load.js";
+import { buildDist, CLI_ENTRY } from "./support/build.ts";
 
 const DIR = "test/fixtures/hostile";
 
@@ -92,8 +93,9 @@ describe("hostile specs", () => {
     });
   }
 
-  it("refuses the alias bomb through the obsgen executable with exit 2 and a position", () => {
-    const r = spawnSync("bin/obsgen", ["generate", "--spec", join(DIR, "alias-bomb.yaml"), "--out", join(scratch, "bin-bomb")], { encoding: "utf8", timeout: 120_000 });
+  it("refuses the alias bomb through the obsgen executable with exit 2 and a position", async () => {
+    await buildDist("cli");
+    const r = spawnSync(process.execPath, [CLI_ENTRY, "generate", "--spec", join(DIR, "alias-bomb.yaml"), "--out", join(scratch, "bin-bomb")], { encoding: "utf8", timeout: 120_000 });
     expect(r.status, r.stderr).toBe(EXIT.invalidSpec);
     expect(r.stderr).toContain(`${join(DIR, "alias-bomb.yaml")}:7:9 error OBS006`);
     expect(r.stderr).not.toContain("ReferenceError");

@@ -140,7 +140,7 @@ describe("the MCP server over streamable HTTP at /mcp", () => {
 describe("the MCP server over stdio", () => {
   let tmp: string;
   beforeAll(async () => {
-    await buildDist();
+    await buildDist("runtime");
     tmp = await mkdtemp(join(tmpdir(), "obsgen-mcp-stdio-"));
   });
   afterAll(() => rm(tmp, { recursive: true, force: true }));

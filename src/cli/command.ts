@@ -6,8 +6,16 @@ export interface CommandIO {
 }
 
 export interface Command {
-  name: string;
-  summary: string;
   usage: string;
   run(args: string[], io: CommandIO): Promise<number>;
+}
+
+/**
+ * A command as `obsgen --help` lists it. Its module is imported only when the command runs, so
+ * no command pays for another's packages (the Grafana SDK, zod, the preview renderer).
+ */
+export interface CommandEntry {
+  name: string;
+  summary: string;
+  load(): Promise<Command>;
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // obsgen's entry point: dispatches to a command and maps failures to documented exit codes.
 import { SpecError, formatIssue } from "../model/issue.js";
-import type { Command, CommandIO } from "./command.js";
+import type { CommandEntry, CommandIO } from "./command.js";
 import { commands } from "./registry.js";
 import { EXIT, ToolMissingError, UsageError } from "./exit-codes.js";
 
@@ -24,12 +24,15 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
     io.out(help());
     return name === undefined ? EXIT.usage : EXIT.ok;
   }
-  const command: Command | undefined = commands.find((c) => c.name === name);
-  if (!command) {
+  const entry: CommandEntry | undefined = commands.find((c) => c.name === name);
+  if (!entry) {
     io.err(`obsgen: unknown command "${name}"\n\n${help()}`);
     return EXIT.usage;
   }
+  let usage = "";
   try {
+    const command = await entry.load();
+    usage = command.usage;
     return await command.run(rest, io);
   } catch (e) {
     if (e instanceof SpecError) {
@@ -39,18 +42,18 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
       return EXIT.invalidSpec;
     }
     if (e instanceof UsageError) {
-      io.err(`obsgen ${command.name}: ${e.message}\nusage: ${command.usage}`);
+      io.err(`obsgen ${entry.name}: ${e.message}\nusage: ${usage}`);
       return EXIT.usage;
     }
     if (e instanceof ToolMissingError) {
-      io.err(`obsgen ${command.name}: ${e.message}`);
+      io.err(`obsgen ${entry.name}: ${e.message}`);
       return EXIT.toolMissing;
     }
     if ((e as NodeJS.ErrnoException).code === "ENOENT") {
-      io.err(`obsgen ${command.name}: ${(e as Error).message}`);
+      io.err(`obsgen ${entry.name}: ${(e as Error).message}`);
       return EXIT.usage;
     }
-    io.err(`obsgen ${command.name}: internal error: ${(e as Error).stack ?? String(e)}`);
+    io.err(`obsgen ${entry.name}: internal error: ${(e as Error).stack ?? String(e)}`);
     return EXIT.internal;
   }
 }

@@ -1,5 +1,4 @@
-// Runs the CLI against this process's streams and exit code; shared by the source entry (bin.ts)
-// and the start-up snapshot (snapshot-entry.ts).
+// Runs the CLI against this process's streams and exit code (bin.ts).
 import type { CommandIO } from "./command.js";
 import { main } from "./main.js";
 

@@ -7,8 +7,6 @@ import { parseCommandArgs, specOptions } from "../common.js";
 import { EXIT } from "../exit-codes.js";
 
 export const checkCommand: Command = {
-  name: "check",
-  summary: "fail when generated/ differs from what the spec produces (the CI drift check)",
   usage: "obsgen check [--spec PATH] [--out DIR]",
   async run(args, io) {
     const { values } = parseCommandArgs(args, specOptions);

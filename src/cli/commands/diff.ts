@@ -4,8 +4,6 @@ import { DEFAULT_OUT, DEFAULT_SPEC, parseCommandArgs } from "../common.js";
 import { EXIT, UsageError } from "../exit-codes.js";
 
 export const diffCommand: Command = {
-  name: "diff",
-  summary: "compare the spec and the generated files with a base (git ref or directory): changes, breaking changes, cardinality",
   usage: "obsgen diff --base <git-ref | dir> [--spec PATH] [--out DIR] [--format markdown|json] [--fail-on-breaking] [--prometheus URL]",
   async run(args, io) {
     const { values } = parseCommandArgs(args, {

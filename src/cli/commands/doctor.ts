@@ -4,8 +4,6 @@ import { parseCommandArgs, specOptions } from "../common.js";
 import { EXIT } from "../exit-codes.js";
 
 export const doctorCommand: Command = {
-  name: "doctor",
-  summary: "check what obsgen needs here (node, promtool, amtool, prom-client, the spec, generated/) and how to fix it",
   usage: "obsgen doctor [--spec PATH] [--out DIR]",
   async run(args, io) {
     const { values } = parseCommandArgs(args, specOptions);

@@ -7,8 +7,6 @@ import { parseCommandArgs, specOptions } from "../common.js";
 import { EXIT } from "../exit-codes.js";
 
 export const generateCommand: Command = {
-  name: "generate",
-  summary: "write generated/ from the spec (atomically; an invalid spec writes nothing)",
   usage: "obsgen generate [--spec PATH] [--out DIR]",
   async run(args, io) {
     const { values } = parseCommandArgs(args, specOptions);

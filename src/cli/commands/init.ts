@@ -4,8 +4,6 @@ import { parseCommandArgs } from "../common.js";
 import { EXIT, UsageError } from "../exit-codes.js";
 
 export const initCommand: Command = {
-  name: "init",
-  summary: "write a commented starter spec (and generate/check scripts in package.json)",
   usage: "obsgen init [--service NAME] [--dir metrics-spec]",
   async run(args, io) {
     const { values } = parseCommandArgs(args, { service: { type: "string" }, dir: { type: "string" } });

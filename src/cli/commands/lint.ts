@@ -10,8 +10,6 @@ import { EXIT } from "../exit-codes.js";
 import { GRAFANA_DIR } from "../../generators/grafana/names.js";
 
 export const lintCommand: Command = {
-  name: "lint",
-  summary: "check dashboards against grafana/dashboard-linter's rules and the spec",
   usage: "obsgen lint [--spec PATH] [--out DIR] [FILE.json …]   (default: the generated dashboards)",
   async run(args, io) {
     const parsed = parseCommandArgs(args, { spec: { type: "string", default: DEFAULT_SPEC }, out: { type: "string", default: DEFAULT_OUT } }, { positionals: true });

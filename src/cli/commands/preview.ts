@@ -1,10 +1,9 @@
 import type { Command } from "../command.js";
 import { DEFAULT_SPEC, parseCommandArgs } from "../common.js";
 import { EXIT, UsageError } from "../exit-codes.js";
+import { loadPreview } from "../preview-renderer.js";
 
 export const previewCommand: Command = {
-  name: "preview",
-  summary: "render the generated dashboards to PNG and HTML (simulated from the spec and marked synthetic, or from a Prometheus URL)",
   usage: "obsgen preview [--spec PATH] [--out DIR] [--prometheus URL] [--base <git-ref | dir>] [--scenario normal|alerting]",
   async run(args, io) {
     const { values } = parseCommandArgs(args, {
@@ -18,8 +17,8 @@ export const previewCommand: Command = {
     const scenario = values.scenario;
     if (scenario !== undefined && scenario !== "normal" && scenario !== "alerting") throw new UsageError(`--scenario must be normal or alerting, not "${scenario}"`);
     if (scenario !== undefined && values.prometheus !== undefined) throw new UsageError("--scenario shapes synthetic data; with --prometheus the data is measured");
-    // Loaded on use: echarts and resvg take seconds to import, which every other command would pay.
-    const { runPreview } = await import("../../preview/index.js");
+    // Loaded on use: echarts and resvg take seconds to import, and are optional.
+    const { runPreview } = await loadPreview();
     const result = await runPreview({
       spec: values.spec,
       out: values.out,

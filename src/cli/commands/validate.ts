@@ -7,8 +7,6 @@ import { DEFAULT_OUT, DEFAULT_SPEC, parseCommandArgs } from "../common.js";
 import { EXIT, ToolMissingError } from "../exit-codes.js";
 
 export const validateCommand: Command = {
-  name: "validate",
-  summary: "check generated rules, rule tests, scrape and Alertmanager config with promtool and amtool",
   usage: "obsgen validate [--spec PATH] [--out DIR]",
   async run(args, io) {
     const { values } = parseCommandArgs(args, { spec: { type: "string", default: DEFAULT_SPEC }, out: { type: "string", default: DEFAULT_OUT } });
