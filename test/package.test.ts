@@ -90,7 +90,8 @@ describe("the packed obsgen", () => {
     const paths = packed.files.map((f) => f.path).sort();
     expect(paths).toContain(manifest.bin["obsgen"]);
     expect(paths).toContain(LICENSES);
-    for (const p of paths) expect(p, p).toMatch(/^(dist\/cli\/[\w/-]+\.js|dist\/cli\/THIRD-PARTY-LICENSES\.txt|README\.md|package\.json)$/);
+    expect(paths).toContain("LICENSE");
+    for (const p of paths) expect(p, p).toMatch(/^(dist\/cli\/[\w/-]+\.js|dist\/cli\/THIRD-PARTY-LICENSES\.txt|LICENSE|README\.md|package\.json)$/);
   });
 
   it("names every package bundled into the CLI, with its license text, in THIRD-PARTY-LICENSES.txt", () => {

@@ -126,7 +126,8 @@ describe("npm run stack (scripts/stack.sh)", () => {
   it("stops the runtime and Alertmanager and exits 1 when Prometheus cannot start", async () => {
     const dir = mkdtempSync(join(tmpdir(), "obsgen-stack-fail-"));
     // Prometheus' port is taken, so it exits at once.
-    const taken = createServer();
+    // It only holds the port: whatever connects (a readiness probe) is dropped, so close() cannot wait on it.
+    const taken = createServer((socket) => socket.destroy());
     await new Promise<void>((r) => taken.listen(0, "127.0.0.1", r));
     const address = taken.address();
     const prometheusPort = typeof address === "object" && address !== null ? address.port : 0;

@@ -77,6 +77,8 @@ async function main(argv: readonly string[], env: Env): Promise<void> {
       },
     );
   };
+  // Before anything announces itself: a process manager may signal as soon as it reads "listening".
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => shutdown(signal));
 
   if (argv.includes("--mcp-stdio")) {
     const server = createMcpServer(runtime);
@@ -106,8 +108,6 @@ async function main(argv: readonly string[], env: Env): Promise<void> {
     };
     log({ level: "info", msg: `git runtime listening on ${http.url}`, provider: sandboxes.name, docs: `${http.url}/docs`, pid: process.pid });
   }
-
-  for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => shutdown(signal));
 }
 
 main(process.argv.slice(2), process.env).catch((error: unknown) => {
