@@ -44,8 +44,8 @@ export async function hotPath(service: ServiceModel, opts: { operations: number;
     const cases = (which: keyof Loops): Case<Implementation>[] => IMPLEMENTATIONS.map((key) => ({ key, run: () => loops[key][which](script) }));
     const perOperation = (m: Map<Implementation, Stat>) =>
       Object.fromEntries(IMPLEMENTATIONS.map((k) => [k, scaled(m.get(k) ?? { median: NaN, min: NaN, max: NaN, samples: 0 }, script.n)])) as Record<Implementation, Stat>;
-    const full = perOperation(await sideBySide(cases("full"), opts.rounds, opts.warmup));
-    const core = perOperation(await sideBySide(cases("core"), opts.rounds, opts.warmup));
+    const full = perOperation(await sideBySide(cases("full"), opts.rounds, opts.warmup, "cpu"));
+    const core = perOperation(await sideBySide(cases("core"), opts.rounds, opts.warmup, "cpu"));
     const text = await generated.registry.metrics();
     const identical = text === (await plain.registry.metrics()) && text === (await bound.registry.metrics());
     return { operations: script.n, callsPerOperation: script.calls / script.n, full, core, identical };

@@ -59,6 +59,7 @@ export async function scrape(service: ServiceModel, opts: { rounds: number; warm
     ],
     opts.rounds,
     opts.warmup,
+    "cpu",
   );
   await otel.shutdown();
   const none: Stat = { median: NaN, min: NaN, max: NaN, samples: 0 };
