@@ -77,17 +77,15 @@ export async function concurrencyBench(opts: { agents: number; opsPerAgent: numb
   try {
     const origin = await fixture(dir);
     const request = (n: number) => ({ repo_url: origin, agent_id: `agent-${n}`, task_id: "read" });
-    // One sandbox per agent, cloned one after another so each new directory names its agent's clone.
-    const clones: string[] = [];
-    for (let n = 0; n < opts.agents; n++) {
-      const before = new Set(readdirSync(root));
-      must(await runtime.git.run("clone", request(n)));
-      const created = readdirSync(root).filter((d) => !before.has(d));
-      if (created.length !== 1) throw new Error(`clone of agent ${n} created ${created.length} sandboxes`);
-      const repo = join(root, created[0] ?? "", "work", "repo");
-      for (let i = 0; i < 300; i += 10) writeFileSync(join(repo, "src", `file${i}.txt`), `agent ${n} changed ${i}\n`);
-      clones.push(repo);
-    }
+    // One sandbox per agent, cloned all at once; every clone gets the same edits, so status and
+    // diff print the same bytes in each and raw git can take any clone as its agent's.
+    const before = new Set(readdirSync(root));
+    await Promise.all(Array.from({ length: opts.agents }, (_, n) => runtime.git.run("clone", request(n)).then(must)));
+    const clones = readdirSync(root)
+      .filter((d) => !before.has(d))
+      .map((d) => join(root, d, "work", "repo"));
+    if (clones.length !== opts.agents) throw new Error(`${opts.agents} agents made ${clones.length} sandboxes`);
+    for (const repo of clones) for (let i = 0; i < 300; i += 10) writeFileSync(join(repo, "src", `file${i}.txt`), `changed ${i}\n`);
     const opOf = (k: number): ReadOp => (k % 2 === 0 ? "status" : "diff");
     const phase = async (one: (n: number, op: ReadOp) => Promise<unknown>, latencies: number[]): Promise<number> => {
       const t0 = process.hrtime.bigint();

@@ -90,7 +90,7 @@ function hotPathSection(runs: readonly HotPathRun[]): string[] {
 function scrapeSection(s: ScrapeResult): string[] {
   const ms = (x: Stat): Stat => ({ ...x, median: x.median / 1e6, min: x.min / 1e6, max: x.max / 1e6 });
   return [
-    `All ${s.series} series of the spec exist in every registry (its maximum cardinality); the generated module's text is ${s.bytes} bytes and ${s.identical ? "byte-identical" : "**DIFFERENT**"} to prom-client's. OpenTelemetry's exporter prints the same series in its own format (${s.otelBytes} bytes: \`_total\` handling, units and help differ), so only its time compares.`,
+    `All ${s.series} series of the spec exist in every registry (its maximum cardinality); the generated module's text is ${s.bytes} bytes and ${s.identical ? "byte-identical" : "**DIFFERENT**"} to prom-client's. OpenTelemetry's exporter prints the same series in its own format (${s.otelBytes} bytes: \`_total\` handling, units and help differ), so only its time compares. Times are CPU time of the process, as in section 1.`,
     "",
     table(
       ["render /metrics text", "ms per render, median (min–max)", "time ÷ prom-client's"],
@@ -206,7 +206,7 @@ function concurrencySection(c: ConcurrencyResult): string[] {
   return [
     `### ${c.agents} agents at once`,
     "",
-    `${c.agents} agents, each with its own cached sandbox (a clone of a 300-file repository with 30 changed files), each doing ${c.opsPerAgent} requests alternating \`status\` and \`diff\`, all at once; against the same git commands in the same clones with the sandbox's environment, driven from Node at the same concurrency (both print the same bytes: checked first). Phases alternate which goes first.`,
+    `${c.agents} agents, each with its own cached sandbox (a clone of a 300-file repository with 30 changed files), each doing ${c.opsPerAgent} requests alternating \`status\` and \`diff\`, all at once; against the same git commands in the same clones, spawned as the sandbox spawns them (stdin closed, the sandbox's environment: bench/raw-git.ts) at the same concurrency; both print the same bytes (checked first). Phases alternate which goes first. Latencies are wall time per request while all agents run, over every request of every round.`,
     "",
     table(
       ["", "operations per second, median (min–max)", "latency p50, ms", "latency p99, ms"],
@@ -267,7 +267,7 @@ async function main(): Promise<void> {
   const loads: Record<string, string> = {};
   log("hot path");
   loads.hot = loadNow();
-  const hotOpts = QUICK ? { operations: 5_000, rounds: 5, warmup: 2 } : { operations: 20_000, rounds: 21, warmup: 6 };
+  const hotOpts = QUICK ? { operations: 5_000, rounds: 5, warmup: 2 } : { operations: 20_000, rounds: 15, warmup: 6 };
   const hot: HotPathRun[] = [
     { label: "Default V8 flags", result: hotPathChild([], hotOpts) },
     { label: "Check: --no-lazy-feedback-allocation (call feedback from the first call)", result: hotPathChild(["--no-lazy-feedback-allocation"], hotOpts) },
@@ -289,7 +289,7 @@ async function main(): Promise<void> {
   log("codegen (spawned processes)");
   loads.codegen = loadNow();
   const sizes = [250, 500, 1000].map((m) => ({ metrics: m, panels: (m * 3) / 10, alerts: m / 5 }));
-  const cg = await codegen(QUICK ? { rounds: 2, syntheticRounds: 1, sizes: sizes.slice(0, 2) } : { rounds: 5, syntheticRounds: 3, sizes });
+  const cg = await codegen(QUICK ? { rounds: 2, syntheticRounds: 1, sizes: sizes.slice(0, 2) } : { rounds: 4, syntheticRounds: 3, sizes });
   log("watch mode");
   loads.watch = loadNow();
   const wt = await watchBench(QUICK ? { saves: 4, warmup: 2 } : { saves: 15, warmup: 3 });
@@ -319,7 +319,7 @@ async function main(): Promise<void> {
     "",
     loadLine(loads.hot ?? ""),
     "",
-    "What the git runtime records per operation (its call pattern: bench/mix.ts, bench/mix-loops.ts), every metric of the spec in use and every label value drawn at random from its enumeration, through idiomatic prom-client (a labels object per call), prom-client's pre-bound `labels(…)` children (all resolved up front, picked by index: the fastest prom-client allows), OpenTelemetry's `@opentelemetry/sdk-metrics` (an attributes object per call) and the generated module (`generated/metrics.ts`, a labels object per call). The **full mix** per operation: `started` and the outcome counted, the duration observed, a sandbox cache hit (or, 10%, a miss with a sandbox creation observed and the active gauge set), 10% failures with an error type, push retries and conflicts, and every 16 operations the cost accrual and the three cost estimates. The **core operation** is the least the runtime records per request: 2 counter increments and 1 observation. Warm-up is the mix itself (6 batches of every implementation before timing), so every shared code path has seen every metric and label value; each run is a fresh `node`, and the second run repeats it under `--no-lazy-feedback-allocation` to show the warm-up does not leave call sites monomorphic by calling them too few times. The generated module rejects what prom-client rejects (an unknown label value, an extra label key: it counts the keys of every labels object), so both do the same checks.",
+    "What the git runtime records per operation (its call pattern: bench/mix.ts, bench/mix-loops.ts), every metric of the spec in use and every label value drawn at random from its enumeration, through idiomatic prom-client (a labels object per call), prom-client's pre-bound `labels(…)` children (all resolved up front, picked by index: the fastest prom-client allows), OpenTelemetry's `@opentelemetry/sdk-metrics` (an attributes object per call) and the generated module (`generated/metrics.ts`, a labels object per call). The **full mix** per operation: `started` and the outcome counted, the duration observed, a sandbox cache hit (or, 10%, a miss with a sandbox creation observed and the active gauge set), 10% failures with an error type, push retries and conflicts, and every 16 operations the cost accrual and the three cost estimates. The **core operation** is the least the runtime records per request: 2 counter increments and 1 observation. Warm-up is the mix itself (6 batches of every implementation before timing), so every shared code path has seen every metric and label value; each run is a fresh `node`, and the second run repeats it under `--no-lazy-feedback-allocation` to show the warm-up does not leave call sites monomorphic by calling them too few times. The generated module rejects what prom-client rejects (an unknown label value, an extra label key: it counts the keys of every labels object), so both do the same checks. Times are the CPU time of the benchmark process per batch (user + system, all its threads, so garbage collection counts), not wall time: on this shared machine the wall clock mostly measures waiting for a core.",
     "",
     ...hotPathSection(hot),
     "## 2. Scrape: rendering /metrics",
