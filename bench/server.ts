@@ -117,9 +117,8 @@ function treeMemory(root: number): { rssMiB: number; pssMiB: number; processes: 
   return { rssMiB: rss / 1024, pssMiB: pss / 1024, processes: pids.length };
 }
 
-const agent = new Agent({ keepAlive: true, maxSockets: 64 });
-
-function scrape(port: number): Promise<number> {
+/** One GET /metrics; `agent` keeps connections alive (one agent per server: ports get reused). */
+function scrape(port: number, agent: Agent | false = false): Promise<number> {
   return new Promise((resolve, reject) => {
     get({ host: "127.0.0.1", port, path: "/metrics", agent }, (res) => {
       let bytes = 0;
@@ -130,13 +129,13 @@ function scrape(port: number): Promise<number> {
 }
 
 /** Requests per second of `connections` keep-alive clients scraping /metrics for `seconds`. */
-async function throughput(port: number, connections: number, seconds: number): Promise<number> {
+async function throughput(port: number, agent: Agent, connections: number, seconds: number): Promise<number> {
   const end = process.hrtime.bigint() + BigInt(Math.round(seconds * 1e9));
   let done = 0;
   await Promise.all(
     Array.from({ length: connections }, async () => {
       while (process.hrtime.bigint() < end) {
-        await scrape(port);
+        await scrape(port, agent);
         done++;
       }
     }),
@@ -200,25 +199,28 @@ export async function serverBench(service: ServiceModel, opts: { memoryRounds: n
 
   const runtime = await start(RUNTIME_COMMAND, runtimePort, runtimeEnv);
   const bare = await start([...BARE, definitions], barePort);
+  const runtimeAgent = new Agent({ keepAlive: true, maxSockets: opts.connections });
+  const bareAgent = new Agent({ keepAlive: true, maxSockets: opts.connections });
   try {
     const runtimeBytes = await scrape(runtime.port);
     const bareBytes = await scrape(bare.port);
-    await throughput(runtime.port, opts.connections, 0.5);
-    await throughput(bare.port, opts.connections, 0.5);
+    await throughput(runtime.port, runtimeAgent, opts.connections, 0.5);
+    await throughput(bare.port, bareAgent, opts.connections, 0.5);
     const rt: number[] = [];
     const b: number[] = [];
     for (let r = 0; r < opts.rounds; r++) {
       if (r % 2 === 0) {
-        rt.push(await throughput(runtime.port, opts.connections, opts.seconds));
-        b.push(await throughput(bare.port, opts.connections, opts.seconds));
+        rt.push(await throughput(runtime.port, runtimeAgent, opts.connections, opts.seconds));
+        b.push(await throughput(bare.port, bareAgent, opts.connections, opts.seconds));
       } else {
-        b.push(await throughput(bare.port, opts.connections, opts.seconds));
-        rt.push(await throughput(runtime.port, opts.connections, opts.seconds));
+        b.push(await throughput(bare.port, bareAgent, opts.connections, opts.seconds));
+        rt.push(await throughput(runtime.port, runtimeAgent, opts.connections, opts.seconds));
       }
     }
     return { runtimeCommand: RUNTIME_COMMAND.join(" "), memory, runtimeRps: stat(rt), bareRps: stat(b), runtimeBytes, bareBytes, connections: opts.connections };
   } finally {
-    agent.destroy();
+    runtimeAgent.destroy();
+    bareAgent.destroy();
     await runtime.stop();
     await bare.stop();
   }
