@@ -281,7 +281,7 @@ async function main(): Promise<void> {
   log("runtime at concurrency");
   loads.concurrency = loadNow();
   const conc = await concurrencyBench(
-    QUICK ? { agents: 10, opsPerAgent: 2, rounds: 2, pushAgents: [5], pushRounds: 1 } : { agents: 50, opsPerAgent: 2, rounds: 3, pushAgents: [10, 50], pushRounds: 2 },
+    QUICK ? { agents: 10, opsPerAgent: 2, rounds: 2, pushAgents: [5], pushRounds: 1 } : { agents: 50, opsPerAgent: 3, rounds: 5, pushAgents: [10, 50], pushRounds: 2 },
   );
   log("runtime process: memory and /metrics throughput");
   loads.server = loadNow();
