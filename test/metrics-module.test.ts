@@ -2,7 +2,7 @@
 // on prom-client, records what the spec allows, rejects what it does not, and exposes what the
 // spec declares in a form promtool accepts.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { Counter, Registry } from "prom-client";
@@ -73,6 +73,34 @@ describe("generated metrics module", () => {
     expect(twice).toEqual(once);
     expect(once[0]?.content).toBe(readFileSync(GENERATED, "utf8"));
     expect(generate(model).find((a) => a.path === METRICS_MODULE_PATH)?.content).toBe(once[0]?.content);
+  });
+
+  it("keeps hostile help text inside its string literal and comments: the module compiles and exposes it escaped", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "obsgen-hostile-"));
+    // Inside node_modules so the generated module's `prom-client` import resolves.
+    mkdirSync(join("node_modules", ".cache"), { recursive: true });
+    const moduleDir = mkdtempSync(join("node_modules", ".cache", "obsgen-hostile-"));
+    try {
+      const help = 'Ends a comment */ process.exit(3); /* and a "quote", a \\ backslash,\nand a new line';
+      const spec = join(dir, "spec");
+      cpSync("metrics-spec", spec, { recursive: true });
+      const file = join(spec, "git-operations.yaml");
+      const text = readFileSync(file, "utf8");
+      expect(text).toContain("help: Sandboxes currently alive.");
+      writeFileSync(file, text.replace("help: Sandboxes currently alive.", `help: ${JSON.stringify(help)}`));
+      const [artifact] = generateMetricsModule(loadModel(spec).model);
+      const generated = join(moduleDir, "metrics.ts");
+      writeFileSync(generated, artifact?.content ?? "");
+      const r = tscOn(generated);
+      expect(r.output).toBe("");
+      expect(r.status).toBe(0);
+      const loaded = (await import(resolve(generated))) as typeof import("../generated/metrics.js");
+      const exposition = await loaded.createMetrics().registry.metrics();
+      expect(exposition).toContain(`# HELP active_sandboxes_total ${help.replace(/\\/g, "\\\\").replace(/\n/g, "\\n")}\n`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      rmSync(moduleDir, { recursive: true, force: true });
+    }
   });
 
   it("records counts, gauge moves and observations and reads them back", () => {
