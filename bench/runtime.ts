@@ -10,6 +10,7 @@ import { promisify } from "node:util";
 import { createRuntime } from "../src/runtime/runtime.js";
 import { createLocalProvider } from "../src/runtime/sandbox/local.js";
 import { sideBySide, stat, type Stat } from "./measure.js";
+import { rawGit } from "./raw-git.js";
 
 const run = promisify(execFile);
 
@@ -67,18 +68,19 @@ export async function runtimeBench(opts: { rounds: number }): Promise<RuntimeRes
     const repo = cloneIn(sandboxRoot);
     for (let i = 0; i < 300; i += 10) writeFileSync(join(repo, "src", `file${i}.txt`), `changed ${i}\n`);
     // The same commands the runtime's status and diff run (src/runtime/git/runtime.ts).
+    const direct = rawGit(join(dir, "raw-home"));
     const ops = [
       { what: "status", raw: ["status", "--porcelain=v1", "--branch"] },
       { what: "diff", raw: ["diff", "HEAD", "--"] },
     ] as const;
     const rows: { what: string; runtime: Stat; raw: Stat }[] = [];
     for (const op of ops) {
-      const [viaRuntime, direct] = [(await must(runtime.git.run(op.what, request("warm")))).output, await git(repo, ...op.raw)];
-      if (viaRuntime !== direct) throw new Error(`${op.what} through the runtime differs from git ${op.raw.join(" ")}`);
+      const [viaRuntime, viaGit] = [(await must(runtime.git.run(op.what, request("warm")))).output, await direct(repo, ...op.raw)];
+      if (viaRuntime !== viaGit) throw new Error(`${op.what} through the runtime differs from git ${op.raw.join(" ")}`);
       const s = await sideBySide(
         [
           { key: "runtime", run: async () => (await must(runtime.git.run(op.what, request("warm")))).output.length },
-          { key: "raw", run: async () => (await git(repo, ...op.raw)).length },
+          { key: "raw", run: async () => (await direct(repo, ...op.raw)).length },
         ],
         opts.rounds,
         3,
@@ -99,7 +101,7 @@ export async function runtimeBench(opts: { rounds: number }): Promise<RuntimeRes
     );
     return {
       scope:
-        "Requests through the git runtime (`GitRuntime.run`: input validation, the sandbox cache, the local sandbox provider, classification and metrics), against the same git command spawned directly from Node (`execFile`) in the same clone; both print the same bytes (checked before measuring). The first request is a `clone`: for a new task it creates a sandbox and clones, for a cached task it finds the clone.",
+        "Requests through the git runtime (`GitRuntime.run`: input validation, the sandbox cache, the local sandbox provider, classification and metrics), against the same git command spawned directly from Node in the same clone, as the sandbox spawns it (stdin closed, the sandbox's environment: bench/raw-git.ts); both print the same bytes (checked before measuring). The first request is a `clone`: for a new task it creates a sandbox and clones, for a cached task it finds the clone.",
       rows,
       coldFirst: ms(first.get("cold") ?? stat([])),
       warmFirst: ms(first.get("warm") ?? stat([])),

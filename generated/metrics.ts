@@ -3,13 +3,17 @@
 // Every label value is enumerated by the spec, so every series exists from the start (at zero,
 // which lets rate() and increase() see the first event) and has a fixed slot. A label value outside
 // its enumeration is a type error, and at run time either a RangeError or, where the spec declares
-// a fallback, the fallback value: it never creates a series the spec does not know.
+// a fallback, the fallback value: it never creates a series the spec does not know. A labels object
+// must name exactly the metric's labels: an extra or a missing key is a type error and a RangeError.
 
 // Metrics whose label values are all enumerated: every series has a fixed slot in a typed array,
-// so recording is index arithmetic instead of prom-client's hash-and-lookup per call. They plug
-// into prom-client's Registry through its metric interface (get/reset/aggregator), handing it the
-// same value objects its own Counter/Gauge/Histogram build, so its formatter prints the same text
-// and registries, content types, default metrics and cluster aggregation keep working.
+// so recording is index arithmetic instead of prom-client's hash-and-lookup per call. The classes
+// here hold what every metric shares (registration, scrape, reset, error paths); the recording
+// methods are generated per metric, so each call site in a service sees one class and stays
+// monomorphic (a shared method would see every metric's label shape and index function).
+// They plug into prom-client's Registry through its metric interface (get/reset/aggregator),
+// handing it the same value objects its own Counter/Gauge/Histogram build, so its formatter prints
+// the same text and registries, content types, default metrics and cluster aggregation keep working.
 import { Registry, type Metric, type RegistryContentType } from "prom-client";
 
 /** A registry of either content type (Prometheus text or OpenMetrics). */
@@ -34,12 +38,42 @@ export interface ExposedMetric {
   aggregator: Aggregator;
 }
 
-/** Index of an enumerated label value, or of the fallback; throws for an unknown value without one. */
-export function enumIndex(table: Readonly<Record<string, number>>, value: unknown, metric: string, label: string, fallback: number): number {
-  const k = typeof value === "string" ? table[value] : undefined;
-  if (typeof k === "number") return k;
-  if (fallback >= 0) return fallback;
-  throw new RangeError(`${metric}: label "${label}" has no value ${JSON.stringify(value)}; allowed: ${Object.keys(table).join(", ")}`);
+/**
+ * Index of an enumerated label value that no generated `case` matched: the fallback's index for
+ * any other string, an error for anything else (a missing label, a value of a label without a
+ * fallback outside its enumeration).
+ */
+export function enumIndex(values: readonly string[], value: unknown, metric: string, label: string, fallback: number): number {
+  if (typeof value === "string") {
+    const k = values.indexOf(value);
+    if (k >= 0) return k;
+    if (fallback >= 0) return fallback;
+  }
+  if (value === undefined) throw new RangeError(`${metric}: label "${label}" is missing`);
+  throw new RangeError(`${metric}: label "${label}" has no value ${JSON.stringify(value)}; allowed: ${values.join(", ")}`);
+}
+
+/** The error for a labels object whose keys are not exactly the metric's label names. */
+export function labelKeysError(metric: string, expected: readonly string[], labels: object): RangeError {
+  const extra: string[] = [];
+  for (const k in labels) if (!expected.includes(k)) extra.push(k);
+  const missing = expected.filter((k) => !(k in labels));
+  const parts = [
+    ...(extra.length > 0 ? [`unknown label ${extra.map((k) => JSON.stringify(k)).join(", ")}`] : []),
+    ...(missing.length > 0 ? [`missing label ${missing.map((k) => JSON.stringify(k)).join(", ")}`] : []),
+  ];
+  return new RangeError(`${metric}: ${parts.join("; ")}; labels are: ${expected.length > 0 ? expected.join(", ") : "(none)"}`);
+}
+
+/** The error for a value a counter cannot add (negative, NaN or infinite). */
+export function counterValueError(metric: string, value: number): Error {
+  if (!Number.isFinite(value)) return new TypeError(`${metric}: value is not a finite number: ${String(value)}`);
+  return new RangeError(`${metric}: a counter cannot decrease (got ${value})`);
+}
+
+/** The error for a gauge or histogram value that is NaN or infinite. */
+export function finiteValueError(metric: string, value: number): TypeError {
+  return new TypeError(`${metric}: value is not a finite number: ${String(value)}`);
 }
 
 export interface EnumMetricConfig<L extends Labels> {
@@ -47,7 +81,6 @@ export interface EnumMetricConfig<L extends Labels> {
   help: string;
   /** Every label set, in series-index order (the cartesian product of the enumerations). */
   labelSets: readonly L[];
-  indexOf: (labels: L) => number;
   registry?: AnyRegistry | undefined;
   aggregator?: Aggregator;
 }
@@ -60,14 +93,12 @@ abstract class EnumMetric<L extends Labels> {
   /** Called before each scrape, like prom-client's `collect`. */
   collect?: () => void | Promise<void>;
   protected readonly labelSets: readonly L[];
-  protected readonly indexOf: (labels: L) => number;
 
   constructor(cfg: EnumMetricConfig<L>) {
     this.name = cfg.name;
     this.help = cfg.help;
     this.aggregator = cfg.aggregator ?? "sum";
     this.labelSets = cfg.labelSets;
-    this.indexOf = cfg.indexOf;
   }
 
   protected register(registry: AnyRegistry | undefined): void {
@@ -79,11 +110,6 @@ abstract class EnumMetric<L extends Labels> {
   abstract reset(): void;
 }
 
-function finite(metric: string, value: number): number {
-  if (!Number.isFinite(value)) throw new TypeError(`${metric}: value is not a finite number: ${String(value)}`);
-  return value;
-}
-
 abstract class EnumScalar<L extends Labels> extends EnumMetric<L> {
   readonly series: Float64Array;
 
@@ -93,9 +119,8 @@ abstract class EnumScalar<L extends Labels> extends EnumMetric<L> {
     this.register(cfg.registry);
   }
 
-  valueFor(labels: L): number {
-    return this.series[this.indexOf(labels)] ?? 0;
-  }
+  /** The current value of the series `labels` names. */
+  abstract valueFor(labels: L): number;
 
   async get(): Promise<ExposedMetric> {
     if (this.collect) await this.collect();
@@ -108,51 +133,33 @@ abstract class EnumScalar<L extends Labels> extends EnumMetric<L> {
   }
 }
 
-export class EnumCounter<L extends Labels> extends EnumScalar<L> {
+/** A counter; `inc` and `valueFor` are generated per metric. */
+export abstract class EnumCounter<L extends Labels> extends EnumScalar<L> {
   readonly type = "counter";
-
-  inc(labels: L, value = 1): void {
-    if (!(value >= 0) || value === Infinity) {
-      finite(this.name, value);
-      throw new RangeError(`${this.name}: a counter cannot decrease (got ${value})`);
-    }
-    this.addAt(this.indexOf(labels), value);
-  }
-
-  /** The hot path: a series index from the generated tables. */
-  addAt(index: number, value: number): void {
-    const s = this.series;
-    s[index] = (s[index] ?? 0) + value;
-  }
+  abstract inc(labels: L, value?: number): void;
 }
 
-export class EnumGauge<L extends Labels> extends EnumScalar<L> {
+/** A gauge; `set`, `inc`, `dec` and `valueFor` are generated per metric. */
+export abstract class EnumGauge<L extends Labels> extends EnumScalar<L> {
   readonly type = "gauge";
-
-  set(labels: L, value: number): void {
-    this.series[this.indexOf(labels)] = finite(this.name, value);
-  }
-
-  inc(labels: L, value = 1): void {
-    const i = this.indexOf(labels);
-    this.series[i] = (this.series[i] ?? 0) + finite(this.name, value);
-  }
-
-  dec(labels: L, value = 1): void {
-    this.inc(labels, -value);
-  }
+  abstract set(labels: L, value: number): void;
+  abstract inc(labels: L, value?: number): void;
+  abstract dec(labels: L, value?: number): void;
 }
 
 export interface EnumHistogramConfig<L extends Labels> extends EnumMetricConfig<L> {
   buckets: readonly number[];
 }
 
-/** Per series: one non-cumulative count per bucket, then +Inf, sum and count. */
-export class EnumHistogram<L extends Labels> extends EnumMetric<L> {
+/**
+ * A histogram; `observe`, `observeSince`, `countOf` and `sumOf` are generated per metric. Per
+ * series: one non-cumulative count per bucket, then +Inf, sum and count.
+ */
+export abstract class EnumHistogram<L extends Labels> extends EnumMetric<L> {
   readonly type = "histogram";
   readonly series: Float64Array;
-  private readonly bounds: Float64Array;
-  private readonly stride: number;
+  protected readonly bounds: Float64Array;
+  protected readonly stride: number;
 
   constructor(cfg: EnumHistogramConfig<L>) {
     super(cfg);
@@ -162,37 +169,11 @@ export class EnumHistogram<L extends Labels> extends EnumMetric<L> {
     this.register(cfg.registry);
   }
 
-  observe(labels: L, value: number): void {
-    this.observeAt(this.indexOf(labels), finite(this.name, value));
-  }
-
-  /** The hot path: a series index from the generated tables. */
-  observeAt(index: number, value: number): void {
-    const bounds = this.bounds;
-    const n = bounds.length;
-    let b = 0;
-    while (b < n && value > (bounds[b] ?? Infinity)) b++;
-    const s = this.series;
-    const base = index * this.stride;
-    s[base + b] = (s[base + b] ?? 0) + 1;
-    s[base + n + 1] = (s[base + n + 1] ?? 0) + value;
-    s[base + n + 2] = (s[base + n + 2] ?? 0) + 1;
-  }
-
+  abstract observe(labels: L, value: number): void;
   /** Observes the seconds since `start` (a process.hrtime.bigint() reading) and returns them. */
-  observeSince(labels: L, start: bigint): number {
-    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-    this.observeAt(this.indexOf(labels), seconds);
-    return seconds;
-  }
-
-  countOf(labels: L): number {
-    return this.series[this.indexOf(labels) * this.stride + this.bounds.length + 2] ?? 0;
-  }
-
-  sumOf(labels: L): number {
-    return this.series[this.indexOf(labels) * this.stride + this.bounds.length + 1] ?? 0;
-  }
+  abstract observeSince(labels: L, start: bigint): number;
+  abstract countOf(labels: L): number;
+  abstract sumOf(labels: L): number;
 
   // The value objects prom-client's Histogram builds for its formatter: `le` first, the series'
   // labels as sharedLabels, cumulative buckets, then +Inf, _sum and _count.
@@ -230,88 +211,156 @@ export class EnumHistogram<L extends Labels> extends EnumMetric<L> {
 
 // ---- service git-operations: 11 metrics, at most 142 series
 
-/** Enumerated label values of git-operations, by metric and label. */
-export const gitOperationsLabelValues = {
-  estimated_cost_dollars: {
-    period: ["hourly", "daily", "monthly"],
-  },
-  git_conflicts_detected_total: {
-    operation: ["pull", "push"],
-  },
-  git_errors_total: {
-    operation: ["clone", "status", "diff", "pull", "push"],
-    error_type: ["timeout", "auth", "conflict", "network", "sandbox_not_found", "other"],
-  },
-  git_operation_duration_seconds: {
-    operation: ["clone", "status", "diff", "pull", "push"],
-  },
-  git_operation_total: {
-    operation: ["clone", "status", "diff", "pull", "push"],
-    status: ["started", "success", "failure", "retry"],
-  },
-  git_push_retry_count_total: {
-    attempt: ["1", "2", "3", "4", "5"],
-  },
-  sandbox_hours_total: {
-    project: ["default", "other"],
-  },
-} as const;
-
 export type ActiveSandboxesTotalLabels = Record<string, never>;
-function activeSandboxesTotalIndex(_labels: ActiveSandboxesTotalLabels): number {
+function activeSandboxesTotalIndex(labels: ActiveSandboxesTotalLabels): number {
+  for (const _key in labels) {
+    throw labelKeysError("active_sandboxes_total", [], labels);
+  }
   return 0;
 }
-const ACTIVE_SANDBOXES_TOTAL__SETS: readonly ActiveSandboxesTotalLabels[] = [
+const ActiveSandboxesTotalSets: readonly ActiveSandboxesTotalLabels[] = [
   {},
 ];
+
+/** Sandboxes currently alive. (gauge, at most 1 series) */
+export class ActiveSandboxesTotalGauge extends EnumGauge<ActiveSandboxesTotalLabels> {
+  constructor(registry?: AnyRegistry) {
+    super({ name: "active_sandboxes_total", help: "Sandboxes currently alive.", labelSets: ActiveSandboxesTotalSets, registry });
+  }
+
+  set(labels: ActiveSandboxesTotalLabels, value: number): void {
+    const i = activeSandboxesTotalIndex(labels);
+    if (!Number.isFinite(value)) throw finiteValueError(this.name, value);
+    this.series[i] = value;
+  }
+
+  inc(labels: ActiveSandboxesTotalLabels, value = 1): void {
+    const i = activeSandboxesTotalIndex(labels);
+    if (!Number.isFinite(value)) throw finiteValueError(this.name, value);
+    const s = this.series;
+    s[i] = (s[i] ?? 0) + value;
+  }
+
+  dec(labels: ActiveSandboxesTotalLabels, value = 1): void {
+    const i = activeSandboxesTotalIndex(labels);
+    if (!Number.isFinite(value)) throw finiteValueError(this.name, value);
+    const s = this.series;
+    s[i] = (s[i] ?? 0) - value;
+  }
+
+  valueFor(labels: ActiveSandboxesTotalLabels): number {
+    return this.series[activeSandboxesTotalIndex(labels)] ?? 0;
+  }
+}
 
 export type EstimatedCostDollarsLabels = {
   period: "hourly" | "daily" | "monthly";
 };
-const ESTIMATED_COST_DOLLARS__PERIOD: Readonly<Record<string, number>> = { "hourly": 0, "daily": 1, "monthly": 2 };
+const EstimatedCostDollarsLabelNames: readonly string[] = ["period"];
+const EstimatedCostDollarsPeriodValues = ["hourly", "daily", "monthly"] as const;
 function estimatedCostDollarsPeriodIndex(value: unknown): number {
   switch (value) {
     case "hourly": return 0;
     case "daily": return 1;
     case "monthly": return 2;
-    default: return enumIndex(ESTIMATED_COST_DOLLARS__PERIOD, value, "estimated_cost_dollars", "period", -1);
+    default: return enumIndex(EstimatedCostDollarsPeriodValues, value, "estimated_cost_dollars", "period", -1);
   }
 }
 function estimatedCostDollarsIndex(labels: EstimatedCostDollarsLabels): number {
+  let keys = 0;
+  for (const _key in labels) keys++;
+  if (keys !== 1) {
+    throw labelKeysError("estimated_cost_dollars", EstimatedCostDollarsLabelNames, labels);
+  }
   return estimatedCostDollarsPeriodIndex(labels.period);
 }
-const ESTIMATED_COST_DOLLARS__SETS: readonly EstimatedCostDollarsLabels[] = [
+const EstimatedCostDollarsSets: readonly EstimatedCostDollarsLabels[] = [
   { period: "hourly" },
   { period: "daily" },
   { period: "monthly" },
 ];
 
+/** Estimated cost of the sandboxes alive now, extrapolated over the period. Unit: dollars. (gauge, at most 3 series) */
+export class EstimatedCostDollarsGauge extends EnumGauge<EstimatedCostDollarsLabels> {
+  constructor(registry?: AnyRegistry) {
+    super({ name: "estimated_cost_dollars", help: "Estimated cost of the sandboxes alive now, extrapolated over the period.", labelSets: EstimatedCostDollarsSets, registry });
+  }
+
+  set(labels: EstimatedCostDollarsLabels, value: number): void {
+    const i = estimatedCostDollarsIndex(labels);
+    if (!Number.isFinite(value)) throw finiteValueError(this.name, value);
+    this.series[i] = value;
+  }
+
+  inc(labels: EstimatedCostDollarsLabels, value = 1): void {
+    const i = estimatedCostDollarsIndex(labels);
+    if (!Number.isFinite(value)) throw finiteValueError(this.name, value);
+    const s = this.series;
+    s[i] = (s[i] ?? 0) + value;
+  }
+
+  dec(labels: EstimatedCostDollarsLabels, value = 1): void {
+    const i = estimatedCostDollarsIndex(labels);
+    if (!Number.isFinite(value)) throw finiteValueError(this.name, value);
+    const s = this.series;
+    s[i] = (s[i] ?? 0) - value;
+  }
+
+  valueFor(labels: EstimatedCostDollarsLabels): number {
+    return this.series[estimatedCostDollarsIndex(labels)] ?? 0;
+  }
+}
+
 export type GitConflictsDetectedTotalLabels = {
   operation: "pull" | "push";
 };
-const GIT_CONFLICTS_DETECTED_TOTAL__OPERATION: Readonly<Record<string, number>> = { "pull": 0, "push": 1 };
+const GitConflictsDetectedTotalLabelNames: readonly string[] = ["operation"];
+const GitConflictsDetectedTotalOperationValues = ["pull", "push"] as const;
 function gitConflictsDetectedTotalOperationIndex(value: unknown): number {
   switch (value) {
     case "pull": return 0;
     case "push": return 1;
-    default: return enumIndex(GIT_CONFLICTS_DETECTED_TOTAL__OPERATION, value, "git_conflicts_detected_total", "operation", -1);
+    default: return enumIndex(GitConflictsDetectedTotalOperationValues, value, "git_conflicts_detected_total", "operation", -1);
   }
 }
 function gitConflictsDetectedTotalIndex(labels: GitConflictsDetectedTotalLabels): number {
+  let keys = 0;
+  for (const _key in labels) keys++;
+  if (keys !== 1) {
+    throw labelKeysError("git_conflicts_detected_total", GitConflictsDetectedTotalLabelNames, labels);
+  }
   return gitConflictsDetectedTotalOperationIndex(labels.operation);
 }
-const GIT_CONFLICTS_DETECTED_TOTAL__SETS: readonly GitConflictsDetectedTotalLabels[] = [
+const GitConflictsDetectedTotalSets: readonly GitConflictsDetectedTotalLabels[] = [
   { operation: "pull" },
   { operation: "push" },
 ];
+
+/** Rebase or merge conflicts detected, by the operation that met them. (counter, at most 2 series) */
+export class GitConflictsDetectedTotalCounter extends EnumCounter<GitConflictsDetectedTotalLabels> {
+  constructor(registry?: AnyRegistry) {
+    super({ name: "git_conflicts_detected_total", help: "Rebase or merge conflicts detected, by the operation that met them.", labelSets: GitConflictsDetectedTotalSets, registry });
+  }
+
+  inc(labels: GitConflictsDetectedTotalLabels, value = 1): void {
+    const i = gitConflictsDetectedTotalIndex(labels);
+    if (!(value >= 0 && value < Infinity)) throw counterValueError(this.name, value);
+    const s = this.series;
+    s[i] = (s[i] ?? 0) + value;
+  }
+
+  valueFor(labels: GitConflictsDetectedTotalLabels): number {
+    return this.series[gitConflictsDetectedTotalIndex(labels)] ?? 0;
+  }
+}
 
 export type GitErrorsTotalLabels = {
   operation: "clone" | "status" | "diff" | "pull" | "push";
   /** Unknown values are recorded as "other". */
   error_type: "timeout" | "auth" | "conflict" | "network" | "sandbox_not_found" | "other" | (string & {});
 };
-const GIT_ERRORS_TOTAL__OPERATION: Readonly<Record<string, number>> = { "clone": 0, "status": 1, "diff": 2, "pull": 3, "push": 4 };
-const GIT_ERRORS_TOTAL__ERROR_TYPE: Readonly<Record<string, number>> = { "timeout": 0, "auth": 1, "conflict": 2, "network": 3, "sandbox_not_found": 4, "other": 5 };
+const GitErrorsTotalLabelNames: readonly string[] = ["operation", "error_type"];
+const GitErrorsTotalOperationValues = ["clone", "status", "diff", "pull", "push"] as const;
 function gitErrorsTotalOperationIndex(value: unknown): number {
   switch (value) {
     case "clone": return 0;
@@ -319,9 +368,10 @@ function gitErrorsTotalOperationIndex(value: unknown): number {
     case "diff": return 2;
     case "pull": return 3;
     case "push": return 4;
-    default: return enumIndex(GIT_ERRORS_TOTAL__OPERATION, value, "git_errors_total", "operation", -1);
+    default: return enumIndex(GitErrorsTotalOperationValues, value, "git_errors_total", "operation", -1);
   }
 }
+const GitErrorsTotalErrorTypeValues = ["timeout", "auth", "conflict", "network", "sandbox_not_found", "other"] as const;
 function gitErrorsTotalErrorTypeIndex(value: unknown): number {
   switch (value) {
     case "timeout": return 0;
@@ -330,13 +380,18 @@ function gitErrorsTotalErrorTypeIndex(value: unknown): number {
     case "network": return 3;
     case "sandbox_not_found": return 4;
     case "other": return 5;
-    default: return enumIndex(GIT_ERRORS_TOTAL__ERROR_TYPE, value, "git_errors_total", "error_type", 5);
+    default: return enumIndex(GitErrorsTotalErrorTypeValues, value, "git_errors_total", "error_type", 5);
   }
 }
 function gitErrorsTotalIndex(labels: GitErrorsTotalLabels): number {
-  return (gitErrorsTotalOperationIndex(labels.operation)) * 6 + gitErrorsTotalErrorTypeIndex(labels.error_type);
+  let keys = 0;
+  for (const _key in labels) keys++;
+  if (keys !== 2) {
+    throw labelKeysError("git_errors_total", GitErrorsTotalLabelNames, labels);
+  }
+  return gitErrorsTotalOperationIndex(labels.operation) * 6 + gitErrorsTotalErrorTypeIndex(labels.error_type);
 }
-const GIT_ERRORS_TOTAL__SETS: readonly GitErrorsTotalLabels[] = [
+const GitErrorsTotalSets: readonly GitErrorsTotalLabels[] = [
   { operation: "clone", error_type: "timeout" },
   { operation: "clone", error_type: "auth" },
   { operation: "clone", error_type: "conflict" },
@@ -369,10 +424,29 @@ const GIT_ERRORS_TOTAL__SETS: readonly GitErrorsTotalLabels[] = [
   { operation: "push", error_type: "other" },
 ];
 
+/** Failed git operations by classified error type. (counter, at most 30 series) */
+export class GitErrorsTotalCounter extends EnumCounter<GitErrorsTotalLabels> {
+  constructor(registry?: AnyRegistry) {
+    super({ name: "git_errors_total", help: "Failed git operations by classified error type.", labelSets: GitErrorsTotalSets, registry });
+  }
+
+  inc(labels: GitErrorsTotalLabels, value = 1): void {
+    const i = gitErrorsTotalIndex(labels);
+    if (!(value >= 0 && value < Infinity)) throw counterValueError(this.name, value);
+    const s = this.series;
+    s[i] = (s[i] ?? 0) + value;
+  }
+
+  valueFor(labels: GitErrorsTotalLabels): number {
+    return this.series[gitErrorsTotalIndex(labels)] ?? 0;
+  }
+}
+
 export type GitOperationDurationSecondsLabels = {
   operation: "clone" | "status" | "diff" | "pull" | "push";
 };
-const GIT_OPERATION_DURATION_SECONDS__OPERATION: Readonly<Record<string, number>> = { "clone": 0, "status": 1, "diff": 2, "pull": 3, "push": 4 };
+const GitOperationDurationSecondsLabelNames: readonly string[] = ["operation"];
+const GitOperationDurationSecondsOperationValues = ["clone", "status", "diff", "pull", "push"] as const;
 function gitOperationDurationSecondsOperationIndex(value: unknown): number {
   switch (value) {
     case "clone": return 0;
@@ -380,26 +454,75 @@ function gitOperationDurationSecondsOperationIndex(value: unknown): number {
     case "diff": return 2;
     case "pull": return 3;
     case "push": return 4;
-    default: return enumIndex(GIT_OPERATION_DURATION_SECONDS__OPERATION, value, "git_operation_duration_seconds", "operation", -1);
+    default: return enumIndex(GitOperationDurationSecondsOperationValues, value, "git_operation_duration_seconds", "operation", -1);
   }
 }
 function gitOperationDurationSecondsIndex(labels: GitOperationDurationSecondsLabels): number {
+  let keys = 0;
+  for (const _key in labels) keys++;
+  if (keys !== 1) {
+    throw labelKeysError("git_operation_duration_seconds", GitOperationDurationSecondsLabelNames, labels);
+  }
   return gitOperationDurationSecondsOperationIndex(labels.operation);
 }
-const GIT_OPERATION_DURATION_SECONDS__SETS: readonly GitOperationDurationSecondsLabels[] = [
+const GitOperationDurationSecondsSets: readonly GitOperationDurationSecondsLabels[] = [
   { operation: "clone" },
   { operation: "status" },
   { operation: "diff" },
   { operation: "pull" },
   { operation: "push" },
 ];
+function gitOperationDurationSecondsBucket(value: number): number {
+  if (value <= 0.1) return 0;
+  if (value <= 0.5) return 1;
+  if (value <= 1) return 2;
+  if (value <= 2) return 3;
+  if (value <= 5) return 4;
+  if (value <= 10) return 5;
+  if (value <= 30) return 6;
+  if (value <= 60) return 7;
+  if (value <= 120) return 8;
+  if (value <= 300) return 9;
+  return 10;
+}
+
+/** Latency of git operations, from start to outcome. Unit: seconds. (histogram, at most 65 series) */
+export class GitOperationDurationSecondsHistogram extends EnumHistogram<GitOperationDurationSecondsLabels> {
+  constructor(registry?: AnyRegistry) {
+    super({ name: "git_operation_duration_seconds", help: "Latency of git operations, from start to outcome.", labelSets: GitOperationDurationSecondsSets, buckets: [0.1, 0.5, 1, 2, 5, 10, 30, 60, 120, 300], registry });
+  }
+
+  observe(labels: GitOperationDurationSecondsLabels, value: number): void {
+    const base = gitOperationDurationSecondsIndex(labels) * 13;
+    if (!Number.isFinite(value)) throw finiteValueError(this.name, value);
+    const s = this.series;
+    const b = base + gitOperationDurationSecondsBucket(value);
+    s[b] = (s[b] ?? 0) + 1;
+    s[base + 11] = (s[base + 11] ?? 0) + value;
+    s[base + 12] = (s[base + 12] ?? 0) + 1;
+  }
+
+  observeSince(labels: GitOperationDurationSecondsLabels, start: bigint): number {
+    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+    this.observe(labels, seconds);
+    return seconds;
+  }
+
+  countOf(labels: GitOperationDurationSecondsLabels): number {
+    return this.series[gitOperationDurationSecondsIndex(labels) * 13 + 12] ?? 0;
+  }
+
+  sumOf(labels: GitOperationDurationSecondsLabels): number {
+    return this.series[gitOperationDurationSecondsIndex(labels) * 13 + 11] ?? 0;
+  }
+}
 
 export type GitOperationTotalLabels = {
   operation: "clone" | "status" | "diff" | "pull" | "push";
   status: "started" | "success" | "failure" | "retry";
 };
-const GIT_OPERATION_TOTAL__OPERATION: Readonly<Record<string, number>> = { "clone": 0, "status": 1, "diff": 2, "pull": 3, "push": 4 };
-const GIT_OPERATION_TOTAL__STATUS: Readonly<Record<string, number>> = { "started": 0, "success": 1, "failure": 2, "retry": 3 };
+const GitOperationTotalLabelNames: readonly string[] = ["operation", "status"];
+const GitOperationTotalOperationValues = ["clone", "status", "diff", "pull", "push"] as const;
 function gitOperationTotalOperationIndex(value: unknown): number {
   switch (value) {
     case "clone": return 0;
@@ -407,22 +530,28 @@ function gitOperationTotalOperationIndex(value: unknown): number {
     case "diff": return 2;
     case "pull": return 3;
     case "push": return 4;
-    default: return enumIndex(GIT_OPERATION_TOTAL__OPERATION, value, "git_operation_total", "operation", -1);
+    default: return enumIndex(GitOperationTotalOperationValues, value, "git_operation_total", "operation", -1);
   }
 }
+const GitOperationTotalStatusValues = ["started", "success", "failure", "retry"] as const;
 function gitOperationTotalStatusIndex(value: unknown): number {
   switch (value) {
     case "started": return 0;
     case "success": return 1;
     case "failure": return 2;
     case "retry": return 3;
-    default: return enumIndex(GIT_OPERATION_TOTAL__STATUS, value, "git_operation_total", "status", -1);
+    default: return enumIndex(GitOperationTotalStatusValues, value, "git_operation_total", "status", -1);
   }
 }
 function gitOperationTotalIndex(labels: GitOperationTotalLabels): number {
-  return (gitOperationTotalOperationIndex(labels.operation)) * 4 + gitOperationTotalStatusIndex(labels.status);
+  let keys = 0;
+  for (const _key in labels) keys++;
+  if (keys !== 2) {
+    throw labelKeysError("git_operation_total", GitOperationTotalLabelNames, labels);
+  }
+  return gitOperationTotalOperationIndex(labels.operation) * 4 + gitOperationTotalStatusIndex(labels.status);
 }
-const GIT_OPERATION_TOTAL__SETS: readonly GitOperationTotalLabels[] = [
+const GitOperationTotalSets: readonly GitOperationTotalLabels[] = [
   { operation: "clone", status: "started" },
   { operation: "clone", status: "success" },
   { operation: "clone", status: "failure" },
@@ -445,10 +574,29 @@ const GIT_OPERATION_TOTAL__SETS: readonly GitOperationTotalLabels[] = [
   { operation: "push", status: "retry" },
 ];
 
+/** Git operations by operation and outcome; started counts each operation once. (counter, at most 20 series) */
+export class GitOperationTotalCounter extends EnumCounter<GitOperationTotalLabels> {
+  constructor(registry?: AnyRegistry) {
+    super({ name: "git_operation_total", help: "Git operations by operation and outcome; started counts each operation once.", labelSets: GitOperationTotalSets, registry });
+  }
+
+  inc(labels: GitOperationTotalLabels, value = 1): void {
+    const i = gitOperationTotalIndex(labels);
+    if (!(value >= 0 && value < Infinity)) throw counterValueError(this.name, value);
+    const s = this.series;
+    s[i] = (s[i] ?? 0) + value;
+  }
+
+  valueFor(labels: GitOperationTotalLabels): number {
+    return this.series[gitOperationTotalIndex(labels)] ?? 0;
+  }
+}
+
 export type GitPushRetryCountTotalLabels = {
   attempt: "1" | "2" | "3" | "4" | "5";
 };
-const GIT_PUSH_RETRY_COUNT_TOTAL__ATTEMPT: Readonly<Record<string, number>> = { "1": 0, "2": 1, "3": 2, "4": 3, "5": 4 };
+const GitPushRetryCountTotalLabelNames: readonly string[] = ["attempt"];
+const GitPushRetryCountTotalAttemptValues = ["1", "2", "3", "4", "5"] as const;
 function gitPushRetryCountTotalAttemptIndex(value: unknown): number {
   switch (value) {
     case "1": return 0;
@@ -456,13 +604,18 @@ function gitPushRetryCountTotalAttemptIndex(value: unknown): number {
     case "3": return 2;
     case "4": return 3;
     case "5": return 4;
-    default: return enumIndex(GIT_PUSH_RETRY_COUNT_TOTAL__ATTEMPT, value, "git_push_retry_count_total", "attempt", -1);
+    default: return enumIndex(GitPushRetryCountTotalAttemptValues, value, "git_push_retry_count_total", "attempt", -1);
   }
 }
 function gitPushRetryCountTotalIndex(labels: GitPushRetryCountTotalLabels): number {
+  let keys = 0;
+  for (const _key in labels) keys++;
+  if (keys !== 1) {
+    throw labelKeysError("git_push_retry_count_total", GitPushRetryCountTotalLabelNames, labels);
+  }
   return gitPushRetryCountTotalAttemptIndex(labels.attempt);
 }
-const GIT_PUSH_RETRY_COUNT_TOTAL__SETS: readonly GitPushRetryCountTotalLabels[] = [
+const GitPushRetryCountTotalSets: readonly GitPushRetryCountTotalLabels[] = [
   { attempt: "1" },
   { attempt: "2" },
   { attempt: "3" },
@@ -470,74 +623,231 @@ const GIT_PUSH_RETRY_COUNT_TOTAL__SETS: readonly GitPushRetryCountTotalLabels[] 
   { attempt: "5" },
 ];
 
+/** Push retries after a rejected (non-fast-forward) push, by retry attempt number. (counter, at most 5 series) */
+export class GitPushRetryCountTotalCounter extends EnumCounter<GitPushRetryCountTotalLabels> {
+  constructor(registry?: AnyRegistry) {
+    super({ name: "git_push_retry_count_total", help: "Push retries after a rejected (non-fast-forward) push, by retry attempt number.", labelSets: GitPushRetryCountTotalSets, registry });
+  }
+
+  inc(labels: GitPushRetryCountTotalLabels, value = 1): void {
+    const i = gitPushRetryCountTotalIndex(labels);
+    if (!(value >= 0 && value < Infinity)) throw counterValueError(this.name, value);
+    const s = this.series;
+    s[i] = (s[i] ?? 0) + value;
+  }
+
+  valueFor(labels: GitPushRetryCountTotalLabels): number {
+    return this.series[gitPushRetryCountTotalIndex(labels)] ?? 0;
+  }
+}
+
 export type SandboxCacheHitsTotalLabels = Record<string, never>;
-function sandboxCacheHitsTotalIndex(_labels: SandboxCacheHitsTotalLabels): number {
+function sandboxCacheHitsTotalIndex(labels: SandboxCacheHitsTotalLabels): number {
+  for (const _key in labels) {
+    throw labelKeysError("sandbox_cache_hits_total", [], labels);
+  }
   return 0;
 }
-const SANDBOX_CACHE_HITS_TOTAL__SETS: readonly SandboxCacheHitsTotalLabels[] = [
+const SandboxCacheHitsTotalSets: readonly SandboxCacheHitsTotalLabels[] = [
   {},
 ];
+
+/** Sandbox requests served by a live cached sandbox. (counter, at most 1 series) */
+export class SandboxCacheHitsTotalCounter extends EnumCounter<SandboxCacheHitsTotalLabels> {
+  constructor(registry?: AnyRegistry) {
+    super({ name: "sandbox_cache_hits_total", help: "Sandbox requests served by a live cached sandbox.", labelSets: SandboxCacheHitsTotalSets, registry });
+  }
+
+  inc(labels: SandboxCacheHitsTotalLabels, value = 1): void {
+    const i = sandboxCacheHitsTotalIndex(labels);
+    if (!(value >= 0 && value < Infinity)) throw counterValueError(this.name, value);
+    const s = this.series;
+    s[i] = (s[i] ?? 0) + value;
+  }
+
+  valueFor(labels: SandboxCacheHitsTotalLabels): number {
+    return this.series[sandboxCacheHitsTotalIndex(labels)] ?? 0;
+  }
+}
 
 export type SandboxCacheMissesTotalLabels = Record<string, never>;
-function sandboxCacheMissesTotalIndex(_labels: SandboxCacheMissesTotalLabels): number {
+function sandboxCacheMissesTotalIndex(labels: SandboxCacheMissesTotalLabels): number {
+  for (const _key in labels) {
+    throw labelKeysError("sandbox_cache_misses_total", [], labels);
+  }
   return 0;
 }
-const SANDBOX_CACHE_MISSES_TOTAL__SETS: readonly SandboxCacheMissesTotalLabels[] = [
+const SandboxCacheMissesTotalSets: readonly SandboxCacheMissesTotalLabels[] = [
   {},
 ];
 
+/** Sandbox requests that had to create a new sandbox. (counter, at most 1 series) */
+export class SandboxCacheMissesTotalCounter extends EnumCounter<SandboxCacheMissesTotalLabels> {
+  constructor(registry?: AnyRegistry) {
+    super({ name: "sandbox_cache_misses_total", help: "Sandbox requests that had to create a new sandbox.", labelSets: SandboxCacheMissesTotalSets, registry });
+  }
+
+  inc(labels: SandboxCacheMissesTotalLabels, value = 1): void {
+    const i = sandboxCacheMissesTotalIndex(labels);
+    if (!(value >= 0 && value < Infinity)) throw counterValueError(this.name, value);
+    const s = this.series;
+    s[i] = (s[i] ?? 0) + value;
+  }
+
+  valueFor(labels: SandboxCacheMissesTotalLabels): number {
+    return this.series[sandboxCacheMissesTotalIndex(labels)] ?? 0;
+  }
+}
+
 export type SandboxCreationSecondsLabels = Record<string, never>;
-function sandboxCreationSecondsIndex(_labels: SandboxCreationSecondsLabels): number {
+function sandboxCreationSecondsIndex(labels: SandboxCreationSecondsLabels): number {
+  for (const _key in labels) {
+    throw labelKeysError("sandbox_creation_seconds", [], labels);
+  }
   return 0;
 }
-const SANDBOX_CREATION_SECONDS__SETS: readonly SandboxCreationSecondsLabels[] = [
+const SandboxCreationSecondsSets: readonly SandboxCreationSecondsLabels[] = [
   {},
 ];
+function sandboxCreationSecondsBucket(value: number): number {
+  if (value <= 0.05) return 0;
+  if (value <= 0.1) return 1;
+  if (value <= 0.25) return 2;
+  if (value <= 0.5) return 3;
+  if (value <= 1) return 4;
+  if (value <= 2) return 5;
+  if (value <= 5) return 6;
+  if (value <= 10) return 7;
+  if (value <= 30) return 8;
+  return 9;
+}
+
+/** Time to create a sandbox, from request to ready. Unit: seconds. (histogram, at most 12 series) */
+export class SandboxCreationSecondsHistogram extends EnumHistogram<SandboxCreationSecondsLabels> {
+  constructor(registry?: AnyRegistry) {
+    super({ name: "sandbox_creation_seconds", help: "Time to create a sandbox, from request to ready.", labelSets: SandboxCreationSecondsSets, buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30], registry });
+  }
+
+  observe(labels: SandboxCreationSecondsLabels, value: number): void {
+    const base = sandboxCreationSecondsIndex(labels) * 12;
+    if (!Number.isFinite(value)) throw finiteValueError(this.name, value);
+    const s = this.series;
+    const b = base + sandboxCreationSecondsBucket(value);
+    s[b] = (s[b] ?? 0) + 1;
+    s[base + 10] = (s[base + 10] ?? 0) + value;
+    s[base + 11] = (s[base + 11] ?? 0) + 1;
+  }
+
+  observeSince(labels: SandboxCreationSecondsLabels, start: bigint): number {
+    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+    this.observe(labels, seconds);
+    return seconds;
+  }
+
+  countOf(labels: SandboxCreationSecondsLabels): number {
+    return this.series[sandboxCreationSecondsIndex(labels) * 12 + 11] ?? 0;
+  }
+
+  sumOf(labels: SandboxCreationSecondsLabels): number {
+    return this.series[sandboxCreationSecondsIndex(labels) * 12 + 10] ?? 0;
+  }
+}
 
 export type SandboxHoursTotalLabels = {
   /** Unknown values are recorded as "other". */
   project: "default" | "other" | (string & {});
 };
-const SANDBOX_HOURS_TOTAL__PROJECT: Readonly<Record<string, number>> = { "default": 0, "other": 1 };
+const SandboxHoursTotalLabelNames: readonly string[] = ["project"];
+const SandboxHoursTotalProjectValues = ["default", "other"] as const;
 function sandboxHoursTotalProjectIndex(value: unknown): number {
   switch (value) {
     case "default": return 0;
     case "other": return 1;
-    default: return enumIndex(SANDBOX_HOURS_TOTAL__PROJECT, value, "sandbox_hours_total", "project", 1);
+    default: return enumIndex(SandboxHoursTotalProjectValues, value, "sandbox_hours_total", "project", 1);
   }
 }
 function sandboxHoursTotalIndex(labels: SandboxHoursTotalLabels): number {
+  let keys = 0;
+  for (const _key in labels) keys++;
+  if (keys !== 1) {
+    throw labelKeysError("sandbox_hours_total", SandboxHoursTotalLabelNames, labels);
+  }
   return sandboxHoursTotalProjectIndex(labels.project);
 }
-const SANDBOX_HOURS_TOTAL__SETS: readonly SandboxHoursTotalLabels[] = [
+const SandboxHoursTotalSets: readonly SandboxHoursTotalLabels[] = [
   { project: "default" },
   { project: "other" },
 ];
 
+/** Sandbox lifetime consumed, in hours, by project. Unit: hours. (counter, at most 2 series) */
+export class SandboxHoursTotalCounter extends EnumCounter<SandboxHoursTotalLabels> {
+  constructor(registry?: AnyRegistry) {
+    super({ name: "sandbox_hours_total", help: "Sandbox lifetime consumed, in hours, by project.", labelSets: SandboxHoursTotalSets, registry });
+  }
+
+  inc(labels: SandboxHoursTotalLabels, value = 1): void {
+    const i = sandboxHoursTotalIndex(labels);
+    if (!(value >= 0 && value < Infinity)) throw counterValueError(this.name, value);
+    const s = this.series;
+    s[i] = (s[i] ?? 0) + value;
+  }
+
+  valueFor(labels: SandboxHoursTotalLabels): number {
+    return this.series[sandboxHoursTotalIndex(labels)] ?? 0;
+  }
+}
+
+/** Enumerated label values of git-operations, by metric and label. */
+export const gitOperationsLabelValues = {
+  estimated_cost_dollars: {
+    period: EstimatedCostDollarsPeriodValues,
+  },
+  git_conflicts_detected_total: {
+    operation: GitConflictsDetectedTotalOperationValues,
+  },
+  git_errors_total: {
+    operation: GitErrorsTotalOperationValues,
+    error_type: GitErrorsTotalErrorTypeValues,
+  },
+  git_operation_duration_seconds: {
+    operation: GitOperationDurationSecondsOperationValues,
+  },
+  git_operation_total: {
+    operation: GitOperationTotalOperationValues,
+    status: GitOperationTotalStatusValues,
+  },
+  git_push_retry_count_total: {
+    attempt: GitPushRetryCountTotalAttemptValues,
+  },
+  sandbox_hours_total: {
+    project: SandboxHoursTotalProjectValues,
+  },
+} as const;
+
 export interface GitOperationsMetrics<R extends AnyRegistry = Registry> {
   readonly registry: R;
   /** Sandboxes currently alive. (gauge, at most 1 series) */
-  readonly activeSandboxesTotal: EnumGauge<ActiveSandboxesTotalLabels>;
+  readonly activeSandboxesTotal: ActiveSandboxesTotalGauge;
   /** Estimated cost of the sandboxes alive now, extrapolated over the period. Unit: dollars. (gauge, at most 3 series) */
-  readonly estimatedCostDollars: EnumGauge<EstimatedCostDollarsLabels>;
+  readonly estimatedCostDollars: EstimatedCostDollarsGauge;
   /** Rebase or merge conflicts detected, by the operation that met them. (counter, at most 2 series) */
-  readonly gitConflictsDetectedTotal: EnumCounter<GitConflictsDetectedTotalLabels>;
+  readonly gitConflictsDetectedTotal: GitConflictsDetectedTotalCounter;
   /** Failed git operations by classified error type. (counter, at most 30 series) */
-  readonly gitErrorsTotal: EnumCounter<GitErrorsTotalLabels>;
+  readonly gitErrorsTotal: GitErrorsTotalCounter;
   /** Latency of git operations, from start to outcome. Unit: seconds. (histogram, at most 65 series) */
-  readonly gitOperationDurationSeconds: EnumHistogram<GitOperationDurationSecondsLabels>;
+  readonly gitOperationDurationSeconds: GitOperationDurationSecondsHistogram;
   /** Git operations by operation and outcome; started counts each operation once. (counter, at most 20 series) */
-  readonly gitOperationTotal: EnumCounter<GitOperationTotalLabels>;
+  readonly gitOperationTotal: GitOperationTotalCounter;
   /** Push retries after a rejected (non-fast-forward) push, by retry attempt number. (counter, at most 5 series) */
-  readonly gitPushRetryCountTotal: EnumCounter<GitPushRetryCountTotalLabels>;
+  readonly gitPushRetryCountTotal: GitPushRetryCountTotalCounter;
   /** Sandbox requests served by a live cached sandbox. (counter, at most 1 series) */
-  readonly sandboxCacheHitsTotal: EnumCounter<SandboxCacheHitsTotalLabels>;
+  readonly sandboxCacheHitsTotal: SandboxCacheHitsTotalCounter;
   /** Sandbox requests that had to create a new sandbox. (counter, at most 1 series) */
-  readonly sandboxCacheMissesTotal: EnumCounter<SandboxCacheMissesTotalLabels>;
+  readonly sandboxCacheMissesTotal: SandboxCacheMissesTotalCounter;
   /** Time to create a sandbox, from request to ready. Unit: seconds. (histogram, at most 12 series) */
-  readonly sandboxCreationSeconds: EnumHistogram<SandboxCreationSecondsLabels>;
+  readonly sandboxCreationSeconds: SandboxCreationSecondsHistogram;
   /** Sandbox lifetime consumed, in hours, by project. Unit: hours. (counter, at most 2 series) */
-  readonly sandboxHoursTotal: EnumCounter<SandboxHoursTotalLabels>;
+  readonly sandboxHoursTotal: SandboxHoursTotalCounter;
 }
 
 /**
@@ -549,17 +859,17 @@ export function createGitOperationsMetrics<R extends AnyRegistry>(registry: R): 
 export function createGitOperationsMetrics(registry: AnyRegistry = new Registry()): GitOperationsMetrics<AnyRegistry> {
   return {
     registry,
-    activeSandboxesTotal: new EnumGauge<ActiveSandboxesTotalLabels>({ name: "active_sandboxes_total", help: "Sandboxes currently alive.", labelSets: ACTIVE_SANDBOXES_TOTAL__SETS, indexOf: activeSandboxesTotalIndex, registry }),
-    estimatedCostDollars: new EnumGauge<EstimatedCostDollarsLabels>({ name: "estimated_cost_dollars", help: "Estimated cost of the sandboxes alive now, extrapolated over the period.", labelSets: ESTIMATED_COST_DOLLARS__SETS, indexOf: estimatedCostDollarsIndex, registry }),
-    gitConflictsDetectedTotal: new EnumCounter<GitConflictsDetectedTotalLabels>({ name: "git_conflicts_detected_total", help: "Rebase or merge conflicts detected, by the operation that met them.", labelSets: GIT_CONFLICTS_DETECTED_TOTAL__SETS, indexOf: gitConflictsDetectedTotalIndex, registry }),
-    gitErrorsTotal: new EnumCounter<GitErrorsTotalLabels>({ name: "git_errors_total", help: "Failed git operations by classified error type.", labelSets: GIT_ERRORS_TOTAL__SETS, indexOf: gitErrorsTotalIndex, registry }),
-    gitOperationDurationSeconds: new EnumHistogram<GitOperationDurationSecondsLabels>({ name: "git_operation_duration_seconds", help: "Latency of git operations, from start to outcome.", labelSets: GIT_OPERATION_DURATION_SECONDS__SETS, indexOf: gitOperationDurationSecondsIndex, buckets: [0.1, 0.5, 1, 2, 5, 10, 30, 60, 120, 300], registry }),
-    gitOperationTotal: new EnumCounter<GitOperationTotalLabels>({ name: "git_operation_total", help: "Git operations by operation and outcome; started counts each operation once.", labelSets: GIT_OPERATION_TOTAL__SETS, indexOf: gitOperationTotalIndex, registry }),
-    gitPushRetryCountTotal: new EnumCounter<GitPushRetryCountTotalLabels>({ name: "git_push_retry_count_total", help: "Push retries after a rejected (non-fast-forward) push, by retry attempt number.", labelSets: GIT_PUSH_RETRY_COUNT_TOTAL__SETS, indexOf: gitPushRetryCountTotalIndex, registry }),
-    sandboxCacheHitsTotal: new EnumCounter<SandboxCacheHitsTotalLabels>({ name: "sandbox_cache_hits_total", help: "Sandbox requests served by a live cached sandbox.", labelSets: SANDBOX_CACHE_HITS_TOTAL__SETS, indexOf: sandboxCacheHitsTotalIndex, registry }),
-    sandboxCacheMissesTotal: new EnumCounter<SandboxCacheMissesTotalLabels>({ name: "sandbox_cache_misses_total", help: "Sandbox requests that had to create a new sandbox.", labelSets: SANDBOX_CACHE_MISSES_TOTAL__SETS, indexOf: sandboxCacheMissesTotalIndex, registry }),
-    sandboxCreationSeconds: new EnumHistogram<SandboxCreationSecondsLabels>({ name: "sandbox_creation_seconds", help: "Time to create a sandbox, from request to ready.", labelSets: SANDBOX_CREATION_SECONDS__SETS, indexOf: sandboxCreationSecondsIndex, buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30], registry }),
-    sandboxHoursTotal: new EnumCounter<SandboxHoursTotalLabels>({ name: "sandbox_hours_total", help: "Sandbox lifetime consumed, in hours, by project.", labelSets: SANDBOX_HOURS_TOTAL__SETS, indexOf: sandboxHoursTotalIndex, registry }),
+    activeSandboxesTotal: new ActiveSandboxesTotalGauge(registry),
+    estimatedCostDollars: new EstimatedCostDollarsGauge(registry),
+    gitConflictsDetectedTotal: new GitConflictsDetectedTotalCounter(registry),
+    gitErrorsTotal: new GitErrorsTotalCounter(registry),
+    gitOperationDurationSeconds: new GitOperationDurationSecondsHistogram(registry),
+    gitOperationTotal: new GitOperationTotalCounter(registry),
+    gitPushRetryCountTotal: new GitPushRetryCountTotalCounter(registry),
+    sandboxCacheHitsTotal: new SandboxCacheHitsTotalCounter(registry),
+    sandboxCacheMissesTotal: new SandboxCacheMissesTotalCounter(registry),
+    sandboxCreationSeconds: new SandboxCreationSecondsHistogram(registry),
+    sandboxHoursTotal: new SandboxHoursTotalCounter(registry),
   };
 }
 

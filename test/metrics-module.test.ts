@@ -2,11 +2,12 @@
 // on prom-client, records what the spec allows, rejects what it does not, and exposes what the
 // spec declares in a form promtool accepts.
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { Registry } from "prom-client";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { Counter, Registry } from "prom-client";
 import { describe, expect, it } from "vitest";
-import { createGitOperationsMetrics, createMetrics } from "../generated/metrics.js";
+import { createGitOperationsMetrics, createMetrics, type GitErrorsTotalLabels, type GitOperationTotalLabels, type SandboxCacheHitsTotalLabels } from "../generated/metrics.js";
 import { generate } from "../src/generators/index.js";
 import { generateMetricsModule, labelProduct, METRICS_MODULE_PATH } from "../src/generators/metrics-module/generate.js";
 import { loadModel } from "../src/model/resolve.js";
@@ -25,6 +26,23 @@ const PROMTOOL_FINDING: Readonly<Record<string, (metric: string) => string>> = {
   "no-total-on-non-counter": (m) => `${m} non-counter metrics should not have "_total" suffix`,
   "non-base-unit": (m) => `${m} use base unit "seconds" instead of "hours"`,
 };
+
+const TSC = join("node_modules", ".bin", "tsc");
+
+function tscOn(file: string): { status: number | null; output: string } {
+  const args = ["--ignoreConfig", "--noEmit", "--strict", "--allowImportingTsExtensions", "--target", "ES2022", "--module", "NodeNext", "--moduleResolution", "NodeNext"];
+  const r = spawnSync(TSC, [...args, "--types", "node", "--skipLibCheck", file], { encoding: "utf8", timeout: 120_000 });
+  return { status: r.status, output: `${r.stdout}${r.stderr}` };
+}
+
+// A user's code with one excess label key per line, for the compile test below.
+const EXCESS_KEY_CALLS = [
+  'm.gitOperationTotal.inc({ operation: "push", status: "success", branch: "main" });',
+  'm.gitOperationDurationSeconds.observe({ operation: "diff", agent: "a1" }, 1);',
+  'm.gitErrorsTotal.inc({ operation: "push", error_type: "auth", host: "example.invalid" });',
+  'm.sandboxCacheHitsTotal.inc({ agent: "a1" });',
+  'm.activeSandboxesTotal.set({ region: "eu" }, 1);',
+];
 
 function sampleLabels(labels: string): string[] {
   return labels === "" ? [] : labels.split(",");
@@ -55,6 +73,34 @@ describe("generated metrics module", () => {
     expect(twice).toEqual(once);
     expect(once[0]?.content).toBe(readFileSync(GENERATED, "utf8"));
     expect(generate(model).find((a) => a.path === METRICS_MODULE_PATH)?.content).toBe(once[0]?.content);
+  });
+
+  it("keeps hostile help text inside its string literal and comments: the module compiles and exposes it escaped", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "obsgen-hostile-"));
+    // Inside node_modules so the generated module's `prom-client` import resolves.
+    mkdirSync(join("node_modules", ".cache"), { recursive: true });
+    const moduleDir = mkdtempSync(join("node_modules", ".cache", "obsgen-hostile-"));
+    try {
+      const help = 'Ends a comment */ process.exit(3); /* and a "quote", a \\ backslash,\nand a new line';
+      const spec = join(dir, "spec");
+      cpSync("metrics-spec", spec, { recursive: true });
+      const file = join(spec, "git-operations.yaml");
+      const text = readFileSync(file, "utf8");
+      expect(text).toContain("help: Sandboxes currently alive.");
+      writeFileSync(file, text.replace("help: Sandboxes currently alive.", `help: ${JSON.stringify(help)}`));
+      const [artifact] = generateMetricsModule(loadModel(spec).model);
+      const generated = join(moduleDir, "metrics.ts");
+      writeFileSync(generated, artifact?.content ?? "");
+      const r = tscOn(generated);
+      expect(r.output).toBe("");
+      expect(r.status).toBe(0);
+      const loaded = (await import(resolve(generated))) as typeof import("../generated/metrics.js");
+      const exposition = await loaded.createMetrics().registry.metrics();
+      expect(exposition).toContain(`# HELP active_sandboxes_total ${help.replace(/\\/g, "\\\\").replace(/\n/g, "\\n")}\n`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      rmSync(moduleDir, { recursive: true, force: true });
+    }
   });
 
   it("records counts, gauge moves and observations and reads them back", () => {
@@ -93,6 +139,51 @@ describe("generated metrics module", () => {
     const missing = {} as unknown as Parameters<typeof m.gitOperationDurationSeconds.observe>[0];
     expect(() => m.gitOperationDurationSeconds.observe(missing, 1)).toThrow(RangeError);
     expect(m.gitOperationTotal.valueFor({ operation: "push", status: "success" })).toBe(0);
+  });
+
+  it("rejects a labels object with an extra key at compile time (a type error on every such call)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "obsgen-excess-"));
+    try {
+      const source = (directive: string) =>
+        [`import { createMetrics } from ${JSON.stringify(resolve(GENERATED))};`, "const m = createMetrics();", ...EXCESS_KEY_CALLS.flatMap((c) => [...(directive ? [directive] : []), c]), ""].join("\n");
+      const expecting = join(dir, "expecting.ts");
+      writeFileSync(expecting, source("// @ts-expect-error an extra label key"));
+      const withDirectives = tscOn(expecting);
+      expect(withDirectives.output).toBe("");
+      expect(withDirectives.status).toBe(0);
+      // The same calls without the directives: every call line is an error (an excess property, or
+      // for a metric without labels a key whose type is never), so the directives are not vacuous.
+      const plain = join(dir, "plain.ts");
+      writeFileSync(plain, source(""));
+      const without = tscOn(plain);
+      expect(without.status).not.toBe(0);
+      const lines = new Set([...without.output.matchAll(/plain\.ts\((\d+),\d+\): error TS(2353|2322)/g)].map((e) => Number(e[1])));
+      expect([...lines].sort((a, b) => a - b)).toEqual(EXCESS_KEY_CALLS.map((_, i) => i + 3));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("rejects a labels object with an extra key at run time, as prom-client does, and records nothing", () => {
+    const m = createMetrics();
+    const extra = { operation: "push", status: "success", branch: "main" } as unknown as GitOperationTotalLabels;
+    expect(() => m.gitOperationTotal.inc(extra)).toThrow(RangeError);
+    expect(() => m.gitOperationTotal.inc(extra)).toThrow('git_operation_total: unknown label "branch"; labels are: operation, status');
+    const plain = new Counter({ name: "git_operation_total", help: "h", labelNames: ["operation", "status"], registers: [] });
+    expect(() => plain.inc(extra)).toThrow(/branch/);
+    const noLabels = { agent: "a1" } as unknown as SandboxCacheHitsTotalLabels;
+    expect(() => m.sandboxCacheHitsTotal.inc(noLabels)).toThrow('sandbox_cache_hits_total: unknown label "agent"; labels are: (none)');
+    expect(m.gitOperationTotal.valueFor({ operation: "push", status: "success" })).toBe(0);
+    expect(m.sandboxCacheHitsTotal.valueFor({})).toBe(0);
+  });
+
+  it("rejects a labels object that swaps a label for an unknown key, even where the label has a fallback", () => {
+    const m = createMetrics();
+    const swapped = { operation: "push", errortype: "auth" } as unknown as GitErrorsTotalLabels;
+    expect(() => m.gitErrorsTotal.inc(swapped)).toThrow('git_errors_total: label "error_type" is missing');
+    const missing = { operation: "push" } as unknown as GitErrorsTotalLabels;
+    expect(() => m.gitErrorsTotal.inc(missing)).toThrow('git_errors_total: missing label "error_type"; labels are: operation, error_type');
+    expect(m.gitErrorsTotal.valueFor({ operation: "push", error_type: "other" })).toBe(0);
   });
 
   it("records an unknown value of a label with a fallback as the fallback", () => {

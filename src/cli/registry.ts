@@ -10,7 +10,7 @@ export const commands: readonly CommandEntry[] = [
   },
   {
     name: "generate",
-    summary: "write generated/ from the spec (atomically; an invalid spec writes nothing)",
+    summary: "write generated/ from the spec (atomically; an invalid spec writes nothing); --watch regenerates on every save",
     load: async () => (await import("./commands/generate.js")).generateCommand,
   },
   {

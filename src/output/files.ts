@@ -47,31 +47,36 @@ export function hasDrift(d: Drift): boolean {
 }
 
 /**
- * Writes every artifact to a temporary directory beside `dir`, then swaps each file in by rename,
- * and removes generated files that are no longer produced. A failure before the swap leaves
- * `dir` untouched; renames within one file system are atomic per file.
+ * Writes the artifacts whose bytes differ from `dir` (stale or missing) to a temporary directory
+ * beside `dir`, then swaps each file in by rename, and removes generated files that are no longer
+ * produced. Unchanged files are not touched (their mtimes stay, so watchers and build tools see
+ * only real changes). A failure before the swap leaves `dir` untouched; renames within one file
+ * system are atomic per file.
  */
 export function writeArtifacts(artifacts: readonly Artifact[], dir: string): { written: string[]; removed: string[] } {
-  const staging = `${dir.replace(/[\\/]+$/, "")}.obsgen-tmp-${process.pid}`;
-  rmSync(staging, { recursive: true, force: true });
-  try {
-    for (const a of artifacts) {
-      const file = join(staging, a.path);
-      mkdirSync(dirname(file), { recursive: true });
-      writeFileSync(file, a.content);
-    }
-    const drift = compare(artifacts, dir);
-    const written: string[] = [];
-    for (const a of artifacts) {
-      if (!drift.stale.includes(a.path) && !drift.missing.includes(a.path)) continue;
-      const target = join(dir, a.path);
-      mkdirSync(dirname(target), { recursive: true });
-      renameSync(join(staging, a.path), target);
-      written.push(a.path);
-    }
-    for (const f of drift.extra) rmSync(join(dir, f));
-    return { written, removed: drift.extra };
-  } finally {
+  const drift = compare(artifacts, dir);
+  const changed = new Set([...drift.stale, ...drift.missing]);
+  const toWrite = artifacts.filter((a) => changed.has(a.path));
+  const written: string[] = [];
+  if (toWrite.length > 0) {
+    const staging = `${dir.replace(/[\\/]+$/, "")}.obsgen-tmp-${process.pid}`;
     rmSync(staging, { recursive: true, force: true });
+    try {
+      for (const a of toWrite) {
+        const file = join(staging, a.path);
+        mkdirSync(dirname(file), { recursive: true });
+        writeFileSync(file, a.content);
+      }
+      for (const a of toWrite) {
+        const target = join(dir, a.path);
+        mkdirSync(dirname(target), { recursive: true });
+        renameSync(join(staging, a.path), target);
+        written.push(a.path);
+      }
+    } finally {
+      rmSync(staging, { recursive: true, force: true });
+    }
   }
+  for (const f of drift.extra) rmSync(join(dir, f));
+  return { written, removed: drift.extra };
 }

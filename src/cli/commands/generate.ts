@@ -1,22 +1,58 @@
 import { generate } from "../../generators/index.js";
-import { formatIssue } from "../../model/issue.js";
+import { formatIssue, SpecError } from "../../model/issue.js";
 import { loadModel } from "../../model/resolve.js";
 import { writeArtifacts } from "../../output/files.js";
-import type { Command } from "../command.js";
+import { watchSpec } from "../../output/watch.js";
+import type { Command, CommandIO } from "../command.js";
 import { parseCommandArgs, specOptions } from "../common.js";
 import { EXIT } from "../exit-codes.js";
 
+/** Loads, validates and generates; writes only the files whose bytes changed. Throws SpecError. */
+function generateOnce(spec: string, out: string, io: CommandIO): void {
+  const { model, warnings } = loadModel(spec);
+  for (const w of warnings) io.err(formatIssue(w));
+  const { written, removed } = writeArtifacts(generate(model), out);
+  io.out(`obsgen: ${written.length} file(s) written, ${removed.length} removed in ${out}/`);
+  for (const f of written) io.out(`  wrote ${f}`);
+  for (const f of removed) io.out(`  removed ${f}`);
+}
+
+// Watch mode: every save regenerates in this process (modules loaded and compiled once), so a
+// save costs the work, not a start-up. An invalid save is reported and writes nothing; the
+// watcher keeps going until SIGINT or SIGTERM.
+async function watchMode(spec: string, out: string, io: CommandIO): Promise<number> {
+  const regenerate = () => {
+    const started = performance.now();
+    try {
+      generateOnce(spec, out, io);
+      io.out(`obsgen: regenerated in ${(performance.now() - started).toFixed(0)} ms; watching ${spec}`);
+    } catch (e) {
+      if (!(e instanceof SpecError)) throw e;
+      for (const issue of e.issues) io.err(formatIssue(issue));
+      io.err(`obsgen: ${e.issues.filter((i) => i.severity === "error").length} error(s); nothing was written; watching ${spec}`);
+    }
+  };
+  regenerate();
+  const stop = new AbortController();
+  const signals = ["SIGINT", "SIGTERM"] as const;
+  const onSignal = () => stop.abort();
+  for (const s of signals) process.once(s, onSignal);
+  try {
+    await watchSpec(spec, regenerate, { signal: stop.signal });
+  } finally {
+    for (const s of signals) process.removeListener(s, onSignal);
+  }
+  io.out("obsgen: stopped watching");
+  return EXIT.ok;
+}
+
 export const generateCommand: Command = {
-  usage: "obsgen generate [--spec PATH] [--out DIR]",
+  usage: "obsgen generate [--spec PATH] [--out DIR] [--watch]",
   async run(args, io) {
-    const { values } = parseCommandArgs(args, specOptions);
+    const { values } = parseCommandArgs(args, { ...specOptions, watch: { type: "boolean", default: false } });
     if (values.help) return io.out(this.usage), EXIT.ok;
-    const { model, warnings } = loadModel(values.spec);
-    for (const w of warnings) io.err(formatIssue(w));
-    const { written, removed } = writeArtifacts(generate(model), values.out);
-    io.out(`obsgen: ${written.length} file(s) written, ${removed.length} removed in ${values.out}/`);
-    for (const f of written) io.out(`  wrote ${f}`);
-    for (const f of removed) io.out(`  removed ${f}`);
+    if (values.watch) return watchMode(values.spec, values.out, io);
+    generateOnce(values.spec, values.out, io);
     return EXIT.ok;
   },
 };

@@ -1,27 +1,23 @@
 // Emits generated/metrics.ts: typed, enumerated prom-client instrumentation for every service.
+// Each metric gets its own class with its own recording methods, label switch and index function,
+// so a call site in a service sees one class (monomorphic) however many metrics the service has.
+// Spec text reaches the TypeScript only as tsStringLiteral() string literals, or through tsComment()
+// in comments; names become identifiers only through camelCase/pascalCase of validated names.
 import { camelCase, pascalCase } from "../../conventions/names.js";
+import { lineComment, tsComment, tsStringLiteral } from "../../conventions/text-escape.js";
 import type { LabelModel, MetricModel, Model, ServiceModel } from "../../model/types.js";
 import { generatedHeader, type Artifact } from "../artifact.js";
-import { lineComment, tsComment, tsStringLiteral } from "../../conventions/text-escape.js";
 import { runtimeSource } from "./runtime-source.js";
 
 export const METRICS_MODULE_PATH = "metrics.ts";
 
-const CLASS_OF = { counter: "EnumCounter", gauge: "EnumGauge", histogram: "EnumHistogram" } as const;
+const BASE_CLASS = { counter: "EnumCounter", gauge: "EnumGauge", histogram: "EnumHistogram" } as const;
+const CLASS_SUFFIX = { counter: "Counter", gauge: "Gauge", histogram: "Histogram" } as const;
 
 export function generateMetricsModule(model: Model): Artifact[] {
   const out: string[] = [`// ${lineComment(generatedHeader(model))}`, "//", ...MODULE_DOC.map((l) => `// ${l}`.trimEnd()), "", runtimeSource().trimEnd(), ""];
   for (const service of model.services) out.push(...serviceSection(service), ...costSection(service));
-  if (model.services.length === 1) {
-    const only = pascalCase(model.services[0]?.name ?? "");
-    out.push(
-      "/** The only service of this spec: `createMetrics()` is `create" + only + "Metrics()`. */",
-      `export const createMetrics = create${only}Metrics;`,
-      `export type Metrics<R extends AnyRegistry = Registry> = ${only}Metrics<R>;`,
-      "",
-    );
-    if (model.services[0]?.spec.cost !== undefined) out.push(...onlyServiceCostAlias(model.services[0]));
-  }
+  out.push(...onlyServiceAliases(model));
   return [{ path: METRICS_MODULE_PATH, content: out.join("\n") }];
 }
 
@@ -29,8 +25,27 @@ const MODULE_DOC = [
   "Every label value is enumerated by the spec, so every series exists from the start (at zero,",
   "which lets rate() and increase() see the first event) and has a fixed slot. A label value outside",
   "its enumeration is a type error, and at run time either a RangeError or, where the spec declares",
-  "a fallback, the fallback value: it never creates a series the spec does not know.",
+  "a fallback, the fallback value: it never creates a series the spec does not know. A labels object",
+  "must name exactly the metric's labels: an extra or a missing key is a type error and a RangeError.",
 ];
+
+/** A property key: bare when it is an identifier, else a string literal. */
+function propertyKey(name: string): string {
+  return /^[A-Za-z_$][\w$]*$/.test(name) ? name : tsStringLiteral(name);
+}
+
+function onlyServiceAliases(model: Model): string[] {
+  const [only, ...more] = model.services;
+  if (!only || more.length > 0) return [];
+  const svc = pascalCase(only.name);
+  return [
+    "/** The only service of this spec: `createMetrics()` is `create" + svc + "Metrics()`. */",
+    `export const createMetrics = create${svc}Metrics;`,
+    `export type Metrics<R extends AnyRegistry = Registry> = ${svc}Metrics<R>;`,
+    "",
+    ...(only.spec.cost !== undefined ? ["/** The only service's cost rate, in dollars per sandbox-hour. */", `export const ratePerSandboxHour = ${rateConstantName(only)};`, ""] : []),
+  ];
+}
 
 function rateConstantName(service: ServiceModel): string {
   return `${camelCase(service.name.replace(/-/g, "_"))}RatePerSandboxHour`;
@@ -43,51 +58,48 @@ function rateConstantName(service: ServiceModel): string {
 function costSection(service: ServiceModel): string[] {
   const rate = service.spec.cost?.ratePerSandboxHour;
   if (rate === undefined) return [];
-  return ["/** Dollars per sandbox-hour (the spec's cost.ratePerSandboxHour). */", `export const ${rateConstantName(service)} = ${JSON.stringify(rate)};`, ""];
+  return ["/** Dollars per sandbox-hour (the spec's cost.ratePerSandboxHour). */", `export const ${rateConstantName(service)} = ${String(rate)};`, ""];
 }
 
-function onlyServiceCostAlias(service: ServiceModel): string[] {
-  return ["/** The only service's cost rate, in dollars per sandbox-hour. */", `export const ratePerSandboxHour = ${rateConstantName(service)};`, ""];
-}
-
-function labelTypeName(metric: MetricModel): string {
-  return `${pascalCase(metric.name)}Labels`;
-}
-
-function tableName(metric: MetricModel, label: LabelModel): string {
-  return `${metric.name}__${label.name}`.toUpperCase();
-}
-
-function literalUnion(values: readonly string[]): string {
-  return values.map((v) => tsStringLiteral(v)).join(" | ");
-}
+// Identifiers derived from a metric's (validated) name.
+const ident = {
+  labels: (m: MetricModel) => `${pascalCase(m.name)}Labels`,
+  cls: (m: MetricModel) => `${pascalCase(m.name)}${CLASS_SUFFIX[m.type]}`,
+  index: (m: MetricModel) => `${camelCase(m.name)}Index`,
+  labelIndex: (m: MetricModel, l: LabelModel) => `${camelCase(m.name)}${pascalCase(l.name)}Index`,
+  values: (m: MetricModel, l: LabelModel) => `${pascalCase(m.name)}${pascalCase(l.name)}Values`,
+  labelNames: (m: MetricModel) => `${pascalCase(m.name)}LabelNames`,
+  sets: (m: MetricModel) => `${pascalCase(m.name)}Sets`,
+  bucket: (m: MetricModel) => `${camelCase(m.name)}Bucket`,
+  field: (m: MetricModel) => camelCase(m.name),
+};
 
 function serviceSection(service: ServiceModel): string[] {
   const svc = pascalCase(service.name);
-  const lines: string[] = [`// ---- service ${service.name}: ${service.metrics.length} metrics, at most ${service.totalSeries} series`, ""];
+  const lines: string[] = [`// ---- service ${tsComment(service.name)}: ${service.metrics.length} metrics, at most ${service.totalSeries} series`, ""];
 
-  lines.push(`/** Enumerated label values of ${service.name}, by metric and label. */`);
+  for (const m of service.metrics) lines.push(...metricSection(m));
+
+  lines.push(`/** Enumerated label values of ${tsComment(service.name)}, by metric and label. */`);
   lines.push(`export const ${camelCase(service.name.replace(/-/g, "_"))}LabelValues = {`);
   for (const m of service.metrics) {
     if (m.labels.length === 0) continue;
-    lines.push(`  ${m.name}: {`);
-    for (const l of m.labels) lines.push(`    ${l.name}: [${l.values.map((v) => tsStringLiteral(v)).join(", ")}],`);
+    lines.push(`  ${propertyKey(m.name)}: {`);
+    for (const l of m.labels) lines.push(`    ${propertyKey(l.name)}: ${ident.values(m, l)},`);
     lines.push("  },");
   }
   lines.push("} as const;", "");
 
-  for (const m of service.metrics) lines.push(...metricTables(m));
-
   lines.push(`export interface ${svc}Metrics<R extends AnyRegistry = Registry> {`, "  readonly registry: R;");
   for (const m of service.metrics) {
-    lines.push(`  /** ${tsComment(`${m.help}${m.unit ? ` Unit: ${m.unit}.` : ""} (${m.type}, at most ${m.maxSeries} series)`)} */`);
-    lines.push(`  readonly ${camelCase(m.name)}: ${CLASS_OF[m.type]}<${labelTypeName(m)}>;`);
+    lines.push(`  /** ${tsComment(m.help)}${m.unit ? ` Unit: ${tsComment(m.unit)}.` : ""} (${m.type}, at most ${m.maxSeries} series) */`);
+    lines.push(`  readonly ${ident.field(m)}: ${ident.cls(m)};`);
   }
   lines.push("}", "");
 
   lines.push(
     `/**`,
-    ` * Creates ${service.name}'s metrics in \`registry\` (a new one unless given: nothing touches`,
+    ` * Creates ${tsComment(service.name)}'s metrics in \`registry\` (a new one unless given: nothing touches`,
     ` * prom-client's global registry unless you pass it). Either content type works.`,
     ` */`,
     `export function create${svc}Metrics(): ${svc}Metrics;`,
@@ -96,72 +108,176 @@ function serviceSection(service: ServiceModel): string[] {
     "  return {",
     "    registry,",
   );
-  for (const m of service.metrics) {
-    const name = camelCase(m.name);
-    const bucketArg = m.type === "histogram" ? `, buckets: [${m.buckets.join(", ")}]` : "";
-    lines.push(
-      `    ${name}: new ${CLASS_OF[m.type]}<${labelTypeName(m)}>({ name: ${tsStringLiteral(m.name)}, help: ${tsStringLiteral(m.help)}, labelSets: ${setsName(m)}, indexOf: ${indexName(m)}${bucketArg}, registry }),`,
-    );
-  }
+  for (const m of service.metrics) lines.push(`    ${ident.field(m)}: new ${ident.cls(m)}(registry),`);
   lines.push("  };", "}", "");
   return lines;
 }
 
-function setsName(m: MetricModel): string {
-  return `${m.name.toUpperCase()}__SETS`;
+function metricSection(m: MetricModel): string[] {
+  return [...labelsType(m), ...labelIndexFunctions(m), ...indexFunction(m), ...labelSets(m), ...(m.type === "histogram" ? bucketFunction(m) : []), "", ...metricClass(m), ""];
 }
 
-function indexName(m: MetricModel): string {
-  return `${camelCase(m.name)}Index`;
-}
-
-function labelIndexName(m: MetricModel, l: LabelModel): string {
-  return `${camelCase(m.name)}${pascalCase(l.name)}Index`;
-}
-
-function metricTables(m: MetricModel): string[] {
-  const type = labelTypeName(m);
-  const lines: string[] = [];
-  if (m.labels.length === 0) {
-    lines.push(`export type ${type} = Record<string, never>;`);
-  } else {
-    lines.push(`export type ${type} = {`);
-    for (const l of m.labels) {
-      const union = literalUnion(l.values);
-      lines.push(
-        l.fallback !== undefined
-          ? `  /** ${tsComment(`Unknown values are recorded as ${tsStringLiteral(l.fallback)}.`)} */\n  ${l.name}: ${union} | (string & {});`
-          : `  ${l.name}: ${union};`,
-      );
-    }
-    lines.push("};");
-  }
+function labelsType(m: MetricModel): string[] {
+  if (m.labels.length === 0) return [`export type ${ident.labels(m)} = Record<string, never>;`];
+  const lines = [`export type ${ident.labels(m)} = {`];
   for (const l of m.labels) {
-    lines.push(`const ${tableName(m, l)}: Readonly<Record<string, number>> = { ${l.values.map((v, i) => `${tsStringLiteral(v)}: ${i}`).join(", ")} };`);
+    const union = l.values.map((v) => tsStringLiteral(v)).join(" | ");
+    if (l.fallback !== undefined) lines.push(`  /** Unknown values are recorded as ${tsComment(tsStringLiteral(l.fallback))}. */`, `  ${propertyKey(l.name)}: ${union} | (string & {});`);
+    else lines.push(`  ${propertyKey(l.name)}: ${union};`);
   }
-  // A switch per label: string cases compile to compares on the value, where a keyed load from a
-  // table object goes megamorphic once a service uses many metrics (measured: bench/, BENCHMARKS.md).
-  // Only an unknown value reaches enumIndex, for its fallback or its RangeError.
+  lines.push("};");
+  return lines;
+}
+
+// A switch per label: string cases compile to compares on the value, where a keyed load from a
+// table object goes megamorphic once a service uses many metrics. Only a value no case matches
+// reaches enumIndex, for its fallback or its RangeError.
+function labelIndexFunctions(m: MetricModel): string[] {
+  const lines: string[] = [];
+  if (m.labels.length > 0) lines.push(`const ${ident.labelNames(m)}: readonly string[] = [${m.labels.map((l) => tsStringLiteral(l.name)).join(", ")}];`);
   for (const l of m.labels) {
     const fallback = l.fallback !== undefined ? l.values.indexOf(l.fallback) : -1;
-    lines.push(`function ${labelIndexName(m, l)}(value: unknown): number {`, "  switch (value) {");
+    lines.push(`const ${ident.values(m, l)} = [${l.values.map((v) => tsStringLiteral(v)).join(", ")}] as const;`);
+    lines.push(`function ${ident.labelIndex(m, l)}(value: unknown): number {`, "  switch (value) {");
     l.values.forEach((v, i) => lines.push(`    case ${tsStringLiteral(v)}: return ${i};`));
-    lines.push(`    default: return enumIndex(${tableName(m, l)}, value, ${tsStringLiteral(m.name)}, ${tsStringLiteral(l.name)}, ${fallback});`, "  }", "}");
+    lines.push(`    default: return enumIndex(${ident.values(m, l)}, value, ${tsStringLiteral(m.name)}, ${tsStringLiteral(l.name)}, ${fallback});`, "  }", "}");
   }
-  // Mixed-radix index: the last label varies fastest, matching the order of the label sets below.
-  const terms = m.labels.map((l) => ({ l, call: `${labelIndexName(m, l)}(labels.${l.name})` }));
-  let expr = "0";
-  terms.forEach(({ l, call }, i) => {
-    expr = i === 0 ? call : `(${expr}) * ${l.values.length} + ${call}`;
+  return lines;
+}
+
+// The series index of a labels object. Counting its keys (for-in over a monomorphic object reads
+// V8's enum cache) rejects an extra key as prom-client does; a missing one fails in its switch.
+// Mixed radix: the last label varies fastest, matching the order of the label sets.
+function indexFunction(m: MetricModel): string[] {
+  const type = ident.labels(m);
+  const keysError = (indent: string) =>
+    `${indent}throw labelKeysError(${tsStringLiteral(m.name)}, ${m.labels.length === 0 ? "[]" : ident.labelNames(m)}, labels);`;
+  if (m.labels.length === 0) {
+    return [`function ${ident.index(m)}(labels: ${type}): number {`, "  for (const _key in labels) {", keysError("    "), "  }", "  return 0;", "}"];
+  }
+  let expr = "";
+  m.labels.forEach((l, i) => {
+    const call = `${ident.labelIndex(m, l)}(labels.${l.name})`;
+    expr = i === 0 ? call : `${i === 1 ? expr : `(${expr})`} * ${l.values.length} + ${call}`;
   });
-  const param = m.labels.length === 0 ? "_labels" : "labels";
-  lines.push(`function ${indexName(m)}(${param}: ${type}): number {`, `  return ${expr};`, "}");
-  lines.push(`const ${setsName(m)}: readonly ${type}[] = [`);
+  return [
+    `function ${ident.index(m)}(labels: ${type}): number {`,
+    "  let keys = 0;",
+    "  for (const _key in labels) keys++;",
+    `  if (keys !== ${m.labels.length}) {`,
+    keysError("    "),
+    "  }",
+    `  return ${expr};`,
+    "}",
+  ];
+}
+
+function labelSets(m: MetricModel): string[] {
+  const lines = [`const ${ident.sets(m)}: readonly ${ident.labels(m)}[] = [`];
   for (const set of labelProduct(m.labels)) {
-    const fields = Object.entries(set).map(([k, v]) => `${k}: ${tsStringLiteral(v)}`);
+    const fields = Object.entries(set).map(([k, v]) => `${propertyKey(k)}: ${tsStringLiteral(v)}`);
     lines.push(fields.length === 0 ? "  {}," : `  { ${fields.join(", ")} },`);
   }
-  lines.push("];", "");
+  lines.push("];");
+  return lines;
+}
+
+function numberLiteral(n: number): string {
+  if (!Number.isFinite(n)) throw new Error(`not a finite number: ${n}`);
+  return Object.is(n, -0) ? "0" : String(n);
+}
+
+// The bucket an observation falls in (le is inclusive), as constant compares: no bounds array load.
+function bucketFunction(m: MetricModel): string[] {
+  const lines = [`function ${ident.bucket(m)}(value: number): number {`];
+  m.buckets.forEach((b, i) => lines.push(`  if (value <= ${numberLiteral(b)}) return ${i};`));
+  lines.push(`  return ${m.buckets.length};`, "}");
+  return lines;
+}
+
+function metricClass(m: MetricModel): string[] {
+  const L = ident.labels(m);
+  const idx = ident.index(m);
+  const cfg = [`name: ${tsStringLiteral(m.name)}`, `help: ${tsStringLiteral(m.help)}`, `labelSets: ${ident.sets(m)}`];
+  if (m.type === "histogram") cfg.push(`buckets: [${m.buckets.map(numberLiteral).join(", ")}]`);
+  cfg.push("registry");
+  const lines = [
+    `/** ${tsComment(m.help)}${m.unit ? ` Unit: ${tsComment(m.unit)}.` : ""} (${m.type}, at most ${m.maxSeries} series) */`,
+    `export class ${ident.cls(m)} extends ${BASE_CLASS[m.type]}<${L}> {`,
+    "  constructor(registry?: AnyRegistry) {",
+    `    super({ ${cfg.join(", ")} });`,
+    "  }",
+    "",
+  ];
+  if (m.type === "counter") {
+    lines.push(
+      `  inc(labels: ${L}, value = 1): void {`,
+      `    const i = ${idx}(labels);`,
+      "    if (!(value >= 0 && value < Infinity)) throw counterValueError(this.name, value);",
+      "    const s = this.series;",
+      "    s[i] = (s[i] ?? 0) + value;",
+      "  }",
+      "",
+      `  valueFor(labels: ${L}): number {`,
+      `    return this.series[${idx}(labels)] ?? 0;`,
+      "  }",
+    );
+  } else if (m.type === "gauge") {
+    lines.push(
+      `  set(labels: ${L}, value: number): void {`,
+      `    const i = ${idx}(labels);`,
+      "    if (!Number.isFinite(value)) throw finiteValueError(this.name, value);",
+      "    this.series[i] = value;",
+      "  }",
+      "",
+      `  inc(labels: ${L}, value = 1): void {`,
+      `    const i = ${idx}(labels);`,
+      "    if (!Number.isFinite(value)) throw finiteValueError(this.name, value);",
+      "    const s = this.series;",
+      "    s[i] = (s[i] ?? 0) + value;",
+      "  }",
+      "",
+      `  dec(labels: ${L}, value = 1): void {`,
+      `    const i = ${idx}(labels);`,
+      "    if (!Number.isFinite(value)) throw finiteValueError(this.name, value);",
+      "    const s = this.series;",
+      "    s[i] = (s[i] ?? 0) - value;",
+      "  }",
+      "",
+      `  valueFor(labels: ${L}): number {`,
+      `    return this.series[${idx}(labels)] ?? 0;`,
+      "  }",
+    );
+  } else {
+    const n = m.buckets.length;
+    const stride = n + 3;
+    lines.push(
+      `  observe(labels: ${L}, value: number): void {`,
+      `    const base = ${idx}(labels) * ${stride};`,
+      "    if (!Number.isFinite(value)) throw finiteValueError(this.name, value);",
+      "    const s = this.series;",
+      `    const b = base + ${ident.bucket(m)}(value);`,
+      "    s[b] = (s[b] ?? 0) + 1;",
+      `    s[base + ${n + 1}] = (s[base + ${n + 1}] ?? 0) + value;`,
+      `    s[base + ${n + 2}] = (s[base + ${n + 2}] ?? 0) + 1;`,
+      "  }",
+      "",
+      `  observeSince(labels: ${L}, start: bigint): number {`,
+      "    const seconds = Number(process.hrtime.bigint() - start) / 1e9;",
+      "    this.observe(labels, seconds);",
+      "    return seconds;",
+      "  }",
+      "",
+      `  countOf(labels: ${L}): number {`,
+      `    return this.series[${idx}(labels) * ${stride} + ${n + 2}] ?? 0;`,
+      "  }",
+      "",
+      `  sumOf(labels: ${L}): number {`,
+      `    return this.series[${idx}(labels) * ${stride} + ${n + 1}] ?? 0;`,
+      "  }",
+    );
+  }
+  lines.push("}");
   return lines;
 }
 

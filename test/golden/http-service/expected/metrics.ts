@@ -3,13 +3,17 @@
 // Every label value is enumerated by the spec, so every series exists from the start (at zero,
 // which lets rate() and increase() see the first event) and has a fixed slot. A label value outside
 // its enumeration is a type error, and at run time either a RangeError or, where the spec declares
-// a fallback, the fallback value: it never creates a series the spec does not know.
+// a fallback, the fallback value: it never creates a series the spec does not know. A labels object
+// must name exactly the metric's labels: an extra or a missing key is a type error and a RangeError.
 
 // Metrics whose label values are all enumerated: every series has a fixed slot in a typed array,
-// so recording is index arithmetic instead of prom-client's hash-and-lookup per call. They plug
-// into prom-client's Registry through its metric interface (get/reset/aggregator), handing it the
-// same value objects its own Counter/Gauge/Histogram build, so its formatter prints the same text
-// and registries, content types, default metrics and cluster aggregation keep working.
+// so recording is index arithmetic instead of prom-client's hash-and-lookup per call. The classes
+// here hold what every metric shares (registration, scrape, reset, error paths); the recording
+// methods are generated per metric, so each call site in a service sees one class and stays
+// monomorphic (a shared method would see every metric's label shape and index function).
+// They plug into prom-client's Registry through its metric interface (get/reset/aggregator),
+// handing it the same value objects its own Counter/Gauge/Histogram build, so its formatter prints
+// the same text and registries, content types, default metrics and cluster aggregation keep working.
 import { Registry, type Metric, type RegistryContentType } from "prom-client";
 
 /** A registry of either content type (Prometheus text or OpenMetrics). */
@@ -34,12 +38,42 @@ export interface ExposedMetric {
   aggregator: Aggregator;
 }
 
-/** Index of an enumerated label value, or of the fallback; throws for an unknown value without one. */
-export function enumIndex(table: Readonly<Record<string, number>>, value: unknown, metric: string, label: string, fallback: number): number {
-  const k = typeof value === "string" ? table[value] : undefined;
-  if (typeof k === "number") return k;
-  if (fallback >= 0) return fallback;
-  throw new RangeError(`${metric}: label "${label}" has no value ${JSON.stringify(value)}; allowed: ${Object.keys(table).join(", ")}`);
+/**
+ * Index of an enumerated label value that no generated `case` matched: the fallback's index for
+ * any other string, an error for anything else (a missing label, a value of a label without a
+ * fallback outside its enumeration).
+ */
+export function enumIndex(values: readonly string[], value: unknown, metric: string, label: string, fallback: number): number {
+  if (typeof value === "string") {
+    const k = values.indexOf(value);
+    if (k >= 0) return k;
+    if (fallback >= 0) return fallback;
+  }
+  if (value === undefined) throw new RangeError(`${metric}: label "${label}" is missing`);
+  throw new RangeError(`${metric}: label "${label}" has no value ${JSON.stringify(value)}; allowed: ${values.join(", ")}`);
+}
+
+/** The error for a labels object whose keys are not exactly the metric's label names. */
+export function labelKeysError(metric: string, expected: readonly string[], labels: object): RangeError {
+  const extra: string[] = [];
+  for (const k in labels) if (!expected.includes(k)) extra.push(k);
+  const missing = expected.filter((k) => !(k in labels));
+  const parts = [
+    ...(extra.length > 0 ? [`unknown label ${extra.map((k) => JSON.stringify(k)).join(", ")}`] : []),
+    ...(missing.length > 0 ? [`missing label ${missing.map((k) => JSON.stringify(k)).join(", ")}`] : []),
+  ];
+  return new RangeError(`${metric}: ${parts.join("; ")}; labels are: ${expected.length > 0 ? expected.join(", ") : "(none)"}`);
+}
+
+/** The error for a value a counter cannot add (negative, NaN or infinite). */
+export function counterValueError(metric: string, value: number): Error {
+  if (!Number.isFinite(value)) return new TypeError(`${metric}: value is not a finite number: ${String(value)}`);
+  return new RangeError(`${metric}: a counter cannot decrease (got ${value})`);
+}
+
+/** The error for a gauge or histogram value that is NaN or infinite. */
+export function finiteValueError(metric: string, value: number): TypeError {
+  return new TypeError(`${metric}: value is not a finite number: ${String(value)}`);
 }
 
 export interface EnumMetricConfig<L extends Labels> {
@@ -47,7 +81,6 @@ export interface EnumMetricConfig<L extends Labels> {
   help: string;
   /** Every label set, in series-index order (the cartesian product of the enumerations). */
   labelSets: readonly L[];
-  indexOf: (labels: L) => number;
   registry?: AnyRegistry | undefined;
   aggregator?: Aggregator;
 }
@@ -60,14 +93,12 @@ abstract class EnumMetric<L extends Labels> {
   /** Called before each scrape, like prom-client's `collect`. */
   collect?: () => void | Promise<void>;
   protected readonly labelSets: readonly L[];
-  protected readonly indexOf: (labels: L) => number;
 
   constructor(cfg: EnumMetricConfig<L>) {
     this.name = cfg.name;
     this.help = cfg.help;
     this.aggregator = cfg.aggregator ?? "sum";
     this.labelSets = cfg.labelSets;
-    this.indexOf = cfg.indexOf;
   }
 
   protected register(registry: AnyRegistry | undefined): void {
@@ -79,11 +110,6 @@ abstract class EnumMetric<L extends Labels> {
   abstract reset(): void;
 }
 
-function finite(metric: string, value: number): number {
-  if (!Number.isFinite(value)) throw new TypeError(`${metric}: value is not a finite number: ${String(value)}`);
-  return value;
-}
-
 abstract class EnumScalar<L extends Labels> extends EnumMetric<L> {
   readonly series: Float64Array;
 
@@ -93,9 +119,8 @@ abstract class EnumScalar<L extends Labels> extends EnumMetric<L> {
     this.register(cfg.registry);
   }
 
-  valueFor(labels: L): number {
-    return this.series[this.indexOf(labels)] ?? 0;
-  }
+  /** The current value of the series `labels` names. */
+  abstract valueFor(labels: L): number;
 
   async get(): Promise<ExposedMetric> {
     if (this.collect) await this.collect();
@@ -108,51 +133,33 @@ abstract class EnumScalar<L extends Labels> extends EnumMetric<L> {
   }
 }
 
-export class EnumCounter<L extends Labels> extends EnumScalar<L> {
+/** A counter; `inc` and `valueFor` are generated per metric. */
+export abstract class EnumCounter<L extends Labels> extends EnumScalar<L> {
   readonly type = "counter";
-
-  inc(labels: L, value = 1): void {
-    if (!(value >= 0) || value === Infinity) {
-      finite(this.name, value);
-      throw new RangeError(`${this.name}: a counter cannot decrease (got ${value})`);
-    }
-    this.addAt(this.indexOf(labels), value);
-  }
-
-  /** The hot path: a series index from the generated tables. */
-  addAt(index: number, value: number): void {
-    const s = this.series;
-    s[index] = (s[index] ?? 0) + value;
-  }
+  abstract inc(labels: L, value?: number): void;
 }
 
-export class EnumGauge<L extends Labels> extends EnumScalar<L> {
+/** A gauge; `set`, `inc`, `dec` and `valueFor` are generated per metric. */
+export abstract class EnumGauge<L extends Labels> extends EnumScalar<L> {
   readonly type = "gauge";
-
-  set(labels: L, value: number): void {
-    this.series[this.indexOf(labels)] = finite(this.name, value);
-  }
-
-  inc(labels: L, value = 1): void {
-    const i = this.indexOf(labels);
-    this.series[i] = (this.series[i] ?? 0) + finite(this.name, value);
-  }
-
-  dec(labels: L, value = 1): void {
-    this.inc(labels, -value);
-  }
+  abstract set(labels: L, value: number): void;
+  abstract inc(labels: L, value?: number): void;
+  abstract dec(labels: L, value?: number): void;
 }
 
 export interface EnumHistogramConfig<L extends Labels> extends EnumMetricConfig<L> {
   buckets: readonly number[];
 }
 
-/** Per series: one non-cumulative count per bucket, then +Inf, sum and count. */
-export class EnumHistogram<L extends Labels> extends EnumMetric<L> {
+/**
+ * A histogram; `observe`, `observeSince`, `countOf` and `sumOf` are generated per metric. Per
+ * series: one non-cumulative count per bucket, then +Inf, sum and count.
+ */
+export abstract class EnumHistogram<L extends Labels> extends EnumMetric<L> {
   readonly type = "histogram";
   readonly series: Float64Array;
-  private readonly bounds: Float64Array;
-  private readonly stride: number;
+  protected readonly bounds: Float64Array;
+  protected readonly stride: number;
 
   constructor(cfg: EnumHistogramConfig<L>) {
     super(cfg);
@@ -162,37 +169,11 @@ export class EnumHistogram<L extends Labels> extends EnumMetric<L> {
     this.register(cfg.registry);
   }
 
-  observe(labels: L, value: number): void {
-    this.observeAt(this.indexOf(labels), finite(this.name, value));
-  }
-
-  /** The hot path: a series index from the generated tables. */
-  observeAt(index: number, value: number): void {
-    const bounds = this.bounds;
-    const n = bounds.length;
-    let b = 0;
-    while (b < n && value > (bounds[b] ?? Infinity)) b++;
-    const s = this.series;
-    const base = index * this.stride;
-    s[base + b] = (s[base + b] ?? 0) + 1;
-    s[base + n + 1] = (s[base + n + 1] ?? 0) + value;
-    s[base + n + 2] = (s[base + n + 2] ?? 0) + 1;
-  }
-
+  abstract observe(labels: L, value: number): void;
   /** Observes the seconds since `start` (a process.hrtime.bigint() reading) and returns them. */
-  observeSince(labels: L, start: bigint): number {
-    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-    this.observeAt(this.indexOf(labels), seconds);
-    return seconds;
-  }
-
-  countOf(labels: L): number {
-    return this.series[this.indexOf(labels) * this.stride + this.bounds.length + 2] ?? 0;
-  }
-
-  sumOf(labels: L): number {
-    return this.series[this.indexOf(labels) * this.stride + this.bounds.length + 1] ?? 0;
-  }
+  abstract observeSince(labels: L, start: bigint): number;
+  abstract countOf(labels: L): number;
+  abstract sumOf(labels: L): number;
 
   // The value objects prom-client's Histogram builds for its formatter: `le` first, the series'
   // labels as sharedLabels, cumulative buckets, then +Inf, _sum and _count.
@@ -230,45 +211,38 @@ export class EnumHistogram<L extends Labels> extends EnumMetric<L> {
 
 // ---- service checkout: 3 metrics, at most 154 series
 
-/** Enumerated label values of checkout, by metric and label. */
-export const checkoutLabelValues = {
-  http_request_duration_seconds: {
-    method: ["GET", "POST", "DELETE"],
-    route: ["/cart", "/checkout", "/orders/:id"],
-  },
-  http_requests_total: {
-    method: ["GET", "POST", "DELETE"],
-    route: ["/cart", "/checkout", "/orders/:id"],
-    status_code: ["200", "201", "400", "404", "500", "502", "503"],
-  },
-} as const;
-
 export type HttpRequestDurationSecondsLabels = {
   method: "GET" | "POST" | "DELETE";
   route: "/cart" | "/checkout" | "/orders/:id";
 };
-const HTTP_REQUEST_DURATION_SECONDS__METHOD: Readonly<Record<string, number>> = { "GET": 0, "POST": 1, "DELETE": 2 };
-const HTTP_REQUEST_DURATION_SECONDS__ROUTE: Readonly<Record<string, number>> = { "/cart": 0, "/checkout": 1, "/orders/:id": 2 };
+const HttpRequestDurationSecondsLabelNames: readonly string[] = ["method", "route"];
+const HttpRequestDurationSecondsMethodValues = ["GET", "POST", "DELETE"] as const;
 function httpRequestDurationSecondsMethodIndex(value: unknown): number {
   switch (value) {
     case "GET": return 0;
     case "POST": return 1;
     case "DELETE": return 2;
-    default: return enumIndex(HTTP_REQUEST_DURATION_SECONDS__METHOD, value, "http_request_duration_seconds", "method", -1);
+    default: return enumIndex(HttpRequestDurationSecondsMethodValues, value, "http_request_duration_seconds", "method", -1);
   }
 }
+const HttpRequestDurationSecondsRouteValues = ["/cart", "/checkout", "/orders/:id"] as const;
 function httpRequestDurationSecondsRouteIndex(value: unknown): number {
   switch (value) {
     case "/cart": return 0;
     case "/checkout": return 1;
     case "/orders/:id": return 2;
-    default: return enumIndex(HTTP_REQUEST_DURATION_SECONDS__ROUTE, value, "http_request_duration_seconds", "route", -1);
+    default: return enumIndex(HttpRequestDurationSecondsRouteValues, value, "http_request_duration_seconds", "route", -1);
   }
 }
 function httpRequestDurationSecondsIndex(labels: HttpRequestDurationSecondsLabels): number {
-  return (httpRequestDurationSecondsMethodIndex(labels.method)) * 3 + httpRequestDurationSecondsRouteIndex(labels.route);
+  let keys = 0;
+  for (const _key in labels) keys++;
+  if (keys !== 2) {
+    throw labelKeysError("http_request_duration_seconds", HttpRequestDurationSecondsLabelNames, labels);
+  }
+  return httpRequestDurationSecondsMethodIndex(labels.method) * 3 + httpRequestDurationSecondsRouteIndex(labels.route);
 }
-const HTTP_REQUEST_DURATION_SECONDS__SETS: readonly HttpRequestDurationSecondsLabels[] = [
+const HttpRequestDurationSecondsSets: readonly HttpRequestDurationSecondsLabels[] = [
   { method: "GET", route: "/cart" },
   { method: "GET", route: "/checkout" },
   { method: "GET", route: "/orders/:id" },
@@ -279,39 +253,115 @@ const HTTP_REQUEST_DURATION_SECONDS__SETS: readonly HttpRequestDurationSecondsLa
   { method: "DELETE", route: "/checkout" },
   { method: "DELETE", route: "/orders/:id" },
 ];
+function httpRequestDurationSecondsBucket(value: number): number {
+  if (value <= 0.025) return 0;
+  if (value <= 0.05) return 1;
+  if (value <= 0.1) return 2;
+  if (value <= 0.25) return 3;
+  if (value <= 0.5) return 4;
+  if (value <= 1) return 5;
+  if (value <= 2.5) return 6;
+  return 7;
+}
+
+/** Time to serve an HTTP request, by method and route. Unit: seconds. (histogram, at most 90 series) */
+export class HttpRequestDurationSecondsHistogram extends EnumHistogram<HttpRequestDurationSecondsLabels> {
+  constructor(registry?: AnyRegistry) {
+    super({ name: "http_request_duration_seconds", help: "Time to serve an HTTP request, by method and route.", labelSets: HttpRequestDurationSecondsSets, buckets: [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registry });
+  }
+
+  observe(labels: HttpRequestDurationSecondsLabels, value: number): void {
+    const base = httpRequestDurationSecondsIndex(labels) * 10;
+    if (!Number.isFinite(value)) throw finiteValueError(this.name, value);
+    const s = this.series;
+    const b = base + httpRequestDurationSecondsBucket(value);
+    s[b] = (s[b] ?? 0) + 1;
+    s[base + 8] = (s[base + 8] ?? 0) + value;
+    s[base + 9] = (s[base + 9] ?? 0) + 1;
+  }
+
+  observeSince(labels: HttpRequestDurationSecondsLabels, start: bigint): number {
+    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+    this.observe(labels, seconds);
+    return seconds;
+  }
+
+  countOf(labels: HttpRequestDurationSecondsLabels): number {
+    return this.series[httpRequestDurationSecondsIndex(labels) * 10 + 9] ?? 0;
+  }
+
+  sumOf(labels: HttpRequestDurationSecondsLabels): number {
+    return this.series[httpRequestDurationSecondsIndex(labels) * 10 + 8] ?? 0;
+  }
+}
 
 export type HttpRequestsInFlightLabels = Record<string, never>;
-function httpRequestsInFlightIndex(_labels: HttpRequestsInFlightLabels): number {
+function httpRequestsInFlightIndex(labels: HttpRequestsInFlightLabels): number {
+  for (const _key in labels) {
+    throw labelKeysError("http_requests_in_flight", [], labels);
+  }
   return 0;
 }
-const HTTP_REQUESTS_IN_FLIGHT__SETS: readonly HttpRequestsInFlightLabels[] = [
+const HttpRequestsInFlightSets: readonly HttpRequestsInFlightLabels[] = [
   {},
 ];
+
+/** HTTP requests being served now. (gauge, at most 1 series) */
+export class HttpRequestsInFlightGauge extends EnumGauge<HttpRequestsInFlightLabels> {
+  constructor(registry?: AnyRegistry) {
+    super({ name: "http_requests_in_flight", help: "HTTP requests being served now.", labelSets: HttpRequestsInFlightSets, registry });
+  }
+
+  set(labels: HttpRequestsInFlightLabels, value: number): void {
+    const i = httpRequestsInFlightIndex(labels);
+    if (!Number.isFinite(value)) throw finiteValueError(this.name, value);
+    this.series[i] = value;
+  }
+
+  inc(labels: HttpRequestsInFlightLabels, value = 1): void {
+    const i = httpRequestsInFlightIndex(labels);
+    if (!Number.isFinite(value)) throw finiteValueError(this.name, value);
+    const s = this.series;
+    s[i] = (s[i] ?? 0) + value;
+  }
+
+  dec(labels: HttpRequestsInFlightLabels, value = 1): void {
+    const i = httpRequestsInFlightIndex(labels);
+    if (!Number.isFinite(value)) throw finiteValueError(this.name, value);
+    const s = this.series;
+    s[i] = (s[i] ?? 0) - value;
+  }
+
+  valueFor(labels: HttpRequestsInFlightLabels): number {
+    return this.series[httpRequestsInFlightIndex(labels)] ?? 0;
+  }
+}
 
 export type HttpRequestsTotalLabels = {
   method: "GET" | "POST" | "DELETE";
   route: "/cart" | "/checkout" | "/orders/:id";
   status_code: "200" | "201" | "400" | "404" | "500" | "502" | "503";
 };
-const HTTP_REQUESTS_TOTAL__METHOD: Readonly<Record<string, number>> = { "GET": 0, "POST": 1, "DELETE": 2 };
-const HTTP_REQUESTS_TOTAL__ROUTE: Readonly<Record<string, number>> = { "/cart": 0, "/checkout": 1, "/orders/:id": 2 };
-const HTTP_REQUESTS_TOTAL__STATUS_CODE: Readonly<Record<string, number>> = { "200": 0, "201": 1, "400": 2, "404": 3, "500": 4, "502": 5, "503": 6 };
+const HttpRequestsTotalLabelNames: readonly string[] = ["method", "route", "status_code"];
+const HttpRequestsTotalMethodValues = ["GET", "POST", "DELETE"] as const;
 function httpRequestsTotalMethodIndex(value: unknown): number {
   switch (value) {
     case "GET": return 0;
     case "POST": return 1;
     case "DELETE": return 2;
-    default: return enumIndex(HTTP_REQUESTS_TOTAL__METHOD, value, "http_requests_total", "method", -1);
+    default: return enumIndex(HttpRequestsTotalMethodValues, value, "http_requests_total", "method", -1);
   }
 }
+const HttpRequestsTotalRouteValues = ["/cart", "/checkout", "/orders/:id"] as const;
 function httpRequestsTotalRouteIndex(value: unknown): number {
   switch (value) {
     case "/cart": return 0;
     case "/checkout": return 1;
     case "/orders/:id": return 2;
-    default: return enumIndex(HTTP_REQUESTS_TOTAL__ROUTE, value, "http_requests_total", "route", -1);
+    default: return enumIndex(HttpRequestsTotalRouteValues, value, "http_requests_total", "route", -1);
   }
 }
+const HttpRequestsTotalStatusCodeValues = ["200", "201", "400", "404", "500", "502", "503"] as const;
 function httpRequestsTotalStatusCodeIndex(value: unknown): number {
   switch (value) {
     case "200": return 0;
@@ -321,13 +371,18 @@ function httpRequestsTotalStatusCodeIndex(value: unknown): number {
     case "500": return 4;
     case "502": return 5;
     case "503": return 6;
-    default: return enumIndex(HTTP_REQUESTS_TOTAL__STATUS_CODE, value, "http_requests_total", "status_code", -1);
+    default: return enumIndex(HttpRequestsTotalStatusCodeValues, value, "http_requests_total", "status_code", -1);
   }
 }
 function httpRequestsTotalIndex(labels: HttpRequestsTotalLabels): number {
-  return ((httpRequestsTotalMethodIndex(labels.method)) * 3 + httpRequestsTotalRouteIndex(labels.route)) * 7 + httpRequestsTotalStatusCodeIndex(labels.status_code);
+  let keys = 0;
+  for (const _key in labels) keys++;
+  if (keys !== 3) {
+    throw labelKeysError("http_requests_total", HttpRequestsTotalLabelNames, labels);
+  }
+  return (httpRequestsTotalMethodIndex(labels.method) * 3 + httpRequestsTotalRouteIndex(labels.route)) * 7 + httpRequestsTotalStatusCodeIndex(labels.status_code);
 }
-const HTTP_REQUESTS_TOTAL__SETS: readonly HttpRequestsTotalLabels[] = [
+const HttpRequestsTotalSets: readonly HttpRequestsTotalLabels[] = [
   { method: "GET", route: "/cart", status_code: "200" },
   { method: "GET", route: "/cart", status_code: "201" },
   { method: "GET", route: "/cart", status_code: "400" },
@@ -393,14 +448,45 @@ const HTTP_REQUESTS_TOTAL__SETS: readonly HttpRequestsTotalLabels[] = [
   { method: "DELETE", route: "/orders/:id", status_code: "503" },
 ];
 
+/** HTTP requests served, by method, route and status code. (counter, at most 63 series) */
+export class HttpRequestsTotalCounter extends EnumCounter<HttpRequestsTotalLabels> {
+  constructor(registry?: AnyRegistry) {
+    super({ name: "http_requests_total", help: "HTTP requests served, by method, route and status code.", labelSets: HttpRequestsTotalSets, registry });
+  }
+
+  inc(labels: HttpRequestsTotalLabels, value = 1): void {
+    const i = httpRequestsTotalIndex(labels);
+    if (!(value >= 0 && value < Infinity)) throw counterValueError(this.name, value);
+    const s = this.series;
+    s[i] = (s[i] ?? 0) + value;
+  }
+
+  valueFor(labels: HttpRequestsTotalLabels): number {
+    return this.series[httpRequestsTotalIndex(labels)] ?? 0;
+  }
+}
+
+/** Enumerated label values of checkout, by metric and label. */
+export const checkoutLabelValues = {
+  http_request_duration_seconds: {
+    method: HttpRequestDurationSecondsMethodValues,
+    route: HttpRequestDurationSecondsRouteValues,
+  },
+  http_requests_total: {
+    method: HttpRequestsTotalMethodValues,
+    route: HttpRequestsTotalRouteValues,
+    status_code: HttpRequestsTotalStatusCodeValues,
+  },
+} as const;
+
 export interface CheckoutMetrics<R extends AnyRegistry = Registry> {
   readonly registry: R;
   /** Time to serve an HTTP request, by method and route. Unit: seconds. (histogram, at most 90 series) */
-  readonly httpRequestDurationSeconds: EnumHistogram<HttpRequestDurationSecondsLabels>;
+  readonly httpRequestDurationSeconds: HttpRequestDurationSecondsHistogram;
   /** HTTP requests being served now. (gauge, at most 1 series) */
-  readonly httpRequestsInFlight: EnumGauge<HttpRequestsInFlightLabels>;
+  readonly httpRequestsInFlight: HttpRequestsInFlightGauge;
   /** HTTP requests served, by method, route and status code. (counter, at most 63 series) */
-  readonly httpRequestsTotal: EnumCounter<HttpRequestsTotalLabels>;
+  readonly httpRequestsTotal: HttpRequestsTotalCounter;
 }
 
 /**
@@ -412,9 +498,9 @@ export function createCheckoutMetrics<R extends AnyRegistry>(registry: R): Check
 export function createCheckoutMetrics(registry: AnyRegistry = new Registry()): CheckoutMetrics<AnyRegistry> {
   return {
     registry,
-    httpRequestDurationSeconds: new EnumHistogram<HttpRequestDurationSecondsLabels>({ name: "http_request_duration_seconds", help: "Time to serve an HTTP request, by method and route.", labelSets: HTTP_REQUEST_DURATION_SECONDS__SETS, indexOf: httpRequestDurationSecondsIndex, buckets: [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registry }),
-    httpRequestsInFlight: new EnumGauge<HttpRequestsInFlightLabels>({ name: "http_requests_in_flight", help: "HTTP requests being served now.", labelSets: HTTP_REQUESTS_IN_FLIGHT__SETS, indexOf: httpRequestsInFlightIndex, registry }),
-    httpRequestsTotal: new EnumCounter<HttpRequestsTotalLabels>({ name: "http_requests_total", help: "HTTP requests served, by method, route and status code.", labelSets: HTTP_REQUESTS_TOTAL__SETS, indexOf: httpRequestsTotalIndex, registry }),
+    httpRequestDurationSeconds: new HttpRequestDurationSecondsHistogram(registry),
+    httpRequestsInFlight: new HttpRequestsInFlightGauge(registry),
+    httpRequestsTotal: new HttpRequestsTotalCounter(registry),
   };
 }
 

@@ -3,13 +3,17 @@
 // Every label value is enumerated by the spec, so every series exists from the start (at zero,
 // which lets rate() and increase() see the first event) and has a fixed slot. A label value outside
 // its enumeration is a type error, and at run time either a RangeError or, where the spec declares
-// a fallback, the fallback value: it never creates a series the spec does not know.
+// a fallback, the fallback value: it never creates a series the spec does not know. A labels object
+// must name exactly the metric's labels: an extra or a missing key is a type error and a RangeError.
 
 // Metrics whose label values are all enumerated: every series has a fixed slot in a typed array,
-// so recording is index arithmetic instead of prom-client's hash-and-lookup per call. They plug
-// into prom-client's Registry through its metric interface (get/reset/aggregator), handing it the
-// same value objects its own Counter/Gauge/Histogram build, so its formatter prints the same text
-// and registries, content types, default metrics and cluster aggregation keep working.
+// so recording is index arithmetic instead of prom-client's hash-and-lookup per call. The classes
+// here hold what every metric shares (registration, scrape, reset, error paths); the recording
+// methods are generated per metric, so each call site in a service sees one class and stays
+// monomorphic (a shared method would see every metric's label shape and index function).
+// They plug into prom-client's Registry through its metric interface (get/reset/aggregator),
+// handing it the same value objects its own Counter/Gauge/Histogram build, so its formatter prints
+// the same text and registries, content types, default metrics and cluster aggregation keep working.
 import { Registry, type Metric, type RegistryContentType } from "prom-client";
 
 /** A registry of either content type (Prometheus text or OpenMetrics). */
@@ -34,12 +38,42 @@ export interface ExposedMetric {
   aggregator: Aggregator;
 }
 
-/** Index of an enumerated label value, or of the fallback; throws for an unknown value without one. */
-export function enumIndex(table: Readonly<Record<string, number>>, value: unknown, metric: string, label: string, fallback: number): number {
-  const k = typeof value === "string" ? table[value] : undefined;
-  if (typeof k === "number") return k;
-  if (fallback >= 0) return fallback;
-  throw new RangeError(`${metric}: label "${label}" has no value ${JSON.stringify(value)}; allowed: ${Object.keys(table).join(", ")}`);
+/**
+ * Index of an enumerated label value that no generated `case` matched: the fallback's index for
+ * any other string, an error for anything else (a missing label, a value of a label without a
+ * fallback outside its enumeration).
+ */
+export function enumIndex(values: readonly string[], value: unknown, metric: string, label: string, fallback: number): number {
+  if (typeof value === "string") {
+    const k = values.indexOf(value);
+    if (k >= 0) return k;
+    if (fallback >= 0) return fallback;
+  }
+  if (value === undefined) throw new RangeError(`${metric}: label "${label}" is missing`);
+  throw new RangeError(`${metric}: label "${label}" has no value ${JSON.stringify(value)}; allowed: ${values.join(", ")}`);
+}
+
+/** The error for a labels object whose keys are not exactly the metric's label names. */
+export function labelKeysError(metric: string, expected: readonly string[], labels: object): RangeError {
+  const extra: string[] = [];
+  for (const k in labels) if (!expected.includes(k)) extra.push(k);
+  const missing = expected.filter((k) => !(k in labels));
+  const parts = [
+    ...(extra.length > 0 ? [`unknown label ${extra.map((k) => JSON.stringify(k)).join(", ")}`] : []),
+    ...(missing.length > 0 ? [`missing label ${missing.map((k) => JSON.stringify(k)).join(", ")}`] : []),
+  ];
+  return new RangeError(`${metric}: ${parts.join("; ")}; labels are: ${expected.length > 0 ? expected.join(", ") : "(none)"}`);
+}
+
+/** The error for a value a counter cannot add (negative, NaN or infinite). */
+export function counterValueError(metric: string, value: number): Error {
+  if (!Number.isFinite(value)) return new TypeError(`${metric}: value is not a finite number: ${String(value)}`);
+  return new RangeError(`${metric}: a counter cannot decrease (got ${value})`);
+}
+
+/** The error for a gauge or histogram value that is NaN or infinite. */
+export function finiteValueError(metric: string, value: number): TypeError {
+  return new TypeError(`${metric}: value is not a finite number: ${String(value)}`);
 }
 
 export interface EnumMetricConfig<L extends Labels> {
@@ -47,7 +81,6 @@ export interface EnumMetricConfig<L extends Labels> {
   help: string;
   /** Every label set, in series-index order (the cartesian product of the enumerations). */
   labelSets: readonly L[];
-  indexOf: (labels: L) => number;
   registry?: AnyRegistry | undefined;
   aggregator?: Aggregator;
 }
@@ -60,14 +93,12 @@ abstract class EnumMetric<L extends Labels> {
   /** Called before each scrape, like prom-client's `collect`. */
   collect?: () => void | Promise<void>;
   protected readonly labelSets: readonly L[];
-  protected readonly indexOf: (labels: L) => number;
 
   constructor(cfg: EnumMetricConfig<L>) {
     this.name = cfg.name;
     this.help = cfg.help;
     this.aggregator = cfg.aggregator ?? "sum";
     this.labelSets = cfg.labelSets;
-    this.indexOf = cfg.indexOf;
   }
 
   protected register(registry: AnyRegistry | undefined): void {
@@ -79,11 +110,6 @@ abstract class EnumMetric<L extends Labels> {
   abstract reset(): void;
 }
 
-function finite(metric: string, value: number): number {
-  if (!Number.isFinite(value)) throw new TypeError(`${metric}: value is not a finite number: ${String(value)}`);
-  return value;
-}
-
 abstract class EnumScalar<L extends Labels> extends EnumMetric<L> {
   readonly series: Float64Array;
 
@@ -93,9 +119,8 @@ abstract class EnumScalar<L extends Labels> extends EnumMetric<L> {
     this.register(cfg.registry);
   }
 
-  valueFor(labels: L): number {
-    return this.series[this.indexOf(labels)] ?? 0;
-  }
+  /** The current value of the series `labels` names. */
+  abstract valueFor(labels: L): number;
 
   async get(): Promise<ExposedMetric> {
     if (this.collect) await this.collect();
@@ -108,51 +133,33 @@ abstract class EnumScalar<L extends Labels> extends EnumMetric<L> {
   }
 }
 
-export class EnumCounter<L extends Labels> extends EnumScalar<L> {
+/** A counter; `inc` and `valueFor` are generated per metric. */
+export abstract class EnumCounter<L extends Labels> extends EnumScalar<L> {
   readonly type = "counter";
-
-  inc(labels: L, value = 1): void {
-    if (!(value >= 0) || value === Infinity) {
-      finite(this.name, value);
-      throw new RangeError(`${this.name}: a counter cannot decrease (got ${value})`);
-    }
-    this.addAt(this.indexOf(labels), value);
-  }
-
-  /** The hot path: a series index from the generated tables. */
-  addAt(index: number, value: number): void {
-    const s = this.series;
-    s[index] = (s[index] ?? 0) + value;
-  }
+  abstract inc(labels: L, value?: number): void;
 }
 
-export class EnumGauge<L extends Labels> extends EnumScalar<L> {
+/** A gauge; `set`, `inc`, `dec` and `valueFor` are generated per metric. */
+export abstract class EnumGauge<L extends Labels> extends EnumScalar<L> {
   readonly type = "gauge";
-
-  set(labels: L, value: number): void {
-    this.series[this.indexOf(labels)] = finite(this.name, value);
-  }
-
-  inc(labels: L, value = 1): void {
-    const i = this.indexOf(labels);
-    this.series[i] = (this.series[i] ?? 0) + finite(this.name, value);
-  }
-
-  dec(labels: L, value = 1): void {
-    this.inc(labels, -value);
-  }
+  abstract set(labels: L, value: number): void;
+  abstract inc(labels: L, value?: number): void;
+  abstract dec(labels: L, value?: number): void;
 }
 
 export interface EnumHistogramConfig<L extends Labels> extends EnumMetricConfig<L> {
   buckets: readonly number[];
 }
 
-/** Per series: one non-cumulative count per bucket, then +Inf, sum and count. */
-export class EnumHistogram<L extends Labels> extends EnumMetric<L> {
+/**
+ * A histogram; `observe`, `observeSince`, `countOf` and `sumOf` are generated per metric. Per
+ * series: one non-cumulative count per bucket, then +Inf, sum and count.
+ */
+export abstract class EnumHistogram<L extends Labels> extends EnumMetric<L> {
   readonly type = "histogram";
   readonly series: Float64Array;
-  private readonly bounds: Float64Array;
-  private readonly stride: number;
+  protected readonly bounds: Float64Array;
+  protected readonly stride: number;
 
   constructor(cfg: EnumHistogramConfig<L>) {
     super(cfg);
@@ -162,37 +169,11 @@ export class EnumHistogram<L extends Labels> extends EnumMetric<L> {
     this.register(cfg.registry);
   }
 
-  observe(labels: L, value: number): void {
-    this.observeAt(this.indexOf(labels), finite(this.name, value));
-  }
-
-  /** The hot path: a series index from the generated tables. */
-  observeAt(index: number, value: number): void {
-    const bounds = this.bounds;
-    const n = bounds.length;
-    let b = 0;
-    while (b < n && value > (bounds[b] ?? Infinity)) b++;
-    const s = this.series;
-    const base = index * this.stride;
-    s[base + b] = (s[base + b] ?? 0) + 1;
-    s[base + n + 1] = (s[base + n + 1] ?? 0) + value;
-    s[base + n + 2] = (s[base + n + 2] ?? 0) + 1;
-  }
-
+  abstract observe(labels: L, value: number): void;
   /** Observes the seconds since `start` (a process.hrtime.bigint() reading) and returns them. */
-  observeSince(labels: L, start: bigint): number {
-    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-    this.observeAt(this.indexOf(labels), seconds);
-    return seconds;
-  }
-
-  countOf(labels: L): number {
-    return this.series[this.indexOf(labels) * this.stride + this.bounds.length + 2] ?? 0;
-  }
-
-  sumOf(labels: L): number {
-    return this.series[this.indexOf(labels) * this.stride + this.bounds.length + 1] ?? 0;
-  }
+  abstract observeSince(labels: L, start: bigint): number;
+  abstract countOf(labels: L): number;
+  abstract sumOf(labels: L): number;
 
   // The value objects prom-client's Histogram builds for its formatter: `le` first, the series'
   // labels as sharedLabels, cumulative buckets, then +Inf, _sum and _count.
@@ -230,22 +211,43 @@ export class EnumHistogram<L extends Labels> extends EnumMetric<L> {
 
 // ---- service minimal: 1 metrics, at most 1 series
 
+export type JobsProcessedTotalLabels = Record<string, never>;
+function jobsProcessedTotalIndex(labels: JobsProcessedTotalLabels): number {
+  for (const _key in labels) {
+    throw labelKeysError("jobs_processed_total", [], labels);
+  }
+  return 0;
+}
+const JobsProcessedTotalSets: readonly JobsProcessedTotalLabels[] = [
+  {},
+];
+
+/** Jobs processed since the process started. (counter, at most 1 series) */
+export class JobsProcessedTotalCounter extends EnumCounter<JobsProcessedTotalLabels> {
+  constructor(registry?: AnyRegistry) {
+    super({ name: "jobs_processed_total", help: "Jobs processed since the process started.", labelSets: JobsProcessedTotalSets, registry });
+  }
+
+  inc(labels: JobsProcessedTotalLabels, value = 1): void {
+    const i = jobsProcessedTotalIndex(labels);
+    if (!(value >= 0 && value < Infinity)) throw counterValueError(this.name, value);
+    const s = this.series;
+    s[i] = (s[i] ?? 0) + value;
+  }
+
+  valueFor(labels: JobsProcessedTotalLabels): number {
+    return this.series[jobsProcessedTotalIndex(labels)] ?? 0;
+  }
+}
+
 /** Enumerated label values of minimal, by metric and label. */
 export const minimalLabelValues = {
 } as const;
 
-export type JobsProcessedTotalLabels = Record<string, never>;
-function jobsProcessedTotalIndex(_labels: JobsProcessedTotalLabels): number {
-  return 0;
-}
-const JOBS_PROCESSED_TOTAL__SETS: readonly JobsProcessedTotalLabels[] = [
-  {},
-];
-
 export interface MinimalMetrics<R extends AnyRegistry = Registry> {
   readonly registry: R;
   /** Jobs processed since the process started. (counter, at most 1 series) */
-  readonly jobsProcessedTotal: EnumCounter<JobsProcessedTotalLabels>;
+  readonly jobsProcessedTotal: JobsProcessedTotalCounter;
 }
 
 /**
@@ -257,7 +259,7 @@ export function createMinimalMetrics<R extends AnyRegistry>(registry: R): Minima
 export function createMinimalMetrics(registry: AnyRegistry = new Registry()): MinimalMetrics<AnyRegistry> {
   return {
     registry,
-    jobsProcessedTotal: new EnumCounter<JobsProcessedTotalLabels>({ name: "jobs_processed_total", help: "Jobs processed since the process started.", labelSets: JOBS_PROCESSED_TOTAL__SETS, indexOf: jobsProcessedTotalIndex, registry }),
+    jobsProcessedTotal: new JobsProcessedTotalCounter(registry),
   };
 }
 

@@ -3,13 +3,17 @@
 // Every label value is enumerated by the spec, so every series exists from the start (at zero,
 // which lets rate() and increase() see the first event) and has a fixed slot. A label value outside
 // its enumeration is a type error, and at run time either a RangeError or, where the spec declares
-// a fallback, the fallback value: it never creates a series the spec does not know.
+// a fallback, the fallback value: it never creates a series the spec does not know. A labels object
+// must name exactly the metric's labels: an extra or a missing key is a type error and a RangeError.
 
 // Metrics whose label values are all enumerated: every series has a fixed slot in a typed array,
-// so recording is index arithmetic instead of prom-client's hash-and-lookup per call. They plug
-// into prom-client's Registry through its metric interface (get/reset/aggregator), handing it the
-// same value objects its own Counter/Gauge/Histogram build, so its formatter prints the same text
-// and registries, content types, default metrics and cluster aggregation keep working.
+// so recording is index arithmetic instead of prom-client's hash-and-lookup per call. The classes
+// here hold what every metric shares (registration, scrape, reset, error paths); the recording
+// methods are generated per metric, so each call site in a service sees one class and stays
+// monomorphic (a shared method would see every metric's label shape and index function).
+// They plug into prom-client's Registry through its metric interface (get/reset/aggregator),
+// handing it the same value objects its own Counter/Gauge/Histogram build, so its formatter prints
+// the same text and registries, content types, default metrics and cluster aggregation keep working.
 import { Registry, type Metric, type RegistryContentType } from "prom-client";
 
 /** A registry of either content type (Prometheus text or OpenMetrics). */
@@ -34,12 +38,42 @@ export interface ExposedMetric {
   aggregator: Aggregator;
 }
 
-/** Index of an enumerated label value, or of the fallback; throws for an unknown value without one. */
-export function enumIndex(table: Readonly<Record<string, number>>, value: unknown, metric: string, label: string, fallback: number): number {
-  const k = typeof value === "string" ? table[value] : undefined;
-  if (typeof k === "number") return k;
-  if (fallback >= 0) return fallback;
-  throw new RangeError(`${metric}: label "${label}" has no value ${JSON.stringify(value)}; allowed: ${Object.keys(table).join(", ")}`);
+/**
+ * Index of an enumerated label value that no generated `case` matched: the fallback's index for
+ * any other string, an error for anything else (a missing label, a value of a label without a
+ * fallback outside its enumeration).
+ */
+export function enumIndex(values: readonly string[], value: unknown, metric: string, label: string, fallback: number): number {
+  if (typeof value === "string") {
+    const k = values.indexOf(value);
+    if (k >= 0) return k;
+    if (fallback >= 0) return fallback;
+  }
+  if (value === undefined) throw new RangeError(`${metric}: label "${label}" is missing`);
+  throw new RangeError(`${metric}: label "${label}" has no value ${JSON.stringify(value)}; allowed: ${values.join(", ")}`);
+}
+
+/** The error for a labels object whose keys are not exactly the metric's label names. */
+export function labelKeysError(metric: string, expected: readonly string[], labels: object): RangeError {
+  const extra: string[] = [];
+  for (const k in labels) if (!expected.includes(k)) extra.push(k);
+  const missing = expected.filter((k) => !(k in labels));
+  const parts = [
+    ...(extra.length > 0 ? [`unknown label ${extra.map((k) => JSON.stringify(k)).join(", ")}`] : []),
+    ...(missing.length > 0 ? [`missing label ${missing.map((k) => JSON.stringify(k)).join(", ")}`] : []),
+  ];
+  return new RangeError(`${metric}: ${parts.join("; ")}; labels are: ${expected.length > 0 ? expected.join(", ") : "(none)"}`);
+}
+
+/** The error for a value a counter cannot add (negative, NaN or infinite). */
+export function counterValueError(metric: string, value: number): Error {
+  if (!Number.isFinite(value)) return new TypeError(`${metric}: value is not a finite number: ${String(value)}`);
+  return new RangeError(`${metric}: a counter cannot decrease (got ${value})`);
+}
+
+/** The error for a gauge or histogram value that is NaN or infinite. */
+export function finiteValueError(metric: string, value: number): TypeError {
+  return new TypeError(`${metric}: value is not a finite number: ${String(value)}`);
 }
 
 export interface EnumMetricConfig<L extends Labels> {
@@ -47,7 +81,6 @@ export interface EnumMetricConfig<L extends Labels> {
   help: string;
   /** Every label set, in series-index order (the cartesian product of the enumerations). */
   labelSets: readonly L[];
-  indexOf: (labels: L) => number;
   registry?: AnyRegistry | undefined;
   aggregator?: Aggregator;
 }
@@ -60,14 +93,12 @@ abstract class EnumMetric<L extends Labels> {
   /** Called before each scrape, like prom-client's `collect`. */
   collect?: () => void | Promise<void>;
   protected readonly labelSets: readonly L[];
-  protected readonly indexOf: (labels: L) => number;
 
   constructor(cfg: EnumMetricConfig<L>) {
     this.name = cfg.name;
     this.help = cfg.help;
     this.aggregator = cfg.aggregator ?? "sum";
     this.labelSets = cfg.labelSets;
-    this.indexOf = cfg.indexOf;
   }
 
   protected register(registry: AnyRegistry | undefined): void {
@@ -79,11 +110,6 @@ abstract class EnumMetric<L extends Labels> {
   abstract reset(): void;
 }
 
-function finite(metric: string, value: number): number {
-  if (!Number.isFinite(value)) throw new TypeError(`${metric}: value is not a finite number: ${String(value)}`);
-  return value;
-}
-
 abstract class EnumScalar<L extends Labels> extends EnumMetric<L> {
   readonly series: Float64Array;
 
@@ -93,9 +119,8 @@ abstract class EnumScalar<L extends Labels> extends EnumMetric<L> {
     this.register(cfg.registry);
   }
 
-  valueFor(labels: L): number {
-    return this.series[this.indexOf(labels)] ?? 0;
-  }
+  /** The current value of the series `labels` names. */
+  abstract valueFor(labels: L): number;
 
   async get(): Promise<ExposedMetric> {
     if (this.collect) await this.collect();
@@ -108,51 +133,33 @@ abstract class EnumScalar<L extends Labels> extends EnumMetric<L> {
   }
 }
 
-export class EnumCounter<L extends Labels> extends EnumScalar<L> {
+/** A counter; `inc` and `valueFor` are generated per metric. */
+export abstract class EnumCounter<L extends Labels> extends EnumScalar<L> {
   readonly type = "counter";
-
-  inc(labels: L, value = 1): void {
-    if (!(value >= 0) || value === Infinity) {
-      finite(this.name, value);
-      throw new RangeError(`${this.name}: a counter cannot decrease (got ${value})`);
-    }
-    this.addAt(this.indexOf(labels), value);
-  }
-
-  /** The hot path: a series index from the generated tables. */
-  addAt(index: number, value: number): void {
-    const s = this.series;
-    s[index] = (s[index] ?? 0) + value;
-  }
+  abstract inc(labels: L, value?: number): void;
 }
 
-export class EnumGauge<L extends Labels> extends EnumScalar<L> {
+/** A gauge; `set`, `inc`, `dec` and `valueFor` are generated per metric. */
+export abstract class EnumGauge<L extends Labels> extends EnumScalar<L> {
   readonly type = "gauge";
-
-  set(labels: L, value: number): void {
-    this.series[this.indexOf(labels)] = finite(this.name, value);
-  }
-
-  inc(labels: L, value = 1): void {
-    const i = this.indexOf(labels);
-    this.series[i] = (this.series[i] ?? 0) + finite(this.name, value);
-  }
-
-  dec(labels: L, value = 1): void {
-    this.inc(labels, -value);
-  }
+  abstract set(labels: L, value: number): void;
+  abstract inc(labels: L, value?: number): void;
+  abstract dec(labels: L, value?: number): void;
 }
 
 export interface EnumHistogramConfig<L extends Labels> extends EnumMetricConfig<L> {
   buckets: readonly number[];
 }
 
-/** Per series: one non-cumulative count per bucket, then +Inf, sum and count. */
-export class EnumHistogram<L extends Labels> extends EnumMetric<L> {
+/**
+ * A histogram; `observe`, `observeSince`, `countOf` and `sumOf` are generated per metric. Per
+ * series: one non-cumulative count per bucket, then +Inf, sum and count.
+ */
+export abstract class EnumHistogram<L extends Labels> extends EnumMetric<L> {
   readonly type = "histogram";
   readonly series: Float64Array;
-  private readonly bounds: Float64Array;
-  private readonly stride: number;
+  protected readonly bounds: Float64Array;
+  protected readonly stride: number;
 
   constructor(cfg: EnumHistogramConfig<L>) {
     super(cfg);
@@ -162,37 +169,11 @@ export class EnumHistogram<L extends Labels> extends EnumMetric<L> {
     this.register(cfg.registry);
   }
 
-  observe(labels: L, value: number): void {
-    this.observeAt(this.indexOf(labels), finite(this.name, value));
-  }
-
-  /** The hot path: a series index from the generated tables. */
-  observeAt(index: number, value: number): void {
-    const bounds = this.bounds;
-    const n = bounds.length;
-    let b = 0;
-    while (b < n && value > (bounds[b] ?? Infinity)) b++;
-    const s = this.series;
-    const base = index * this.stride;
-    s[base + b] = (s[base + b] ?? 0) + 1;
-    s[base + n + 1] = (s[base + n + 1] ?? 0) + value;
-    s[base + n + 2] = (s[base + n + 2] ?? 0) + 1;
-  }
-
+  abstract observe(labels: L, value: number): void;
   /** Observes the seconds since `start` (a process.hrtime.bigint() reading) and returns them. */
-  observeSince(labels: L, start: bigint): number {
-    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-    this.observeAt(this.indexOf(labels), seconds);
-    return seconds;
-  }
-
-  countOf(labels: L): number {
-    return this.series[this.indexOf(labels) * this.stride + this.bounds.length + 2] ?? 0;
-  }
-
-  sumOf(labels: L): number {
-    return this.series[this.indexOf(labels) * this.stride + this.bounds.length + 1] ?? 0;
-  }
+  abstract observeSince(labels: L, start: bigint): number;
+  abstract countOf(labels: L): number;
+  abstract sumOf(labels: L): number;
 
   // The value objects prom-client's Histogram builds for its formatter: `le` first, the series'
   // labels as sharedLabels, cumulative buckets, then +Inf, _sum and _count.
@@ -230,65 +211,102 @@ export class EnumHistogram<L extends Labels> extends EnumMetric<L> {
 
 // ---- service batch-worker: 3 metrics, at most 24 series
 
-/** Enumerated label values of batch-worker, by metric and label. */
-export const batchWorkerLabelValues = {
-  batch_job_duration_seconds: {
-    queue: ["default", "priority"],
-  },
-  batch_jobs_total: {
-    queue: ["default", "priority"],
-    outcome: ["success", "failure", "other"],
-  },
-  batch_queue_depth: {
-    queue: ["default", "priority"],
-  },
-} as const;
-
 export type BatchJobDurationSecondsLabels = {
   queue: "default" | "priority";
 };
-const BATCH_JOB_DURATION_SECONDS__QUEUE: Readonly<Record<string, number>> = { "default": 0, "priority": 1 };
+const BatchJobDurationSecondsLabelNames: readonly string[] = ["queue"];
+const BatchJobDurationSecondsQueueValues = ["default", "priority"] as const;
 function batchJobDurationSecondsQueueIndex(value: unknown): number {
   switch (value) {
     case "default": return 0;
     case "priority": return 1;
-    default: return enumIndex(BATCH_JOB_DURATION_SECONDS__QUEUE, value, "batch_job_duration_seconds", "queue", -1);
+    default: return enumIndex(BatchJobDurationSecondsQueueValues, value, "batch_job_duration_seconds", "queue", -1);
   }
 }
 function batchJobDurationSecondsIndex(labels: BatchJobDurationSecondsLabels): number {
+  let keys = 0;
+  for (const _key in labels) keys++;
+  if (keys !== 1) {
+    throw labelKeysError("batch_job_duration_seconds", BatchJobDurationSecondsLabelNames, labels);
+  }
   return batchJobDurationSecondsQueueIndex(labels.queue);
 }
-const BATCH_JOB_DURATION_SECONDS__SETS: readonly BatchJobDurationSecondsLabels[] = [
+const BatchJobDurationSecondsSets: readonly BatchJobDurationSecondsLabels[] = [
   { queue: "default" },
   { queue: "priority" },
 ];
+function batchJobDurationSecondsBucket(value: number): number {
+  if (value <= 1) return 0;
+  if (value <= 5) return 1;
+  if (value <= 30) return 2;
+  if (value <= 120) return 3;
+  if (value <= 600) return 4;
+  return 5;
+}
+
+/** Time to run one batch job, by queue. Unit: seconds. (histogram, at most 16 series) */
+export class BatchJobDurationSecondsHistogram extends EnumHistogram<BatchJobDurationSecondsLabels> {
+  constructor(registry?: AnyRegistry) {
+    super({ name: "batch_job_duration_seconds", help: "Time to run one batch job, by queue.", labelSets: BatchJobDurationSecondsSets, buckets: [1, 5, 30, 120, 600], registry });
+  }
+
+  observe(labels: BatchJobDurationSecondsLabels, value: number): void {
+    const base = batchJobDurationSecondsIndex(labels) * 8;
+    if (!Number.isFinite(value)) throw finiteValueError(this.name, value);
+    const s = this.series;
+    const b = base + batchJobDurationSecondsBucket(value);
+    s[b] = (s[b] ?? 0) + 1;
+    s[base + 6] = (s[base + 6] ?? 0) + value;
+    s[base + 7] = (s[base + 7] ?? 0) + 1;
+  }
+
+  observeSince(labels: BatchJobDurationSecondsLabels, start: bigint): number {
+    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+    this.observe(labels, seconds);
+    return seconds;
+  }
+
+  countOf(labels: BatchJobDurationSecondsLabels): number {
+    return this.series[batchJobDurationSecondsIndex(labels) * 8 + 7] ?? 0;
+  }
+
+  sumOf(labels: BatchJobDurationSecondsLabels): number {
+    return this.series[batchJobDurationSecondsIndex(labels) * 8 + 6] ?? 0;
+  }
+}
 
 export type BatchJobsTotalLabels = {
   queue: "default" | "priority";
   /** Unknown values are recorded as "other". */
   outcome: "success" | "failure" | "other" | (string & {});
 };
-const BATCH_JOBS_TOTAL__QUEUE: Readonly<Record<string, number>> = { "default": 0, "priority": 1 };
-const BATCH_JOBS_TOTAL__OUTCOME: Readonly<Record<string, number>> = { "success": 0, "failure": 1, "other": 2 };
+const BatchJobsTotalLabelNames: readonly string[] = ["queue", "outcome"];
+const BatchJobsTotalQueueValues = ["default", "priority"] as const;
 function batchJobsTotalQueueIndex(value: unknown): number {
   switch (value) {
     case "default": return 0;
     case "priority": return 1;
-    default: return enumIndex(BATCH_JOBS_TOTAL__QUEUE, value, "batch_jobs_total", "queue", -1);
+    default: return enumIndex(BatchJobsTotalQueueValues, value, "batch_jobs_total", "queue", -1);
   }
 }
+const BatchJobsTotalOutcomeValues = ["success", "failure", "other"] as const;
 function batchJobsTotalOutcomeIndex(value: unknown): number {
   switch (value) {
     case "success": return 0;
     case "failure": return 1;
     case "other": return 2;
-    default: return enumIndex(BATCH_JOBS_TOTAL__OUTCOME, value, "batch_jobs_total", "outcome", 2);
+    default: return enumIndex(BatchJobsTotalOutcomeValues, value, "batch_jobs_total", "outcome", 2);
   }
 }
 function batchJobsTotalIndex(labels: BatchJobsTotalLabels): number {
-  return (batchJobsTotalQueueIndex(labels.queue)) * 3 + batchJobsTotalOutcomeIndex(labels.outcome);
+  let keys = 0;
+  for (const _key in labels) keys++;
+  if (keys !== 2) {
+    throw labelKeysError("batch_jobs_total", BatchJobsTotalLabelNames, labels);
+  }
+  return batchJobsTotalQueueIndex(labels.queue) * 3 + batchJobsTotalOutcomeIndex(labels.outcome);
 }
-const BATCH_JOBS_TOTAL__SETS: readonly BatchJobsTotalLabels[] = [
+const BatchJobsTotalSets: readonly BatchJobsTotalLabels[] = [
   { queue: "default", outcome: "success" },
   { queue: "default", outcome: "failure" },
   { queue: "default", outcome: "other" },
@@ -297,33 +315,102 @@ const BATCH_JOBS_TOTAL__SETS: readonly BatchJobsTotalLabels[] = [
   { queue: "priority", outcome: "other" },
 ];
 
+/** Batch jobs finished, by queue and outcome. (counter, at most 6 series) */
+export class BatchJobsTotalCounter extends EnumCounter<BatchJobsTotalLabels> {
+  constructor(registry?: AnyRegistry) {
+    super({ name: "batch_jobs_total", help: "Batch jobs finished, by queue and outcome.", labelSets: BatchJobsTotalSets, registry });
+  }
+
+  inc(labels: BatchJobsTotalLabels, value = 1): void {
+    const i = batchJobsTotalIndex(labels);
+    if (!(value >= 0 && value < Infinity)) throw counterValueError(this.name, value);
+    const s = this.series;
+    s[i] = (s[i] ?? 0) + value;
+  }
+
+  valueFor(labels: BatchJobsTotalLabels): number {
+    return this.series[batchJobsTotalIndex(labels)] ?? 0;
+  }
+}
+
 export type BatchQueueDepthLabels = {
   queue: "default" | "priority";
 };
-const BATCH_QUEUE_DEPTH__QUEUE: Readonly<Record<string, number>> = { "default": 0, "priority": 1 };
+const BatchQueueDepthLabelNames: readonly string[] = ["queue"];
+const BatchQueueDepthQueueValues = ["default", "priority"] as const;
 function batchQueueDepthQueueIndex(value: unknown): number {
   switch (value) {
     case "default": return 0;
     case "priority": return 1;
-    default: return enumIndex(BATCH_QUEUE_DEPTH__QUEUE, value, "batch_queue_depth", "queue", -1);
+    default: return enumIndex(BatchQueueDepthQueueValues, value, "batch_queue_depth", "queue", -1);
   }
 }
 function batchQueueDepthIndex(labels: BatchQueueDepthLabels): number {
+  let keys = 0;
+  for (const _key in labels) keys++;
+  if (keys !== 1) {
+    throw labelKeysError("batch_queue_depth", BatchQueueDepthLabelNames, labels);
+  }
   return batchQueueDepthQueueIndex(labels.queue);
 }
-const BATCH_QUEUE_DEPTH__SETS: readonly BatchQueueDepthLabels[] = [
+const BatchQueueDepthSets: readonly BatchQueueDepthLabels[] = [
   { queue: "default" },
   { queue: "priority" },
 ];
 
+/** Jobs waiting in each queue. (gauge, at most 2 series) */
+export class BatchQueueDepthGauge extends EnumGauge<BatchQueueDepthLabels> {
+  constructor(registry?: AnyRegistry) {
+    super({ name: "batch_queue_depth", help: "Jobs waiting in each queue.", labelSets: BatchQueueDepthSets, registry });
+  }
+
+  set(labels: BatchQueueDepthLabels, value: number): void {
+    const i = batchQueueDepthIndex(labels);
+    if (!Number.isFinite(value)) throw finiteValueError(this.name, value);
+    this.series[i] = value;
+  }
+
+  inc(labels: BatchQueueDepthLabels, value = 1): void {
+    const i = batchQueueDepthIndex(labels);
+    if (!Number.isFinite(value)) throw finiteValueError(this.name, value);
+    const s = this.series;
+    s[i] = (s[i] ?? 0) + value;
+  }
+
+  dec(labels: BatchQueueDepthLabels, value = 1): void {
+    const i = batchQueueDepthIndex(labels);
+    if (!Number.isFinite(value)) throw finiteValueError(this.name, value);
+    const s = this.series;
+    s[i] = (s[i] ?? 0) - value;
+  }
+
+  valueFor(labels: BatchQueueDepthLabels): number {
+    return this.series[batchQueueDepthIndex(labels)] ?? 0;
+  }
+}
+
+/** Enumerated label values of batch-worker, by metric and label. */
+export const batchWorkerLabelValues = {
+  batch_job_duration_seconds: {
+    queue: BatchJobDurationSecondsQueueValues,
+  },
+  batch_jobs_total: {
+    queue: BatchJobsTotalQueueValues,
+    outcome: BatchJobsTotalOutcomeValues,
+  },
+  batch_queue_depth: {
+    queue: BatchQueueDepthQueueValues,
+  },
+} as const;
+
 export interface BatchWorkerMetrics<R extends AnyRegistry = Registry> {
   readonly registry: R;
   /** Time to run one batch job, by queue. Unit: seconds. (histogram, at most 16 series) */
-  readonly batchJobDurationSeconds: EnumHistogram<BatchJobDurationSecondsLabels>;
+  readonly batchJobDurationSeconds: BatchJobDurationSecondsHistogram;
   /** Batch jobs finished, by queue and outcome. (counter, at most 6 series) */
-  readonly batchJobsTotal: EnumCounter<BatchJobsTotalLabels>;
+  readonly batchJobsTotal: BatchJobsTotalCounter;
   /** Jobs waiting in each queue. (gauge, at most 2 series) */
-  readonly batchQueueDepth: EnumGauge<BatchQueueDepthLabels>;
+  readonly batchQueueDepth: BatchQueueDepthGauge;
 }
 
 /**
@@ -335,9 +422,9 @@ export function createBatchWorkerMetrics<R extends AnyRegistry>(registry: R): Ba
 export function createBatchWorkerMetrics(registry: AnyRegistry = new Registry()): BatchWorkerMetrics<AnyRegistry> {
   return {
     registry,
-    batchJobDurationSeconds: new EnumHistogram<BatchJobDurationSecondsLabels>({ name: "batch_job_duration_seconds", help: "Time to run one batch job, by queue.", labelSets: BATCH_JOB_DURATION_SECONDS__SETS, indexOf: batchJobDurationSecondsIndex, buckets: [1, 5, 30, 120, 600], registry }),
-    batchJobsTotal: new EnumCounter<BatchJobsTotalLabels>({ name: "batch_jobs_total", help: "Batch jobs finished, by queue and outcome.", labelSets: BATCH_JOBS_TOTAL__SETS, indexOf: batchJobsTotalIndex, registry }),
-    batchQueueDepth: new EnumGauge<BatchQueueDepthLabels>({ name: "batch_queue_depth", help: "Jobs waiting in each queue.", labelSets: BATCH_QUEUE_DEPTH__SETS, indexOf: batchQueueDepthIndex, registry }),
+    batchJobDurationSeconds: new BatchJobDurationSecondsHistogram(registry),
+    batchJobsTotal: new BatchJobsTotalCounter(registry),
+    batchQueueDepth: new BatchQueueDepthGauge(registry),
   };
 }
 

@@ -3,13 +3,17 @@
 // Every label value is enumerated by the spec, so every series exists from the start (at zero,
 // which lets rate() and increase() see the first event) and has a fixed slot. A label value outside
 // its enumeration is a type error, and at run time either a RangeError or, where the spec declares
-// a fallback, the fallback value: it never creates a series the spec does not know.
+// a fallback, the fallback value: it never creates a series the spec does not know. A labels object
+// must name exactly the metric's labels: an extra or a missing key is a type error and a RangeError.
 
 // Metrics whose label values are all enumerated: every series has a fixed slot in a typed array,
-// so recording is index arithmetic instead of prom-client's hash-and-lookup per call. They plug
-// into prom-client's Registry through its metric interface (get/reset/aggregator), handing it the
-// same value objects its own Counter/Gauge/Histogram build, so its formatter prints the same text
-// and registries, content types, default metrics and cluster aggregation keep working.
+// so recording is index arithmetic instead of prom-client's hash-and-lookup per call. The classes
+// here hold what every metric shares (registration, scrape, reset, error paths); the recording
+// methods are generated per metric, so each call site in a service sees one class and stays
+// monomorphic (a shared method would see every metric's label shape and index function).
+// They plug into prom-client's Registry through its metric interface (get/reset/aggregator),
+// handing it the same value objects its own Counter/Gauge/Histogram build, so its formatter prints
+// the same text and registries, content types, default metrics and cluster aggregation keep working.
 import { Registry, type Metric, type RegistryContentType } from "prom-client";
 
 /** A registry of either content type (Prometheus text or OpenMetrics). */
@@ -34,12 +38,42 @@ export interface ExposedMetric {
   aggregator: Aggregator;
 }
 
-/** Index of an enumerated label value, or of the fallback; throws for an unknown value without one. */
-export function enumIndex(table: Readonly<Record<string, number>>, value: unknown, metric: string, label: string, fallback: number): number {
-  const k = typeof value === "string" ? table[value] : undefined;
-  if (typeof k === "number") return k;
-  if (fallback >= 0) return fallback;
-  throw new RangeError(`${metric}: label "${label}" has no value ${JSON.stringify(value)}; allowed: ${Object.keys(table).join(", ")}`);
+/**
+ * Index of an enumerated label value that no generated `case` matched: the fallback's index for
+ * any other string, an error for anything else (a missing label, a value of a label without a
+ * fallback outside its enumeration).
+ */
+export function enumIndex(values: readonly string[], value: unknown, metric: string, label: string, fallback: number): number {
+  if (typeof value === "string") {
+    const k = values.indexOf(value);
+    if (k >= 0) return k;
+    if (fallback >= 0) return fallback;
+  }
+  if (value === undefined) throw new RangeError(`${metric}: label "${label}" is missing`);
+  throw new RangeError(`${metric}: label "${label}" has no value ${JSON.stringify(value)}; allowed: ${values.join(", ")}`);
+}
+
+/** The error for a labels object whose keys are not exactly the metric's label names. */
+export function labelKeysError(metric: string, expected: readonly string[], labels: object): RangeError {
+  const extra: string[] = [];
+  for (const k in labels) if (!expected.includes(k)) extra.push(k);
+  const missing = expected.filter((k) => !(k in labels));
+  const parts = [
+    ...(extra.length > 0 ? [`unknown label ${extra.map((k) => JSON.stringify(k)).join(", ")}`] : []),
+    ...(missing.length > 0 ? [`missing label ${missing.map((k) => JSON.stringify(k)).join(", ")}`] : []),
+  ];
+  return new RangeError(`${metric}: ${parts.join("; ")}; labels are: ${expected.length > 0 ? expected.join(", ") : "(none)"}`);
+}
+
+/** The error for a value a counter cannot add (negative, NaN or infinite). */
+export function counterValueError(metric: string, value: number): Error {
+  if (!Number.isFinite(value)) return new TypeError(`${metric}: value is not a finite number: ${String(value)}`);
+  return new RangeError(`${metric}: a counter cannot decrease (got ${value})`);
+}
+
+/** The error for a gauge or histogram value that is NaN or infinite. */
+export function finiteValueError(metric: string, value: number): TypeError {
+  return new TypeError(`${metric}: value is not a finite number: ${String(value)}`);
 }
 
 export interface EnumMetricConfig<L extends Labels> {
@@ -47,7 +81,6 @@ export interface EnumMetricConfig<L extends Labels> {
   help: string;
   /** Every label set, in series-index order (the cartesian product of the enumerations). */
   labelSets: readonly L[];
-  indexOf: (labels: L) => number;
   registry?: AnyRegistry | undefined;
   aggregator?: Aggregator;
 }
@@ -60,14 +93,12 @@ abstract class EnumMetric<L extends Labels> {
   /** Called before each scrape, like prom-client's `collect`. */
   collect?: () => void | Promise<void>;
   protected readonly labelSets: readonly L[];
-  protected readonly indexOf: (labels: L) => number;
 
   constructor(cfg: EnumMetricConfig<L>) {
     this.name = cfg.name;
     this.help = cfg.help;
     this.aggregator = cfg.aggregator ?? "sum";
     this.labelSets = cfg.labelSets;
-    this.indexOf = cfg.indexOf;
   }
 
   protected register(registry: AnyRegistry | undefined): void {
@@ -79,11 +110,6 @@ abstract class EnumMetric<L extends Labels> {
   abstract reset(): void;
 }
 
-function finite(metric: string, value: number): number {
-  if (!Number.isFinite(value)) throw new TypeError(`${metric}: value is not a finite number: ${String(value)}`);
-  return value;
-}
-
 abstract class EnumScalar<L extends Labels> extends EnumMetric<L> {
   readonly series: Float64Array;
 
@@ -93,9 +119,8 @@ abstract class EnumScalar<L extends Labels> extends EnumMetric<L> {
     this.register(cfg.registry);
   }
 
-  valueFor(labels: L): number {
-    return this.series[this.indexOf(labels)] ?? 0;
-  }
+  /** The current value of the series `labels` names. */
+  abstract valueFor(labels: L): number;
 
   async get(): Promise<ExposedMetric> {
     if (this.collect) await this.collect();
@@ -108,51 +133,33 @@ abstract class EnumScalar<L extends Labels> extends EnumMetric<L> {
   }
 }
 
-export class EnumCounter<L extends Labels> extends EnumScalar<L> {
+/** A counter; `inc` and `valueFor` are generated per metric. */
+export abstract class EnumCounter<L extends Labels> extends EnumScalar<L> {
   readonly type = "counter";
-
-  inc(labels: L, value = 1): void {
-    if (!(value >= 0) || value === Infinity) {
-      finite(this.name, value);
-      throw new RangeError(`${this.name}: a counter cannot decrease (got ${value})`);
-    }
-    this.addAt(this.indexOf(labels), value);
-  }
-
-  /** The hot path: a series index from the generated tables. */
-  addAt(index: number, value: number): void {
-    const s = this.series;
-    s[index] = (s[index] ?? 0) + value;
-  }
+  abstract inc(labels: L, value?: number): void;
 }
 
-export class EnumGauge<L extends Labels> extends EnumScalar<L> {
+/** A gauge; `set`, `inc`, `dec` and `valueFor` are generated per metric. */
+export abstract class EnumGauge<L extends Labels> extends EnumScalar<L> {
   readonly type = "gauge";
-
-  set(labels: L, value: number): void {
-    this.series[this.indexOf(labels)] = finite(this.name, value);
-  }
-
-  inc(labels: L, value = 1): void {
-    const i = this.indexOf(labels);
-    this.series[i] = (this.series[i] ?? 0) + finite(this.name, value);
-  }
-
-  dec(labels: L, value = 1): void {
-    this.inc(labels, -value);
-  }
+  abstract set(labels: L, value: number): void;
+  abstract inc(labels: L, value?: number): void;
+  abstract dec(labels: L, value?: number): void;
 }
 
 export interface EnumHistogramConfig<L extends Labels> extends EnumMetricConfig<L> {
   buckets: readonly number[];
 }
 
-/** Per series: one non-cumulative count per bucket, then +Inf, sum and count. */
-export class EnumHistogram<L extends Labels> extends EnumMetric<L> {
+/**
+ * A histogram; `observe`, `observeSince`, `countOf` and `sumOf` are generated per metric. Per
+ * series: one non-cumulative count per bucket, then +Inf, sum and count.
+ */
+export abstract class EnumHistogram<L extends Labels> extends EnumMetric<L> {
   readonly type = "histogram";
   readonly series: Float64Array;
-  private readonly bounds: Float64Array;
-  private readonly stride: number;
+  protected readonly bounds: Float64Array;
+  protected readonly stride: number;
 
   constructor(cfg: EnumHistogramConfig<L>) {
     super(cfg);
@@ -162,37 +169,11 @@ export class EnumHistogram<L extends Labels> extends EnumMetric<L> {
     this.register(cfg.registry);
   }
 
-  observe(labels: L, value: number): void {
-    this.observeAt(this.indexOf(labels), finite(this.name, value));
-  }
-
-  /** The hot path: a series index from the generated tables. */
-  observeAt(index: number, value: number): void {
-    const bounds = this.bounds;
-    const n = bounds.length;
-    let b = 0;
-    while (b < n && value > (bounds[b] ?? Infinity)) b++;
-    const s = this.series;
-    const base = index * this.stride;
-    s[base + b] = (s[base + b] ?? 0) + 1;
-    s[base + n + 1] = (s[base + n + 1] ?? 0) + value;
-    s[base + n + 2] = (s[base + n + 2] ?? 0) + 1;
-  }
-
+  abstract observe(labels: L, value: number): void;
   /** Observes the seconds since `start` (a process.hrtime.bigint() reading) and returns them. */
-  observeSince(labels: L, start: bigint): number {
-    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-    this.observeAt(this.indexOf(labels), seconds);
-    return seconds;
-  }
-
-  countOf(labels: L): number {
-    return this.series[this.indexOf(labels) * this.stride + this.bounds.length + 2] ?? 0;
-  }
-
-  sumOf(labels: L): number {
-    return this.series[this.indexOf(labels) * this.stride + this.bounds.length + 1] ?? 0;
-  }
+  abstract observeSince(labels: L, start: bigint): number;
+  abstract countOf(labels: L): number;
+  abstract sumOf(labels: L): number;
 
   // The value objects prom-client's Histogram builds for its formatter: `le` first, the series'
   // labels as sharedLabels, cumulative buckets, then +Inf, _sum and _count.
@@ -230,36 +211,60 @@ export class EnumHistogram<L extends Labels> extends EnumMetric<L> {
 
 // ---- service api: 1 metrics, at most 2 series
 
-/** Enumerated label values of api, by metric and label. */
-export const apiLabelValues = {
-  api_requests_total: {
-    outcome: ["success", "failure"],
-  },
-} as const;
-
 export type ApiRequestsTotalLabels = {
   outcome: "success" | "failure";
 };
-const API_REQUESTS_TOTAL__OUTCOME: Readonly<Record<string, number>> = { "success": 0, "failure": 1 };
+const ApiRequestsTotalLabelNames: readonly string[] = ["outcome"];
+const ApiRequestsTotalOutcomeValues = ["success", "failure"] as const;
 function apiRequestsTotalOutcomeIndex(value: unknown): number {
   switch (value) {
     case "success": return 0;
     case "failure": return 1;
-    default: return enumIndex(API_REQUESTS_TOTAL__OUTCOME, value, "api_requests_total", "outcome", -1);
+    default: return enumIndex(ApiRequestsTotalOutcomeValues, value, "api_requests_total", "outcome", -1);
   }
 }
 function apiRequestsTotalIndex(labels: ApiRequestsTotalLabels): number {
+  let keys = 0;
+  for (const _key in labels) keys++;
+  if (keys !== 1) {
+    throw labelKeysError("api_requests_total", ApiRequestsTotalLabelNames, labels);
+  }
   return apiRequestsTotalOutcomeIndex(labels.outcome);
 }
-const API_REQUESTS_TOTAL__SETS: readonly ApiRequestsTotalLabels[] = [
+const ApiRequestsTotalSets: readonly ApiRequestsTotalLabels[] = [
   { outcome: "success" },
   { outcome: "failure" },
 ];
 
+/** API requests, by outcome. (counter, at most 2 series) */
+export class ApiRequestsTotalCounter extends EnumCounter<ApiRequestsTotalLabels> {
+  constructor(registry?: AnyRegistry) {
+    super({ name: "api_requests_total", help: "API requests, by outcome.", labelSets: ApiRequestsTotalSets, registry });
+  }
+
+  inc(labels: ApiRequestsTotalLabels, value = 1): void {
+    const i = apiRequestsTotalIndex(labels);
+    if (!(value >= 0 && value < Infinity)) throw counterValueError(this.name, value);
+    const s = this.series;
+    s[i] = (s[i] ?? 0) + value;
+  }
+
+  valueFor(labels: ApiRequestsTotalLabels): number {
+    return this.series[apiRequestsTotalIndex(labels)] ?? 0;
+  }
+}
+
+/** Enumerated label values of api, by metric and label. */
+export const apiLabelValues = {
+  api_requests_total: {
+    outcome: ApiRequestsTotalOutcomeValues,
+  },
+} as const;
+
 export interface ApiMetrics<R extends AnyRegistry = Registry> {
   readonly registry: R;
   /** API requests, by outcome. (counter, at most 2 series) */
-  readonly apiRequestsTotal: EnumCounter<ApiRequestsTotalLabels>;
+  readonly apiRequestsTotal: ApiRequestsTotalCounter;
 }
 
 /**
@@ -271,52 +276,110 @@ export function createApiMetrics<R extends AnyRegistry>(registry: R): ApiMetrics
 export function createApiMetrics(registry: AnyRegistry = new Registry()): ApiMetrics<AnyRegistry> {
   return {
     registry,
-    apiRequestsTotal: new EnumCounter<ApiRequestsTotalLabels>({ name: "api_requests_total", help: "API requests, by outcome.", labelSets: API_REQUESTS_TOTAL__SETS, indexOf: apiRequestsTotalIndex, registry }),
+    apiRequestsTotal: new ApiRequestsTotalCounter(registry),
   };
 }
 
 // ---- service worker: 2 metrics, at most 3 series
 
-/** Enumerated label values of worker, by metric and label. */
-export const workerLabelValues = {
-  worker_jobs_total: {
-    outcome: ["success", "failure"],
-  },
-} as const;
-
 export type WorkerJobsTotalLabels = {
   outcome: "success" | "failure";
 };
-const WORKER_JOBS_TOTAL__OUTCOME: Readonly<Record<string, number>> = { "success": 0, "failure": 1 };
+const WorkerJobsTotalLabelNames: readonly string[] = ["outcome"];
+const WorkerJobsTotalOutcomeValues = ["success", "failure"] as const;
 function workerJobsTotalOutcomeIndex(value: unknown): number {
   switch (value) {
     case "success": return 0;
     case "failure": return 1;
-    default: return enumIndex(WORKER_JOBS_TOTAL__OUTCOME, value, "worker_jobs_total", "outcome", -1);
+    default: return enumIndex(WorkerJobsTotalOutcomeValues, value, "worker_jobs_total", "outcome", -1);
   }
 }
 function workerJobsTotalIndex(labels: WorkerJobsTotalLabels): number {
+  let keys = 0;
+  for (const _key in labels) keys++;
+  if (keys !== 1) {
+    throw labelKeysError("worker_jobs_total", WorkerJobsTotalLabelNames, labels);
+  }
   return workerJobsTotalOutcomeIndex(labels.outcome);
 }
-const WORKER_JOBS_TOTAL__SETS: readonly WorkerJobsTotalLabels[] = [
+const WorkerJobsTotalSets: readonly WorkerJobsTotalLabels[] = [
   { outcome: "success" },
   { outcome: "failure" },
 ];
 
+/** Jobs the worker finished, by outcome. (counter, at most 2 series) */
+export class WorkerJobsTotalCounter extends EnumCounter<WorkerJobsTotalLabels> {
+  constructor(registry?: AnyRegistry) {
+    super({ name: "worker_jobs_total", help: "Jobs the worker finished, by outcome.", labelSets: WorkerJobsTotalSets, registry });
+  }
+
+  inc(labels: WorkerJobsTotalLabels, value = 1): void {
+    const i = workerJobsTotalIndex(labels);
+    if (!(value >= 0 && value < Infinity)) throw counterValueError(this.name, value);
+    const s = this.series;
+    s[i] = (s[i] ?? 0) + value;
+  }
+
+  valueFor(labels: WorkerJobsTotalLabels): number {
+    return this.series[workerJobsTotalIndex(labels)] ?? 0;
+  }
+}
+
 export type WorkerQueueDepthLabels = Record<string, never>;
-function workerQueueDepthIndex(_labels: WorkerQueueDepthLabels): number {
+function workerQueueDepthIndex(labels: WorkerQueueDepthLabels): number {
+  for (const _key in labels) {
+    throw labelKeysError("worker_queue_depth", [], labels);
+  }
   return 0;
 }
-const WORKER_QUEUE_DEPTH__SETS: readonly WorkerQueueDepthLabels[] = [
+const WorkerQueueDepthSets: readonly WorkerQueueDepthLabels[] = [
   {},
 ];
+
+/** Jobs waiting for the worker. (gauge, at most 1 series) */
+export class WorkerQueueDepthGauge extends EnumGauge<WorkerQueueDepthLabels> {
+  constructor(registry?: AnyRegistry) {
+    super({ name: "worker_queue_depth", help: "Jobs waiting for the worker.", labelSets: WorkerQueueDepthSets, registry });
+  }
+
+  set(labels: WorkerQueueDepthLabels, value: number): void {
+    const i = workerQueueDepthIndex(labels);
+    if (!Number.isFinite(value)) throw finiteValueError(this.name, value);
+    this.series[i] = value;
+  }
+
+  inc(labels: WorkerQueueDepthLabels, value = 1): void {
+    const i = workerQueueDepthIndex(labels);
+    if (!Number.isFinite(value)) throw finiteValueError(this.name, value);
+    const s = this.series;
+    s[i] = (s[i] ?? 0) + value;
+  }
+
+  dec(labels: WorkerQueueDepthLabels, value = 1): void {
+    const i = workerQueueDepthIndex(labels);
+    if (!Number.isFinite(value)) throw finiteValueError(this.name, value);
+    const s = this.series;
+    s[i] = (s[i] ?? 0) - value;
+  }
+
+  valueFor(labels: WorkerQueueDepthLabels): number {
+    return this.series[workerQueueDepthIndex(labels)] ?? 0;
+  }
+}
+
+/** Enumerated label values of worker, by metric and label. */
+export const workerLabelValues = {
+  worker_jobs_total: {
+    outcome: WorkerJobsTotalOutcomeValues,
+  },
+} as const;
 
 export interface WorkerMetrics<R extends AnyRegistry = Registry> {
   readonly registry: R;
   /** Jobs the worker finished, by outcome. (counter, at most 2 series) */
-  readonly workerJobsTotal: EnumCounter<WorkerJobsTotalLabels>;
+  readonly workerJobsTotal: WorkerJobsTotalCounter;
   /** Jobs waiting for the worker. (gauge, at most 1 series) */
-  readonly workerQueueDepth: EnumGauge<WorkerQueueDepthLabels>;
+  readonly workerQueueDepth: WorkerQueueDepthGauge;
 }
 
 /**
@@ -328,7 +391,7 @@ export function createWorkerMetrics<R extends AnyRegistry>(registry: R): WorkerM
 export function createWorkerMetrics(registry: AnyRegistry = new Registry()): WorkerMetrics<AnyRegistry> {
   return {
     registry,
-    workerJobsTotal: new EnumCounter<WorkerJobsTotalLabels>({ name: "worker_jobs_total", help: "Jobs the worker finished, by outcome.", labelSets: WORKER_JOBS_TOTAL__SETS, indexOf: workerJobsTotalIndex, registry }),
-    workerQueueDepth: new EnumGauge<WorkerQueueDepthLabels>({ name: "worker_queue_depth", help: "Jobs waiting for the worker.", labelSets: WORKER_QUEUE_DEPTH__SETS, indexOf: workerQueueDepthIndex, registry }),
+    workerJobsTotal: new WorkerJobsTotalCounter(registry),
+    workerQueueDepth: new WorkerQueueDepthGauge(registry),
   };
 }

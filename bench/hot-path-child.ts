@@ -1,0 +1,9 @@
+// Child process of the hot-path benchmark: `node --import tsx [V8 flags] bench/hot-path-child.ts
+// '{"operations":…,"rounds":…,"warmup":…}'` prints one JSON HotPathResult on stdout.
+import { loadModel } from "../src/model/resolve.js";
+import { hotPath } from "./hot-path.js";
+
+const opts = JSON.parse(process.argv[2] ?? "{}") as { operations: number; rounds: number; warmup: number };
+const service = loadModel("metrics-spec").model.services[0];
+if (!service) throw new Error("the bundled spec has no service");
+process.stdout.write(`${JSON.stringify(await hotPath(service, opts))}\n`);

@@ -1,0 +1,227 @@
+// The runtime as a process: its idle memory (the whole process tree its start command starts:
+// npm, sh, the tsx loader's esbuild service, node) and its /metrics throughput, against a bare
+// node:http server exposing the same metrics through prom-client (bench/bare-metrics-server.mjs).
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { Agent, get } from "node:http";
+import { labelProduct } from "../src/generators/metrics-module/generate.js";
+import type { ServiceModel } from "../src/model/types.js";
+import { stat, type Stat } from "./measure.js";
+
+/**
+ * How the benchmark starts the runtime: the compiled JavaScript when it has been built
+ * (`node dist/runtime/main.js`), else from source through the tsx loader. One constant, so the
+ * start command measured here is the one to switch when `npm start` changes.
+ */
+export const RUNTIME_COMMAND: readonly string[] = existsSync("dist/runtime/main.js")
+  ? ["node", "dist/runtime/main.js"]
+  : ["node", "--import", "tsx", "src/runtime/main.ts"];
+/** What `npm start` runs today, through npm and sh (package.json "start"). */
+export const NPM_START: readonly string[] = ["npm", "start", "--silent"];
+const BARE: readonly string[] = ["node", "bench/bare-metrics-server.mjs"];
+
+interface Started {
+  child: ChildProcess;
+  port: number;
+  stop: () => Promise<void>;
+}
+
+/** Starts `argv` in its own process group; `portOf` finds the listening port in its output lines. */
+function start(argv: readonly string[], portOf: (line: string) => number | undefined, env: NodeJS.ProcessEnv = {}): Promise<Started> {
+  const [cmd, ...args] = argv;
+  if (cmd === undefined) throw new Error("empty command");
+  const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
+      // The whole group this benchmark started (npm → sh → node → esbuild), by its id.
+      process.kill(-child.pid, "SIGTERM");
+      const killer = setTimeout(() => child.pid !== undefined && process.kill(-child.pid, "SIGKILL"), 10_000);
+      await exited;
+      clearTimeout(killer);
+    }
+  };
+  return new Promise((resolve, reject) => {
+    let output = "";
+    const timer = setTimeout(() => {
+      void stop();
+      reject(new Error(`${argv.join(" ")} did not start listening: ${output}`));
+    }, 120_000);
+    const onData = (d: Buffer) => {
+      output += d.toString();
+      for (const line of output.split("\n")) {
+        const port = portOf(line);
+        if (port !== undefined) {
+          clearTimeout(timer);
+          child.stdout?.removeAllListeners("data");
+          child.stderr?.removeAllListeners("data");
+          child.stdout?.resume();
+          child.stderr?.resume();
+          resolve({ child, port, stop });
+          return;
+        }
+      }
+    };
+    child.stdout?.on("data", onData);
+    child.stderr?.on("data", onData);
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${argv.join(" ")} exited (${code}) before listening: ${output}`));
+    });
+  });
+}
+
+function runtimePort(line: string): number | undefined {
+  const m = /"msg":"git runtime listening on http:\/\/127\.0\.0\.1:(\d+)"/.exec(line);
+  return m ? Number(m[1]) : undefined;
+}
+
+function barePort(line: string): number | undefined {
+  const m = /^\{"port":(\d+)\}$/.exec(line.trim());
+  return m ? Number(m[1]) : undefined;
+}
+
+/** The process and every descendant (from /proc). */
+function processTree(root: number): number[] {
+  const parent = new Map<number, number>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const s = readFileSync(`/proc/${entry}/stat`, "utf8");
+      // The command name may hold spaces and parentheses: fields resume after the last ")".
+      const fields = s.slice(s.lastIndexOf(")") + 2).split(" ");
+      parent.set(Number(entry), Number(fields[1]));
+    } catch {
+      // The process ended while the table was read.
+    }
+  }
+  const out = [root];
+  for (let i = 0; i < out.length; i++) for (const [pid, ppid] of parent) if (ppid === out[i]) out.push(pid);
+  return out;
+}
+
+function kib(file: string, field: string): number {
+  try {
+    const m = new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(readFileSync(file, "utf8"));
+    return m ? Number(m[1]) : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Resident memory of a process tree: RSS summed (shared pages counted in every process) and PSS (shared pages divided). */
+function treeMemory(root: number): { rssMiB: number; pssMiB: number; processes: number } {
+  const pids = processTree(root);
+  const rss = pids.reduce((a, p) => a + kib(`/proc/${p}/status`, "VmRSS"), 0);
+  const pss = pids.reduce((a, p) => a + kib(`/proc/${p}/smaps_rollup`, "Pss"), 0);
+  return { rssMiB: rss / 1024, pssMiB: pss / 1024, processes: pids.length };
+}
+
+/** One GET /metrics; `agent` keeps connections alive (one agent per server: ports get reused). */
+function scrape(port: number, agent: Agent | false = false): Promise<number> {
+  return new Promise((resolve, reject) => {
+    get({ host: "127.0.0.1", port, path: "/metrics", agent }, (res) => {
+      let bytes = 0;
+      res.on("data", (d: Buffer) => (bytes += d.length));
+      res.on("end", () => (res.statusCode === 200 ? resolve(bytes) : reject(new Error(`/metrics answered ${res.statusCode}`))));
+    }).on("error", reject);
+  });
+}
+
+/** Requests per second of `connections` keep-alive clients scraping /metrics for `seconds`. */
+async function throughput(port: number, agent: Agent, connections: number, seconds: number): Promise<number> {
+  const end = process.hrtime.bigint() + BigInt(Math.round(seconds * 1e9));
+  let done = 0;
+  await Promise.all(
+    Array.from({ length: connections }, async () => {
+      while (process.hrtime.bigint() < end) {
+        await scrape(port, agent);
+        done++;
+      }
+    }),
+  );
+  return done / seconds;
+}
+
+export interface MemoryRow {
+  what: string;
+  rssMiB: Stat;
+  pssMiB: Stat;
+  processes: number;
+}
+
+export interface ServerResult {
+  runtimeCommand: string;
+  memory: MemoryRow[];
+  runtimeRps: Stat;
+  bareRps: Stat;
+  runtimeBytes: number;
+  bareBytes: number;
+  connections: number;
+}
+
+export async function serverBench(service: ServiceModel, opts: { memoryRounds: number; rounds: number; seconds: number; connections: number }): Promise<ServerResult> {
+  const definitions = JSON.stringify(
+    service.metrics.map((m) => ({ name: m.name, help: m.help, type: m.type, labelNames: m.labels.map((l) => l.name), labelSets: labelProduct(m.labels), buckets: m.buckets })),
+  );
+  const runtimeEnv = { HOST: "127.0.0.1", PORT: "0" };
+  const kinds = [
+    { what: `runtime: \`${RUNTIME_COMMAND.join(" ")}\``, start: () => start(RUNTIME_COMMAND, runtimePort, runtimeEnv) },
+    { what: `runtime: \`${NPM_START.slice(0, 2).join(" ")}\` (package.json start script)`, start: () => start(NPM_START, runtimePort, runtimeEnv) },
+    { what: "bare node:http + prom-client server, same metrics", start: () => start([...BARE, definitions], barePort) },
+  ];
+  const samples = new Map(kinds.map((k) => [k.what, { rss: [] as number[], pss: [] as number[], processes: 0 }]));
+  for (let r = 0; r < opts.memoryRounds; r++) {
+    for (let k = 0; k < kinds.length; k++) {
+      const kind = kinds[(r + k) % kinds.length];
+      if (!kind) continue;
+      const s = await kind.start();
+      try {
+        await scrape(s.port);
+        // Idle: what stays resident once start-up garbage has had a chance to be collected.
+        await new Promise((resolve) => setTimeout(resolve, 2000));
+        const pid = s.child.pid;
+        if (pid === undefined) throw new Error("no pid");
+        const m = treeMemory(pid);
+        const row = samples.get(kind.what);
+        row?.rss.push(m.rssMiB);
+        row?.pss.push(m.pssMiB);
+        if (row) row.processes = m.processes;
+      } finally {
+        await s.stop();
+      }
+    }
+  }
+  const memory = kinds.map((k) => {
+    const row = samples.get(k.what);
+    return { what: k.what, rssMiB: stat(row?.rss ?? []), pssMiB: stat(row?.pss ?? []), processes: row?.processes ?? 0 };
+  });
+
+  const runtime = await start(RUNTIME_COMMAND, runtimePort, runtimeEnv);
+  const bare = await start([...BARE, definitions], barePort);
+  const runtimeAgent = new Agent({ keepAlive: true, maxSockets: opts.connections });
+  const bareAgent = new Agent({ keepAlive: true, maxSockets: opts.connections });
+  try {
+    const runtimeBytes = await scrape(runtime.port);
+    const bareBytes = await scrape(bare.port);
+    await throughput(runtime.port, runtimeAgent, opts.connections, 0.5);
+    await throughput(bare.port, bareAgent, opts.connections, 0.5);
+    const rt: number[] = [];
+    const b: number[] = [];
+    for (let r = 0; r < opts.rounds; r++) {
+      if (r % 2 === 0) {
+        rt.push(await throughput(runtime.port, runtimeAgent, opts.connections, opts.seconds));
+        b.push(await throughput(bare.port, bareAgent, opts.connections, opts.seconds));
+      } else {
+        b.push(await throughput(bare.port, bareAgent, opts.connections, opts.seconds));
+        rt.push(await throughput(runtime.port, runtimeAgent, opts.connections, opts.seconds));
+      }
+    }
+    return { runtimeCommand: RUNTIME_COMMAND.join(" "), memory, runtimeRps: stat(rt), bareRps: stat(b), runtimeBytes, bareBytes, connections: opts.connections };
+  } finally {
+    runtimeAgent.destroy();
+    bareAgent.destroy();
+    await runtime.stop();
+    await bare.stop();
+  }
+}
