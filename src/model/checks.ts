@@ -7,7 +7,8 @@ import { checkDashboardStructure } from "./check-dashboards.js";
 import { checkQueries } from "../promql/check.js";
 import { checkAlerts } from "../alerts/lint.js";
 import { checkStack } from "./check-stack.js";
+import { checkOncall } from "../oncall/check.js";
 
 export type ServiceCheck = (service: ServiceModel, report: Reporter, model: Model) => void;
 
-export const serviceChecks: readonly ServiceCheck[] = [checkDashboardStructure, checkQueries, checkAlerts, checkStack];
+export const serviceChecks: readonly ServiceCheck[] = [checkDashboardStructure, checkQueries, checkAlerts, checkStack, checkOncall];

@@ -84,6 +84,8 @@ export interface Catalogue {
   metrics: ReadonlyMap<string, MetricModel>;
   /** Series that recording rules define, with the labels their expressions keep. */
   recorded: ReadonlyMap<string, ReadonlySet<string> | undefined>;
+  /** Target labels every scraped series carries besides job and instance (cluster, namespace, …). */
+  targetLabels?: readonly string[];
 }
 
 const UNKNOWN: ResultInfo = { scalar: false, pinned: new Set(), shape: "an expression" };
@@ -168,11 +170,11 @@ export class QueryAnalyzer {
     } else if (direct) {
       metric = direct;
       counterLike = direct.type === "counter";
-      labels = new Set([...direct.labels.map((l) => l.name), ...TARGET_LABELS]);
+      labels = new Set([...direct.labels.map((l) => l.name), ...TARGET_LABELS, ...(this.cat.targetLabels ?? [])]);
     } else if (split && base?.type === "histogram") {
       metric = base;
       counterLike = true;
-      labels = new Set([...base.labels.map((l) => l.name), ...TARGET_LABELS, ...(split.suffix === "_bucket" ? [BUCKET_LABEL] : [])]);
+      labels = new Set([...base.labels.map((l) => l.name), ...TARGET_LABELS, ...(this.cat.targetLabels ?? []), ...(split.suffix === "_bucket" ? [BUCKET_LABEL] : [])]);
     } else {
       const counter = this.cat.metrics.get(name + COUNTER_SUFFIX);
       if (counter?.type === "counter") {
@@ -398,7 +400,7 @@ export function bucketNote(value: number, histogram: MetricModel): { message: st
 }
 
 /** Whether a matcher selects the label value `v` (regexes are anchored, as in PromQL). */
-function matches(op: string, pattern: string, v: string): boolean {
+export function matches(op: string, pattern: string, v: string): boolean {
   if (op === "=") return v === pattern;
   if (op === "!=") return v !== pattern;
   let re: RegExp;

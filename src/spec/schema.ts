@@ -114,6 +114,86 @@ export const alertSpec = z.strictObject({
   panel: z.string().optional().describe("Key of the dashboard panel that shows this alert's signal."),
   labels: z.record(z.string(), z.string()).optional(),
   tests: z.array(alertTestSpec).default([]),
+  minRate: z
+    .number()
+    .positive()
+    .optional()
+    .describe("Traffic floor of a ratio alert, per second: the alert holds only while the ratio's denominator exceeds it, so a handful of operations never pages."),
+  tiers: z
+    .array(
+      z.strictObject({
+        severity: z.string(),
+        threshold: z.number().describe("Replaces the number the expression compares against."),
+        for: duration.optional().describe("Pending period of this tier; the alert's own when absent."),
+      }),
+    )
+    .optional()
+    .describe("Further severities of the same alert name, each with its own threshold (mixin style): e.g. warning at 5 %, critical at 10 %."),
+  impact: z.string().min(1).optional().describe("Why it matters to users, for the generated runbook."),
+  causes: z.array(z.string().min(1)).optional().describe("Likely causes, for the generated runbook."),
+  firstSteps: z.array(z.string().min(1)).optional().describe("What the person on call does first, for the generated runbook."),
+});
+
+const secretFile = z.string().startsWith("/", "an absolute path to a file the deployment mounts");
+
+const webhookSpec = z.strictObject({
+  url: z.url().describe("Where Alertmanager posts; it must hold no credentials (no user, password or query string)."),
+  bearerTokenFile: secretFile.optional().describe("File holding the bearer token sent with every post (a secret)."),
+});
+
+export const receiversSpec = z
+  .strictObject({
+    slack: z
+      .strictObject({
+        channel: z.string().min(1),
+        apiUrlFile: secretFile.default("/run/secrets/slack_webhook_url").describe("File holding the Slack webhook URL (a secret)."),
+      })
+      .optional(),
+    pagerduty: z
+      .strictObject({
+        routingKeyFile: secretFile.describe("File holding the PagerDuty Events v2 routing key (a secret)."),
+      })
+      .optional()
+      .describe("The pager: critical alerts go here when it is declared."),
+    email: z
+      .strictObject({
+        to: z.email(),
+        from: z.email(),
+        smarthost: z.string().regex(/^[^\s/]+:[0-9]+$/, "host:port"),
+        authUsername: z.string().min(1).optional(),
+        authPasswordFile: secretFile.optional(),
+      })
+      .optional(),
+    webhook: webhookSpec.optional(),
+    heartbeat: webhookSpec
+      .optional()
+      .describe("The dead man's switch: the Watchdog alert is sent here every minute; silence there means the alerting pipeline is down."),
+  })
+  .describe("Where Alertmanager sends notifications; every secret is read from a file, never written into the config.");
+
+export const sloSpec = z.strictObject({
+  name: z.string().regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, "a kebab-case SLO name"),
+  description: z.string().min(1),
+  objective: z.number().gt(0, "a percentage above 0").lt(100, "a percentage below 100").describe("Target share of good events, in percent, e.g. 99 or 99.9."),
+  window: duration.default("30d").describe("The SLO's compliance window; burn-rate factors scale with it."),
+  minRate: z.number().positive().optional().describe("Traffic floor of the page, in events per second of the SLI's total."),
+  sli: z.union([
+    z.strictObject({
+      events: z.strictObject({
+        good: z.string().min(1).describe("Selector of the counter of good events, e.g. git_operation_total{status=\"success\"}."),
+        total: z.string().min(1).describe("Selector of the counter of all valid events."),
+      }),
+    }),
+    z.strictObject({
+      latency: z.strictObject({
+        histogram: z.string().min(1).describe("A declared histogram, by name."),
+        threshold: z.number().positive().describe("Requests at or under this many units are good; must be one of the histogram's buckets."),
+        matchers: z.string().optional().describe("Label matchers narrowing the histogram, e.g. operation=\"push\"."),
+      }),
+    }),
+  ]),
+  causes: z.array(z.string().min(1)).optional(),
+  firstSteps: z.array(z.string().min(1)).optional(),
 });
 
 export const recordingRuleSpec = z.strictObject({
@@ -169,6 +249,13 @@ export const serviceSpec = z.strictObject({
       ratePerSandboxHour: z.number().nonnegative(),
       monthlyBudget: z.number().positive(),
       currency: z.string().default("USD"),
+      hoursMetric: z.string().min(1).optional().describe("The counter of consumed sandbox-hours (by project) that spend is computed from."),
+      alertFraction: z
+        .number()
+        .gt(0)
+        .lte(1)
+        .default(0.75)
+        .describe("HighMonthlyCost fires when the projected monthly spend exceeds this fraction of monthlyBudget."),
     })
     .optional(),
   scrape: z.strictObject({
@@ -185,12 +272,28 @@ export const serviceSpec = z.strictObject({
       grafanaUrl: z.string().url().optional().describe("Base URL of Grafana for alert dashboard links; relative links when absent."),
       alertmanagers: z.array(z.string().regex(/^[^\s/]+:[0-9]+$/, "host:port")).min(1).default(["alertmanager:9093"]),
       slackChannel: z.string().min(1).optional().describe("Slack channel critical and warning alerts go to; the webhook URL is a secret file."),
+      interval: duration.optional().describe("Evaluation interval of the service's rule groups; Prometheus' global one when absent."),
+      keepLabels: z
+        .array(z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, "a label name"))
+        .default([])
+        .describe("Deployment labels (cluster, namespace, …) every alert aggregation keeps besides job."),
+      selector: z.string().min(1).optional().describe("Label matchers added to every selector of every alert, e.g. cluster=\"prod\"."),
+      runbookBaseUrl: z.string().url().optional().describe("Base URL runbook links start with; the runbook's path in the repository when absent."),
+      outage: z
+        .strictObject({
+          for: duration.default("5m").describe("How long a target must be down (or absent) before it pages."),
+          severity: z.string().default("critical"),
+        })
+        .default({ for: "5m", severity: "critical" })
+        .describe("The generated TargetDown and TargetAbsent alerts."),
+      receivers: receiversSpec.optional(),
     })
-    .default({ alertmanagers: ["alertmanager:9093"] }),
+    .default({ alertmanagers: ["alertmanager:9093"], keepLabels: [], outage: { for: "5m", severity: "critical" } }),
   stack: stackSpec.optional(),
   recordingRules: z.array(recordingRuleSpec).default([]),
   dashboards: z.array(dashboardSpec).default([]),
   alerts: z.array(alertSpec).default([]),
+  slos: z.array(sloSpec).default([]),
 });
 
 export type ServiceSpec = z.infer<typeof serviceSpec>;
@@ -200,3 +303,5 @@ export type PanelSpec = z.infer<typeof panelSpec>;
 export type DashboardSpec = z.infer<typeof dashboardSpec>;
 export type AlertSpec = z.infer<typeof alertSpec>;
 export type StackSpec = z.infer<typeof stackSpec>;
+export type SloSpec = z.infer<typeof sloSpec>;
+export type ReceiversSpec = z.infer<typeof receiversSpec>;

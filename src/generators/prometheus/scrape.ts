@@ -11,7 +11,8 @@ export function prometheusConfig(model: Model): Record<string, unknown> {
       evaluation_interval: first?.spec.scrape.evaluationInterval ?? "15s",
     },
     // Relative to this file: Prometheus resolves rule_files against the config's directory.
-    rule_files: model.services.some((s) => s.alerts.length > 0 || s.spec.recordingRules.length > 0) ? [RULES_FILE] : [],
+    // Every service has rules: at least its outage alerts and the Watchdog.
+    rule_files: model.services.length > 0 ? [RULES_FILE] : [],
     alerting: { alertmanagers: [{ static_configs: [{ targets: alertmanagers }] }] },
     scrape_configs: model.services.map((s) => ({
       job_name: s.spec.scrape.job,
