@@ -65,11 +65,12 @@ const PANEL_TRUTH: Readonly<Record<string, { label?: string; values: Record<stri
     label: "le",
     values: { "0.05": 0, "0.1": 0, "0.25": 0, "0.5": 0, "1": 10 / 60, "2": 10 / 60, "5": 25 / 60, "10": 25 / 60, "30": 25 / 60, "+Inf": 25 / 60 },
   },
-  "Estimated Monthly Cost": { values: { "": 80 } },
+  "Monthly Cost Projection (Sandboxes Alive Now)": { values: { "": 80 } },
   "Daily Cost Trend": { values: { "": 2.75 } },
   "Operations Distribution": { label: "operation", values: { clone: 60 * 20, push: 40 * 20 } },
   "Push Retry Attempts": { label: "attempt", values: { "1": 7 * 20, "2": 1 * 20 } },
-  "Conflicts Detected": { label: "operation", values: { pull: 0, push: 2 } },
+  // Over the fixed hour before the last sample: 2 conflicts a minute on instance b.
+  "Conflicts Detected": { label: "operation", values: { pull: 0, push: 120 } },
 };
 
 /**
@@ -194,4 +195,76 @@ describe("the guide's original expressions on the same workload (negative cases)
     const r = await query("100 * (sandbox_cache_hits_total / (sandbox_cache_hits_total + sandbox_cache_misses_total)) < 50");
     expectValues(byLabel(r, "instance"), { "runtime-b:8000": 25 });
   });
+});
+
+/**
+ * The generated triage and SLO dashboards on the same workload. Panels with their own time range
+ * (timeFrom) get the $__range Grafana would give them at the end of the workload: "today so far"
+ * one hour, "month to date" the whole 130 minutes of the workload.
+ */
+const RANGE_OF: Readonly<Record<string, string>> = { "now/d": "1h", "now/M": "130m" };
+
+interface GeneratedPanel {
+  title: string;
+  timeFrom?: string;
+  targets?: { expr: string }[];
+}
+
+function generatedPanels(uid: string): GeneratedPanel[] {
+  const dash = JSON.parse(readFileSync(join(DASHBOARDS, `${uid}.json`), "utf8")) as { panels: (GeneratedPanel & { type: string })[] };
+  return dash.panels.filter((p) => p.type !== "row");
+}
+
+/** Per panel, per query in order: the values by one label. */
+const GENERATED_TRUTH: Readonly<Record<string, readonly { label: string; values: Record<string, number> }[]>> = {
+  TargetDown: [{ label: "instance", values: { "runtime-a:8000": 1, "runtime-b:8000": 1 } }],
+  TargetAbsent: [{ label: "job", values: { "backend-api": 2 } }],
+  // 40 clones a minute take 0.3 s and 20 take 8 s; every push takes 1.5 s.
+  HighLatency: [
+    { label: "operation", values: { clone: 9.25, push: 1.95 } },
+    { label: "operation", values: { clone: 0.4, push: 1.5 } },
+    { label: "operation", values: { clone: 9.85, push: 1.99 } },
+  ],
+  HighErrorRate: [{ label: "job", values: { "backend-api": 0.08 } }],
+  TooManySandboxes: [{ label: "job", values: { "backend-api": 12 } }],
+  LowCacheHitRatio: [{ label: "job", values: { "backend-api": 35 / 60 } }],
+  HighMonthlyCost: [{ label: "job", values: { "backend-api": 129.6 } }],
+  // (e) Spend: 12 sandbox-hours an hour at $0.015: $0.18 in the last hour, $0.39 over 130 minutes.
+  "Spend Today": [{ label: "", values: { "": 0.18 } }],
+  "Spend Month to Date": [{ label: "", values: { "": 0.39 } }],
+  "Sandbox-Hours of the Monthly Budget": [{ label: "", values: { "": 26 } }],
+  "Spend by project (Month to Date)": [{ label: "project", values: { default: (7 * 130 * 0.015) / 60, other: (5 * 130 * 0.015) / 60 } }],
+  // 8 % of operations fail: the availability SLI is 92 %, every window burns 8× the budget, and
+  // the 30-day budget is overspent seven times over. Every push finishes in 1.5 s, under 5 s.
+  "git-availability: SLI vs Objective": [{ label: "job", values: { "backend-api": 0.92 } }],
+  "git-availability: Error Budget Remaining": [{ label: "job", values: { "backend-api": -7 } }],
+  "git-availability: Burn Rate per Window": Array.from({ length: 7 }, () => ({ label: "job", values: { "backend-api": 8 } })),
+  "push-latency: SLI vs Objective": [{ label: "job", values: { "backend-api": 1 } }],
+  "push-latency: Error Budget Remaining": [{ label: "job", values: { "backend-api": 1 } }],
+  "push-latency: Burn Rate per Window": Array.from({ length: 7 }, () => ({ label: "job", values: { "backend-api": 0 } })),
+};
+
+describe("truth on a real Prometheus: the generated triage and SLO dashboards", () => {
+  const panels = [...generatedPanels("git-operations-triage"), ...generatedPanels("git-operations-slo")];
+  const rules = generatedRules();
+
+  it("has a stated truth for every panel", () => {
+    expect(panels.map((p) => p.title).sort()).toEqual(Object.keys(GENERATED_TRUTH).sort());
+  });
+
+  for (const panel of panels) {
+    it(`shows the workload's numbers on "${panel.title}"`, async () => {
+      const truth = GENERATED_TRUTH[panel.title];
+      if (!truth) throw new Error(`no truth for panel "${panel.title}"`);
+      const targets = panel.targets ?? [];
+      expect(targets.length).toBe(truth.length);
+      for (const [i, t] of targets.entries()) {
+        const range = panel.timeFrom !== undefined ? RANGE_OF[panel.timeFrom] : undefined;
+        const expr = inlineRecorded(substitute(range !== undefined ? t.expr.split("$__range").join(range) : t.expr), rules);
+        const want = truth[i];
+        if (!want) throw new Error(`no truth for query ${i} of "${panel.title}"`);
+        expectValues(byLabel(await query(expr), want.label === "" ? undefined : want.label), want.values);
+      }
+    });
+  }
 });

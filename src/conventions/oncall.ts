@@ -62,3 +62,6 @@ export const RUNBOOKS_DIR = "runbooks";
 export function runbookPath(alert: string): string {
   return `${RUNBOOKS_DIR}/${alert}.md`;
 }
+
+/** Tag of the generated triage dashboard: its panels draw alert expressions with their own windows. */
+export const ALERT_SIGNALS_TAG = "alert-signals";

@@ -12,6 +12,7 @@ import { QueryAnalyzer, type Catalogue, type FindingKind } from "../promql/analy
 import { selectors, toAst } from "../promql/ast.js";
 import { parseQuery } from "../promql/parse.js";
 import { comparisonOf, parseMatchers, ratioDenominator } from "../promql/rewrite.js";
+import { oncallDashboards } from "./dashboards.js";
 import { oncallPlan } from "./plan.js";
 
 const RULE_OF: Readonly<Record<FindingKind, RuleInfo>> = {
@@ -172,5 +173,14 @@ export function checkOncall(service: ServiceModel, report: Reporter): void {
     if (original !== undefined && !parses(original)) continue;
     const known = new Set(original !== undefined ? findings(original).map((f) => `${f.kind}|${f.message}`) : []);
     analyse(`alert "${a.name}" (${a.severity})`, a.path, a.expr, known);
+  }
+  // Triage panels draw the spec's alert signals: findings of the spec's expressions are reported there already.
+  const specFindings = new Set(service.alerts.filter((a) => parses(a.expr)).flatMap((a) => findings(a.expr).map((f) => `${f.kind}|${f.message}`)));
+  for (const d of oncallDashboards(service)) {
+    for (const row of d.spec.rows) {
+      for (const panel of row.panels) {
+        for (const q of panel.queries) analyse(`panel "${panel.title}" of the generated dashboard "${d.spec.uid}"`, ["alerting"], q.expr, specFindings);
+      }
+    }
   }
 }

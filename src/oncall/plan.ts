@@ -165,7 +165,8 @@ function outageAlerts(service: ServiceModel, selector: readonly MatcherSpec[]): 
       expr: `${up} == 0`,
       summary: "A scrape target is down.",
       description: `{{ $labels.instance }} of job {{ $labels.job }} has not answered Prometheus' scrapes for ${outage.for}.`,
-      signal: { expr: up, op: "==", threshold: 0 },
+      // up is 1 or 0: a line at 0.5 separates the two.
+      signal: { expr: up, op: "<", threshold: 0.5 },
       why: `Every other alert of ${job} reads metrics this target no longer reports: while it is down they stay silent, whatever the service does.`,
       causes: ["The process crashed or is restarting.", "Its metrics port is unreachable from Prometheus (network, firewall, DNS).", "Scrapes time out because the process is overloaded."],
       firstSteps: [`Check the process: \`curl -sf http://<instance>${service.spec.scrape.metricsPath}\` from the Prometheus host.`, "Read the target's error on Prometheus' /targets page.", "Restart the instance if it hangs; the job's other alerts are inhibited until it is back."],
@@ -176,6 +177,7 @@ function outageAlerts(service: ServiceModel, selector: readonly MatcherSpec[]): 
       expr: `absent(${up})`,
       summary: "A scrape job has no targets.",
       description: `Prometheus has had no target of job ${job} for ${outage.for}: the job is not scraped at all.`,
+      signal: { expr: `count by (${JOB_LABEL}) (${up})`, op: "<", threshold: 1 },
       why: `Without any target, ${job} reports nothing, and TargetDown cannot fire either: an unscraped service is silent.`,
       causes: ["The scrape config lost the job (a bad deploy of prometheus.yml).", "Service discovery returns no targets.", "Every replica of the service was removed."],
       firstSteps: ["Open Prometheus' /targets and /config pages and look for the job.", "Run `npx obsgen check` to see whether the deployed config is the generated one."],

@@ -167,7 +167,7 @@ function bar(panel: GrafanaPanel, series: readonly NamedSeries[]): Record<string
   };
 }
 
-export const DRAWN_KINDS = ["timeseries", "gauge", "stat", "heatmap", "piechart", "barchart"] as const;
+export const DRAWN_KINDS = ["timeseries", "gauge", "stat", "heatmap", "piechart", "barchart", "bargauge"] as const;
 
 export function chartOption(panel: GrafanaPanel, series: readonly NamedSeries[]): Record<string, unknown> {
   const option =
@@ -177,7 +177,7 @@ export function chartOption(panel: GrafanaPanel, series: readonly NamedSeries[])
         ? heatmap(panel, series)
         : panel.type === "piechart"
           ? pie(panel, series)
-          : panel.type === "barchart"
+          : panel.type === "barchart" || panel.type === "bargauge"
             ? bar(panel, series)
             : timeseries(panel, series);
   return { animation: false, useUTC: true, backgroundColor: "transparent", textStyle: { fontFamily: FONT_FAMILY, color: THEME.text }, ...option };

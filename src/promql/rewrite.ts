@@ -155,3 +155,11 @@ export function parseMatchers(text: string): MatcherSpec[] {
 export function selectorText(metric: string, matchers: readonly MatcherSpec[]): string {
   return matchers.length === 0 ? metric : `${metric}{${matchers.map(formatMatcher).join(",")}}`;
 }
+
+/** The same `histogram_quantile(φ, …)` at another φ, or undefined when the expression is no quantile. */
+export function withQuantile(expr: string, phi: number): string | undefined {
+  const ast = astOf(expr);
+  if (ast?.kind !== "call" || ast.fn !== "histogram_quantile" || ast.args[0]?.kind !== "number") return undefined;
+  const arg = ast.args[0];
+  return applyEdits(expr, [{ at: arg.from, cut: arg.to - arg.from, text: formatNumber(phi) }]);
+}

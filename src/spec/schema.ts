@@ -49,7 +49,12 @@ export const querySpec = z.strictObject({
   format: z.enum(["time_series", "table", "heatmap"]).optional(),
 });
 
-export const panelKinds = ["gauge", "stat", "timeseries", "heatmap", "piechart", "barchart"] as const;
+export const panelKinds = ["gauge", "stat", "timeseries", "heatmap", "piechart", "barchart", "bargauge"] as const;
+
+export const panelLinkSpec = z.strictObject({
+  title: z.string().min(1),
+  url: z.string().min(1).describe("An absolute URL, or a path such as /d/<uid> inside Grafana."),
+});
 
 export const panelSpec = z.strictObject({
   id: z.number().int().positive().describe("Stable numeric panel id; alerts and links refer to it."),
@@ -65,6 +70,9 @@ export const panelSpec = z.strictObject({
   height: z.number().int().min(1).max(50).default(8),
   thresholds: z.array(thresholdStepSpec).optional(),
   queries: z.array(querySpec).min(1, "at least one query"),
+  timeFrom: z.string().regex(/^now(-[0-9]+[smhdwMy])?(\/[smhdwMy])?$/, "a relative time such as now/d (today so far) or now-24h").optional().describe("This panel's own time range, e.g. now/d for today so far, now/M for the month to date."),
+  legend: z.enum(["list", "table"]).optional().describe("table: a legend table with last, mean and max, for panels where several series compete."),
+  links: z.array(panelLinkSpec).optional().describe("Links in the panel's header: its runbook, its alert."),
 });
 
 export const rowSpec = z.strictObject({
@@ -81,6 +89,7 @@ export const dashboardSpec = z.strictObject({
   timeRange: z.strictObject({ from: z.string(), to: z.string() }).default({ from: "now-6h", to: "now" }),
   tags: z.array(z.string()).default([]),
   rows: z.array(rowSpec).min(1),
+  links: z.array(panelLinkSpec).optional().describe("Links in the dashboard's header; the service's generated triage and SLO dashboards are linked without them."),
 });
 
 export const alertTestSeriesSpec = z.strictObject({
@@ -228,8 +237,8 @@ export const stackSpec = z
       .strictObject({ image: image.default("prom/alertmanager:v0.27.0"), port: hostPort.default(9093) })
       .default({ image: "prom/alertmanager:v0.27.0", port: 9093 }),
     grafana: z
-      .strictObject({ image: image.default("grafana/grafana:11.1.0"), port: hostPort.default(3000) })
-      .default({ image: "grafana/grafana:11.1.0", port: 3000 }),
+      .strictObject({ image: image.default("grafana/grafana:12.0.2"), port: hostPort.default(3000) })
+      .default({ image: "grafana/grafana:12.0.2", port: 3000 }),
   })
   .describe("The docker compose stack generated into generated/docker-compose.yml.");
 
