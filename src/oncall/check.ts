@@ -52,6 +52,22 @@ function checkAlerting(service: ServiceModel, report: Reporter): boolean {
       report.error(RULES.alertingConfig, ["alerting", "keepLabels", i], `"${label}" cannot be kept by alert aggregations`, { hint: "keep deployment labels such as cluster or namespace" });
     }
   });
+  for (const kind of ["webhook", "heartbeat"] as const) {
+    const hook = alerting.receivers?.[kind];
+    if (!hook) continue;
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(hook.url);
+    } catch {
+      parsed = undefined;
+    }
+    // The URL is written into alertmanager.yml: a token in it would be a secret in a generated file.
+    if (parsed && (parsed.username !== "" || parsed.password !== "" || parsed.search !== "")) {
+      report.error(RULES.alertingConfig, ["alerting", "receivers", kind, "url"], `the ${kind} URL carries a credential (a user, password or query string), which would be written into alertmanager.yml`, {
+        hint: "put the token in a file the deployment mounts and name it in bearerTokenFile",
+      });
+    }
+  }
   if (!(SEVERITIES as readonly string[]).includes(alerting.outage.severity)) {
     report.error(RULES.alertSeverity, ["alerting", "outage", "severity"], `severity "${alerting.outage.severity}" is not one of ${SEVERITIES.join(", ")}`);
   }
