@@ -3,15 +3,20 @@
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { generate } from "../src/generators/index.js";
-import { RULES_PATH } from "../src/generators/prometheus/names.js";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { RULE_TESTS_PATH, RULES_PATH } from "../src/generators/prometheus/names.js";
+import { runTool } from "./support/prometheus-tools.js";
 import { formatIssue } from "../src/model/issue.js";
-import { loadModel } from "../src/model/resolve.js";
+import { loadModel, resolve } from "../src/model/resolve.js";
+import { parseSpecText } from "../src/spec/load.js";
 import { RULES } from "../src/model/rules.js";
 import { selectors, toAst } from "../src/promql/ast.js";
 import { parseQuery } from "../src/promql/parse.js";
 import { comparisonOf, keepingLabels, ratioDenominator, withThreshold, withTrafficFloor } from "../src/promql/rewrite.js";
 import { burnRateFactor, BURN_RATE_WINDOWS } from "../src/conventions/oncall.js";
-import { edited, issuesAfter, resolveText, type SpecEdit } from "./support/spec-edits.js";
+import { edited, issuesAfter, resolveFiles, resolveText, type SpecEdit } from "./support/spec-edits.js";
 
 function parsesBack(expr: string): void {
   expect(parseQuery(expr).problems, expr).toEqual([]);
@@ -171,4 +176,69 @@ describe("runbooks", () => {
 
 function loadBundled(): ReturnType<typeof loadModel>["model"] {
   return loadModel("metrics-spec").model;
+}
+
+describe("a second service in the same repository", () => {
+  const second = (edits: readonly SpecEdit[]): string =>
+    edited([
+      [["service"], "other-service"],
+      [["metrics"], { other_events_total: { type: "counter", help: "Other events." } }],
+      [["dashboards"], []],
+      [["alerts"], []],
+      [["slos"], []],
+      [["cost"], undefined],
+      [["stack"], undefined],
+      [["scrape", "job"], "other"],
+      ...edits,
+    ]);
+
+  it("gets its own outage alerts, triage dashboard and runbook sections, next to the first service's", () => {
+    const files: [string, string][] = [["metrics-spec/git-operations.yaml", edited([])], ["metrics-spec/other.yaml", second([])]];
+    const r = resolveFiles(files);
+    expect(r.filter((i) => i.severity === "error").map(formatIssue)).toEqual([]);
+    const model = resolveModel(files);
+    const artifacts = generate(model);
+    expect(artifacts.map((a) => a.path)).toEqual(expect.arrayContaining(["grafana/dashboards/other-service-triage.json", "grafana/dashboards/git-operations-triage.json"]));
+    const rules = parse(artifacts.find((a) => a.path === RULES_PATH)?.content ?? "") as { groups: { name: string; rules: { alert?: string; expr: string }[] }[] };
+    const other = rules.groups.find((g) => g.name === "other-service.alerts");
+    expect(other?.rules.map((x) => x.alert)).toEqual(["Watchdog", "TargetDown", "TargetAbsent"]);
+    expect(other?.rules[1]?.expr).toBe('up{job="other"} == 0');
+    const runbook = artifacts.find((a) => a.path === "runbooks/TargetDown.md")?.content ?? "";
+    expect(runbook).toContain("## Service git-operations");
+    expect(runbook).toContain("## Service other-service");
+  });
+
+  it("shares one rule file whose unit tests pass promtool, though both services have a Watchdog, TargetDown and TargetAbsent", () => {
+    const artifacts = generate(resolveModel([["metrics-spec/git-operations.yaml", edited([])], ["metrics-spec/other.yaml", second([])]]));
+    const dir = mkdtempSync(join(tmpdir(), "obsgen-two-"));
+    try {
+      for (const path of [RULES_PATH, RULE_TESTS_PATH]) {
+        mkdirSync(dirname(join(dir, path)), { recursive: true });
+        writeFileSync(join(dir, path), artifacts.find((a) => a.path === path)?.content ?? "");
+      }
+      expect(runTool("promtool", ["check", "rules", join(dir, RULES_PATH)]).status).toBe(0);
+      const r = runTool("promtool", ["test", "rules", join(dir, RULE_TESTS_PATH)]);
+      expect(r.status, r.output).toBe(0);
+      expect(r.output).toContain("SUCCESS");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 240_000);
+
+  it("may not declare receivers that differ from the first service's: they share one Alertmanager", () => {
+    const issues = resolveFiles([
+      ["metrics-spec/git-operations.yaml", edited([])],
+      ["metrics-spec/other.yaml", second([[["alerting", "receivers"], { slack: { channel: "#other" } }]])],
+    ]);
+    const hit = issues.find((i) => i.code === RULES.alertingConfig.code && i.file === "metrics-spec/other.yaml");
+    expect(hit, issues.map(formatIssue).join("\n")).toBeDefined();
+    expect(hit?.path).toBe("alerting.receivers");
+  });
+});
+
+function resolveModel(files: readonly [string, string][]): NonNullable<ReturnType<typeof resolveText>["model"]> {
+  const parsed = files.map(([file, text]) => parseSpecText(file, text));
+  const r = resolve(parsed.flatMap((p) => (p.spec ? [p.spec] : [])));
+  if (!r.model) throw new Error(r.issues.map(formatIssue).join("\n"));
+  return r.model;
 }

@@ -7,7 +7,7 @@ import { JOB_LABEL, UP_SERIES } from "../conventions/oncall.js";
 import { SEVERITIES } from "../generators/prometheus/names.js";
 import type { Reporter } from "../model/reporter.js";
 import { RULES, type RuleInfo } from "../model/rules.js";
-import type { ServiceModel, SloModel } from "../model/types.js";
+import type { Model, ServiceModel, SloModel } from "../model/types.js";
 import { QueryAnalyzer, type Catalogue, type FindingKind } from "../promql/analyze.js";
 import { selectors, toAst } from "../promql/ast.js";
 import { parseQuery } from "../promql/parse.js";
@@ -154,7 +154,20 @@ function checkSli(service: ServiceModel, slo: SloModel, report: Reporter): void 
   }
 }
 
-export function checkOncall(service: ServiceModel, report: Reporter): void {
+/** Services share one Alertmanager: two specs may not declare different receivers. */
+function checkSharedReceivers(service: ServiceModel, report: Reporter, model: Model): void {
+  const mine = service.spec.alerting.receivers;
+  if (mine === undefined) return;
+  const other = model.services.find((s) => s !== service && s.spec.alerting.receivers !== undefined && JSON.stringify(s.spec.alerting.receivers) !== JSON.stringify(mine));
+  if (other) {
+    report.error(RULES.alertingConfig, ["alerting", "receivers"], `alerting.receivers differ from those of service "${other.name}" in ${other.source.file}; the services share one Alertmanager`, {
+      hint: "declare the receivers in one spec only, or the same in both",
+    });
+  }
+}
+
+export function checkOncall(service: ServiceModel, report: Reporter, model: Model): void {
+  checkSharedReceivers(service, report, model);
   const selectorOk = checkAlerting(service, report);
   checkSpecAlerts(service, report);
   checkCost(service, report);

@@ -11,7 +11,7 @@ import type { MatcherSpec } from "../promql/build.js";
 import { parseDuration } from "../promql/duration.js";
 import { parseQuery } from "../promql/parse.js";
 import { formatNumber, parseMatchers } from "../promql/rewrite.js";
-import { sloAlertName, type OncallPlan } from "./plan.js";
+import { oncallPlan, sloAlertName, type OncallPlan } from "./plan.js";
 
 export interface GeneratedTestCase {
   alertname: string;
@@ -43,7 +43,12 @@ function humanize(v: number): string {
   return String(Number(v.toPrecision(4)));
 }
 
-function outageCases(service: ServiceModel, plan: OncallPlan): GeneratedTestCase[] {
+/**
+ * promtool evaluates every rule of the file, and compares the alerts of one name: other services
+ * have a Watchdog, TargetDown and TargetAbsent too. Their targets are up in every outage case, and
+ * their Watchdogs fire beside this one.
+ */
+function outageCases(service: ServiceModel, plan: OncallPlan, others: readonly ServiceModel[]): GeneratedTestCase[] {
   const job = service.spec.scrape.job;
   const extra = pinned(plan.selector);
   const up = (instance: string): string => seriesText(UP_SERIES, { ...extra, [JOB_LABEL]: job, instance });
@@ -54,8 +59,9 @@ function outageCases(service: ServiceModel, plan: OncallPlan): GeneratedTestCase
   const rendered = (instance: string): string =>
     (down?.description ?? "").replace("{{ $labels.instance }}", instance).replace("{{ $labels.job }}", job);
   const [a, b] = INSTANCES;
-  return [
-    { alertname: WATCHDOG_ALERT, name: "always fires", interval: "1m", input: [{ series: up(a), values: `1x${samples}` }], evalAt, firing: [{ labels: {} }] },
+  const othersUp = others.map((o) => ({ series: seriesText(UP_SERIES, { ...pinned(oncallPlan(o).selector), [JOB_LABEL]: o.spec.scrape.job, instance: a }), values: `1x${samples + 10}` }));
+  const cases: GeneratedTestCase[] = [
+    { alertname: WATCHDOG_ALERT, name: "always fires", interval: "1m", input: [{ series: up(a), values: `1x${samples}` }], evalAt, firing: [service, ...others].map(() => ({ labels: {} })) },
     {
       alertname: TARGET_DOWN_ALERT,
       name: "one instance of two down fires for that instance only",
@@ -83,6 +89,7 @@ function outageCases(service: ServiceModel, plan: OncallPlan): GeneratedTestCase
     },
     { alertname: TARGET_ABSENT_ALERT, name: "a scraped job stays silent, even when its target is down", interval: "1m", input: [{ series: up(a), values: `0x${samples}` }], evalAt, firing: [] },
   ];
+  return cases.map((c) => ({ ...c, input: [...c.input, ...othersUp] }));
 }
 
 function costCases(service: ServiceModel, plan: OncallPlan): GeneratedTestCase[] {
@@ -220,6 +227,7 @@ function sloCases(service: ServiceModel, plan: OncallPlan): GeneratedTestCase[] 
   });
 }
 
-export function generatedTestCases(service: ServiceModel, plan: OncallPlan): GeneratedTestCase[] {
-  return [...outageCases(service, plan), ...costCases(service, plan), ...sloCases(service, plan)];
+/** `others`: the other services of the model, whose rules share the rule file. */
+export function generatedTestCases(service: ServiceModel, plan: OncallPlan, others: readonly ServiceModel[] = []): GeneratedTestCase[] {
+  return [...outageCases(service, plan, others), ...costCases(service, plan), ...sloCases(service, plan)];
 }

@@ -4,7 +4,7 @@
 // static labels, the job and deployment labels its aggregations keep, and its template-free
 // annotations, so a spec states only what its data decides.
 import { parseSeries } from "../../alerts/series.js";
-import type { ServiceModel } from "../../model/types.js";
+import type { Model, ServiceModel } from "../../model/types.js";
 import { oncallPlan, type PlannedAlert } from "../../oncall/plan.js";
 import { generatedTestCases, type GeneratedTestCase } from "../../oncall/tests.js";
 import { alertAnnotations, alertStaticLabels } from "./rules.js";
@@ -75,7 +75,8 @@ function group(service: ServiceModel, c: GeneratedTestCase, tiers: readonly Plan
   };
 }
 
-export function ruleTestGroups(service: ServiceModel): PromtoolTestGroup[] {
+/** `model`: the services whose rules share the rule file, for the alert names they have in common. */
+export function ruleTestGroups(service: ServiceModel, model?: Model): PromtoolTestGroup[] {
   const plan = oncallPlan(service);
   const byIndex = (i: number): PlannedAlert[] => plan.alerts.filter((a) => a.origin.kind === "spec" && a.origin.index === i);
   const fromSpec = service.alerts.flatMap((alert, i) =>
@@ -83,6 +84,7 @@ export function ruleTestGroups(service: ServiceModel): PromtoolTestGroup[] {
       group(service, { alertname: alert.name, name: test.name, interval: test.interval, input: test.input, evalAt: test.evalAt, firing: test.firing }, byIndex(i), true),
     ),
   );
-  const generated = generatedTestCases(service, plan).map((c) => group(service, c, plan.alerts.filter((a) => a.name === c.alertname && a.origin.kind !== "spec"), false));
+  const others = (model?.services ?? []).filter((s) => s !== service);
+  const generated = generatedTestCases(service, plan, others).map((c) => group(service, c, plan.alerts.filter((a) => a.name === c.alertname && a.origin.kind !== "spec"), false));
   return [...fromSpec, ...generated];
 }
