@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { generate } from "../src/generators/index.js";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { RULE_TESTS_PATH, RULES_PATH } from "../src/generators/prometheus/names.js";
@@ -242,3 +242,31 @@ function resolveModel(files: readonly [string, string][]): NonNullable<ReturnTyp
   if (!r.model) throw new Error(r.issues.map(formatIssue).join("\n"));
   return r.model;
 }
+
+describe("spec text in generated annotations", () => {
+  it("cannot run Go template code in Prometheus, and the generated unit tests expect the literal text", () => {
+    const edits: SpecEdit[] = [
+      [["slos", 0, "description"], 'Git operations succeed {{ printf "%s" "injected" }}.'],
+      [["cost", "currency"], "{{ .Foo }}"],
+    ];
+    const rules = rulesOf(edits);
+    const burn = rules.find((r) => r.alert === "GitAvailabilityBudgetBurn");
+    expect(burn?.annotations?.description).toContain('Git operations succeed {{ "{{" }} printf "%s" "injected" }}.');
+    const r = resolveText(edited(edits));
+    if (!r.model) throw new Error(r.issues.map(formatIssue).join("\n"));
+    const artifacts = generate(r.model);
+    const dir = mkdtempSync(join(tmpdir(), "obsgen-tmpl-"));
+    try {
+      for (const path of [RULES_PATH, RULE_TESTS_PATH]) {
+        mkdirSync(dirname(join(dir, path)), { recursive: true });
+        writeFileSync(join(dir, path), artifacts.find((a) => a.path === path)?.content ?? "");
+      }
+      const t = runTool("promtool", ["test", "rules", join(dir, RULE_TESTS_PATH)]);
+      expect(t.status, t.output).toBe(0);
+      const tests = readFileSync(join(dir, RULE_TESTS_PATH), "utf8");
+      expect(tests).toContain("the month costs 90 {{ .Foo }}");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 240_000);
+});

@@ -103,6 +103,14 @@ export function keptLabels(service: ServiceModel): string[] {
   return [JOB_LABEL, ...service.spec.alerting.keepLabels.filter((l) => l !== JOB_LABEL)];
 }
 
+/**
+ * Spec text placed in a generated annotation, which Prometheus expands as a Go template: any
+ * `{{` is written as a template that prints it, so the text cannot run template code.
+ */
+export function templateText(text: string): string {
+  return text.replace(/\{\{/g, '{{ "{{" }}');
+}
+
 /** An expression rewrite that fails (a spec expression that does not parse) leaves the text alone: the check reports it. */
 function safely(expr: string, f: (e: string) => string): string {
   try {
@@ -123,7 +131,7 @@ function buildPlan(service: ServiceModel): OncallPlan {
   ];
   const recording: PlannedRecording[] = [
     ...service.spec.recordingRules.map((r, i) => ({ record: r.record, expr: r.expr, ...(r.labels !== undefined ? { labels: r.labels } : {}), path: ["recordingRules", i] })),
-    ...service.slos.flatMap((slo, i) => sloRecordingRules(slo, keep, selector, service.metricsByName).map((r: SloRule) => ({ ...r, path: [...slo.path, "sli"] }))),
+    ...service.slos.flatMap((slo) => sloRecordingRules(slo, keep, selector).map((r: SloRule) => ({ ...r, path: [...slo.path, "sli"] }))),
   ];
   return { recording, alerts, keep, selector };
 }
@@ -176,7 +184,7 @@ function outageAlerts(service: ServiceModel, selector: readonly MatcherSpec[]): 
       name: TARGET_ABSENT_ALERT,
       expr: `absent(${up})`,
       summary: "A scrape job has no targets.",
-      description: `Prometheus has had no target of job ${job} for ${outage.for}: the job is not scraped at all.`,
+      description: `Prometheus has had no target of job ${templateText(job)} for ${outage.for}: the job is not scraped at all.`,
       signal: { expr: `count by (${JOB_LABEL}) (${up})`, op: "<", threshold: 1 },
       why: `Without any target, ${job} reports nothing, and TargetDown cannot fire either: an unscraped service is silent.`,
       causes: ["The scrape config lost the job (a bad deploy of prometheus.yml).", "Service discovery returns no targets.", "Every replica of the service was removed."],
@@ -190,9 +198,18 @@ function specAlert(service: ServiceModel, index: number, keep: readonly string[]
   if (!alert) return [];
   const base = safely(safely(alert.expr, (e) => withSelector(e, selector)), (e) => keepingLabels(e, keep));
   const comparison = tryComparison(base);
-  const tiers = [{ severity: alert.severity, threshold: comparison?.threshold, for: alert.for, tier: undefined as number | undefined }, ...(alert.tiers ?? []).map((t, k) => ({ severity: t.severity, threshold: t.threshold as number | undefined, for: t.for ?? alert.for, tier: k as number | undefined }))];
+  interface Tier {
+    severity: string;
+    threshold?: number;
+    for: string;
+    /** Index in the spec's tiers; absent for the alert's own severity. */
+    tier?: number;
+  }
+  const own: Tier = { severity: alert.severity, for: alert.for, ...(comparison ? { threshold: comparison.threshold } : {}) };
+  const tiers: Tier[] = [own, ...(alert.tiers ?? []).map((t, k) => ({ severity: t.severity, threshold: t.threshold, for: t.for ?? alert.for, tier: k }))];
   return tiers.map((t) => {
-    let expr = t.tier === undefined || t.threshold === undefined ? base : safely(base, (e) => withThreshold(e, t.threshold ?? 0));
+    const threshold = t.threshold;
+    let expr = t.tier === undefined || threshold === undefined ? base : safely(base, (e) => withThreshold(e, threshold));
     if (alert.minRate !== undefined) expr = safely(expr, (e) => withTrafficFloor(e, alert.minRate ?? 0));
     const panel = alert.panel;
     return {
@@ -206,7 +223,7 @@ function specAlert(service: ServiceModel, index: number, keep: readonly string[]
       ...(alert.runbook !== undefined ? { runbookUrl: alert.runbook } : {}),
       origin: { kind: "spec", index, ...(t.tier !== undefined ? { tier: t.tier } : {}) },
       path: t.tier === undefined ? ["alerts", index, "expr"] : ["alerts", index, "tiers", t.tier, "threshold"],
-      ...(comparison && t.threshold !== undefined ? { signal: { expr: comparison.signal, op: comparison.op, threshold: t.threshold } } : {}),
+      ...(comparison && threshold !== undefined ? { signal: { expr: comparison.signal, op: comparison.op, threshold } } : {}),
       why: alert.impact ?? `${alert.summary} ${alert.description.replace(/\{\{[^}]*\}\}/g, "…")}`,
       causes: alert.causes ?? [],
       firstSteps: alert.firstSteps ?? [],
@@ -245,7 +262,7 @@ function costAlert(service: ServiceModel, keep: readonly string[], selector: rea
       severity: "warning",
       labels: {},
       summary: `The projected monthly spend exceeds ${percent} % of the budget.`,
-      description: `At the pace of sandbox-hours over the last ${COST_WINDOW}, the month costs {{ $value | humanize }} ${cost.currency} (threshold: ${formatNumber(threshold)} ${cost.currency}, ${percent} % of the ${formatNumber(cost.monthlyBudget)} ${cost.currency} budget, ${formatNumber(Math.floor(cost.monthlyBudget / cost.ratePerSandboxHour))} sandbox-hours).`,
+      description: `At the pace of sandbox-hours over the last ${COST_WINDOW}, the month costs {{ $value | humanize }} ${templateText(cost.currency)} (threshold: ${formatNumber(threshold)} ${templateText(cost.currency)}, ${percent} % of the ${formatNumber(cost.monthlyBudget)} ${templateText(cost.currency)} budget, ${formatNumber(Math.floor(cost.monthlyBudget / cost.ratePerSandboxHour))} sandbox-hours).`,
       origin: { kind: "cost" },
       path: ["cost", "hoursMetric"],
       signal: { expr: signal, op: ">", threshold, unit: `currency${cost.currency}` },
@@ -280,7 +297,7 @@ function sloAlerts(service: ServiceModel, slo: SloModel, index: number): Planned
       severity,
       labels: { [SLO_LABEL]: slo.name },
       summary: page ? `SLO ${slo.name} burns its error budget fast.` : `SLO ${slo.name} burns its error budget steadily.`,
-      description: `${slo.description} The error budget (${objective}) burns at ${factors} the sustainable rate${page ? ": it is gone within days" : ": it runs out before the window ends"}.`,
+      description: `${templateText(slo.description)} The error budget (${objective}) burns at ${factors} the sustainable rate${page ? ": it is gone within days" : ": it runs out before the window ends"}.`,
       origin: { kind: "slo", index },
       path: [...slo.path, "objective"],
       signal: { expr: sloBurnSignal(slo, fastest?.long ?? "1h"), op: ">", threshold: fastest ? burnRateFactor(fastest, slo.windowHours) : 1 },
@@ -299,4 +316,3 @@ export function alertsByName(plan: OncallPlan): Map<string, PlannedAlert[]> {
   return out;
 }
 
-export { formatNumber };

@@ -114,7 +114,7 @@ function costCases(service: ServiceModel, plan: OncallPlan): GeneratedTestCase[]
       interval: "5m",
       input: input(high),
       evalAt: "125m",
-      firing: [{ labels: job, annotations: { description: alert.description.replace("{{ $value | humanize }}", humanize(high)) } }],
+      firing: [{ labels: job, annotations: { description: alert.description.replace("{{ $value | humanize }}", humanize(high)).split('{{ "{{" }}').join("{{") } }],
     },
     { alertname: COST_ALERT, name: `sandbox-hours worth ${low} ${cost.currency} a month stay silent`, interval: "5m", input: input(low), evalAt: "125m", firing: [] },
   ];

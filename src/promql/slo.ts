@@ -3,7 +3,7 @@
 // label lists only; tests parse every result back and the check stage analyses them.
 import { BUCKET_LABEL, formatBucketBound, histogramSeries } from "../conventions/names.js";
 import { SLO_LABEL, SLO_RATIO_WINDOWS, burnRateFactor, sloErrorRatioRecord, sloTotalRateRecord, type BurnRateWindow } from "../conventions/oncall.js";
-import type { MetricModel, SloModel } from "../model/types.js";
+import type { SloModel } from "../model/types.js";
 import { formatMatcher, withMatchers, type MatcherSpec } from "./build.js";
 import { formatNumber, parseMatchers, selectorText } from "./rewrite.js";
 
@@ -54,7 +54,7 @@ function safeSelectors(slo: SloModel, selector: readonly MatcherSpec[]): { good:
 }
 
 /** Recording rules of one SLO: error ratio and total rate over every burn-rate window and the SLO window. */
-export function sloRecordingRules(slo: SloModel, keep: readonly string[], selector: readonly MatcherSpec[], _metrics: ReadonlyMap<string, MetricModel>): SloRule[] {
+export function sloRecordingRules(slo: SloModel, keep: readonly string[], selector: readonly MatcherSpec[]): SloRule[] {
   const sel = safeSelectors(slo, selector);
   if (!sel) return [];
   const windows = [...new Set<string>([...SLO_RATIO_WINDOWS, slo.window])];

@@ -53,7 +53,10 @@ export const panelKinds = ["gauge", "stat", "timeseries", "heatmap", "piechart",
 
 export const panelLinkSpec = z.strictObject({
   title: z.string().min(1),
-  url: z.string().min(1).describe("An absolute URL, or a path such as /d/<uid> inside Grafana."),
+  url: z
+    .string()
+    .regex(/^(https?:\/\/[^\s]+|\/[^\s/][^\s]*)$/, "an http(s) URL, or a path such as /d/<uid> inside Grafana")
+    .describe("An http(s) URL, or a path such as /d/<uid> inside Grafana."),
 });
 
 export const panelSpec = z.strictObject({

@@ -31,10 +31,18 @@ export function isTemplated(text: string): boolean {
   return text.includes("{{");
 }
 
+const LITERAL_BRACES = '{{ "{{" }}';
+
+/** The text Prometheus renders when its only templates print literal braces (spec text made safe); else undefined. */
+function renderedLiteral(text: string): string | undefined {
+  const rest = text.split(LITERAL_BRACES);
+  return rest.some(isTemplated) ? undefined : rest.join("{{");
+}
+
 function expectedAnnotations(service: ServiceModel, alert: PlannedAlert, given: Readonly<Record<string, string>>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, text] of Object.entries(alertAnnotations(service, alert))) {
-    const value = given[key] ?? (isTemplated(text) ? undefined : text);
+    const value = given[key] ?? (isTemplated(text) ? renderedLiteral(text) : text);
     if (value !== undefined) out[key] = value;
   }
   return out;
