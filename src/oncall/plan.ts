@@ -289,7 +289,7 @@ function sloAlerts(service: ServiceModel, slo: SloModel, index: number): Planned
     const windows = BURN_RATE_WINDOWS.filter((w) => w.severity === severity);
     const page = severity === "critical";
     const fastest = windows[0];
-    const factors = windows.map((w) => `${formatNumber(burnRateFactor(w, slo.windowHours))}× over ${w.long} and ${w.short}`).join(", or ");
+    const factors = windows.map((w, i) => `${formatNumber(burnRateFactor(w, slo.windowHours))}×${i === 0 ? " the sustainable rate" : ""} over ${w.long} and ${w.short}`).join(", or ");
     return {
       name: sloAlertName(slo),
       expr: sloBurnExpr(slo, windows, page ? slo.minRate : undefined),
@@ -297,7 +297,7 @@ function sloAlerts(service: ServiceModel, slo: SloModel, index: number): Planned
       severity,
       labels: { [SLO_LABEL]: slo.name },
       summary: page ? `SLO ${slo.name} burns its error budget fast.` : `SLO ${slo.name} burns its error budget steadily.`,
-      description: `${templateText(slo.description)} The error budget (${objective}) burns at ${factors} the sustainable rate${page ? ": it is gone within days" : ": it runs out before the window ends"}.`,
+      description: `${templateText(slo.description)} The error budget (${objective}) burns at more than ${factors}${page ? ": it is gone within days" : ": it runs out before the window ends"}.`,
       origin: { kind: "slo", index },
       path: [...slo.path, "objective"],
       signal: { expr: sloBurnSignal(slo, fastest?.long ?? "1h"), op: ">", threshold: fastest ? burnRateFactor(fastest, slo.windowHours) : 1 },
