@@ -124,6 +124,12 @@ describe("positioned errors of the on-call fields", () => {
     expectError([[["alerts", 1, "tiers", 0, "threshold"], 0.01]], RULES.alertTier.code, "alerts[1].tiers[0].threshold", "a more severe tier must need a worse signal");
   });
 
+  it("rejects a tier summary that is no capitalised sentence, and uses a good one for that tier only", () => {
+    expectError([[["alerts", 1, "tiers", 0, "summary"], "ten percent fail"]], RULES.alertSummary.code, "alerts[1].tiers[0].summary", "is not a capitalised one-line sentence");
+    const rules = rulesOf([]).filter((r) => r.alert === "HighErrorRate");
+    expect(rules.map((r) => r.annotations?.summary)).toEqual(["More than 5 % of git operations fail.", "More than 10 % of git operations fail."]);
+  });
+
   it("rejects an alerting selector that is no list of matchers", () => {
     expectError([[["alerting", "selector"], "cluster prod"]], RULES.alertingConfig.code, "alerting.selector", "is not a list of label matchers");
   });

@@ -100,6 +100,12 @@ function checkSpecAlerts(service: ServiceModel, report: Reporter): void {
         report.error(RULES.alertTier, [...at, "tiers", t, "severity"], `alert "${alert.name}" has two tiers of severity "${tier.severity}"`);
       }
       seen.add(tier.severity);
+      const summary = tier.summary?.trim();
+      if (summary !== undefined && (!/^[A-Z]/.test(summary) || !summary.endsWith(".") || summary.includes("\n"))) {
+        report.error(RULES.alertSummary, [...at, "tiers", t, "summary"], `summary of tier "${tier.severity}" of "${alert.name}" is not a capitalised one-line sentence`, {
+          hint: 'start with a capital letter and end with a period, e.g. "More than 10 % of git operations fail."',
+        });
+      }
       const rank = (s: string): number => SEVERITIES.indexOf(s as (typeof SEVERITIES)[number]);
       const above = comparison.op.startsWith(">");
       const stricter = rank(tier.severity) < rank(alert.severity);

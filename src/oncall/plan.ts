@@ -204,9 +204,10 @@ function specAlert(service: ServiceModel, index: number, keep: readonly string[]
     for: string;
     /** Index in the spec's tiers; absent for the alert's own severity. */
     tier?: number;
+    summary?: string;
   }
   const own: Tier = { severity: alert.severity, for: alert.for, ...(comparison ? { threshold: comparison.threshold } : {}) };
-  const tiers: Tier[] = [own, ...(alert.tiers ?? []).map((t, k) => ({ severity: t.severity, threshold: t.threshold, for: t.for ?? alert.for, tier: k }))];
+  const tiers: Tier[] = [own, ...(alert.tiers ?? []).map((t, k) => ({ severity: t.severity, threshold: t.threshold, for: t.for ?? alert.for, tier: k, ...(t.summary !== undefined ? { summary: t.summary } : {}) }))];
   return tiers.map((t) => {
     const threshold = t.threshold;
     let expr = t.tier === undefined || threshold === undefined ? base : safely(base, (e) => withThreshold(e, threshold));
@@ -218,7 +219,7 @@ function specAlert(service: ServiceModel, index: number, keep: readonly string[]
       for: t.for,
       severity: t.severity,
       labels: alert.labels ?? {},
-      summary: alert.summary,
+      summary: t.summary ?? alert.summary,
       description: alert.description,
       ...(alert.runbook !== undefined ? { runbookUrl: alert.runbook } : {}),
       origin: { kind: "spec", index, ...(t.tier !== undefined ? { tier: t.tier } : {}) },

@@ -137,6 +137,7 @@ export const alertSpec = z.strictObject({
         severity: z.string(),
         threshold: z.number().describe("Replaces the number the expression compares against."),
         for: duration.optional().describe("Pending period of this tier; the alert's own when absent."),
+        summary: z.string().min(1).optional().describe("Summary of this tier; the alert's own when absent."),
       }),
     )
     .optional()
