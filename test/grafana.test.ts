@@ -38,19 +38,54 @@ describe("the generated Grafana dashboard", () => {
     expect(ok ? [] : validate.errors?.map((e) => `${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`)).toEqual([]);
   });
 
-  it("has the guide's 12 panels in the guide's order and kinds, with the spec's ids", () => {
+  it("validates the generated triage and SLO dashboards against the same schema, links and panel time ranges included", () => {
+    const schema = JSON.parse(readFileSync("test/vendor/grafana-foundation-sdk/dashboard.jsonschema.json", "utf8")) as object;
+    const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
+    const generated = artifacts.filter((a) => /grafana\/dashboards\/git-operations-(triage|slo)\.json$/.test(a.path));
+    expect(generated.map((a) => a.path).sort()).toEqual(["grafana/dashboards/git-operations-slo.json", "grafana/dashboards/git-operations-triage.json"]);
+    for (const a of generated) {
+      const json = JSON.parse(a.content) as { schemaVersion: number; links: { url: string }[]; panels: { type: string; timeFrom?: string; links?: { url: string }[] }[] };
+      const ok = validate(json);
+      expect(ok ? [] : validate.errors?.map((e) => `${a.path}${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`)).toEqual([]);
+      expect(json.schemaVersion).toBe(42);
+      expect(json.links.map((l) => l.url)).toContain("/d/git-operations-e2b");
+    }
+    const triage = JSON.parse(generated.find((a) => a.path.endsWith("triage.json"))?.content ?? "{}") as { panels: { title: string; timeFrom?: string }[] };
+    expect(triage.panels.filter((p) => p.timeFrom !== undefined).map((p) => `${p.title}: ${p.timeFrom ?? ""}`)).toEqual([
+      "Spend Today: now/d",
+      "Spend Month to Date: now/M",
+      "Sandbox-Hours of the Monthly Budget: now/M",
+      "Spend by project (Month to Date): now/M",
+    ]);
+  });
+
+  it("links each alerted panel to its alert's triage panel, and draws tiers as threshold lines there", () => {
+    const success = panels.find((p) => p.title === "Operation Success Rate") as (Panel & { links?: { title: string; url: string }[] }) | undefined;
+    expect(success?.links).toEqual([expect.objectContaining({ title: "Alert HighErrorRate: triage", url: "/d/git-operations-triage?viewPanel=4" })]);
+    const triage = JSON.parse(artifacts.find((a) => a.path.endsWith("git-operations-triage.json"))?.content ?? "{}") as { panels: Panel[] };
+    const errors = triage.panels.find((p) => p.title === "HighErrorRate");
+    expect(errors?.fieldConfig?.defaults.thresholds?.steps).toEqual([
+      { value: null, color: "green" },
+      { value: 0.05, color: "orange" },
+      { value: 0.1, color: "red" },
+    ]);
+    expect(errors?.fieldConfig?.defaults.custom?.thresholdsStyle).toEqual({ mode: "line" });
+    expect(errors?.options?.legend).toMatchObject({ displayMode: "table", calcs: ["lastNotNull", "mean", "max"] });
+  });
+
+  it("has the guide's 12 panels with the spec's ids, grouped by row, drawn with the kind that shows what they say", () => {
     expect(panels.map((p) => `${p.id} ${p.type} ${p.title}`)).toEqual([
-      "1 gauge Operation Success Rate",
+      "1 stat Operation Success Rate",
       "2 timeseries P95 Latency by Operation",
       "3 gauge Active Sandboxes",
-      "4 gauge Cache Hit Ratio",
       "5 timeseries Operations per Minute",
       "6 timeseries Error Rate by Type",
-      "7 heatmap Sandbox Creation Time Heatmap",
-      "8 gauge Estimated Monthly Cost",
-      "9 timeseries Daily Cost Trend",
       "10 piechart Operations Distribution",
-      "11 barchart Push Retry Attempts",
+      "4 stat Cache Hit Ratio",
+      "7 heatmap Sandbox Creation Time Heatmap",
+      "8 gauge Monthly Cost Projection (Sandboxes Alive Now)",
+      "9 timeseries Daily Cost Trend",
+      "11 bargauge Push Retry Attempts",
       "12 timeseries Conflicts Detected",
     ]);
   });

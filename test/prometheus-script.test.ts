@@ -1,7 +1,8 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
 import { freePort } from "./support/prometheus.js";
 
@@ -43,7 +44,11 @@ describe("scripts/start-prometheus.sh", () => {
       }
       expect(active.map((t) => [t.labels.job, t.labels.instance])).toEqual([["backend-api", "127.0.0.1:8000"]]);
       const rules = (await (await fetch(`${url}/api/v1/rules`)).json()) as { data: { groups: { name: string; rules: { name: string }[] }[] } };
-      expect(rules.data.groups.flatMap((g) => g.rules.map((r) => r.name))).toEqual(["HighLatency", "HighErrorRate", "TooManySandboxes", "HighMonthlyCost", "LowCacheHitRatio"]);
+      const file = parse(readFileSync("generated/prometheus/alert_rules.yml", "utf8")) as { groups: { name: string; rules: { alert?: string; record?: string }[] }[] };
+      // The API lists groups by name; within a group, rules keep the file's order.
+      const byName = <T extends { name: string }>(gs: readonly T[]): T[] => [...gs].sort((a, b) => a.name.localeCompare(b.name));
+      expect(byName(rules.data.groups).map((g) => [g.name, g.rules.map((r) => r.name)])).toEqual(byName(file.groups).map((g) => [g.name, g.rules.map((r) => r.alert ?? r.record)]));
+      expect(rules.data.groups.flatMap((g) => g.rules.map((r) => r.name))).toEqual(expect.arrayContaining(["Watchdog", "TargetDown", "TargetAbsent", "HighErrorRate", "HighMonthlyCost", "GitAvailabilityBudgetBurn", "slo:sli_error:ratio_rate5m"]));
       const ams = (await (await fetch(`${url}/api/v1/alertmanagers`)).json()) as { data: { activeAlertmanagers: { url: string }[] } };
       expect(ams.data.activeAlertmanagers.map((a) => a.url)).toEqual(["http://127.0.0.1:9093/api/v2/alerts"]);
     } finally {

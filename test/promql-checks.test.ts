@@ -382,7 +382,7 @@ describe("the bundled spec", () => {
       .split("\n")
       .filter((l) => l.startsWith("| `"))
       .map((l) => (/^\| `(?:[^`])*` \| `((?:[^`])*)` \|/.exec(l)?.[1] ?? "").replace(/\\\|/g, "|"));
-    const panels = ["Operation Success Rate", "P95 Latency by Operation", "Cache Hit Ratio", "Operations per Minute", "Error Rate by Type", "Estimated Monthly Cost"];
+    const panels = ["Operation Success Rate", "P95 Latency by Operation", "Cache Hit Ratio", "Operations per Minute", "Error Rate by Type", "Monthly Cost Projection (Sandboxes Alive Now)"];
     const spec = parseYaml(bundled) as { dashboards: { rows: { panels: { title: string; queries: { expr: string }[] }[] }[] }[] };
     const exprOf = new Map(spec.dashboards.flatMap((d) => d.rows.flatMap((r) => r.panels.map((p) => [p.title, p.queries[0]?.expr ?? ""] as const))));
     const normal = (e: string) => e.replace(/\s+/g, " ").replace(/\( /g, "(").trim();

@@ -10,8 +10,9 @@ import { generatePrometheus } from "./prometheus/index.js";
 import { generateAlertmanager } from "./alertmanager/index.js";
 import { generateKubernetes } from "./kubernetes/index.js";
 import { generateCompose } from "./compose/index.js";
+import { generateRunbooks } from "./runbooks/index.js";
 
-export const generators: readonly Generator[] = [generateMetricsModule, generateSpecSchema, generateCatalogue, generateGrafana, generatePrometheus, generateAlertmanager, generateKubernetes, generateCompose, generateTroubleshooting];
+export const generators: readonly Generator[] = [generateMetricsModule, generateSpecSchema, generateCatalogue, generateGrafana, generatePrometheus, generateAlertmanager, generateKubernetes, generateCompose, generateTroubleshooting, generateRunbooks];
 
 export function generate(model: Model): Artifact[] {
   const artifacts = generators.flatMap((g) => g(model));

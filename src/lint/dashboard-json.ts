@@ -31,6 +31,7 @@ export interface LintDashboard {
   uid?: string;
   editable?: boolean;
   refresh?: string;
+  tags: string[];
   variables: LintVariable[];
   /** Every non-row panel, including those nested in collapsed rows. */
   panels: LintPanel[];
@@ -87,7 +88,8 @@ export function readDashboard(json: unknown): LintDashboard {
     if (label !== undefined) out.label = label;
     return out;
   });
-  const dash: LintDashboard = { title: str(json.title) ?? "", variables, panels };
+  const tags = arr(json.tags).flatMap((t) => (typeof t === "string" ? [t] : []));
+  const dash: LintDashboard = { title: str(json.title) ?? "", tags, variables, panels };
   const uid = str(json.uid);
   if (uid !== undefined) dash.uid = uid;
   if (typeof json.editable === "boolean") dash.editable = json.editable;

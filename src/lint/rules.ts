@@ -6,6 +6,7 @@ import { isCounterSafe, isRateFunction } from "../promql/functions.js";
 import { parseQuery } from "../promql/parse.js";
 import { splitHistogramSeries } from "../conventions/names.js";
 import { ALL_VALUE, DATASOURCE_TYPE, DATASOURCE_VARIABLE } from "../generators/grafana/names.js";
+import { ALERT_SIGNALS_TAG } from "../conventions/oncall.js";
 import type { MetricModel } from "../model/types.js";
 import { datasourceUid, type LintDashboard, type LintPanel, type LintTarget } from "./dashboard-json.js";
 
@@ -85,10 +86,20 @@ function hasVariableMatcher(sel: Selector, label: string): boolean {
   return sel.matchers.some((m) => m.label === label && (m.op === "=~" || m.op === "=") && (m.value === `$${label}` || m.value === `\${${label}}`));
 }
 
+/** A series recorded by a rule (level:metric:operations): its aggregation may have removed the label. */
+function isRecorded(sel: Selector): boolean {
+  return sel.name?.includes(":") === true;
+}
+
+/** Pinned to one value by an equality matcher: narrower than any value of the variable. */
+function isPinned(sel: Selector, label: string): boolean {
+  return sel.matchers.some((m) => m.label === label && m.op === "=" && !m.value.startsWith("$"));
+}
+
 function filterTargetRule(label: "job" | "instance"): LintRule {
-  return targetRule(`target-${label}-rule`, `every selector is filtered by ${label}=~"$${label}"`, (t) =>
+  return targetRule(`target-${label}-rule`, `every selector of a scraped series is filtered by ${label}=~"$${label}" (or pinned to one ${label})`, (t) =>
     selectors(t.ast)
-      .filter((s) => !hasVariableMatcher(s, label))
+      .filter((s) => !hasVariableMatcher(s, label) && !isPinned(s, label) && !(label === "instance" && isRecorded(s)))
       .map((s) => `selector ${s.name ?? "{…}"} is not filtered by ${label}=~"$${label}"`),
   );
 }
@@ -109,6 +120,15 @@ function selectorsWithParents(ast: Expr): { sel: Selector; parents: readonly Exp
   });
   return out;
 }
+
+// increase over a fixed window is a count over a stated window ("conflicts per hour"), not a rate.
+const rateIntervalRule = targetRule("target-rate-interval-rule", "rate and irate use $__rate_interval (alert-signal dashboards draw the alerts' own windows)", (t) =>
+  selectorsWithParents(t.ast).flatMap(({ sel, parents }) => {
+    const fn = parents[parents.length - 1];
+    if (fn?.kind !== "call" || !isRateFunction(fn.fn) || fn.fn === "increase") return [];
+    return sel.range === "$__rate_interval" ? [] : [`${fn.fn}(${sel.name ?? "…"}[${sel.range ?? ""}]) uses a fixed window; use [$__rate_interval]`];
+  }),
+);
 
 export const LINT_RULES: readonly LintRule[] = [
   {
@@ -144,13 +164,8 @@ export const LINT_RULES: readonly LintRule[] = [
   ),
   filterTargetRule("job"),
   filterTargetRule("instance"),
-  targetRule("target-rate-interval-rule", "rate, irate and increase use $__rate_interval", (t) =>
-    selectorsWithParents(t.ast).flatMap(({ sel, parents }) => {
-      const fn = parents[parents.length - 1];
-      if (fn?.kind !== "call" || !isRateFunction(fn.fn) || fn.fn === "increase" && sel.range === "$__range") return [];
-      return sel.range === "$__rate_interval" ? [] : [`${fn.fn}(${sel.name ?? "…"}[${sel.range ?? ""}]) uses a fixed window; use [$__rate_interval]`];
-    }),
-  ),
+  // A triage panel must show exactly what its alert evaluates, window included.
+  { ...rateIntervalRule, check: (dash, ctx) => (dash.tags.includes(ALERT_SIGNALS_TAG) ? [] : rateIntervalRule.check(dash, ctx)) },
   targetRule("target-counter-agg-rule", "counters are graphed through rate or increase", (t, ctx) =>
     selectorsWithParents(t.ast).flatMap(({ sel, parents }) => {
       const found = sel.name !== undefined ? specMetric(ctx, sel.name) : undefined;

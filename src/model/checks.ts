@@ -9,7 +9,8 @@ import { checkAlerts } from "../alerts/lint.js";
 import { checkStack } from "./check-stack.js";
 import { checkRecordingRules } from "./check-recording-rules.js";
 import { checkRemoteWrite } from "./check-remote-write.js";
+import { checkOncall } from "../oncall/check.js";
 
 export type ServiceCheck = (service: ServiceModel, report: Reporter, model: Model) => void;
 
-export const serviceChecks: readonly ServiceCheck[] = [checkDashboardStructure, checkQueries, checkAlerts, checkStack, checkRecordingRules, checkRemoteWrite];
+export const serviceChecks: readonly ServiceCheck[] = [checkDashboardStructure, checkQueries, checkAlerts, checkStack, checkRecordingRules, checkRemoteWrite, checkOncall];

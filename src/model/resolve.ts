@@ -16,6 +16,7 @@ import { fieldsAt } from "../spec/fields.js";
 import { serviceSpec, type LabelSpec, type MetricSpec, type ServiceSpec } from "../spec/schema.js";
 import { serviceChecks } from "./checks.js";
 import { checkNumericLabelValue } from "./label-values.js";
+import { resolveSlos } from "./slos.js";
 import { compareIssues, hasErrors, SpecError, type Issue } from "./issue.js";
 import { Reporter } from "./reporter.js";
 import { RULES, SUPPRESSIBLE_RULE_IDS, type RuleInfo } from "./rules.js";
@@ -123,6 +124,7 @@ function resolveService(spec: ServiceSpec, raw: RawSpec, report: Reporter): Serv
     metricsByName: new Map(metrics.map((m) => [m.name, m])),
     dashboards: spec.dashboards,
     alerts: spec.alerts,
+    slos: resolveSlos(spec, new Map(metrics.map((m) => [m.name, m])), report),
     totalSeries,
   };
 }

@@ -56,6 +56,11 @@ export const RULES = {
   stackWiring: { code: "OBS061", summary: "the stack's services and the scrape or alerting targets do not match" },
   stackPorts: { code: "OBS062", summary: "two services of the stack publish the same host port" },
   stackDuplicate: { code: "OBS063", summary: "more than one spec file declares the stack" },
+  slo: { code: "OBS070", summary: "an SLO's SLI does not name a declared counter or histogram bucket" },
+  sloDuplicate: { code: "OBS071", summary: "two SLOs share a name" },
+  alertTier: { code: "OBS072", summary: "an alert's severity tiers or traffic floor do not fit its expression" },
+  alertingConfig: { code: "OBS073", summary: "the alerting section's selector, labels or receivers are unusable" },
+  cost: { code: "OBS074", summary: "the cost section names no sandbox-hours counter" },
   stackAdminApi: { code: "OBS090", summary: "Prometheus' admin API would be reachable beyond loopback" },
   remoteWrite: { code: "OBS091", summary: "a remote_write endpoint Prometheus would reject or that would leak a credential" },
 } as const satisfies Record<string, RuleInfo>;

@@ -29,6 +29,24 @@ export interface MetricModel {
   path: readonly (string | number)[];
 }
 
+/** A resolved SLO: the SLI as the series it reads, the objective as a fraction. */
+export interface SloModel {
+  name: string;
+  description: string;
+  /** Objective as a fraction (99 % → 0.99); the error budget is 1 − objective. */
+  objective: number;
+  window: string;
+  windowHours: number;
+  minRate?: number;
+  sli:
+    | { kind: "events"; good: string; total: string }
+    | { kind: "latency"; histogram: MetricModel; threshold: number; matchers?: string };
+  causes: readonly string[];
+  firstSteps: readonly string[];
+  /** Document path of the SLO in its spec. */
+  path: readonly (string | number)[];
+}
+
 export interface ServiceModel {
   name: string;
   description?: string;
@@ -38,6 +56,7 @@ export interface ServiceModel {
   metricsByName: ReadonlyMap<string, MetricModel>;
   dashboards: readonly DashboardSpec[];
   alerts: readonly AlertSpec[];
+  slos: readonly SloModel[];
   totalSeries: number;
 }
 

@@ -338,7 +338,7 @@ function bar(panel: GrafanaPanel, series: readonly NamedSeries[], size: { width:
   };
 }
 
-export const DRAWN_KINDS = ["timeseries", "gauge", "stat", "heatmap", "piechart", "barchart"] as const;
+export const DRAWN_KINDS = ["timeseries", "gauge", "stat", "heatmap", "piechart", "barchart", "bargauge"] as const;
 
 export function chartOption(panel: GrafanaPanel, series: readonly NamedSeries[], size: { width: number; height: number }, span: Span): Record<string, unknown> {
   const option =
@@ -350,7 +350,7 @@ export function chartOption(panel: GrafanaPanel, series: readonly NamedSeries[],
           ? heatmap(panel, series, size, span)
           : panel.type === "piechart"
             ? pie(panel, series, size)
-            : panel.type === "barchart"
+            : panel.type === "barchart" || panel.type === "bargauge"
               ? bar(panel, series, size)
               : timeseries(panel, series, size, span);
   return { animation: false, useUTC: true, backgroundColor: "transparent", textStyle: { fontFamily: FONT_FAMILY, color: THEME.text }, ...option };

@@ -83,6 +83,8 @@ export interface Catalogue {
   metrics: ReadonlyMap<string, MetricModel>;
   /** Series that recording rules define, with the labels their expressions keep. */
   recorded: ReadonlyMap<string, ReadonlySet<string> | undefined>;
+  /** Target labels every scraped series carries besides job and instance (cluster, namespace, …). */
+  targetLabels?: readonly string[];
 }
 
 const UNKNOWN: ResultInfo = { scalar: false, pinned: new Set(), shape: "an expression" };
@@ -167,11 +169,11 @@ export class QueryAnalyzer {
     } else if (direct) {
       metric = direct;
       counterLike = direct.type === "counter";
-      labels = new Set([...direct.labels.map((l) => l.name), ...TARGET_LABELS]);
+      labels = new Set([...direct.labels.map((l) => l.name), ...TARGET_LABELS, ...(this.cat.targetLabels ?? [])]);
     } else if (split && base?.type === "histogram") {
       metric = base;
       counterLike = true;
-      labels = new Set([...base.labels.map((l) => l.name), ...TARGET_LABELS, ...(split.suffix === "_bucket" ? [BUCKET_LABEL] : [])]);
+      labels = new Set([...base.labels.map((l) => l.name), ...TARGET_LABELS, ...(this.cat.targetLabels ?? []), ...(split.suffix === "_bucket" ? [BUCKET_LABEL] : [])]);
     } else {
       const counter = this.cat.metrics.get(name + COUNTER_SUFFIX);
       if (counter?.type === "counter") {

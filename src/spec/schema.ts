@@ -60,13 +60,21 @@ export const querySpec = z.strictObject({
   format: z.enum(["time_series", "table", "heatmap"]).optional().describe("How Grafana reads the result: time_series (default), table or heatmap."),
 }).describe("One query of a panel.");
 
-export const panelKinds = ["gauge", "stat", "timeseries", "heatmap", "piechart", "barchart"] as const;
+export const panelKinds = ["gauge", "stat", "timeseries", "heatmap", "piechart", "barchart", "bargauge"] as const;
+
+export const panelLinkSpec = z.strictObject({
+  title: z.string().min(1),
+  url: z
+    .string()
+    .regex(/^(https?:\/\/[^\s]+|\/[^\s/][^\s]*)$/, "an http(s) URL, or a path such as /d/<uid> inside Grafana")
+    .describe("An http(s) URL, or a path such as /d/<uid> inside Grafana."),
+});
 
 export const panelSpec = z.strictObject({
   id: z.number().int().positive().describe("Stable numeric panel id; alerts and links refer to it."),
   key: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "a kebab-case key").describe("Stable kebab-case key; an alert's panel: names it."),
   title: z.string().min(1).describe("Panel title."),
-  kind: z.enum(panelKinds).describe("Visualization: gauge, stat, timeseries, heatmap, piechart or barchart."),
+  kind: z.enum(panelKinds).describe("Visualization: gauge, stat, timeseries, heatmap, piechart, barchart or bargauge."),
   description: z.string().optional().describe("What the panel shows and how to read it (Grafana's panel info)."),
   unit: z.string().optional().describe("Grafana unit id, e.g. short, s, percentunit, bytes, currencyUSD."),
   min: z.number().optional().describe("Lower bound of the axis or gauge."),
@@ -76,6 +84,9 @@ export const panelSpec = z.strictObject({
   height: z.number().int().min(1).max(50).default(8).describe("Height in grid units."),
   thresholds: z.array(thresholdStepSpec).optional().describe("Threshold steps in increasing order of value; the first has no value."),
   queries: z.array(querySpec).min(1, "at least one query").describe("The panel's PromQL queries."),
+  timeFrom: z.string().regex(/^now(-[0-9]+[smhdwMy])?(\/[smhdwMy])?$/, "a relative time such as now/d (today so far) or now-24h").optional().describe("This panel's own time range, e.g. now/d for today so far, now/M for the month to date."),
+  legend: z.enum(["list", "table"]).optional().describe("table: a legend table with last, mean and max, for panels where several series compete."),
+  links: z.array(panelLinkSpec).optional().describe("Links in the panel's header: its runbook, its alert."),
 }).describe("A dashboard panel.");
 
 export const rowSpec = z.strictObject({
@@ -98,6 +109,7 @@ export const dashboardSpec = z.strictObject({
     .describe("Default time range."),
   tags: z.array(z.string()).default([]).describe("Grafana dashboard tags."),
   rows: z.array(rowSpec).min(1).describe("Rows of panels, top to bottom."),
+  links: z.array(panelLinkSpec).optional().describe("Links in the dashboard's header; the service's generated triage and SLO dashboards are linked without them."),
 }).describe("A Grafana dashboard.");
 
 export const alertTestSeriesSpec = z.strictObject({
@@ -131,7 +143,88 @@ export const alertSpec = z.strictObject({
   panel: z.string().optional().describe("Key of the dashboard panel that shows this alert's signal."),
   labels: z.record(z.string(), z.string()).optional().describe("Extra labels on the alert."),
   tests: z.array(alertTestSpec).default([]).describe("promtool unit tests: a firing, a silent and a two-instance case."),
+  minRate: z
+    .number()
+    .positive()
+    .optional()
+    .describe("Traffic floor of a ratio alert, per second: the alert holds only while the ratio's denominator exceeds it, so a handful of operations never pages."),
+  tiers: z
+    .array(
+      z.strictObject({
+        severity: z.string(),
+        threshold: z.number().describe("Replaces the number the expression compares against."),
+        for: duration.optional().describe("Pending period of this tier; the alert's own when absent."),
+        summary: z.string().min(1).optional().describe("Summary of this tier; the alert's own when absent."),
+      }),
+    )
+    .optional()
+    .describe("Further severities of the same alert name, each with its own threshold (mixin style): e.g. warning at 5 %, critical at 10 %."),
+  impact: z.string().min(1).optional().describe("Why it matters to users, for the generated runbook."),
+  causes: z.array(z.string().min(1)).optional().describe("Likely causes, for the generated runbook."),
+  firstSteps: z.array(z.string().min(1)).optional().describe("What the person on call does first, for the generated runbook."),
 }).describe("A Prometheus alerting rule with its unit tests.");
+
+const secretFile = z.string().startsWith("/", "an absolute path to a file the deployment mounts");
+
+const webhookSpec = z.strictObject({
+  url: z.url().describe("Where Alertmanager posts; it must hold no credentials (no user, password or query string)."),
+  bearerTokenFile: secretFile.optional().describe("File holding the bearer token sent with every post (a secret)."),
+});
+
+export const receiversSpec = z
+  .strictObject({
+    slack: z
+      .strictObject({
+        channel: z.string().min(1),
+        apiUrlFile: secretFile.default("/run/secrets/slack_webhook_url").describe("File holding the Slack webhook URL (a secret)."),
+      })
+      .optional(),
+    pagerduty: z
+      .strictObject({
+        routingKeyFile: secretFile.describe("File holding the PagerDuty Events v2 routing key (a secret)."),
+      })
+      .optional()
+      .describe("The pager: critical alerts go here when it is declared."),
+    email: z
+      .strictObject({
+        to: z.email(),
+        from: z.email(),
+        smarthost: z.string().regex(/^[^\s/]+:[0-9]+$/, "host:port"),
+        authUsername: z.string().min(1).optional(),
+        authPasswordFile: secretFile.optional(),
+      })
+      .optional(),
+    webhook: webhookSpec.optional(),
+    heartbeat: webhookSpec
+      .optional()
+      .describe("The dead man's switch: the Watchdog alert is sent here every minute; silence there means the alerting pipeline is down."),
+  })
+  .describe("Where Alertmanager sends notifications; every secret is read from a file, never written into the config.");
+
+export const sloSpec = z.strictObject({
+  name: z.string().regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, "a kebab-case SLO name"),
+  description: z.string().min(1),
+  objective: z.number().gt(0, "a percentage above 0").lt(100, "a percentage below 100").describe("Target share of good events, in percent, e.g. 99 or 99.9."),
+  window: duration.default("30d").describe("The SLO's compliance window; burn-rate factors scale with it."),
+  minRate: z.number().positive().optional().describe("Traffic floor of the page, in events per second of the SLI's total."),
+  sli: z.union([
+    z.strictObject({
+      events: z.strictObject({
+        good: z.string().min(1).describe("Selector of the counter of good events, e.g. git_operation_total{status=\"success\"}."),
+        total: z.string().min(1).describe("Selector of the counter of all valid events."),
+      }),
+    }),
+    z.strictObject({
+      latency: z.strictObject({
+        histogram: z.string().min(1).describe("A declared histogram, by name."),
+        threshold: z.number().positive().describe("Requests at or under this many units are good; must be one of the histogram's buckets."),
+        matchers: z.string().optional().describe("Label matchers narrowing the histogram, e.g. operation=\"push\"."),
+      }),
+    }),
+  ]),
+  causes: z.array(z.string().min(1)).optional(),
+  firstSteps: z.array(z.string().min(1)).optional(),
+});
 
 export const recordingRuleSpec = z.strictObject({
   record: z.string().min(1).describe("Name of the recorded series, e.g. job:git_operation_errors:ratio_rate5m."),
@@ -190,7 +283,7 @@ export const stackSpec = z
       .describe("The Alertmanager service."),
     grafana: z
       .strictObject({
-        image: image.default("grafana/grafana:11.1.0").describe("Grafana image."),
+        image: image.default("grafana/grafana:12.0.2").describe("Grafana image."),
         port: hostPort.default(3000).describe("Host port of Grafana."),
         adminPasswordSecret: secretName.default("grafana_admin_password").describe("The admin password's secret file (secrets/<name>); Grafana has no default password."),
         tls: z
@@ -201,7 +294,7 @@ export const stackSpec = z
           .optional()
           .describe("Serve Grafana over HTTPS with these files; session cookies are then marked Secure."),
       })
-      .default({ image: "grafana/grafana:11.1.0", port: 3000, adminPasswordSecret: "grafana_admin_password" })
+      .default({ image: "grafana/grafana:12.0.2", port: 3000, adminPasswordSecret: "grafana_admin_password" })
       .describe("The Grafana service."),
   })
   .describe("The docker compose stack generated into generated/docker-compose.yml.");
@@ -250,6 +343,13 @@ export const serviceSpec = z.strictObject({
       ratePerSandboxHour: z.number().nonnegative().describe("Price of one sandbox-hour."),
       monthlyBudget: z.number().positive().describe("Monthly budget the cost alerts compare against."),
       currency: z.string().default("USD").describe("Currency of the rate and budget."),
+      hoursMetric: z.string().min(1).optional().describe("The counter of consumed sandbox-hours (by project) that spend is computed from."),
+      alertFraction: z
+        .number()
+        .gt(0)
+        .lte(1)
+        .default(0.75)
+        .describe("HighMonthlyCost fires when the projected monthly spend exceeds this fraction of monthlyBudget."),
     })
     .optional()
     .describe("Cost model of the sandboxes the service runs."),
@@ -277,13 +377,29 @@ export const serviceSpec = z.strictObject({
       grafanaUrl: z.string().url().optional().describe("Base URL of Grafana for alert dashboard links; relative links when absent."),
       alertmanagers: z.array(z.string().regex(/^[^\s/]+:[0-9]+$/, "host:port")).min(1).default(["alertmanager:9093"]).describe("host:port of each Alertmanager."),
       slackChannel: z.string().min(1).optional().describe("Slack channel critical and warning alerts go to; the webhook URL is a secret file."),
+      interval: positiveDuration.optional().describe("Evaluation interval of the service's rule groups; Prometheus' global one when absent."),
+      keepLabels: z
+        .array(z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, "a label name"))
+        .default([])
+        .describe("Deployment labels (cluster, namespace, …) every alert aggregation keeps besides job."),
+      selector: z.string().min(1).optional().describe("Label matchers added to every selector of every alert, e.g. cluster=\"prod\"."),
+      runbookBaseUrl: z.string().url().optional().describe("Base URL runbook links start with; the runbook's path in the repository when absent."),
+      outage: z
+        .strictObject({
+          for: duration.default("5m").describe("How long a target must be down (or absent) before it pages."),
+          severity: z.string().default("critical").describe("Severity of the outage alerts."),
+        })
+        .default({ for: "5m", severity: "critical" })
+        .describe("The generated TargetDown and TargetAbsent alerts."),
+      receivers: receiversSpec.optional().describe("Alertmanager receivers; without them alerts are only routed by severity to the Slack channel, if any."),
     })
-    .default({ alertmanagers: ["alertmanager:9093"] })
+    .default({ alertmanagers: ["alertmanager:9093"], keepLabels: [], outage: { for: "5m", severity: "critical" } })
     .describe("Where alerts go and how they link back."),
   stack: stackSpec.optional(),
   recordingRules: z.array(recordingRuleSpec).default([]).describe("Prometheus recording rules."),
   dashboards: z.array(dashboardSpec).default([]).describe("Grafana dashboards."),
   alerts: z.array(alertSpec).default([]).describe("Prometheus alerting rules with their unit tests."),
+  slos: z.array(sloSpec).default([]).describe("Service level objectives: recording rules, multi-window burn-rate alerts and an SLO dashboard for each."),
 });
 
 export type ServiceSpec = z.infer<typeof serviceSpec>;
@@ -294,3 +410,5 @@ export type DashboardSpec = z.infer<typeof dashboardSpec>;
 export type AlertSpec = z.infer<typeof alertSpec>;
 export type StackSpec = z.infer<typeof stackSpec>;
 export type RemoteWriteSpec = z.infer<typeof remoteWriteSpec>;
+export type SloSpec = z.infer<typeof sloSpec>;
+export type ReceiversSpec = z.infer<typeof receiversSpec>;

@@ -1,15 +1,17 @@
-// The known workload of the truth harness: two runtime instances of job backend-api, 30 minutes
+// The known workload of the truth harness: two runtime instances of job backend-api, 130 minutes
 // of samples every 15s, with rates chosen so the fleet-wide numbers are easy to state:
 //   92 successes and 8 failures a minute (92 % success, 8 % errors), 100 operations started a
 //   minute (60 clone, 40 push), clone latency fast on one instance and slow on the other, a
-//   58.3 % cache hit ratio, 12 sandboxes, $80 monthly cost.
+//   58.3 % cache hit ratio, 12 sandboxes, $80 monthly cost, 12 sandbox-hours accrued an hour
+//   (7 billed to project default, 5 to other), both targets up.
 import type { Series } from "./prometheus.js";
 
 export const JOB = "backend-api";
 export const INSTANCES = ["runtime-a:8000", "runtime-b:8000"] as const;
 /** Start of the workload (unix seconds, on a 2 h block boundary) and its length. */
 export const START = 1_699_999_200;
-export const DURATION_S = 30 * 60;
+// Two hours and ten: HighMonthlyCost reads a 1h rate and must hold it for its 1h pending period.
+export const DURATION_S = 130 * 60;
 export const STEP_S = 15;
 /** The time every query is evaluated at: the workload's last sample. */
 export const EVAL_AT = START + DURATION_S;
@@ -55,6 +57,8 @@ interface InstanceLoad {
   cache: { hits: number; misses: number; initialHits: number };
   creation: { perMinute: number; seconds: number };
   cost: Record<string, number>;
+  /** Sandbox-hours accrued per hour (sandboxes alive), and the project they are billed to. */
+  sandboxHours: { project: string; perHour: number };
 }
 
 export const LOAD: Readonly<Record<(typeof INSTANCES)[number], InstanceLoad>> = {
@@ -69,6 +73,7 @@ export const LOAD: Readonly<Record<(typeof INSTANCES)[number], InstanceLoad>> = 
     cache: { hits: 30, misses: 10, initialHits: 1000 },
     creation: { perMinute: 10, seconds: 0.7 },
     cost: { hourly: 0.0625, daily: 1.5, monthly: 45 },
+    sandboxHours: { project: "default", perHour: 7 },
   },
   "runtime-b:8000": {
     ops: { clone: { started: 20, success: 16, failure: 4 }, push: { started: 18, success: 16, failure: 2, retry: 3 } },
@@ -80,6 +85,7 @@ export const LOAD: Readonly<Record<(typeof INSTANCES)[number], InstanceLoad>> = 
     cache: { hits: 5, misses: 15, initialHits: 0 },
     creation: { perMinute: 15, seconds: 3 },
     cost: { hourly: 0.05, daily: 1.25, monthly: 35 },
+    sandboxHours: { project: "other", perHour: 5 },
   },
 };
 
@@ -101,6 +107,8 @@ export function workload(): Series[] {
     out.push(counter("sandbox_cache_misses_total", base, load.cache.misses));
     out.push(...histogram("sandbox_creation_seconds", CREATION_BUCKETS, base, load.creation.perMinute, load.creation.seconds));
     for (const [period, dollars] of Object.entries(load.cost)) out.push(gauge("estimated_cost_dollars", { ...base, period }, dollars));
+    out.push(counter("sandbox_hours_total", { ...base, project: load.sandboxHours.project }, load.sandboxHours.perHour / 60));
+    out.push(gauge("up", base, 1));
   }
   return out;
 }

@@ -128,6 +128,15 @@ export class PrometheusServer {
     return (json.data.result as { metric: Record<string, string>; value: [number, string] }[]).map((s) => ({ metric: s.metric, value: Number(s.value[1]) }));
   }
 
+  /** A range query from `start` to `end` every `step` seconds: each series with its values. */
+  async queryRange(expr: string, start: number, end: number, step: number): Promise<{ metric: Record<string, string>; values: [number, number][] }[]> {
+    const body = new URLSearchParams({ query: expr, start: String(start), end: String(end), step: String(step) });
+    const r = await fetch(`${this.url}/api/v1/query_range`, { method: "POST", body });
+    const json = (await r.json()) as { status: string; error?: string; data?: { resultType: string; result: { metric: Record<string, string>; values: [number, string][] }[] } };
+    if (json.status !== "success" || !json.data) throw new Error(`range query failed: ${json.error ?? r.status}\n${expr}`);
+    return json.data.result.map((s) => ({ metric: s.metric, values: s.values.map(([t, v]) => [t, Number(v)] as [number, number]) }));
+  }
+
   async stop(): Promise<void> {
     if (this.child.exitCode === null && this.child.signalCode === null) {
       const exited = new Promise<void>((resolve) => this.child.once("exit", () => resolve()));

@@ -1,10 +1,14 @@
-// alertmanager.yml: one route per severity; critical and warning notify Slack, info only shows in
-// Alertmanager's UI. Alertmanager does not expand environment variables, so the Slack webhook URL
-// (a secret) is read from a file the deployment mounts (docker-compose: a secret filled from
-// $SLACK_WEBHOOK_URL); nothing secret is ever written into the generated config.
+// alertmanager.yml: Watchdog to the dead man's switch, critical to the pager (when one is
+// declared), warning to the team's channels, info only in Alertmanager's UI. Alertmanager does not
+// expand environment variables, so every secret (Slack webhook URL, PagerDuty routing key, SMTP
+// password, webhook tokens) is read from a file the deployment mounts; nothing secret is ever
+// written into the generated config. Inhibitions can match: an outage of a job silences the job's
+// other alerts, and a critical alert silences the warning of the same name and job.
+import { ALERTNAME_LABEL, JOB_LABEL, OUTAGE_ALERTS, WATCHDOG_ALERT } from "../../conventions/oncall.js";
 import type { Model } from "../../model/types.js";
+import type { ReceiversSpec } from "../../spec/schema.js";
 import type { Artifact } from "../artifact.js";
-import { SEVERITIES, SEVERITY_LABEL, type Severity } from "../prometheus/names.js";
+import { SEVERITY_LABEL } from "../prometheus/names.js";
 import { yamlArtifactText } from "../prometheus/yaml-file.js";
 
 export const ALERTMANAGER_CONFIG_PATH = "alertmanager/alertmanager.yml";
@@ -12,51 +16,120 @@ export const ALERTMANAGER_CONFIG_PATH = "alertmanager/alertmanager.yml";
 export const SLACK_WEBHOOK_URL_FILE = "/run/secrets/slack_webhook_url";
 export const SLACK_WEBHOOK_SECRET = "slack_webhook_url";
 export const DEFAULT_RECEIVER = "default";
+export const HEARTBEAT_RECEIVER = "heartbeat";
+export const PAGER_RECEIVER = "pager";
+export const CRITICAL_RECEIVER = "critical";
+export const WARNING_RECEIVER = "warning";
+export const INFO_RECEIVER = "info";
 
-const NOTIFY: Readonly<Record<Severity, boolean>> = { critical: true, warning: true, info: false };
-const REPEAT: Readonly<Record<Severity, string>> = { critical: "1h", warning: "4h", info: "24h" };
+const TEXT =
+  '{{ range .Alerts }}{{ .Annotations.summary }} {{ .Annotations.description }}\nRunbook: {{ .Annotations.runbook_url }}\n{{ if .Annotations.dashboard_url }}Dashboard: {{ .Annotations.dashboard_url }}\n{{ end }}{{ end }}';
+const TITLE = "[{{ .Status | toUpper }}] {{ .CommonLabels.alertname }} ({{ .CommonLabels.severity }}, {{ .CommonLabels.job }})";
 
-function slackConfig(channel: string | undefined): Record<string, unknown> {
+/** The receivers the spec declares; a bare slackChannel (or nothing at all) keeps the original Slack receiver. */
+function declaredReceivers(model: Model): ReceiversSpec {
+  const declared = model.services.map((s) => s.spec.alerting.receivers).find((r) => r !== undefined);
+  if (declared) return declared;
+  const channel = model.services.map((s) => s.spec.alerting.slackChannel).find((c) => c !== undefined);
+  return { slack: { channel: channel ?? "", apiUrlFile: SLACK_WEBHOOK_URL_FILE } };
+}
+
+function slackConfigs(r: ReceiversSpec): Record<string, unknown>[] {
+  if (!r.slack) return [];
+  return [{ api_url_file: r.slack.apiUrlFile, ...(r.slack.channel !== "" ? { channel: r.slack.channel } : {}), send_resolved: true, title: TITLE, text: TEXT }];
+}
+
+function emailConfigs(r: ReceiversSpec): Record<string, unknown>[] {
+  const e = r.email;
+  if (!e) return [];
+  return [
+    {
+      to: e.to,
+      from: e.from,
+      smarthost: e.smarthost,
+      ...(e.authUsername !== undefined ? { auth_username: e.authUsername } : {}),
+      ...(e.authPasswordFile !== undefined ? { auth_password_file: e.authPasswordFile } : {}),
+      send_resolved: true,
+    },
+  ];
+}
+
+function webhookConfig(w: { url: string; bearerTokenFile?: string | undefined }, sendResolved: boolean): Record<string, unknown> {
   return {
-    api_url_file: SLACK_WEBHOOK_URL_FILE,
-    ...(channel !== undefined ? { channel } : {}),
-    send_resolved: true,
-    title: '[{{ .Status | toUpper }}] {{ .CommonLabels.alertname }} ({{ .CommonLabels.severity }})',
-    text: '{{ range .Alerts }}{{ .Annotations.summary }} {{ .Annotations.description }}\nRunbook: {{ .Annotations.runbook_url }}\nDashboard: {{ .Annotations.dashboard_url }}\n{{ end }}',
+    url: w.url,
+    send_resolved: sendResolved,
+    ...(w.bearerTokenFile !== undefined ? { http_config: { authorization: { type: "Bearer", credentials_file: w.bearerTokenFile } } } : {}),
   };
 }
 
+function teamConfigs(r: ReceiversSpec): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const slack = slackConfigs(r);
+  const email = emailConfigs(r);
+  if (slack.length > 0) out.slack_configs = slack;
+  if (email.length > 0) out.email_configs = email;
+  if (r.webhook) out.webhook_configs = [webhookConfig(r.webhook, true)];
+  return out;
+}
+
+/** Labels alerts are grouped and inhibited by: the alert, its job and the deployment labels the aggregations keep. */
+function groupingLabels(model: Model): string[] {
+  const keep = [...new Set(model.services.flatMap((s) => s.spec.alerting.keepLabels))].filter((l) => l !== JOB_LABEL).sort();
+  return [JOB_LABEL, ...keep];
+}
+
+function regexOf(values: readonly string[]): string {
+  return values.join("|");
+}
+
 export function alertmanagerConfig(model: Model): Record<string, unknown> {
-  const channel = model.services.map((s) => s.spec.alerting.slackChannel).find((c) => c !== undefined);
+  const r = declaredReceivers(model);
+  const scope = groupingLabels(model);
+  const pager = r.pagerduty !== undefined;
+  const notMeta = `${ALERTNAME_LABEL}!~"${regexOf([WATCHDOG_ALERT, ...OUTAGE_ALERTS])}"`;
   return {
     route: {
       receiver: DEFAULT_RECEIVER,
-      group_by: ["alertname", SEVERITY_LABEL],
+      group_by: [ALERTNAME_LABEL, ...scope],
       group_wait: "30s",
       group_interval: "5m",
       repeat_interval: "4h",
-      routes: SEVERITIES.map((sev) => ({
-        receiver: sev,
-        matchers: [`${SEVERITY_LABEL}="${sev}"`],
-        repeat_interval: REPEAT[sev],
-      })),
+      routes: [
+        // The dead man's switch expects Watchdog every minute, and raises its own alarm when it stops.
+        { receiver: HEARTBEAT_RECEIVER, matchers: [`${ALERTNAME_LABEL}="${WATCHDOG_ALERT}"`], group_wait: "0s", group_interval: "1m", repeat_interval: "1m" },
+        { receiver: pager ? PAGER_RECEIVER : CRITICAL_RECEIVER, matchers: [`${SEVERITY_LABEL}="critical"`], repeat_interval: "1h" },
+        { receiver: WARNING_RECEIVER, matchers: [`${SEVERITY_LABEL}="warning"`], repeat_interval: "4h" },
+        { receiver: INFO_RECEIVER, matchers: [`${SEVERITY_LABEL}="info"`], repeat_interval: "24h" },
+      ],
     },
-    // A critical alert silences the lesser ones of the same name while it fires.
     inhibit_rules: [
+      // A job that is down or unscraped explains every other alert of that job.
+      {
+        source_matchers: [`${ALERTNAME_LABEL}=~"${regexOf(OUTAGE_ALERTS)}"`],
+        target_matchers: [notMeta],
+        equal: scope,
+      },
+      // Mixin-style tiers: the critical alert silences the warning of the same name and job.
       {
         source_matchers: [`${SEVERITY_LABEL}="critical"`],
         target_matchers: [`${SEVERITY_LABEL}=~"warning|info"`],
-        equal: ["alertname"],
+        equal: [ALERTNAME_LABEL, ...scope],
       },
     ],
     receivers: [
       { name: DEFAULT_RECEIVER },
-      ...SEVERITIES.map((sev) => (NOTIFY[sev] ? { name: sev, slack_configs: [slackConfig(channel)] } : { name: sev })),
+      { name: HEARTBEAT_RECEIVER, ...(r.heartbeat ? { webhook_configs: [webhookConfig(r.heartbeat, false)] } : {}) },
+      ...(pager
+        ? [{ name: PAGER_RECEIVER, pagerduty_configs: [{ routing_key_file: r.pagerduty?.routingKeyFile, send_resolved: true, description: TITLE }], ...teamConfigs(r) }]
+        : [{ name: CRITICAL_RECEIVER, ...teamConfigs(r) }]),
+      { name: WARNING_RECEIVER, ...teamConfigs(r) },
+      { name: INFO_RECEIVER },
     ],
   };
 }
 
 export function generateAlertmanager(model: Model): Artifact[] {
-  if (!model.services.some((s) => s.alerts.length > 0)) return [];
+  // Every service gets outage alerts and a Watchdog, so Alertmanager is always part of it.
+  if (model.services.length === 0) return [];
   return [{ path: ALERTMANAGER_CONFIG_PATH, content: yamlArtifactText(model, [alertmanagerConfig(model)]) }];
 }

@@ -17,7 +17,7 @@ export function generatePrometheus(model: Model): Artifact[] {
   const artifacts: Artifact[] = [{ path: CONFIG_PATH, content: yamlArtifactText(model, [prometheusConfig(model)]) }];
   if (groups.length === 0) return artifacts;
   artifacts.push({ path: RULES_PATH, content: yamlArtifactText(model, [{ groups }]) });
-  const tests = model.services.flatMap(ruleTestGroups);
+  const tests = model.services.flatMap((s) => ruleTestGroups(s, model));
   if (tests.length > 0) {
     const first = model.services[0];
     const file: PromtoolTestFile = {

@@ -49,7 +49,8 @@ export function prometheusConfig(model: Model): Record<string, unknown> {
       ...(Object.keys(externalLabels).length > 0 ? { external_labels: externalLabels } : {}),
     },
     // Relative to this file: Prometheus resolves rule_files against the config's directory.
-    rule_files: model.services.some((s) => s.alerts.length > 0 || s.spec.recordingRules.length > 0) ? [RULES_FILE] : [],
+    // Every service has rules: at least its outage alerts and the Watchdog.
+    rule_files: model.services.length > 0 ? [RULES_FILE] : [],
     alerting: { alertmanagers: [{ static_configs: [{ targets: alertmanagers }] }] },
     ...(remote.length > 0 ? { remote_write: remote } : {}),
     scrape_configs: model.services.map((s) => ({
