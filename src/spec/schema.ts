@@ -63,7 +63,7 @@ export const querySpec = z.strictObject({
 export const panelKinds = ["gauge", "stat", "timeseries", "heatmap", "piechart", "barchart", "bargauge"] as const;
 
 export const panelLinkSpec = z.strictObject({
-  title: z.string().min(1),
+  title: z.string().min(1).describe("The link's text, e.g. Runbook or Triage."),
   url: z
     .string()
     .regex(/^(https?:\/\/[^\s]+|\/[^\s/][^\s]*)$/, "an http(s) URL, or a path such as /d/<uid> inside Grafana")
@@ -151,7 +151,7 @@ export const alertSpec = z.strictObject({
   tiers: z
     .array(
       z.strictObject({
-        severity: z.string(),
+        severity: z.string().describe("Severity label of this tier, e.g. warning; Alertmanager routes on it."),
         threshold: z.number().describe("Replaces the number the expression compares against."),
         for: duration.optional().describe("Pending period of this tier; the alert's own when absent."),
         summary: z.string().min(1).optional().describe("Summary of this tier; the alert's own when absent."),
@@ -175,10 +175,11 @@ export const receiversSpec = z
   .strictObject({
     slack: z
       .strictObject({
-        channel: z.string().min(1),
+        channel: z.string().min(1).describe("Slack channel the notifications go to, e.g. #git-runtime-alerts."),
         apiUrlFile: secretFile.default("/run/secrets/slack_webhook_url").describe("File holding the Slack webhook URL (a secret)."),
       })
-      .optional(),
+      .optional()
+      .describe("Slack: critical and warning alerts go to this channel."),
     pagerduty: z
       .strictObject({
         routingKeyFile: secretFile.describe("File holding the PagerDuty Events v2 routing key (a secret)."),
@@ -187,14 +188,15 @@ export const receiversSpec = z
       .describe("The pager: critical alerts go here when it is declared."),
     email: z
       .strictObject({
-        to: z.email(),
-        from: z.email(),
-        smarthost: z.string().regex(/^[^\s/]+:[0-9]+$/, "host:port"),
-        authUsername: z.string().min(1).optional(),
-        authPasswordFile: secretFile.optional(),
+        to: z.email().describe("Address the notifications are sent to."),
+        from: z.email().describe("Sender address of the notifications."),
+        smarthost: z.string().regex(/^[^\s/]+:[0-9]+$/, "host:port").describe("SMTP server as host:port."),
+        authUsername: z.string().min(1).optional().describe("SMTP user name, when the server asks for one."),
+        authPasswordFile: secretFile.optional().describe("File holding the SMTP password (a secret)."),
       })
-      .optional(),
-    webhook: webhookSpec.optional(),
+      .optional()
+      .describe("Email: where notifications are mailed, through which SMTP server."),
+    webhook: webhookSpec.optional().describe("A generic webhook that receives every notification."),
     heartbeat: webhookSpec
       .optional()
       .describe("The dead man's switch: the Watchdog alert is sent here every minute; silence there means the alerting pipeline is down."),
@@ -202,8 +204,8 @@ export const receiversSpec = z
   .describe("Where Alertmanager sends notifications; every secret is read from a file, never written into the config.");
 
 export const sloSpec = z.strictObject({
-  name: z.string().regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, "a kebab-case SLO name"),
-  description: z.string().min(1),
+  name: z.string().regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, "a kebab-case SLO name").describe("Kebab-case name of the SLO; names its recording rules, alerts and dashboard panels."),
+  description: z.string().min(1).describe("What the SLO promises users, in one sentence, e.g. Git operations succeed."),
   objective: z.number().gt(0, "a percentage above 0").lt(100, "a percentage below 100").describe("Target share of good events, in percent, e.g. 99 or 99.9."),
   window: duration.default("30d").describe("The SLO's compliance window; burn-rate factors scale with it."),
   minRate: z.number().positive().optional().describe("Traffic floor of the page, in events per second of the SLI's total."),
@@ -212,19 +214,19 @@ export const sloSpec = z.strictObject({
       events: z.strictObject({
         good: z.string().min(1).describe("Selector of the counter of good events, e.g. git_operation_total{status=\"success\"}."),
         total: z.string().min(1).describe("Selector of the counter of all valid events."),
-      }),
+      }).describe("An event SLI: the share of good events among all valid events."),
     }),
     z.strictObject({
       latency: z.strictObject({
         histogram: z.string().min(1).describe("A declared histogram, by name."),
         threshold: z.number().positive().describe("Requests at or under this many units are good; must be one of the histogram's buckets."),
         matchers: z.string().optional().describe("Label matchers narrowing the histogram, e.g. operation=\"push\"."),
-      }),
+      }).describe("A latency SLI: the share of a histogram's observations at or under a threshold."),
     }),
-  ]),
-  causes: z.array(z.string().min(1)).optional(),
-  firstSteps: z.array(z.string().min(1)).optional(),
-});
+  ]).describe("The service level indicator: good and total events, or latency under a threshold."),
+  causes: z.array(z.string().min(1)).optional().describe("Likely causes of a burning budget, for the generated runbook."),
+  firstSteps: z.array(z.string().min(1)).optional().describe("What the person on call does first, for the generated runbook."),
+}).describe("A service level objective.");
 
 export const recordingRuleSpec = z.strictObject({
   record: z.string().min(1).describe("Name of the recorded series, e.g. job:git_operation_errors:ratio_rate5m."),
