@@ -4,7 +4,7 @@ import { Ajv, type ValidateFunction } from "ajv";
 import addFormats from "ajv-formats";
 import { parse, parseDocument } from "yaml";
 import { describe, expect, it } from "vitest";
-import { SLACK_WEBHOOK_SECRET } from "../src/generators/alertmanager/index.js";
+import { alertmanagerConfig, SLACK_WEBHOOK_SECRET } from "../src/generators/alertmanager/index.js";
 import { DASHBOARDS_MOUNT } from "../src/generators/grafana/names.js";
 import { formatIssue } from "../src/model/issue.js";
 import { loadModel } from "../src/model/resolve.js";
@@ -19,7 +19,7 @@ type Service = {
   environment?: Record<string, string>;
   ports?: string[];
   volumes?: string[];
-  secrets?: string[];
+  secrets?: (string | { source: string; target: string })[];
   healthcheck?: Healthcheck;
   depends_on?: Record<string, { condition: string }>;
 };
@@ -67,6 +67,13 @@ function grafanaSettingProblem(variable: string, value: string): string | undefi
     }
   }
   return `${variable} is not a documented setting`;
+}
+
+/** Every value of a `*_file` key anywhere in an Alertmanager configuration: the files it reads. */
+function filesReadBy(config: unknown): string[] {
+  if (Array.isArray(config)) return config.flatMap(filesReadBy);
+  if (typeof config !== "object" || config === null) return [];
+  return Object.entries(config).flatMap(([key, value]) => (key.endsWith("_file") && typeof value === "string" ? [value] : filesReadBy(value)));
 }
 
 function service(name: string): Service {
@@ -212,6 +219,46 @@ describe("docker-compose.yml", () => {
   it("hands Alertmanager its webhook URL as a secret from the environment", () => {
     expect(service("alertmanager").secrets).toEqual([SLACK_WEBHOOK_SECRET]);
     expect(COMPOSE.secrets[SLACK_WEBHOOK_SECRET]).toEqual({ environment: "SLACK_WEBHOOK_URL" });
+  });
+
+  it("runs Alertmanager for a service that declares no alerts, since its generated outage alerts and Watchdog need routing", () => {
+    const compose = parse(composeWith([[["alerts"], []], [["slos"], []]])) as Compose;
+    expect(Object.keys(compose.services)).toContain("alertmanager");
+    expect(compose.services.prometheus?.depends_on?.alertmanager).toEqual({ condition: "service_healthy" });
+    expect(compose.volumes).toHaveProperty("alertmanager_data");
+    expect(validator()(compose)).toBe(true);
+  });
+
+  it("mounts every secret file the generated alertmanager.yml reads, and only those", () => {
+    const receivers = {
+      slack: { channel: "#oncall", apiUrlFile: "/run/secrets/slack_webhook_url" },
+      pagerduty: { routingKeyFile: "/run/secrets/pagerduty_routing_key" },
+      email: { to: "oncall@example.com", from: "am@example.com", smarthost: "smtp.example.com:587", authUsername: "am", authPasswordFile: "/run/secrets/smtp_password" },
+      webhook: { url: "https://hooks.example.com/alerts", bearerTokenFile: "/run/secrets/webhook_token" },
+      heartbeat: { url: "https://hc.example.com/ping", bearerTokenFile: "/etc/heartbeat/token" },
+    };
+    const edits: SpecEdit[] = [[["alerting", "receivers"], receivers]];
+    const compose = parse(composeWith(edits)) as Compose;
+    expect(validator()(compose)).toBe(true);
+    const model = resolveText(edited(edits)).model;
+    if (model === undefined) throw new Error("the edited spec does not resolve");
+    const read = [...new Set(filesReadBy(alertmanagerConfig(model)))].sort();
+    expect(read).toEqual(["/etc/heartbeat/token", "/run/secrets/pagerduty_routing_key", "/run/secrets/slack_webhook_url", "/run/secrets/smtp_password", "/run/secrets/webhook_token"]);
+    const mounts = compose.services.alertmanager?.secrets ?? [];
+    const targets = mounts.map((m) => (typeof m === "string" ? `/run/secrets/${m}` : m.target)).sort();
+    expect(targets).toEqual(read);
+    expect(mounts).toContainEqual({ source: "etc_heartbeat_token", target: "/etc/heartbeat/token" });
+    expect(compose.secrets.slack_webhook_url).toEqual({ environment: "SLACK_WEBHOOK_URL" });
+    for (const name of ["pagerduty_routing_key", "smtp_password", "webhook_token", "etc_heartbeat_token"]) {
+      expect(compose.secrets[name], name).toEqual({ file: `../secrets/${name}` });
+    }
+  });
+
+  it("mounts no Slack secret when the declared receivers have no Slack", () => {
+    const compose = parse(composeWith([[["alerting", "receivers"], { pagerduty: { routingKeyFile: "/run/secrets/pagerduty_routing_key" } }]])) as Compose;
+    expect(compose.services.alertmanager?.secrets).toEqual(["pagerduty_routing_key"]);
+    expect(compose.secrets).not.toHaveProperty(SLACK_WEBHOOK_SECRET);
+    expect(validator()(compose)).toBe(true);
   });
 });
 

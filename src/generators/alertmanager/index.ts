@@ -128,8 +128,33 @@ export function alertmanagerConfig(model: Model): Record<string, unknown> {
   };
 }
 
+/**
+ * Whether alertmanager.yml is generated: every service gets outage alerts and a Watchdog, so
+ * any service at all has rules to route. The compose stack runs Alertmanager on the same condition.
+ */
+export function hasAlertmanager(model: Model): boolean {
+  return model.services.length > 0;
+}
+
+/** A secret file alertmanager.yml reads, and whether it is the Slack webhook URL (filled from the environment). */
+export interface ReceiverSecretFile {
+  path: string;
+  slackWebhook: boolean;
+}
+
+/** Every secret file the generated alertmanager.yml reads, sorted by path, each once. */
+export function receiverSecretFiles(model: Model): ReceiverSecretFile[] {
+  if (!hasAlertmanager(model)) return [];
+  const r = declaredReceivers(model);
+  const files = new Map<string, ReceiverSecretFile>();
+  if (r.slack) files.set(r.slack.apiUrlFile, { path: r.slack.apiUrlFile, slackWebhook: true });
+  for (const path of [r.pagerduty?.routingKeyFile, r.email?.authPasswordFile, r.webhook?.bearerTokenFile, r.heartbeat?.bearerTokenFile]) {
+    if (path !== undefined && !files.has(path)) files.set(path, { path, slackWebhook: false });
+  }
+  return [...files.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
 export function generateAlertmanager(model: Model): Artifact[] {
-  // Every service gets outage alerts and a Watchdog, so Alertmanager is always part of it.
-  if (model.services.length === 0) return [];
+  if (!hasAlertmanager(model)) return [];
   return [{ path: ALERTMANAGER_CONFIG_PATH, content: yamlArtifactText(model, [alertmanagerConfig(model)]) }];
 }

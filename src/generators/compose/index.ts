@@ -6,9 +6,9 @@
 import { posix } from "node:path";
 import { Document, isMap } from "yaml";
 import type { Model } from "../../model/types.js";
-import { containerSecretPath, SECRETS_DIR } from "../../conventions/secrets.js";
+import { CONTAINER_SECRETS_DIR, containerSecretPath, SECRETS_DIR } from "../../conventions/secrets.js";
 import type { ServiceSpec, StackSpec } from "../../spec/schema.js";
-import { ALERTMANAGER_CONFIG_PATH, SLACK_WEBHOOK_SECRET } from "../alertmanager/index.js";
+import { ALERTMANAGER_CONFIG_PATH, hasAlertmanager, receiverSecretFiles } from "../alertmanager/index.js";
 import { generatedHeader, type Artifact } from "../artifact.js";
 import { lineComment } from "../../conventions/text-escape.js";
 import { DASHBOARDS_MOUNT, GRAFANA_DIR } from "../grafana/names.js";
@@ -49,7 +49,32 @@ function secretFiles(model: Model, stack: StackSpec): Map<string, string> {
     files.set(GRAFANA_TLS_SECRETS.key, stack.grafana.tls.keyFile);
   }
   for (const name of remoteWriteSecrets(model)) files.set(name, posix.join(SECRETS_DIR, name));
+  for (const s of alertmanagerSecrets(model)) if (!s.slackWebhook) files.set(s.name, posix.join(SECRETS_DIR, s.name));
   return files;
+}
+
+/** A receiver secret file of alertmanager.yml as a compose secret: its name, and where the container reads it. */
+interface AlertmanagerSecret {
+  name: string;
+  target: string;
+  slackWebhook: boolean;
+}
+
+/**
+ * Compose mounts a secret at /run/secrets/<name> unless told a target, so a file there keeps its
+ * own name; any other path gets a name made of its path and an explicit target.
+ */
+function alertmanagerSecrets(model: Model): AlertmanagerSecret[] {
+  return receiverSecretFiles(model).map((f) => {
+    const inSecretsDir = posix.dirname(f.path) === CONTAINER_SECRETS_DIR && /^[A-Za-z0-9._-]+$/.test(posix.basename(f.path));
+    const name = inSecretsDir ? posix.basename(f.path) : f.path.replace(/^\/+/, "").replace(/[^A-Za-z0-9._-]+/g, "_");
+    return { name, target: f.path, slackWebhook: f.slackWebhook };
+  });
+}
+
+/** A service's reference to a secret: the short form where compose's default target is the path. */
+function secretMount(s: AlertmanagerSecret): string | { source: string; target: string } {
+  return s.target === containerSecretPath(s.name) ? s.name : { source: s.name, target: s.target };
 }
 
 function remoteWriteSecrets(model: Model): string[] {
@@ -79,7 +104,9 @@ function grafanaEnvironment(stack: StackSpec): Record<string, string> {
 
 export function composeConfig(model: Model, stack: StackSpec, scrape: ScrapeSpec): Record<string, unknown> {
   const app = stack.app;
-  const alerting = model.services.some((s) => s.alerts.length > 0);
+  const alerting = hasAlertmanager(model);
+  const amSecrets = alertmanagerSecrets(model);
+  const slackSecret = amSecrets.find((s) => s.slackWebhook);
   const appHealthy = app.healthcheck !== undefined;
   const remoteSecrets = remoteWriteSecrets(model);
   const services: Record<string, unknown> = {
@@ -114,7 +141,7 @@ export function composeConfig(model: Model, stack: StackSpec, scrape: ScrapeSpec
       image: stack.alertmanager.image,
       command: ["--config.file=/etc/alertmanager/alertmanager.yml", "--storage.path=/alertmanager"],
       volumes: [`${dirOf(ALERTMANAGER_CONFIG_PATH)}:/etc/alertmanager:ro`, "alertmanager_data:/alertmanager"],
-      secrets: [SLACK_WEBHOOK_SECRET],
+      ...(amSecrets.length > 0 ? { secrets: amSecrets.map(secretMount) } : {}),
       ports: publish(stack, stack.alertmanager.port, CONTAINER_PORTS.alertmanager),
       healthcheck: healthcheck(httpProbe("wget", `http://localhost:${CONTAINER_PORTS.alertmanager}/-/healthy`)),
       restart: "unless-stopped",
@@ -143,7 +170,7 @@ export function composeConfig(model: Model, stack: StackSpec, scrape: ScrapeSpec
     services,
     volumes: { prometheus_data: {}, ...(alerting ? { alertmanager_data: {} } : {}), grafana_data: {} },
     secrets: {
-      ...(alerting ? { [SLACK_WEBHOOK_SECRET]: { environment: SLACK_WEBHOOK_VARIABLE } } : {}),
+      ...(slackSecret !== undefined ? { [slackSecret.name]: { environment: SLACK_WEBHOOK_VARIABLE } } : {}),
       ...Object.fromEntries(files.map(([name, path]) => [name, { file: fromRepo(path) }])),
     },
   };
@@ -162,7 +189,7 @@ function commentKey(map: unknown, key: string, comment: string): void {
 function annotate(doc: Document, stack: StackSpec): void {
   const services = doc.get("services", true);
   commentKey(services, stack.app.service, " The instrumented service; Prometheus scrapes it on the compose network.");
-  commentKey(doc.getIn(["services", "alertmanager"], true), "secrets", ` alertmanager.yml reads the Slack webhook URL from /run/secrets/${SLACK_WEBHOOK_SECRET}:\n Alertmanager does not expand environment variables, and the URL is a secret.`);
+  commentKey(doc.getIn(["services", "alertmanager"], true), "secrets", " alertmanager.yml reads each receiver secret (webhook URL, routing key, password, token) from a file:\n Alertmanager does not expand environment variables, and these values are secrets.");
   if (stack.prometheus.adminApi) commentKey(doc.getIn(["services", "prometheus"], true), "command", " --web.enable-admin-api serves TSDB snapshots for scripts/backup.sh; the port is published on loopback only.");
   commentKey(doc.contents, "volumes", " Prometheus keeps its TSDB (the spec's retention) and Grafana its database (users, API keys) across\n restarts; scripts/backup.sh backs both up.");
 }
@@ -181,7 +208,7 @@ export function generateCompose(model: Model): Artifact[] {
     " Start it from the repository root (the root docker-compose.yml includes this file), once these",
     ` files exist (git-ignored; see docs/OPERATIONS.md): ${files.join(", ")}`,
     `   ${[...required, "docker compose up -d"].join(" ")}`,
-    ...(model.services.some((s) => s.alerts.length > 0) ? [`   (${SLACK_WEBHOOK_VARIABLE}=… to notify Slack)`] : []),
+    ...(alertmanagerSecrets(model).some((s) => s.slackWebhook) ? [`   (${SLACK_WEBHOOK_VARIABLE}=… to notify Slack)`] : []),
     ` Published ports bind to ${stack.bindAddress}; secrets are read from files and the environment, never stored here.`,
   ].join("\n");
   return [{ path: COMPOSE_PATH, content: doc.toString({ lineWidth: 0 }) }];
