@@ -209,7 +209,7 @@ export abstract class EnumHistogram<L extends Labels> extends EnumMetric<L> {
   }
 }
 
-// ---- service git-operations: 11 metrics, at most 142 series
+// ---- service git-operations: 11 metrics, at most 144 series
 
 export type ActiveSandboxesTotalLabels = Record<string, never>;
 function activeSandboxesTotalIndex(labels: ActiveSandboxesTotalLabels): number {
@@ -755,15 +755,17 @@ export class SandboxCreationSecondsHistogram extends EnumHistogram<SandboxCreati
 
 export type SandboxHoursTotalLabels = {
   /** Unknown values are recorded as "other". */
-  project: "default" | "other" | (string & {});
+  project: "default" | "agents" | "ci" | "other" | (string & {});
 };
 const SandboxHoursTotalLabelNames: readonly string[] = ["project"];
-const SandboxHoursTotalProjectValues = ["default", "other"] as const;
+const SandboxHoursTotalProjectValues = ["default", "agents", "ci", "other"] as const;
 function sandboxHoursTotalProjectIndex(value: unknown): number {
   switch (value) {
     case "default": return 0;
-    case "other": return 1;
-    default: return enumIndex(SandboxHoursTotalProjectValues, value, "sandbox_hours_total", "project", 1);
+    case "agents": return 1;
+    case "ci": return 2;
+    case "other": return 3;
+    default: return enumIndex(SandboxHoursTotalProjectValues, value, "sandbox_hours_total", "project", 3);
   }
 }
 function sandboxHoursTotalIndex(labels: SandboxHoursTotalLabels): number {
@@ -776,10 +778,12 @@ function sandboxHoursTotalIndex(labels: SandboxHoursTotalLabels): number {
 }
 const SandboxHoursTotalSets: readonly SandboxHoursTotalLabels[] = [
   { project: "default" },
+  { project: "agents" },
+  { project: "ci" },
   { project: "other" },
 ];
 
-/** Sandbox lifetime consumed, in hours, by project. Unit: hours. (counter, at most 2 series) */
+/** Sandbox lifetime consumed, in hours, by project. Unit: hours. (counter, at most 4 series) */
 export class SandboxHoursTotalCounter extends EnumCounter<SandboxHoursTotalLabels> {
   constructor(registry?: AnyRegistry) {
     super({ name: "sandbox_hours_total", help: "Sandbox lifetime consumed, in hours, by project.", labelSets: SandboxHoursTotalSets, registry });
@@ -846,7 +850,7 @@ export interface GitOperationsMetrics<R extends AnyRegistry = Registry> {
   readonly sandboxCacheMissesTotal: SandboxCacheMissesTotalCounter;
   /** Time to create a sandbox, from request to ready. Unit: seconds. (histogram, at most 12 series) */
   readonly sandboxCreationSeconds: SandboxCreationSecondsHistogram;
-  /** Sandbox lifetime consumed, in hours, by project. Unit: hours. (counter, at most 2 series) */
+  /** Sandbox lifetime consumed, in hours, by project. Unit: hours. (counter, at most 4 series) */
   readonly sandboxHoursTotal: SandboxHoursTotalCounter;
 }
 

@@ -7,6 +7,7 @@
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { ratePerSandboxHour } from "../../generated/metrics.ts";
 import { costRateFromEnv } from "./cost.ts";
+import { projectFromEnv } from "./project.ts";
 import { credentialHostsFromEnv } from "./git/credentials.ts";
 import { DEFAULT_MAX_REQUEST_BYTES } from "./http/guards.ts";
 import { startHttpServer } from "./http/server.ts";
@@ -41,6 +42,8 @@ function positiveInt(env: Env, key: string, fallback: number): number {
 }
 
 async function main(argv: readonly string[], env: Env): Promise<void> {
+  // Configuration errors first, before any sandbox provider is set up.
+  const project = projectFromEnv(env);
   const sandboxes = await provider(env);
   const rateEnv = env["SANDBOX_COST_PER_HOUR"] === undefined && env["E2B_COST_PER_SANDBOX_HOUR"] !== undefined
     ? { SANDBOX_COST_PER_HOUR: env["E2B_COST_PER_SANDBOX_HOUR"] }
@@ -54,7 +57,7 @@ async function main(argv: readonly string[], env: Env): Promise<void> {
     maxActiveSandboxes: positiveInt(env, "MAX_ACTIVE_SANDBOXES", 50),
     sandboxWaitMs: positiveInt(env, "SANDBOX_WAIT_SECONDS", 30) * 1000,
     commandTimeoutMs: positiveInt(env, "GIT_TIMEOUT_SECONDS", 120) * 1000,
-    project: env["RUNTIME_PROJECT"] || "default",
+    project,
     // Test setups only: lets the runtime use remotes on this machine (paths, file://, http://).
     allowLocalRemotes: env["RUNTIME_ALLOW_LOCAL_REMOTES"] === "1",
     credentials: password === undefined ? undefined : { username: username ?? "x-access-token", password },

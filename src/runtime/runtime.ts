@@ -4,6 +4,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { createMetrics, type Metrics } from "../../generated/metrics.ts";
 import { CostMeter } from "./cost.ts";
+import type { Project } from "./project.ts";
 import type { Operation } from "./git/input.ts";
 import { GitRuntime, type GitRuntimeOptions, type LogLine } from "./git/runtime.ts";
 import type { RunResult } from "./results.ts";
@@ -19,8 +20,8 @@ export interface RuntimeOptions extends Omit<GitRuntimeOptions, "metrics" | "cac
   maxActiveSandboxes?: number;
   /** How long a request waits for a sandbox slot when all are busy before it is refused. */
   sandboxWaitMs?: number;
-  /** Project that sandbox-hours are booked to. */
-  project?: string;
+  /** Project that sandbox-hours are booked to: one the spec declares (default: `default`). */
+  project?: Project;
   /** How often expired sandboxes are swept and sandbox-hours accrued. */
   tickMs?: number;
   /** Monotonic milliseconds; injectable for tests of TTL and cost. */

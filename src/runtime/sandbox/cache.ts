@@ -7,6 +7,7 @@
 // every scrape, so it never drifts from reality.
 import type { Metrics } from "../../../generated/metrics.ts";
 import type { CostMeter } from "../cost.ts";
+import { DEFAULT_PROJECT, type Project } from "../project.ts";
 import type { Sandbox, SandboxProvider } from "./provider.ts";
 
 export interface SandboxKey {
@@ -26,7 +27,7 @@ export interface SandboxCacheOptions {
   waitMs?: number;
   /** Told about every request refused for want of a slot, before the error is thrown. */
   onBusy?: (error: SandboxBusyError) => void;
-  project?: string;
+  project?: Project;
   now?: () => number;
 }
 
@@ -200,7 +201,7 @@ export class SandboxCache {
     }
     const entry: Entry = { key: k, sandbox, lastUsed: this.now(), busy: 1 + joiners.count, queue: Promise.resolve() };
     this.entries.set(k, entry);
-    this.opts.cost.track(sandbox.id, this.opts.project ?? "default");
+    this.opts.cost.track(sandbox.id, this.opts.project ?? DEFAULT_PROJECT);
     this.publish();
     return entry;
   }
