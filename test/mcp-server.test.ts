@@ -146,7 +146,7 @@ describe("the MCP server over stdio", () => {
   afterAll(() => rm(tmp, { recursive: true, force: true }));
 
   it("runs as `node dist/runtime/main.js --mcp-stdio`, and when the client closes it kills its sandbox and exits", async () => {
-    const documented = readmeMcpConfig();
+    const documented = documentedMcpConfig();
     expect(documented.args).toEqual([RUNTIME_ENTRY, "--mcp-stdio"]);
     const transport = new StdioClientTransport({
       command: documented.command,
@@ -178,14 +178,14 @@ describe("the MCP server over stdio", () => {
   });
 });
 
-/** The command and arguments of the MCP client configuration in the README, for this checkout. */
-function readmeMcpConfig(): { command: string; args: string[] } {
-  const readme = readFileSync(join(ROOT, "README.md"), "utf8");
-  const block = /```json\n(\{\n\s+"mcpServers"[\s\S]*?)```/.exec(readme)?.[1];
-  if (block === undefined) throw new Error("the README has no MCP client configuration");
+/** The command and arguments of the MCP client configuration in docs/runtime.md, for this checkout. */
+function documentedMcpConfig(): { command: string; args: string[] } {
+  const page = readFileSync(join(ROOT, "docs", "runtime.md"), "utf8");
+  const block = /```json\n(\{\n\s+"mcpServers"[\s\S]*?)```/.exec(page)?.[1];
+  if (block === undefined) throw new Error("docs/runtime.md has no MCP client configuration");
   const config = JSON.parse(block) as { mcpServers: Record<string, { command: string; args: string[] }> };
   const server = config.mcpServers["git_operations"];
-  if (server === undefined) throw new Error("the README's MCP configuration has no git_operations");
+  if (server === undefined) throw new Error("the MCP configuration in docs/runtime.md has no git_operations");
   return { command: server.command, args: server.args.map((a) => a.replace("/path/to/obsgen", ROOT)) };
 }
 

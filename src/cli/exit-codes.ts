@@ -1,4 +1,4 @@
-// Documented exit codes (README: "Exit codes"). Distinct so CI can tell what went wrong.
+// Documented exit codes (README.md, "Exit codes"). Distinct so CI can tell what went wrong.
 export const EXIT = {
   ok: 0,
   /** Drift, lint or validation findings, or breaking changes with --fail-on-breaking. */
