@@ -1,11 +1,21 @@
 // The documentation: the generated reference pages are what `npm run docs` writes now, they cover
 // every spec field and every diagnostic code, and every relative link in README.md and docs/*.md
 // reaches a file (and its #anchor a heading there).
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { dirname, join, normalize } from "node:path";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, normalize, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { RULES, type RuleInfo } from "../src/model/rules.ts";
-import { fixtureIssues, generatedDocs, renderChecks, renderSpecReference, slug, specJsonSchema } from "../scripts/docs.ts";
+import { runObsgen } from "./support/cli-process.js";
+import { CHECKS_PATH, EDIT_EXAMPLES, editIssues, fixtureIssues, generatedDocs, renderChecks, slug, SPEC_REFERENCE_PATH, specJsonSchema } from "../scripts/docs.ts";
+
+let rendered: Map<string, string> | undefined;
+/** What npm run docs would write now, computed once for the file (it runs the pipeline on every example). */
+function renderedDocs(): Map<string, string> {
+  rendered ??= generatedDocs();
+  return rendered;
+}
 
 const PAGES = ["README.md", ...readdirSync("docs").filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`)].sort();
 
@@ -48,11 +58,11 @@ function brokenLink(page: string, target: string): string | undefined {
 
 describe("the generated reference pages", () => {
   it("are what npm run docs writes now (run it after changing the spec schema, the rules or their fixtures)", () => {
-    for (const [path, content] of generatedDocs()) expect(readFileSync(path, "utf8"), `${path} is stale: run npm run docs`).toBe(content);
+    for (const [path, content] of renderedDocs()) expect(readFileSync(path, "utf8"), `${path} is stale: run npm run docs`).toBe(content);
   });
 
   it("list every field of the spec schema, with its description", () => {
-    const page = renderSpecReference();
+    const page = renderedDocs().get(SPEC_REFERENCE_PATH) ?? "";
     const fields: [string, string | undefined][] = [];
     const walk = (s: ReturnType<typeof specJsonSchema>): void => {
       for (const [name, child] of Object.entries(s.properties ?? {})) {
@@ -72,7 +82,7 @@ describe("the generated reference pages", () => {
   });
 
   it("list every diagnostic code with its summary, and an example that carries that code", () => {
-    const page = renderChecks();
+    const page = renderedDocs().get(CHECKS_PATH) ?? "";
     for (const rule of Object.values(RULES as Record<string, RuleInfo>)) {
       expect(page).toContain(`| [${rule.code}](#${rule.code.toLowerCase()}) |`);
       expect(page).toContain(`## ${rule.code}\n`);
@@ -80,6 +90,12 @@ describe("the generated reference pages", () => {
       const example = /```\n([\s\S]*?)\n```/.exec(section)?.[1];
       if (example !== undefined) expect(example, rule.code).toMatch(new RegExp(`^\\S+ (error|warning) ${rule.code} `));
     }
+  });
+
+  it("break the bundled spec in each edit example so that it reports that example's code", () => {
+    const missing = EDIT_EXAMPLES.filter((e) => !editIssues(e.edits).some((i) => i.code === e.code)).map((e) => e.code);
+    expect(missing).toEqual([]);
+    expect(editIssues([]).filter((i) => i.severity === "error")).toEqual([]);
   });
 
   it("take each example from what the pipeline reports for a fixture", () => {
@@ -113,4 +129,55 @@ describe("the documentation's links", () => {
   it("makes heading anchors as GitHub does", () => {
     expect([...anchorsOf("# The spec\n## `metrics.<name>`\n## Notes\n## Notes\n```\n# not a heading\n```\n")]).toEqual(["the-spec", "metricsname", "notes", "notes-1"]);
   });
+});
+
+/** The fenced blocks of one README section, by language. */
+function readmeBlocks(heading: string): { lang: string; body: string }[] {
+  const readme = readFileSync("README.md", "utf8");
+  const start = readme.indexOf(`\n## ${heading}\n`);
+  if (start === -1) throw new Error(`README.md has no section "${heading}"`);
+  const end = readme.indexOf("\n## ", start + 1);
+  const section = readme.slice(start, end === -1 ? undefined : end);
+  return [...section.matchAll(/^```(\w*)\n([\s\S]*?)^```$/gm)].map((m) => ({ lang: m[1] ?? "", body: m[2] ?? "" }));
+}
+
+/** tsc --strict on one file of a project whose node_modules is this repository's. */
+function typecheck(dir: string, file: string): { code: number | null; out: string } {
+  const tsc = resolve("node_modules", "typescript", "bin", "tsc");
+  const args = ["--noEmit", "--strict", "--module", "nodenext", "--moduleResolution", "nodenext", "--target", "es2022", "--allowImportingTsExtensions", "--skipLibCheck", "--types", "node", file];
+  const r = spawnSync(process.execPath, [tsc, ...args], { cwd: dir, encoding: "utf8", timeout: 120_000 });
+  return { code: r.status, out: `${r.stdout}${r.stderr}` };
+}
+
+describe("the README's five-minute walkthrough", () => {
+  it("runs as written in a new project: init, generate, check and validate succeed, and the embedding example compiles under tsc --strict", () => {
+    const blocks = readmeBlocks("Five minutes with obsgen");
+    const commands = (blocks.find((b) => b.lang === "bash")?.body ?? "")
+      .split("\n")
+      .map((l) => l.replace(/#.*$/, "").trim())
+      .filter((l) => l.startsWith("npx obsgen "));
+    expect(commands.map((c) => c.split(/\s+/)[2])).toEqual(["init", "generate", "check", "validate"]);
+    const example = blocks.find((b) => b.lang === "ts")?.body;
+    if (example === undefined) throw new Error("the walkthrough has no TypeScript example");
+
+    const dir = mkdtempSync(join(tmpdir(), "obsgen-walkthrough-"));
+    try {
+      writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "checkout", version: "1.0.0", type: "module" }));
+      for (const command of commands) {
+        const r = runObsgen(command.split(/\s+/).slice(2), dir);
+        expect(r.code, `${command}\n${r.out}${r.err}`).toBe(0);
+      }
+      symlinkSync(resolve("node_modules"), join(dir, "node_modules"), "dir");
+      writeFileSync(join(dir, "server.ts"), example);
+      const ok = typecheck(dir, "server.ts");
+      expect(ok.code, ok.out).toBe(0);
+      // The example's comment holds: a value outside the enumeration does not compile.
+      writeFileSync(join(dir, "typo.ts"), example.replace('code: "200"', 'code: "201"'));
+      const typo = typecheck(dir, "typo.ts");
+      expect(typo.code).not.toBe(0);
+      expect(typo.out).toContain('"201"');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 300_000);
 });
