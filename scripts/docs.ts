@@ -19,8 +19,9 @@ export const SPEC_REFERENCE_PATH = "docs/spec-reference.md";
 export const CHECKS_PATH = "docs/checks.md";
 /** Fixtures whose issues give each code its example: every case is a spec that fails one check. */
 export const EXAMPLE_FIXTURE_DIRS = ["test/fixtures/invalid", "test/fixtures/hostile"];
-/** The spec the edit examples start from. */
+/** The spec the edit examples start from, and the name of a second file beside it. */
 export const BUNDLED_SPEC = "metrics-spec/git-operations.yaml";
+const SECOND_SPEC = "metrics-spec/other-service.yaml";
 
 /** A path in the spec document and the value put there. */
 export type SpecEdit = readonly [path: readonly (string | number)[], value: unknown];
@@ -30,7 +31,7 @@ const QUERY = ["dashboards", 0, "rows", 0, "panels", 0, "queries", 0] as const;
  * Codes no fixture triggers get their example from the bundled spec with one thing broken, as a
  * user would break it. test/docs.test.ts checks that each edit still reports its code.
  */
-export const EDIT_EXAMPLES: readonly { code: string; edits: readonly SpecEdit[] }[] = [
+export const EDIT_EXAMPLES: readonly { code: string; edits: readonly SpecEdit[]; second?: readonly SpecEdit[] }[] = [
   { code: "OBS023", edits: [[["metrics", "sandbox_creation_seconds_count"], { type: "gauge", help: "Sandbox creations." }]] },
   { code: "OBS031", edits: [[["alerts", 0, "panel"], "p99-latency"]] },
   { code: "OBS040", edits: [[["alerts", 0, "name"], "high_latency"]] },
@@ -51,6 +52,11 @@ export const EDIT_EXAMPLES: readonly { code: string; edits: readonly SpecEdit[] 
   { code: "OBS060", edits: [[["stack", "app", "environment", "RUNTIME_TOKEN"], "hunter2"]] },
   { code: "OBS061", edits: [[["stack", "app", "port"], 8080]] },
   { code: "OBS062", edits: [[["stack", "grafana", "port"], 9090]] },
+  {
+    code: "OBS063",
+    edits: [],
+    second: [[["service"], "other-service"], [["metrics"], { other_events_total: { type: "counter", help: "Other events." } }], [["dashboards"], []], [["alerts"], []], [["slos"], []], [["scrape", "job"], "other"]],
+  },
   { code: "OBS070", edits: [[["slos", 1, "sli", "latency", "threshold"], 4]] },
   { code: "OBS071", edits: [[["slos", 1, "name"], "git-availability"]] },
   { code: "OBS072", edits: [[["alerts", 1, "tiers", 0, "threshold"], 0.01]] },
@@ -232,22 +238,30 @@ export function fixtureIssues(dirs: readonly string[] = EXAMPLE_FIXTURE_DIRS): I
   });
 }
 
-/** The issues of the bundled spec with `edits` applied, resolved like `obsgen check` would. */
-export function editIssues(edits: readonly SpecEdit[]): Issue[] {
+function editedSpec(edits: readonly SpecEdit[]): string {
   const doc = parseDocument(readFileSync(BUNDLED_SPEC, "utf8"));
   for (const [path, value] of edits) {
     if (value === undefined) doc.deleteIn(path);
     else doc.setIn(path, value);
   }
-  const parsed = parseSpecText(BUNDLED_SPEC, doc.toString());
-  return [...resolve(parsed.spec ? [parsed.spec] : [], parsed.issues).issues].sort(compareIssues);
+  return doc.toString();
+}
+
+/**
+ * The issues of the bundled spec with `edits` applied, resolved like `obsgen check` would; with
+ * `second`, together with a second spec file (the bundled spec with those edits) in the same directory.
+ */
+export function editIssues(edits: readonly SpecEdit[], second?: readonly SpecEdit[]): Issue[] {
+  const files: [string, string][] = [[BUNDLED_SPEC, editedSpec(edits)], ...(second ? [[SECOND_SPEC, editedSpec(second)] as [string, string]] : [])];
+  const parsed = files.map(([file, text]) => parseSpecText(file, text));
+  return [...resolve(parsed.flatMap((p) => (p.spec ? [p.spec] : [])), parsed.flatMap((p) => p.issues)).issues].sort(compareIssues);
 }
 
 /** An example issue per code: from the fixtures first, else from the edit examples. */
 export function exampleIssues(): Issue[] {
   const fromFixtures = fixtureIssues();
   const covered = new Set(fromFixtures.map((i) => i.code));
-  const fromEdits = EDIT_EXAMPLES.filter((e) => !covered.has(e.code)).flatMap((e) => editIssues(e.edits).filter((i) => i.code === e.code).slice(0, 1));
+  const fromEdits = EDIT_EXAMPLES.filter((e) => !covered.has(e.code)).flatMap((e) => editIssues(e.edits, e.second).filter((i) => i.code === e.code).slice(0, 1));
   return [...fromFixtures, ...fromEdits];
 }
 
