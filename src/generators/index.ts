@@ -1,6 +1,6 @@
 // All generators, in one list: generate(model) is the whole of codegen.
 import type { Model } from "../model/types.js";
-import type { Artifact, Generator } from "./artifact.js";
+import type { Artifact, GenerateOptions, Generator } from "./artifact.js";
 import { generateCatalogue } from "./catalogue/generate.js";
 import { generateTroubleshooting } from "./troubleshooting/generate.js";
 import { generateGrafana } from "./grafana/index.js";
@@ -11,10 +11,10 @@ import { generateAlertmanager } from "./alertmanager/index.js";
 import { generateKubernetes } from "./kubernetes/index.js";
 import { generateCompose } from "./compose/index.js";
 
-export const generators: readonly Generator[] = [generateMetricsModule, generateSpecSchema, generateCatalogue, generateGrafana, generatePrometheus, generateAlertmanager, generateKubernetes, generateCompose, generateTroubleshooting];
+export const generators: readonly Generator[] = [(model, options) => generateMetricsModule(model, options.lang), generateSpecSchema, generateCatalogue, generateGrafana, generatePrometheus, generateAlertmanager, generateKubernetes, generateCompose, generateTroubleshooting];
 
-export function generate(model: Model): Artifact[] {
-  const artifacts = generators.flatMap((g) => g(model));
+export function generate(model: Model, options: GenerateOptions = {}): Artifact[] {
+  const artifacts = generators.flatMap((g) => g(model, options));
   const seen = new Set<string>();
   for (const a of artifacts) {
     if (seen.has(a.path)) throw new Error(`internal: two generators emit ${a.path}`);
