@@ -66,6 +66,18 @@ const inlineSiblingReads = {
   },
 };
 
+const METRICS_RUNTIME_SOURCE = "src/generators/metrics-module/enum-metrics.ts";
+
+// The generated module imports the package's own `obsgen/runtime` export. The reference runtime's
+// bundle takes it from the source, not from dist/metrics-runtime, so it needs no other target built
+// first and no tsconfig.json (the Dockerfile copies only package.json, scripts, src and generated).
+const metricsRuntimeFromSource = {
+  name: "metrics-runtime-from-source",
+  setup(build) {
+    build.onResolve({ filter: /^obsgen\/runtime$/ }, () => ({ path: join(root, METRICS_RUNTIME_SOURCE) }));
+  },
+};
+
 // Bundled CommonJS packages call require() for node's modules, which an ES module lacks.
 const requireBanner = { js: 'import { createRequire as __obsgenCreateRequire } from "node:module"; const require = __obsgenCreateRequire(import.meta.url);' };
 
@@ -94,8 +106,6 @@ function thirdPartyLicenses(target, packages) {
   return `dist/${target} includes code of these packages, under these licenses.\n\n${sections.join(`\n\n${"-".repeat(78)}\n\n`)}\n`;
 }
 
-const METRICS_RUNTIME_SOURCE = "src/generators/metrics-module/enum-metrics.ts";
-
 const common = {
   absWorkingDir: root,
   bundle: true,
@@ -122,6 +132,7 @@ const TARGETS = {
   runtime: {
     entryPoints: { main: "src/runtime/main.ts" },
     outdir: join(root, "dist", "runtime"),
+    plugins: [inlineSiblingReads, metricsRuntimeFromSource],
     sourcemap: "linked",
     banner: requireBanner,
     metafile: true,
