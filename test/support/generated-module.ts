@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join, resolve as resolvePath } from "node:path";
 import { transformSync } from "esbuild";
-import type { Artifact } from "../../src/generators/artifact.js";
+import type { Artifact, GenerateOptions } from "../../src/generators/artifact.js";
 import { generate } from "../../src/generators/index.js";
 import { METRICS_MODULE_PATH } from "../../src/generators/metrics-module/generate.js";
 import { hasErrors, type Issue } from "../../src/model/issue.js";
@@ -18,11 +18,11 @@ import { parseSpecText } from "../../src/spec/load.js";
 export type Generated = { ok: true; artifacts: Artifact[]; issues: Issue[] } | { ok: false; issues: Issue[] };
 
 /** What `obsgen generate` does with one spec file's text, without touching the disk. */
-export function generateFromText(text: string, file = "spec.yaml"): Generated {
+export function generateFromText(text: string, file = "spec.yaml", options: GenerateOptions = {}): Generated {
   const parsed = parseSpecText(file, text);
   const result = resolve(parsed.spec ? [parsed.spec] : [], parsed.issues);
   if (!result.model || hasErrors(result.issues)) return { ok: false, issues: result.issues };
-  return { ok: true, artifacts: generate(result.model), issues: result.issues };
+  return { ok: true, artifacts: generate(result.model, options), issues: result.issues };
 }
 
 export function artifact(artifacts: readonly Artifact[], path: string): string {
@@ -69,13 +69,14 @@ process.stdout.write(JSON.stringify(out));
 `;
 
 /**
- * Imports each TypeScript module source in one child node process (cwd `dir`) and returns each
- * one's exposition text, in order. Throws with the child's output when it fails.
+ * Imports each module source in one child node process (cwd `dir`) and returns each one's
+ * exposition text, in order: TypeScript transpiled, JavaScript (`--lang js`) as it is. Throws with
+ * the child's output when it fails.
  */
-export function importModules(dir: string, sources: readonly string[]): string[] {
+export function importModules(dir: string, sources: readonly string[], lang: "ts" | "js" = "ts"): string[] {
   const files = sources.map((source, i) => {
-    const file = `module-${i}.mjs`;
-    writeFileSync(join(dir, file), transformSync(source, { loader: "ts", format: "esm", target: "node20" }).code);
+    const file = `module-${lang}-${i}.mjs`;
+    writeFileSync(join(dir, file), lang === "js" ? source : transformSync(source, { loader: "ts", format: "esm", target: "node20" }).code);
     return file;
   });
   writeFileSync(join(dir, "importer.mjs"), IMPORTER);
