@@ -141,11 +141,27 @@ function readmeBlocks(heading: string): { lang: string; body: string }[] {
   return [...section.matchAll(/^```(\w*)\n([\s\S]*?)^```$/gm)].map((m) => ({ lang: m[1] ?? "", body: m[2] ?? "" }));
 }
 
-/** tsc --strict on one file of a project whose node_modules is this repository's. */
+/**
+ * tsc --strict on one file of a project whose node_modules is this repository's; `obsgen/runtime`
+ * (which an installed obsgen provides) resolves to its source here, as in this repository's tsconfig.
+ */
 function typecheck(dir: string, file: string): { code: number | null; out: string } {
-  const tsc = resolve("node_modules", "typescript", "bin", "tsc");
-  const args = ["--noEmit", "--strict", "--module", "nodenext", "--moduleResolution", "nodenext", "--target", "es2022", "--allowImportingTsExtensions", "--skipLibCheck", "--types", "node", file];
-  const r = spawnSync(process.execPath, [tsc, ...args], { cwd: dir, encoding: "utf8", timeout: 120_000 });
+  const config = {
+    compilerOptions: {
+      noEmit: true,
+      strict: true,
+      module: "nodenext",
+      moduleResolution: "nodenext",
+      target: "es2022",
+      allowImportingTsExtensions: true,
+      skipLibCheck: true,
+      types: ["node"],
+      paths: { "obsgen/runtime": [resolve("src", "generators", "metrics-module", "enum-metrics.ts")] },
+    },
+    files: [file],
+  };
+  writeFileSync(join(dir, "tsconfig.json"), JSON.stringify(config));
+  const r = spawnSync(process.execPath, [resolve("node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json"], { cwd: dir, encoding: "utf8", timeout: 120_000 });
   return { code: r.status, out: `${r.stdout}${r.stderr}` };
 }
 
