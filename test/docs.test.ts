@@ -17,7 +17,7 @@ function renderedDocs(): Map<string, string> {
   return rendered;
 }
 
-const PAGES = ["README.md", ...readdirSync("docs").filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`)].sort();
+const PAGES = ["README.md", "SECURITY.md", "BENCHMARKS.md", ...readdirSync("docs").filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`)].sort();
 
 /** Markdown text with fenced code blocks and inline code spans blanked out: links there are examples, not links. */
 function prose(markdown: string): string {
@@ -114,7 +114,7 @@ describe("the documentation's links", () => {
     expect(PAGES).toEqual(expect.arrayContaining(["README.md", "docs/OPERATIONS.md", "docs/spec-reference.md", "docs/checks.md"]));
   });
 
-  it("resolve: every relative link in README.md and docs/*.md reaches a file, and every #anchor a heading there", () => {
+  it("resolve: every relative link in README.md, SECURITY.md, BENCHMARKS.md and docs/*.md reaches a file, and every #anchor a heading there", () => {
     const broken = PAGES.flatMap((page) => linksOf(readFileSync(page, "utf8")).flatMap((target) => brokenLink(page, target) ?? []));
     expect(broken).toEqual([]);
   });
