@@ -1,6 +1,7 @@
 // The documentation: the generated reference pages are what `npm run docs` writes now, they cover
-// every spec field and every diagnostic code, and every relative link in README.md and docs/*.md
-// reaches a file (and its #anchor a heading there).
+// every spec field and every diagnostic code; every relative link in README.md, SECURITY.md,
+// BENCHMARKS.md and docs/*.md reaches a file (and its #anchor a heading there); and the README's
+// five-minute walkthrough runs as written.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
