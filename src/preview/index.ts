@@ -6,6 +6,7 @@ import { loadBaseModel } from "../diff/index.js";
 import { generateGrafanaDashboards } from "../generators/grafana/dashboard.js";
 import { loadModel } from "../model/resolve.js";
 import type { Model, ServiceModel } from "../model/types.js";
+import { oncallDashboards } from "../oncall/dashboards.js";
 import { readDashboard, type GrafanaDashboard } from "./dashboard.js";
 import { PrometheusData, SyntheticData, type DataSource } from "./data.js";
 import { PAGE_WIDTH, renderDashboard, sideBySide, SYNTHETIC_END, toHtml, toPng, type PanelChange, type RenderedDashboard } from "./render.js";
@@ -44,7 +45,9 @@ export interface PreviewResult {
 export function dashboardsOf(model: Model): { dashboard: GrafanaDashboard; service: ServiceModel | undefined }[] {
   return generateGrafanaDashboards(model).map((a) => {
     const dashboard = readDashboard(a.content, a.path);
-    return { dashboard, service: model.services.find((s) => s.dashboards.some((d) => d.uid === dashboard.uid)) };
+    // The service's own dashboards and the triage and SLO dashboards generated for it.
+    const owns = (s: ServiceModel): boolean => s.dashboards.some((d) => d.uid === dashboard.uid) || oncallDashboards(s).some((d) => d.spec.uid === dashboard.uid);
+    return { dashboard, service: model.services.find(owns) };
   });
 }
 
