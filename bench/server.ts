@@ -120,11 +120,17 @@ function treeMemory(root: number): { rssMiB: number; pssMiB: number; processes: 
 /** One GET /metrics; `agent` keeps connections alive (one agent per server: ports get reused). */
 function scrape(port: number, agent: Agent | false = false): Promise<number> {
   return new Promise((resolve, reject) => {
-    get({ host: "127.0.0.1", port, path: "/metrics", agent }, (res) => {
+    const req = get({ host: "127.0.0.1", port, path: "/metrics", agent }, (res) => {
       let bytes = 0;
       res.on("data", (d: Buffer) => (bytes += d.length));
       res.on("end", () => (res.statusCode === 200 ? resolve(bytes) : reject(new Error(`/metrics answered ${res.statusCode}`))));
-    }).on("error", reject);
+    });
+    req.on("error", (error: NodeJS.ErrnoException) => {
+      // A kept-alive connection the server closed (its 5 s keep-alive timeout) just as this request
+      // reused it: node's documented race; the request never reached the server, so send it again.
+      if (req.reusedSocket && error.code === "ECONNRESET") scrape(port, agent).then(resolve, reject);
+      else reject(error);
+    });
   });
 }
 
