@@ -186,7 +186,7 @@ function watchSection(w: WatchResult): string[] {
   return [
     "### Watch mode: save → written",
     "",
-    `\`bin/obsgen generate --watch\` on a copy of the bundled spec; each save changes one help text (${fmt(w.filesPerSave, 0)} files change and are written; the others are not touched). Time from just before the save until the watcher reports the files renamed into place; the watcher's own figure is its in-process regeneration (load, validate, generate, compare, write).`,
+    `\`node dist/cli/obsgen.js generate --watch\` on a copy of the bundled spec; each save changes one help text (${fmt(w.filesPerSave, 0)} files change and are written; the others are not touched). Time from just before the save until the watcher reports the files renamed into place; the watcher's own figure is its in-process regeneration (load, validate, generate, compare, write).`,
     "",
     table(
       ["save → files written", "ms, median (min–max)"],
