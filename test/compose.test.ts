@@ -122,7 +122,7 @@ describe("docker-compose.yml", () => {
 
   it("keeps Prometheus' retention and the scrape target in step with the spec", () => {
     const { model } = loadModel("metrics-spec");
-    const spec = model.services[0]?.spec;
+    const spec = model.services[0];
     expect(service("prometheus").command).toContain(`--storage.tsdb.retention.time=${spec?.scrape.retention}`);
     expect(spec?.scrape.retention).toBe("30d");
     for (const target of spec?.scrape.targets ?? []) {
@@ -293,7 +293,7 @@ describe("the spec's stack checks", () => {
     const second = edited([[["service"], "other-service"], [["metrics"], { other_events_total: { type: "counter", help: "Other events." } }], [["dashboards"], []], [["alerts"], []], [["scrape", "job"], "other"]]);
     const a = resolveTwo(edited([]), second);
     const hit = a.find((i) => i.code === RULES.stackDuplicate.code);
-    expect(hit && formatIssue(hit)).toMatch(/^metrics-spec\/other\.yaml:\d+:1 error OBS063 the stack is already declared in metrics-spec\/git-operations\.yaml/);
+    expect(hit && formatIssue(hit)).toMatch(/^metrics-spec\/other\.yaml:\d+:1 error OBS063 the stack is already declared for service "git-operations" at metrics-spec\/git-operations\.yaml:\d+:1/);
   });
 });
 

@@ -7,7 +7,7 @@ import type { Reporter } from "../model/reporter.js";
 import { RULES } from "../model/rules.js";
 import type { ServiceModel } from "../model/types.js";
 import { parseDuration } from "../promql/duration.js";
-import type { AlertSpec } from "../spec/schema.js";
+import type { AlertModel } from "../model/types.js";
 import { INSTANCE_LABEL, parseSeries } from "./series.js";
 import { parseSeriesValues } from "./series-values.js";
 import { templateProblem } from "./templates.js";
@@ -19,7 +19,7 @@ const RAW_VALUE = /\{\{-?\s*\$value\s*-?\}\}/;
 
 type Path = (string | number)[];
 
-function lintStyle(alert: AlertSpec, at: Path, report: Reporter): void {
+function lintStyle(alert: AlertModel, at: Path, report: Reporter): void {
   if (!CAMEL_CASE.test(alert.name)) {
     report.error(RULES.alertName, [...at, "name"], `alert name "${alert.name}" is not CamelCase`, {
       hint: "name alerts like HighErrorRate: words run together, each capitalised",
@@ -50,7 +50,7 @@ function lintStyle(alert: AlertSpec, at: Path, report: Reporter): void {
   }
 }
 
-function lintTests(alert: AlertSpec, at: Path, report: Reporter, templated: readonly string[], known: ReadonlySet<string>): void {
+function lintTests(alert: AlertModel, at: Path, report: Reporter, templated: readonly string[], known: ReadonlySet<string>): void {
   let firing = false;
   let silent = false;
   let twoInstances = false;
@@ -105,7 +105,7 @@ function lintTests(alert: AlertSpec, at: Path, report: Reporter, templated: read
 const TEMPLATE_HINT = "annotations and labels may show {{ $value }}, {{ $labels.name }} or {{ $externalLabels.name }}, piped through a humanize formatter; write literal braces as {{ \"{{\" }}";
 
 /** Prometheus renders these strings as Go templates: only the allowed forms may appear. */
-function lintTemplates(alert: AlertSpec, at: Path, report: Reporter): void {
+function lintTemplates(alert: AlertModel, at: Path, report: Reporter): void {
   const templated: [Path, string][] = [
     [[...at, "summary"], alert.summary],
     [[...at, "description"], alert.description],
@@ -120,7 +120,7 @@ function lintTemplates(alert: AlertSpec, at: Path, report: Reporter): void {
 
 /** Strings of the alerting section that reach a template engine, where no templating is meant. */
 function lintAlertingTemplates(service: ServiceModel, report: Reporter): void {
-  const { grafanaUrl, slackChannel } = service.spec.alerting;
+  const { grafanaUrl, slackChannel } = service.alerting;
   // Every generated alert's dashboard_url annotation starts with grafanaUrl (Prometheus templates it);
   // Alertmanager templates the Slack channel.
   const plain: [Path, string | undefined][] = [[["alerting", "grafanaUrl"], grafanaUrl], [["alerting", "slackChannel"], slackChannel]];

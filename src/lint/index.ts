@@ -11,7 +11,7 @@ export function lintContext(model: Model | undefined, dashboardUid: string | und
   if (!model) return { metrics: new Map() };
   const service = model.services.find((s) => s.dashboards.some((d) => d.uid === dashboardUid)) ?? model.services[0];
   const metrics = new Map(model.services.flatMap((s) => s.metrics.map((m) => [m.name, m] as const)));
-  return service ? { metrics, scrapeInterval: service.spec.scrape.interval } : { metrics };
+  return service ? { metrics, scrapeInterval: service.scrape.interval } : { metrics };
 }
 
 /** Lints one dashboard's JSON text; a file that is not JSON or not a dashboard is one finding. */

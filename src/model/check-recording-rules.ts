@@ -16,7 +16,7 @@ export function checkRecordingRules(service: ServiceModel, report: Reporter, mod
   for (const s of new Set([...model.services, service])) {
     for (const m of s.metrics) for (const series of exposedSeries(m)) owner.set(series, { metric: m, service: s });
   }
-  service.spec.recordingRules.forEach((rule, i) => {
+  service.recordingRules.forEach((rule, i) => {
     const hit = owner.get(rule.record);
     if (hit === undefined) return;
     const where = hit.service === service ? "" : ` of service "${hit.service.name}"`;

@@ -27,7 +27,7 @@ const RESERVED_HEADERS = new Set([
 
 export function checkRemoteWrite(service: ServiceModel, report: Reporter): void {
   const seen = new Map<string, number>();
-  service.spec.scrape.remoteWrite.forEach((endpoint, i) => {
+  service.scrape.remoteWrite.forEach((endpoint, i) => {
     const path = ["scrape", "remoteWrite", i] as const;
     const url = new URL(endpoint.url);
     if (url.username !== "" || url.password !== "") {

@@ -20,6 +20,7 @@ import { resolveSlos } from "./slos.js";
 import { compareIssues, hasErrors, SpecError, type Issue } from "./issue.js";
 import { Reporter } from "./reporter.js";
 import { RULES, SUPPRESSIBLE_RULE_IDS, type RuleInfo } from "./rules.js";
+import { GLOBAL_INTERVAL, resolveDeployment, type DeclaredService } from "./deployment.js";
 import type { LabelModel, MetricModel, Model, ServiceModel } from "./types.js";
 
 export interface ResolveResult {
@@ -39,6 +40,7 @@ export function resolve(raws: readonly RawSpec[], priorIssues: readonly Issue[] 
   const issues: Issue[] = [...priorIssues];
   const services: ServiceModel[] = [];
   const reporters: Reporter[] = [];
+  const declared: DeclaredService[] = [];
   for (const raw of raws) {
     const report = new Reporter(raw.source);
     reporters.push(report);
@@ -47,11 +49,14 @@ export function resolve(raws: readonly RawSpec[], priorIssues: readonly Issue[] 
       reportSchemaIssues(report, parsed.error.issues);
       continue;
     }
-    services.push(resolveService(parsed.data, raw, report));
+    const service = resolveService(parsed.data, raw, report);
+    services.push(service);
+    declared.push({ service, report, primary: parsed.data.primary === true, ...(parsed.data.stack !== undefined ? { stack: parsed.data.stack } : {}) });
   }
   checkAcrossServices(services, reporters);
   const model: Model = {
     services: [...services].sort((a, b) => a.name.localeCompare(b.name)),
+    deployment: resolveDeployment(declared),
     files: raws.map((r) => r.source.projectFile).sort(),
   };
   services.forEach((service) => {
@@ -119,7 +124,14 @@ function resolveService(spec: ServiceSpec, raw: RawSpec, report: Reporter): Serv
     name: spec.service,
     ...(spec.description !== undefined ? { description: spec.description } : {}),
     source: raw.source,
-    spec,
+    scrape: spec.scrape,
+    alerting: spec.alerting,
+    ...(spec.cost !== undefined ? { cost: spec.cost } : {}),
+    limits: spec.limits,
+    recordingRules: spec.recordingRules,
+    ruleInterval: spec.alerting.interval ?? spec.scrape.evaluationInterval,
+    ruleIntervalExplicit: spec.alerting.interval !== undefined || spec.scrape.evaluationInterval !== GLOBAL_INTERVAL,
+    testInterval: spec.scrape.evaluationInterval,
     metrics,
     metricsByName: new Map(metrics.map((m) => [m.name, m])),
     dashboards: spec.dashboards,

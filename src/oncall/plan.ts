@@ -90,7 +90,7 @@ export function oncallPlan(service: ServiceModel): OncallPlan {
 
 /** The alerting selector's matchers, or [] when it is absent or does not parse (the check reports it). */
 export function alertingSelector(service: ServiceModel): MatcherSpec[] {
-  const text = service.spec.alerting.selector;
+  const text = service.alerting.selector;
   if (text === undefined) return [];
   try {
     return parseMatchers(text);
@@ -100,7 +100,7 @@ export function alertingSelector(service: ServiceModel): MatcherSpec[] {
 }
 
 export function keptLabels(service: ServiceModel): string[] {
-  return [JOB_LABEL, ...service.spec.alerting.keepLabels.filter((l) => l !== JOB_LABEL)];
+  return [JOB_LABEL, ...service.alerting.keepLabels.filter((l) => l !== JOB_LABEL)];
 }
 
 /**
@@ -130,19 +130,19 @@ function buildPlan(service: ServiceModel): OncallPlan {
     ...service.slos.flatMap((slo, i) => sloAlerts(service, slo, i)),
   ];
   const recording: PlannedRecording[] = [
-    ...service.spec.recordingRules.map((r, i) => ({ record: r.record, expr: r.expr, ...(r.labels !== undefined ? { labels: r.labels } : {}), path: ["recordingRules", i] })),
+    ...service.recordingRules.map((r, i) => ({ record: r.record, expr: r.expr, ...(r.labels !== undefined ? { labels: r.labels } : {}), path: ["recordingRules", i] })),
     ...service.slos.flatMap((slo) => sloRecordingRules(slo, keep, selector).map((r: SloRule) => ({ ...r, path: [...slo.path, "sli"] }))),
   ];
   return { recording, alerts, keep, selector };
 }
 
 function jobMatcher(service: ServiceModel, selector: readonly MatcherSpec[]): MatcherSpec[] {
-  return [{ label: JOB_LABEL, op: "=", value: service.spec.scrape.job }, ...selector.filter((m) => m.label !== JOB_LABEL)];
+  return [{ label: JOB_LABEL, op: "=", value: service.scrape.job }, ...selector.filter((m) => m.label !== JOB_LABEL)];
 }
 
 function outageAlerts(service: ServiceModel, selector: readonly MatcherSpec[]): PlannedAlert[] {
-  const { outage } = service.spec.alerting;
-  const job = service.spec.scrape.job;
+  const { outage } = service.alerting;
+  const job = service.scrape.job;
   const up = withSelector(UP_SERIES, jobMatcher(service, selector));
   const common = {
     for: outage.for,
@@ -177,7 +177,7 @@ function outageAlerts(service: ServiceModel, selector: readonly MatcherSpec[]): 
       signal: { expr: up, op: "<", threshold: 0.5 },
       why: `Every other alert of ${job} reads metrics this target no longer reports: while it is down they stay silent, whatever the service does.`,
       causes: ["The process crashed or is restarting.", "Its metrics port is unreachable from Prometheus (network, firewall, DNS).", "Scrapes time out because the process is overloaded."],
-      firstSteps: [`Check the process: \`curl -sf http://<instance>${service.spec.scrape.metricsPath}\` from the Prometheus host.`, "Read the target's error on Prometheus' /targets page.", "Restart the instance if it hangs; the job's other alerts are inhibited until it is back."],
+      firstSteps: [`Check the process: \`curl -sf http://<instance>${service.scrape.metricsPath}\` from the Prometheus host.`, "Read the target's error on Prometheus' /targets page.", "Restart the instance if it hangs; the job's other alerts are inhibited until it is back."],
     },
     {
       ...common,
@@ -247,7 +247,7 @@ export const COST_WINDOW = "1h";
 
 /** Projected monthly spend: the pace of sandbox-hours over the last hour, over 30 days, × the hourly rate. */
 function costAlert(service: ServiceModel, keep: readonly string[], selector: readonly MatcherSpec[]): PlannedAlert[] {
-  const cost = service.spec.cost;
+  const cost = service.cost;
   if (cost?.hoursMetric === undefined) return [];
   const metric = service.metricsByName.get(cost.hoursMetric);
   if (metric?.type !== "counter") return [];

@@ -228,8 +228,8 @@ function failureSource(m: MetricModel, metrics: readonly MetricModel[]): { sourc
 }
 
 function build(service: ServiceModel, knobs: Knobs): SimSeries[] {
-  const job = service.spec.scrape.job;
-  const instance = service.spec.scrape.targets[0] ?? "localhost";
+  const job = service.scrape.job;
+  const instance = service.scrape.targets[0] ?? "localhost";
   const out: SimSeries[] = [];
   for (const m of service.metrics) {
     const weight = weigher(m, knobs);

@@ -37,7 +37,7 @@ function analyse(expr: string, cat: Catalogue): { analyzer: QueryAnalyzer; resul
 
 /** Labels each recording rule's series carry; rules may use each other, in any order. */
 function recordedLabels(service: ServiceModel): Map<string, ReadonlySet<string> | undefined> {
-  const rules = service.spec.recordingRules;
+  const rules = service.recordingRules;
   const recorded = new Map<string, ReadonlySet<string> | undefined>(rules.map((r) => [r.record, undefined]));
   for (let pass = 0; pass < Math.max(1, rules.length); pass++) {
     for (const r of rules) {
@@ -83,7 +83,7 @@ export function checkQueries(service: ServiceModel, report: Reporter): void {
     ),
   );
   service.alerts.forEach((alert, a) => run({ owner: `alert "${alert.name}"`, path: ["alerts", a, "expr"], expr: alert.expr }));
-  service.spec.recordingRules.forEach((rule, i) => run({ owner: `recording rule "${rule.record}"`, path: ["recordingRules", i, "expr"], expr: rule.expr }));
+  service.recordingRules.forEach((rule, i) => run({ owner: `recording rule "${rule.record}"`, path: ["recordingRules", i, "expr"], expr: rule.expr }));
 }
 
 type Emit = (owner: string, path: DocPath, severity: "error" | "warning", rule: RuleInfo, message: string, hint: string, offset?: number) => void;

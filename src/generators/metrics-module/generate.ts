@@ -34,16 +34,21 @@ function propertyKey(name: string): string {
   return /^[A-Za-z_$][\w$]*$/.test(name) ? name : tsStringLiteral(name);
 }
 
+/**
+ * `createMetrics()` and `Metrics` name the primary service (model/deployment.ts): the only one, or
+ * the one a spec marks `primary: true`, so a project keeps its entry point when a spec is added.
+ */
 function onlyServiceAliases(model: Model): string[] {
-  const [only, ...more] = model.services;
-  if (!only || more.length > 0) return [];
+  const only = model.services.find((s) => s.name === model.deployment.primary);
+  if (!only) return [];
   const svc = pascalCase(only.name);
+  const which = model.services.length === 1 ? "The only service of this spec" : "The primary service of these specs";
   return [
-    "/** The only service of this spec: `createMetrics()` is `create" + svc + "Metrics()`. */",
+    `/** ${which}: \`createMetrics()\` is \`create${svc}Metrics()\`. */`,
     `export const createMetrics = create${svc}Metrics;`,
     `export type Metrics<R extends AnyRegistry = Registry> = ${svc}Metrics<R>;`,
     "",
-    ...(only.spec.cost !== undefined ? ["/** The only service's cost rate, in dollars per sandbox-hour. */", `export const ratePerSandboxHour = ${rateConstantName(only)};`, ""] : []),
+    ...(only.cost !== undefined ? [`/** The ${model.services.length === 1 ? "only" : "primary"} service's cost rate, in dollars per sandbox-hour. */`, `export const ratePerSandboxHour = ${rateConstantName(only)};`, ""] : []),
   ];
 }
 
@@ -56,7 +61,7 @@ function rateConstantName(service: ServiceModel): string {
  * module it already imports instead of from the spec pipeline.
  */
 function costSection(service: ServiceModel): string[] {
-  const rate = service.spec.cost?.ratePerSandboxHour;
+  const rate = service.cost?.ratePerSandboxHour;
   if (rate === undefined) return [];
   return ["/** Dollars per sandbox-hour (the spec's cost.ratePerSandboxHour). */", `export const ${rateConstantName(service)} = ${String(rate)};`, ""];
 }

@@ -54,7 +54,7 @@ export function alertingRule(service: ServiceModel, alert: PlannedAlert): Alerti
 
 export function ruleGroups(service: ServiceModel): RuleGroup[] {
   const plan = oncallPlan(service);
-  const interval = service.spec.alerting.interval;
+  const interval = service.ruleIntervalExplicit ? service.ruleInterval : undefined;
   const groups: RuleGroup[] = [];
   if (plan.recording.length > 0) {
     groups.push({

@@ -395,3 +395,7 @@ export function createWorkerMetrics(registry: AnyRegistry = new Registry()): Wor
     workerQueueDepth: new WorkerQueueDepthGauge(registry),
   };
 }
+
+/** The primary service of these specs: `createMetrics()` is `createApiMetrics()`. */
+export const createMetrics = createApiMetrics;
+export type Metrics<R extends AnyRegistry = Registry> = ApiMetrics<R>;
