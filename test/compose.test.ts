@@ -6,9 +6,9 @@ import { parse, parseDocument } from "yaml";
 import { describe, expect, it } from "vitest";
 import { SLACK_WEBHOOK_SECRET } from "../src/generators/alertmanager/index.js";
 import { DASHBOARDS_MOUNT } from "../src/generators/grafana/names.js";
-import { formatIssue } from "../src/model/issue.js";
-import { loadModel } from "../src/model/resolve.js";
-import { RULES } from "../src/model/rules.js";
+import { formatIssue } from "../src/conventions/issue.js";
+import { loadModel } from "../src/pipeline/load.js";
+import { RULES } from "../src/conventions/rules.js";
 import { generateCompose } from "../src/generators/compose/index.js";
 import { BUNDLED_SPEC, edited, issuesAfter, issuesOf, resolveFiles, resolveText, type SpecEdit } from "./support/spec-edits.js";
 

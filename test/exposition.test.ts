@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { type AnyRegistry, createMetrics, EnumCounter, EnumGauge, EnumHistogram, type Metrics } from "../generated/metrics.js";
 import { type MirrorMetric, promClientMirror, withFallbacks, type PromClientMirror } from "../bench/prom-client-mirror.js";
 import { camelCase } from "../src/conventions/names.js";
-import { loadModel } from "../src/model/resolve.js";
+import { loadModel } from "../src/pipeline/load.js";
 import type { MetricModel, ServiceModel } from "../src/model/types.js";
 
 const service: ServiceModel = (() => {

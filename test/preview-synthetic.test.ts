@@ -16,6 +16,7 @@ import { dashboardsOf, panelChanges, runPreview, SYNTHETIC_END, SyntheticData, W
 import { timeWindow } from "../src/preview/render.js";
 import { formatValue } from "../src/preview/units.js";
 import { edited, resolveText, type SpecEdit } from "./support/spec-edits.js";
+import { PIPELINE } from "../src/pipeline/index.js";
 
 function model(edits: readonly SpecEdit[] = []): Model {
   const r = resolveText(edited(edits));
@@ -29,7 +30,7 @@ function only<T>(xs: readonly T[]): T {
 }
 
 const MODEL = model();
-const { dashboard: DASH, service: SERVICE } = only(dashboardsOf(MODEL));
+const { dashboard: DASH, service: SERVICE } = only(dashboardsOf(MODEL, PIPELINE));
 const WINDOW = timeWindow(DASH, SYNTHETIC_END);
 
 function service(m: Model = MODEL): ServiceModel {
@@ -122,7 +123,7 @@ describe("the synthetic workload", () => {
       [["metrics", "git_operation_total", "labels", "operation"], ["clone", "status", "diff", "pull", "push", "fetch"]],
       [["metrics", "aaa_first_total"], { type: "counter", help: "A metric sorted before every other." }],
     ]);
-    const { dashboard, service: svc } = only(dashboardsOf(grown));
+    const { dashboard, service: svc } = only(dashboardsOf(grown, PIPELINE));
     const before = await values("Operations per Minute");
     const after = await values("Operations per Minute", new SyntheticData(svc), dashboard);
     expect(after.size).toBe(before.size + 1);
@@ -222,7 +223,7 @@ describe("obsgen preview --base marks what changed", () => {
   let out = "";
   beforeAll(async () => {
     out = mkdtempSync(join(tmpdir(), "obsgen-preview-changes-"));
-    await runPreview({ spec: "test/fixtures/diff/additive.yaml", base: "test/fixtures/diff/base.yaml", out, cwd: process.cwd() });
+    await runPreview({ pipeline: PIPELINE, spec: "test/fixtures/diff/additive.yaml", base: "test/fixtures/diff/base.yaml", out, cwd: process.cwd() });
   }, 120_000);
   afterAll(() => rmSync(out, { recursive: true, force: true }));
 
@@ -237,7 +238,7 @@ describe("obsgen preview --base marks what changed", () => {
   });
 
   it("compares panels by id: same JSON is unchanged, other JSON changed, missing on the other side added or removed", () => {
-    const base = only(dashboardsOf(MODEL)).dashboard;
+    const base = only(dashboardsOf(MODEL, PIPELINE)).dashboard;
     const head = { ...base, panels: base.panels.map((p) => (p.title === "Active Sandboxes" ? { ...p, title: "Sandboxes" } : p)).filter((p) => p.title !== "Conflicts Detected") };
     const changes = panelChanges(base, head, "removed");
     expect(changes.get(panel("Active Sandboxes").id ?? -1)).toBe("changed");

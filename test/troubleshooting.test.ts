@@ -13,7 +13,7 @@ import { parse, stringify } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createMetrics } from "../generated/metrics.ts";
 import { generateTroubleshooting, TROUBLESHOOTING_PATH } from "../src/generators/troubleshooting/generate.js";
-import { loadModel } from "../src/model/resolve.js";
+import { loadModel } from "../src/pipeline/load.js";
 import { Child } from "./support/child.js";
 import { freePort } from "./support/prometheus.js";
 import { edited, resolveText } from "./support/spec-edits.js";

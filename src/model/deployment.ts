@@ -11,11 +11,12 @@
 // - receivers, slackChannel: declared by one spec, or equally by several; otherwise an error.
 // - stack: declared by at most one spec; its Prometheus keeps that spec's scrape.retention(Size).
 // - Grafana's timeInterval: the longest scrape interval, so $__rate_interval covers every service.
-// - primary (the generated module's createMetrics): see resolvePrimary.
+// - primary (the generated module's createMetrics): `primary: true`, else the stack's spec, else
+//   the first spec file by name with a warning (resolvePrimary).
 import { isDeepStrictEqual } from "node:util";
 import { parseDuration } from "../promql/duration.js";
 import type { Reporter } from "./reporter.js";
-import { RULES, type RuleInfo } from "./rules.js";
+import { RULES, type RuleInfo } from "../conventions/rules.js";
 import type { DeploymentModel, ServiceModel, StackDeploymentModel, StackModel } from "./types.js";
 
 /** Prometheus' global intervals in the generated config: the spec's defaults for both. */
@@ -116,9 +117,10 @@ function stackOf(stack: StackModel, owner: ServiceModel): StackDeploymentModel {
 
 /**
  * The service the generated module's `createMetrics()` names. One service: that one. Several: the
- * one whose spec says `primary: true` (two that say so are an error); when none does, the service
- * of the first spec file by name, with a warning that asks to pin it, so a project that gains a
- * second spec keeps its entry point and is told how to keep it whatever the new file is called.
+ * one whose spec says `primary: true` (two that say so are an error); else the one whose spec
+ * declares the stack (its app is the service that embeds the module); else the service of the
+ * first spec file by name, with a warning that asks to pin it. So a project that gains a second
+ * spec keeps its entry point, and is told how to keep it whatever the new file is called.
  */
 function resolvePrimary(inFileOrder: readonly DeclaredService[]): string | undefined {
   const [first, ...more] = inFileOrder;
@@ -129,10 +131,13 @@ function resolvePrimary(inFileOrder: readonly DeclaredService[]): string | undef
   for (const d of others) {
     if (chosen === undefined) break;
     d.report.error(RULES.deploymentConflict, ["primary"], `service "${chosen.service.name}" at ${where(chosen, ["primary"], true)} is primary already`, {
+      key: true,
       hint: "createMetrics() names one service: set primary: true in one spec file only",
     });
   }
   if (chosen !== undefined) return chosen.service.name;
+  const stackOwner = inFileOrder.find((d) => d.stack !== undefined);
+  if (stackOwner !== undefined) return stackOwner.service.name;
   first.report.warning(RULES.deploymentConflict, ["service"], `several services and none is primary: createMetrics() is create…Metrics() of "${first.service.name}", the first spec file by name`, {
     hint: "set primary: true in the spec whose service createMetrics() should name, so adding a spec file never moves it",
   });

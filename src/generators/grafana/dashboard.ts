@@ -8,7 +8,7 @@ import { serviceHeader, type Artifact } from "../artifact.js";
 import { layoutDashboard } from "./layout.js";
 import { ALL_VALUE, DATASOURCE_NAME, DATASOURCE_REF, DATASOURCE_TYPE, DATASOURCE_UID, DATASOURCE_VARIABLE, FILTER_VARIABLES, dashboardPath } from "./names.js";
 import { buildPanel } from "./panels.js";
-import { oncallDashboards, withAlertLinks } from "../../oncall/dashboards.js";
+import { oncallDashboards, withAlertLinks } from "../../model/oncall/dashboards.js";
 
 /** Row panels take ids above any the spec may reasonably use, so panel ids stay the spec's. */
 export const ROW_ID_BASE = 10000;

@@ -19,12 +19,7 @@ export function ruleTestsPathFor(interval: string, globalInterval: string): stri
 /** Whether a file name in the Prometheus directory is one of the rule-test files. */
 export const RULE_TESTS_NAME = /^alert_rules(\.[0-9a-z]+)?\.test\.yml$/;
 
-/** Annotation keys the generated alerts carry besides summary and description. */
-export const RUNBOOK_ANNOTATION = "runbook_url";
-export const DASHBOARD_ANNOTATION = "dashboard_url";
-export const SEVERITY_LABEL = "severity";
-export const SEVERITIES = ["critical", "warning", "info"] as const;
-export type Severity = (typeof SEVERITIES)[number];
+export { DASHBOARD_ANNOTATION, RUNBOOK_ANNOTATION, SEVERITIES, SEVERITY_LABEL, type Severity } from "../../conventions/alerting.js";
 
 export function recordingGroupName(service: string): string {
   return `${service}.rules`;

@@ -4,8 +4,8 @@
 // to one line and escaped, so it cannot add headings, HTML or code fences to the page.
 import { runbookPath } from "../../conventions/oncall.js";
 import type { Model, ServiceModel } from "../../model/types.js";
-import { dashboardUrl, panelFor } from "../../oncall/links.js";
-import { alertsByName, oncallPlan, type PlannedAlert } from "../../oncall/plan.js";
+import { dashboardUrl, panelFor } from "../../model/oncall/links.js";
+import { alertsByName, oncallPlan, type PlannedAlert } from "../../model/oncall/plan.js";
 import { servicesHeader, type Artifact } from "../artifact.js";
 
 /** One line of prose from spec text: no line breaks, no HTML, no leading markdown syntax. */

@@ -3,11 +3,11 @@
 // alert's signal with each severity's threshold as a line (the panel the alert links to), and the
 // spend of the service; and an SLO dashboard with the SLI against its objective, the error budget
 // left and the burn rate over every window against the burn-rate thresholds.
-import { ALERT_SIGNALS_TAG, BURN_RATE_WINDOWS, burnRateFactor, SLO_LABEL, SLO_RATIO_WINDOWS, sloErrorRatioRecord } from "../conventions/oncall.js";
-import type { ServiceModel, SloModel } from "../model/types.js";
-import { formatMatcher } from "../promql/build.js";
-import { formatNumber, ratioDenominator, withQuantile } from "../promql/rewrite.js";
-import type { DashboardModel, PanelModel } from "../model/types.js";
+import { ALERT_SIGNALS_TAG, BURN_RATE_WINDOWS, burnRateFactor, SLO_LABEL, SLO_RATIO_WINDOWS, sloErrorRatioRecord } from "../../conventions/oncall.js";
+import type { ServiceModel, SloModel } from "../types.js";
+import { formatMatcher } from "../../promql/build.js";
+import { formatNumber, ratioDenominator, withQuantile } from "../../promql/rewrite.js";
+import type { DashboardModel, PanelModel } from "../types.js";
 import { runbookUrl, sloDashboardUid, sloPanelId, triageDashboardUid, triagePanels } from "./links.js";
 import { type PlannedAlert } from "./plan.js";
 

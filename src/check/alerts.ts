@@ -1,16 +1,16 @@
 // Alert lint, as the monitoring-mixins tooling does it, run at generate time with spec positions:
 // names, severity, summary and description style, a pending period, and rule coverage (every
 // alert has a firing, a silent and a two-instance unit test).
-import { DASHBOARD_ANNOTATION, RUNBOOK_ANNOTATION, SEVERITIES } from "../generators/prometheus/names.js";
-import { isTemplated } from "../generators/prometheus/rule-tests.js";
+import { DASHBOARD_ANNOTATION, RUNBOOK_ANNOTATION, SEVERITIES } from "../conventions/alerting.js";
+import { isTemplated } from "../conventions/templates.js";
 import type { Reporter } from "../model/reporter.js";
-import { RULES } from "../model/rules.js";
+import { RULES } from "../conventions/rules.js";
 import type { ServiceModel } from "../model/types.js";
 import { parseDuration } from "../promql/duration.js";
 import type { AlertModel } from "../model/types.js";
-import { INSTANCE_LABEL, parseSeries } from "./series.js";
-import { parseSeriesValues } from "./series-values.js";
-import { templateProblem } from "./templates.js";
+import { INSTANCE_LABEL, parseSeries } from "../promql/series.js";
+import { parseSeriesValues } from "../promql/series-values.js";
+import { templateProblem } from "../conventions/templates.js";
 
 const CAMEL_CASE = /^[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)*$/;
 const FORMATTERS = ["humanize", "humanize1024", "humanizePercentage", "humanizeDuration"] as const;

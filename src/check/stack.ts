@@ -1,9 +1,9 @@
 // The compose stack must hang together with the rest of the spec before it is generated: Prometheus
 // scrapes the app, reaches Alertmanager, ports do not clash, and no secret lands in a file.
-import { CONTAINER_PORTS, STACK_SERVICES } from "../generators/compose/names.js";
-import type { Reporter } from "./reporter.js";
-import { RULES } from "./rules.js";
-import type { Model, ServiceModel } from "./types.js";
+import { CONTAINER_PORTS, STACK_SERVICES } from "../conventions/stack.js";
+import type { Reporter } from "../model/reporter.js";
+import { RULES } from "../conventions/rules.js";
+import type { Model, ServiceModel } from "../model/types.js";
 
 const isLoopback = (address: string) => /^127\./.test(address);
 

@@ -4,7 +4,7 @@
 // Watchdog, SLO recording rules and burn-rate alerts, and a cost alert derived from its budget.
 // The rule file, its unit tests, the runbooks, the triage dashboards and Alertmanager all read
 // this plan, so they cannot disagree; the check stage analyses every expression in it.
-import { pascalCase } from "../conventions/names.js";
+import { pascalCase } from "../../conventions/names.js";
 import {
   BURN_RATE_WINDOWS,
   burnRateFactor,
@@ -15,12 +15,12 @@ import {
   TARGET_DOWN_ALERT,
   UP_SERIES,
   WATCHDOG_ALERT,
-} from "../conventions/oncall.js";
-import type { MatcherSpec } from "../promql/build.js";
-import { comparisonOf, formatNumber, keepingLabels, parseMatchers, withSelector, withThreshold, withTrafficFloor } from "../promql/rewrite.js";
-import { sloRecordingRules, sloBurnExpr, sloBurnSignal, type SloRule } from "../promql/slo.js";
-import type { ServiceModel, SloModel } from "../model/types.js";
-import type { DocPath } from "../spec/source.js";
+} from "../../conventions/oncall.js";
+import type { MatcherSpec } from "../../promql/build.js";
+import { comparisonOf, formatNumber, keepingLabels, parseMatchers, withSelector, withThreshold, withTrafficFloor } from "../../promql/rewrite.js";
+import { sloRecordingRules, sloBurnExpr, sloBurnSignal, type SloRule } from "../../promql/slo.js";
+import type { ServiceModel, SloModel } from "../types.js";
+import type { DocPath } from "../../spec/source.js";
 
 /** Where a planned rule comes from, for diagnostics and for the runbook's "source" line. */
 export type Origin =

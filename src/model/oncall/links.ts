@@ -1,8 +1,8 @@
 // Where each alert links to: the triage panel that draws its signal with its thresholds, the SLO
 // dashboard for burn-rate alerts, and its runbook. Uids and panel ids derive from names only, so
 // links stay stable while alerts are added.
-import { runbookPath, WATCHDOG_ALERT } from "../conventions/oncall.js";
-import type { ServiceModel } from "../model/types.js";
+import { runbookPath, WATCHDOG_ALERT } from "../../conventions/oncall.js";
+import type { ServiceModel } from "../types.js";
 import { alertsByName, oncallPlan, type PlannedAlert } from "./plan.js";
 
 /** Where runbooks are in the repository when the spec sets no runbookBaseUrl. */

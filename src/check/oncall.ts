@@ -4,16 +4,16 @@
 // goes through the same PromQL analysis as the spec's own queries.
 import { COUNTER_SUFFIX, isReservedLabel, LABEL_NAME } from "../conventions/names.js";
 import { JOB_LABEL, UP_SERIES } from "../conventions/oncall.js";
-import { SEVERITIES } from "../generators/prometheus/names.js";
+import { SEVERITIES } from "../conventions/alerting.js";
 import type { Reporter } from "../model/reporter.js";
-import { RULES, type RuleInfo } from "../model/rules.js";
+import { RULES, type RuleInfo } from "../conventions/rules.js";
 import type { Model, ServiceModel, SloModel } from "../model/types.js";
 import { QueryAnalyzer, type Catalogue, type FindingKind } from "../promql/analyze.js";
 import { selectors, toAst } from "../promql/ast.js";
 import { parseQuery } from "../promql/parse.js";
 import { comparisonOf, parseMatchers, ratioDenominator } from "../promql/rewrite.js";
-import { oncallDashboards } from "./dashboards.js";
-import { oncallPlan } from "./plan.js";
+import { oncallDashboards } from "../model/oncall/dashboards.js";
+import { oncallPlan } from "../model/oncall/plan.js";
 
 const RULE_OF: Readonly<Record<FindingKind, RuleInfo>> = {
   syntax: RULES.promqlSyntax,

@@ -1,12 +1,12 @@
 // The service check that analyses every PromQL expression of a spec: panel queries, alert rules
 // and recording rules, each finding located at file:line:column inside the query.
 import type { Reporter } from "../model/reporter.js";
-import { RULES } from "../model/rules.js";
-import type { RuleInfo } from "../model/rules.js";
+import { RULES } from "../conventions/rules.js";
+import type { RuleInfo } from "../conventions/rules.js";
 import type { ServiceModel } from "../model/types.js";
-import type { DocPath } from "../spec/source.js";
-import { bucketNote, QueryAnalyzer, type Catalogue, type FindingKind, type ResultInfo } from "./analyze.js";
-import { parseQuery } from "./parse.js";
+import type { DocPath } from "../conventions/issue.js";
+import { bucketNote, QueryAnalyzer, type Catalogue, type FindingKind, type ResultInfo } from "../promql/analyze.js";
+import { parseQuery } from "../promql/parse.js";
 
 const RULE_OF: Readonly<Record<FindingKind, RuleInfo>> = {
   syntax: RULES.promqlSyntax,

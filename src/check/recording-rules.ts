@@ -2,9 +2,9 @@
 // would store both under one name, and every sum over it would count the data twice (issue 12:
 // `record: active_sandboxes_total` doubled the active-sandbox total).
 import { HISTOGRAM_SUFFIXES } from "../conventions/names.js";
-import type { Reporter } from "./reporter.js";
-import { RULES } from "./rules.js";
-import type { MetricModel, Model, ServiceModel } from "./types.js";
+import type { Reporter } from "../model/reporter.js";
+import { RULES } from "../conventions/rules.js";
+import type { MetricModel, Model, ServiceModel } from "../model/types.js";
 
 function exposedSeries(m: MetricModel): string[] {
   return m.type === "histogram" ? HISTOGRAM_SUFFIXES.map((s) => m.name + s) : [m.name];

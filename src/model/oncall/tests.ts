@@ -2,15 +2,15 @@
 // scrape job, the alerting selector, the SLIs' selectors over the declared label values, the
 // budget and the rate. Each alert gets a case that fires and one that stays silent; a page with a
 // traffic floor gets a low-traffic case that must not page.
-import { formatBucketBound, histogramSeries } from "../conventions/names.js";
-import { COST_ALERT, JOB_LABEL, SLO_LABEL, TARGET_ABSENT_ALERT, TARGET_DOWN_ALERT, UP_SERIES, WATCHDOG_ALERT } from "../conventions/oncall.js";
-import type { MetricModel, ServiceModel, SloModel } from "../model/types.js";
-import { matcherSelects as matches } from "../promql/regex.js";
-import { selectors, toAst } from "../promql/ast.js";
-import type { MatcherSpec } from "../promql/build.js";
-import { parseDuration } from "../promql/duration.js";
-import { parseQuery } from "../promql/parse.js";
-import { formatNumber, parseMatchers } from "../promql/rewrite.js";
+import { formatBucketBound, histogramSeries } from "../../conventions/names.js";
+import { COST_ALERT, JOB_LABEL, SLO_LABEL, TARGET_ABSENT_ALERT, TARGET_DOWN_ALERT, UP_SERIES, WATCHDOG_ALERT } from "../../conventions/oncall.js";
+import type { MetricModel, ServiceModel, SloModel } from "../types.js";
+import { matcherSelects as matches } from "../../promql/regex.js";
+import { selectors, toAst } from "../../promql/ast.js";
+import type { MatcherSpec } from "../../promql/build.js";
+import { parseDuration } from "../../promql/duration.js";
+import { parseQuery } from "../../promql/parse.js";
+import { formatNumber, parseMatchers } from "../../promql/rewrite.js";
 import { oncallPlan, sloAlertName, type OncallPlan } from "./plan.js";
 
 export interface GeneratedTestCase {
