@@ -28,29 +28,39 @@ function only(report: DiffReport, group: Change["group"]): Change[] {
 }
 
 describe("obsgen diff compares the generated artifacts as well as the spec", () => {
-  it("reports a panel id change (2 → 20) as breaking, naming the alert whose dashboard_url used viewPanel=2", () => {
+  it("reports a panel id change (2 → 20) as breaking, naming the triage panel whose link used viewPanel=2", () => {
     const report = diffAfter([[[...P95, "id"], 20]]);
     expect(report.breakingCount).toBe(1);
     const [panel] = only(report, "panels");
     expect(panel?.subject).toBe("git-operations-e2b/p95-latency-by-operation");
     expect(panel?.detail).toMatch(/^id 2 → 20 \(row "Health", unit s, query `histogram_quantile/);
     expect(panel?.breaking?.reason).toContain("links to /d/git-operations-e2b?viewPanel=2 stop resolving (now id 20)");
-    expect(panel?.breaking?.usedBy).toEqual(["alert HighLatency (dashboard_url)"]);
-    // The moved link is part of the breaking change, not a second change of the alert.
+    // The alert's dashboard_url points at its triage panel, whose link leads back to this panel.
+    expect(panel?.breaking?.usedBy).toEqual(['dashboard git-operations-triage panel "HighLatency" link "Service dashboard panel"']);
     expect(only(report, "alerts")).toEqual([]);
     const dashboard = report.generated?.find((g) => g.path === "grafana/dashboards/git-operations-e2b.json");
     expect(dashboard?.details).toEqual(['panel "P95 Latency by Operation" id 2 → 20']);
-    expect(report.generated?.find((g) => g.path === "prometheus/alert_rules.yml")?.details[0]).toContain("viewPanel=20");
+    expect(report.generated?.find((g) => g.path === "grafana/dashboards/git-operations-triage.json")?.details).toEqual([
+      'panel 3 "HighLatency": links[0].url "/d/git-operations-e2b?viewPanel=2" → "/d/git-operations-e2b?viewPanel=20"',
+    ]);
+    expect(report.generated?.some((g) => g.path === "prometheus/alert_rules.yml")).toBe(false);
     expect(renderMarkdown(report)).not.toContain("No semantic changes");
   });
 
-  it("reports a dashboard uid change once, as a breaking rename that every alert link used", () => {
+  it("reports a dashboard uid change once, as a breaking rename that every link to the dashboard used", () => {
     const report = diffAfter([[["dashboards", 0, "uid"], "git-ops"]]);
     expect(report.changes).toHaveLength(1);
     const [rename] = report.changes;
     expect(rename).toMatchObject({ group: "dashboards", kind: "renamed", subject: "git-operations-e2b", detail: "uid git-operations-e2b → git-ops" });
     expect(rename?.breaking?.reason).toContain("links to /d/git-operations-e2b stop resolving (renamed to git-ops)");
-    expect(rename?.breaking?.usedBy).toHaveLength(5);
+    expect(rename?.breaking?.usedBy).toEqual([
+      'dashboard git-operations-slo link "Git Operations - E2B Sandbox Monitoring"',
+      'dashboard git-operations-triage link "Git Operations - E2B Sandbox Monitoring"',
+      'dashboard git-operations-triage panel "HighLatency" link "Service dashboard panel"',
+      'dashboard git-operations-triage panel "HighErrorRate" link "Service dashboard panel"',
+      'dashboard git-operations-triage panel "TooManySandboxes" link "Service dashboard panel"',
+      'dashboard git-operations-triage panel "LowCacheHitRatio" link "Service dashboard panel"',
+    ]);
     expect(report.generated?.find((g) => g.path === "grafana/dashboards/git-ops.json")?.details).toEqual([
       "renamed from grafana/dashboards/git-operations-e2b.json",
       "uid git-operations-e2b → git-ops",
@@ -64,13 +74,13 @@ describe("obsgen diff compares the generated artifacts as well as the spec", () 
     const [alert] = only(report, "alerts");
     expect(alert?.subject).toBe("HighLatency");
     expect(alert?.detail).toContain(`description "P95 latency of {{ $labels.operation }} is {{ $value | humanizeDuration }} across all instances (threshold: 5s)." → ${JSON.stringify(description)}`);
-    expect(alert?.detail).toContain('runbook_url "https://runbooks.example.com/git-operations/high-latency" → "https://runbooks.example.com/latency"');
+    expect(alert?.detail).toContain('runbook_url "generated/runbooks/HighLatency.md" → "https://runbooks.example.com/latency"');
     expect(report.breakingCount).toBe(0);
   });
 
   it("names generated output that changed without a spec change (a generator change), down to the changed field", () => {
     // The base's committed output, as an older generator with another line width wrote it.
-    const committed = generate(BASE).map((a) => (a.path.endsWith(".json") && a.path.startsWith("grafana/dashboards/") ? { ...a, content: a.content.replace('"lineWidth": 1', '"lineWidth": 2') } : a));
+    const committed = generate(BASE).map((a) => (a.path === "grafana/dashboards/git-operations-e2b.json" ? { ...a, content: a.content.replace('"lineWidth": 1', '"lineWidth": 2') } : a));
     expect(committed.some((a, i) => a.content !== generate(BASE)[i]?.content)).toBe(true);
     const report = diffAll(BASE, BASE, { base: "base", head: "head" }, { generate, baseCommitted: committed });
     expect(report.changes).toEqual([]);
@@ -93,9 +103,9 @@ describe("obsgen diff compares the generated artifacts as well as the spec", () 
 
   it("compares Alertmanager routes and compose services by name, never printing environment values", () => {
     const base = generate(BASE);
-    const head = generate(model(edited([[["stack", "app", "environment", "RUNTIME_TOKEN"], "${OTHER_TOKEN:?set it}"], [["stack", "grafana", "image"], "grafana/grafana:11.2.0"]])));
+    const head = generate(model(edited([[["stack", "app", "environment", "RUNTIME_TOKEN"], "${OTHER_TOKEN:?set it}"], [["stack", "grafana", "image"], "grafana/grafana:12.1.0"]])));
     const compose = compareArtifacts(base, head).find((g) => g.path === "docker-compose.yml");
-    expect(compose?.details).toEqual(["service grafana: image grafana/grafana:11.1.0 → grafana/grafana:11.2.0", "service runtime: environment RUNTIME_TOKEN changed"]);
+    expect(compose?.details).toEqual(["service grafana: image grafana/grafana:12.0.2 → grafana/grafana:12.1.0", "service runtime: environment RUNTIME_TOKEN changed"]);
     const routes = compareArtifacts(
       base,
       base.map((a) => (a.path === "alertmanager/alertmanager.yml" ? { ...a, content: a.content.replace("repeat_interval: 24h", "repeat_interval: 12h") } : a)),
@@ -170,7 +180,31 @@ describe("obsgen diff against a git ref with committed generated files", () => {
   it("reads the base's generated/ from the commit and names the files a generator change altered", async () => {
     const report = await runDiff({ pipeline: PIPELINE, base: "main", spec: "metrics-spec", cwd: repo });
     expect(report.changes).toEqual([]);
-    expect(report.withoutSpecChange?.map((g) => g.path)).toEqual(["grafana/dashboards/shop.json"]);
+    // The older generator drew every dashboard with thicker lines: the service's and its triage dashboard.
+    expect(report.withoutSpecChange?.map((g) => g.path).sort()).toEqual(["grafana/dashboards/shop-triage.json", "grafana/dashboards/shop.json"]);
     expect(renderMarkdown(report)).toContain("lineWidth 3 → 1");
+  });
+});
+
+describe("links into the triage dashboard", () => {
+  it("reports a triage panel that moved (an alert removed before it) as breaking, naming the alert, the service panel and the runbook that link to it", () => {
+    const report = diffAfter([[["alerts", 0], undefined]]);
+    const moved = report.changes.filter((c) => c.breaking?.reason.includes("/d/git-operations-triage?viewPanel=4") === true);
+    expect(moved).toHaveLength(1);
+    // The id still resolves, to the next alert's panel: worse than a link that fails.
+    expect(moved[0]?.breaking?.reason).toContain('now open "TooManySandboxes" (now id 3)');
+    expect(moved[0]?.breaking?.usedBy).toEqual(
+      expect.arrayContaining([
+        "alert HighErrorRate (dashboard_url)",
+        'dashboard git-operations-e2b panel "Operation Success Rate" link "Alert HighErrorRate: triage"',
+        "runbook runbooks/HighErrorRate.md",
+      ]),
+    );
+    // The alerts' moved dashboard_url belongs to those breaking changes, not to changes of their own.
+    expect(only(report, "alerts").map((c) => `${c.kind} ${c.subject}`)).toEqual(["removed HighLatency"]);
+    // Recording rules of one name are told apart by their SLO: none of them changed.
+    const rules = report.generated?.find((g) => g.path === "prometheus/alert_rules.yml")?.details ?? [];
+    expect(rules[0]).toBe('alert HighLatency{severity="warning"} removed from group git-operations.alerts');
+    expect(rules.filter((d) => d.startsWith("record"))).toEqual([]);
   });
 });

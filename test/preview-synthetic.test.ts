@@ -29,8 +29,14 @@ function only<T>(xs: readonly T[]): T {
   return xs[0];
 }
 
+/** The service's own dashboard (the generator adds a triage and an SLO dashboard beside it). */
+function mainDashboard(m: Model): ReturnType<typeof dashboardsOf>[number] {
+  const main = dashboardsOf(m, PIPELINE).filter((d) => m.services.some((s) => s.dashboards.some((x) => x.uid === d.dashboard.uid)));
+  return only(main);
+}
+
 const MODEL = model();
-const { dashboard: DASH, service: SERVICE } = only(dashboardsOf(MODEL, PIPELINE));
+const { dashboard: DASH, service: SERVICE } = mainDashboard(MODEL);
 const WINDOW = timeWindow(DASH, SYNTHETIC_END);
 
 function service(m: Model = MODEL): ServiceModel {
@@ -123,7 +129,7 @@ describe("the synthetic workload", () => {
       [["metrics", "git_operation_total", "labels", "operation"], ["clone", "status", "diff", "pull", "push", "fetch"]],
       [["metrics", "aaa_first_total"], { type: "counter", help: "A metric sorted before every other." }],
     ]);
-    const { dashboard, service: svc } = only(dashboardsOf(grown, PIPELINE));
+    const { dashboard, service: svc } = mainDashboard(grown);
     const before = await values("Operations per Minute");
     const after = await values("Operations per Minute", new SyntheticData(svc), dashboard);
     expect(after.size).toBe(before.size + 1);
@@ -182,7 +188,7 @@ describe("the preview's fidelity to Grafana", () => {
       visualMap: { show: boolean; text: string[] };
     };
     expect(option.visualMap.show).toBe(true);
-    expect(option.visualMap.text).toEqual(["4", "0"]);
+    expect(option.visualMap.text).toEqual(["4 ops/s", "0 ops/s"]);
   });
 
   it("wraps a long legend and gives it the rows it needs below the plot", () => {
@@ -201,7 +207,8 @@ describe("the preview's fidelity to Grafana", () => {
     };
     const data = [{ name: "clone", points: [[WINDOW.start, 1], [WINDOW.end, 3]] as const }, { name: "push", points: [[WINDOW.end, 2]] as const }];
     const option = chartOption(configured, data, size, WINDOW) as { legend: { formatter: (n: string) => string }; series: Record<string, unknown>[] };
-    expect(option.legend.formatter("clone")).toBe("clone  mean: 2 s  max: 3 s");
+    // A table legend (as generated): the name, then each calc in a column of its own.
+    expect(option.legend.formatter("clone")).toBe("{n|clone}{v|mean: 2 s}{v|max: 3 s}");
     expect(option.series[0]).toMatchObject({ lineStyle: { width: 3 } });
     expect(option.series[0]?.areaStyle).toBeUndefined();
     expect(option.series[0]?.markLine).toBeUndefined();
@@ -238,7 +245,7 @@ describe("obsgen preview --base marks what changed", () => {
   });
 
   it("compares panels by id: same JSON is unchanged, other JSON changed, missing on the other side added or removed", () => {
-    const base = only(dashboardsOf(MODEL, PIPELINE)).dashboard;
+    const base = mainDashboard(MODEL).dashboard;
     const head = { ...base, panels: base.panels.map((p) => (p.title === "Active Sandboxes" ? { ...p, title: "Sandboxes" } : p)).filter((p) => p.title !== "Conflicts Detected") };
     const changes = panelChanges(base, head, "removed");
     expect(changes.get(panel("Active Sandboxes").id ?? -1)).toBe("changed");

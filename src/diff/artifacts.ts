@@ -20,7 +20,9 @@ export interface BrokenLink {
   panelId?: number;
   /** What the head has instead: `renamed to <uid>`, `now id 20`. */
   instead?: string;
-  /** Base alerts whose dashboard_url points at it. */
+  /** The title of the other panel the head shows at this id, when the id was reused. */
+  reusedBy?: string;
+  /** What links to it in the base: alerts' dashboard_url, dashboard and panel links, runbooks. */
   linkedBy: string[];
 }
 
@@ -43,6 +45,8 @@ interface DashboardView {
   uid: string;
   title: string;
   panels: Map<number, PanelView>;
+  /** Links the dashboard shows (its own and its panels'), each named by where it is. */
+  links: { from: string; url: string }[];
 }
 
 interface RuleView {
@@ -93,16 +97,25 @@ function dashboardOf(a: Artifact): DashboardView | undefined {
   const doc = parseContent(a);
   if (!isRecord(doc) || typeof doc.uid !== "string") return undefined;
   const panels = new Map<number, PanelView>();
+  const links: { from: string; url: string }[] = [];
+  const linksOf = (list: unknown, from: string): void => {
+    if (!Array.isArray(list)) return;
+    for (const l of list) if (isRecord(l) && typeof l.url === "string") links.push({ from: `${from} link ${quote(str(l.title))}`, url: l.url });
+  };
   const walk = (list: unknown): void => {
     if (!Array.isArray(list)) return;
     for (const p of list) {
       if (!isRecord(p)) continue;
       if (p.type === "row") walk(p.panels);
-      else if (typeof p.id === "number") panels.set(p.id, { title: str(p.title), type: str(p.type), raw: p });
+      else if (typeof p.id === "number") {
+        panels.set(p.id, { title: str(p.title), type: str(p.type), raw: p });
+        linksOf(p.links, `dashboard ${doc.uid} panel ${quote(str(p.title))}`);
+      }
     }
   };
+  linksOf(doc.links, `dashboard ${doc.uid}`);
   walk(doc.panels);
-  return { uid: doc.uid, title: str(doc.title), panels };
+  return { uid: doc.uid, title: str(doc.title), panels, links };
 }
 
 /** Rule groups of a Prometheus rule file or of a PrometheusRule's spec. */
@@ -142,26 +155,35 @@ function compareRecords(what: string, b: Record<string, string>, h: Record<strin
   return out;
 }
 
+/** Labels that tell rules of one name apart: severity tiers of an alert, the SLO of a recording. */
+const IDENTIFYING_LABELS = ["severity", "slo"] as const;
+
 function ruleKey(r: RuleView): string {
-  return `${r.group}/${r.kind}/${r.name}`;
+  return `${r.group}/${r.kind}/${ruleName(r)}`;
+}
+
+/** The rule's name, with the labels that tell it from its namesakes: slo:sli_error:ratio_rate5m{slo="push-latency"}. */
+function ruleName(r: RuleView): string {
+  const labels = IDENTIFYING_LABELS.flatMap((l) => (r.labels[l] !== undefined ? [`${l}=${JSON.stringify(r.labels[l])}`] : []));
+  return labels.length > 0 ? `${r.name}{${labels.join(",")}}` : r.name;
 }
 
 function compareRules(base: readonly RuleView[], head: readonly RuleView[]): string[] {
   const out: string[] = [];
   const hb = new Map(head.map((r) => [ruleKey(r), r]));
   const bb = new Map(base.map((r) => [ruleKey(r), r]));
-  for (const b of base) if (!hb.has(ruleKey(b))) out.push(`${b.kind} ${b.name} removed from group ${b.group}`);
+  for (const b of base) if (!hb.has(ruleKey(b))) out.push(`${b.kind} ${ruleName(b)} removed from group ${b.group}`);
   for (const h of head) {
     const b = bb.get(ruleKey(h));
     if (!b) {
-      out.push(`${h.kind} ${h.name} added to group ${h.group}`);
+      out.push(`${h.kind} ${ruleName(h)} added to group ${h.group}`);
       continue;
     }
     const parts: string[] = [];
     if (b.expr.replace(/\s+/g, " ").trim() !== h.expr.replace(/\s+/g, " ").trim()) parts.push("expr changed");
     if (b.for !== h.for) parts.push(`for ${b.for ?? "(none)"} → ${h.for ?? "(none)"}`);
     parts.push(...compareRecords("label", b.labels, h.labels, () => true), ...compareRecords("annotation", b.annotations, h.annotations, () => true));
-    if (parts.length > 0) out.push(`${h.kind} ${h.name}: ${parts.join("; ")}`);
+    if (parts.length > 0) out.push(`${h.kind} ${ruleName(h)}: ${parts.join("; ")}`);
   }
   return out;
 }
@@ -378,13 +400,23 @@ function linkTarget(url: string): { uid: string; panelId?: number } | undefined 
 export function brokenLinks(base: readonly Artifact[], head: readonly Artifact[]): BrokenLink[] {
   const hd = dashboards(head);
   const headBy = new Map(hd.map((d) => [d.uid, d]));
-  const linksTo = (uid: string, panelId?: number): string[] =>
-    alertRules(base)
-      .filter((r) => {
-        const t = r.annotations.dashboard_url === undefined ? undefined : linkTarget(r.annotations.dashboard_url);
-        return t !== undefined && t.uid === uid && (panelId === undefined || t.panelId === panelId);
-      })
-      .map((r) => `alert ${r.name} (dashboard_url)`);
+  // Every link of the base, by what holds it: alert notifications, dashboards (the triage panels
+  // link back to the service's panels), and the runbooks the alerts point at.
+  const baseLinks: { from: string; url: string }[] = [
+    ...alertRules(base).flatMap((r) => (r.annotations.dashboard_url === undefined ? [] : [{ from: `alert ${r.name} (dashboard_url)`, url: r.annotations.dashboard_url }])),
+    ...dashboards(base).flatMap((d) => d.links),
+    ...base.filter((a) => a.path.startsWith("runbooks/") && a.path.endsWith(".md")).flatMap((a) => [...a.content.matchAll(/\]\(([^)\s]+)\)/g)].map((m) => ({ from: `runbook ${a.path}`, url: m[1] ?? "" }))),
+  ];
+  const linksTo = (uid: string, panelId?: number): string[] => [
+    ...new Set(
+      baseLinks
+        .filter((l) => {
+          const t = linkTarget(l.url);
+          return t !== undefined && t.uid === uid && (panelId === undefined || t.panelId === panelId);
+        })
+        .map((l) => l.from),
+    ),
+  ];
   const out: BrokenLink[] = [];
   // A dashboard or panel removed on purpose is a removal, reported by the spec diff; a link
   // breaks when what it showed still exists elsewhere (a new uid or id) or an alert points at it.
@@ -399,8 +431,16 @@ export function brokenLinks(base: readonly Artifact[], head: readonly Artifact[]
       continue;
     }
     for (const [id, p] of b.panels) {
-      if (h.panels.has(id)) continue;
-      const moved = [...h.panels].find(([hid, hp]) => hp.title === p.title && !b.panels.has(hid));
+      const now = h.panels.get(id);
+      if (now !== undefined && now.title !== p.title) {
+        // The id now shows another panel (the triage panels are numbered by alert): a link
+        // still resolves, to the wrong panel, when this one moved to another id.
+        const moved = [...h.panels].find(([hid, hp]) => hid !== id && hp.title === p.title);
+        if (moved) push({ uid: b.uid, panelId: id, instead: `now id ${moved[0]}`, reusedBy: now.title, linkedBy: linksTo(b.uid, id) });
+        continue;
+      }
+      if (now !== undefined) continue;
+      const moved = [...h.panels].find(([hid, hp]) => hp.title === p.title && b.panels.get(hid)?.title !== p.title);
       push({ uid: b.uid, panelId: id, ...(moved ? { instead: `now id ${moved[0]}` } : {}), linkedBy: linksTo(b.uid, id) });
     }
   }
@@ -409,10 +449,12 @@ export function brokenLinks(base: readonly Artifact[], head: readonly Artifact[]
 
 /** Annotation changes of alerting rules present on both sides (summary, description, runbook, dashboard link). */
 export function annotationChanges(base: readonly Artifact[], head: readonly Artifact[]): AnnotationChange[] {
-  const hb = new Map(alertRules(head).filter((r) => r.kind === "alert").map((r) => [r.name, r]));
+  // Severity tiers share the alert's name: a rule is its name and its severity.
+  const id = (r: RuleView): string => `${r.name}\u0000${r.labels.severity ?? ""}`;
+  const hb = new Map(alertRules(head).filter((r) => r.kind === "alert").map((r) => [id(r), r]));
   const out: AnnotationChange[] = [];
   for (const b of alertRules(base)) {
-    const h = b.kind === "alert" ? hb.get(b.name) : undefined;
+    const h = b.kind === "alert" ? hb.get(id(b)) : undefined;
     if (!h) continue;
     for (const key of [...new Set([...Object.keys(b.annotations), ...Object.keys(h.annotations)])].sort()) {
       const [x, y] = [b.annotations[key], h.annotations[key]];

@@ -30,7 +30,7 @@ function serviceOf(model: Model, uid: string): string | undefined {
 function linkBreaking(link: BrokenLink): Breaking {
   const target = link.panelId === undefined ? `/d/${link.uid}` : `/d/${link.uid}?viewPanel=${link.panelId}`;
   return {
-    reason: `links to ${target} stop resolving${link.instead !== undefined ? ` (${link.instead})` : ""}: bookmarks, runbooks and the dashboard_url of alert notifications already sent`,
+    reason: `links to ${target} ${link.reusedBy !== undefined ? `now open ${JSON.stringify(link.reusedBy)}` : "stop resolving"}${link.instead !== undefined ? ` (${link.instead})` : ""}: bookmarks, runbooks and the dashboard_url of alert notifications already sent`,
     usedBy: link.linkedBy,
     api: [],
   };
@@ -48,7 +48,7 @@ function attachLink(changes: Change[], base: Model, link: BrokenLink): void {
   const panel = panelKey(base, link.uid, link.panelId);
   const c = panel && changes.find((x) => x.group === "panels" && x.subject === panel.key && (x.kind === "changed" || x.kind === "removed"));
   if (c) c.breaking = breaking;
-  else changes.push({ service: panel?.service ?? serviceOf(base, link.uid) ?? "", group: "panels", kind: "changed", subject: panel?.key ?? `${link.uid}/${link.panelId}`, detail: `panel id ${link.panelId} no longer generated`, breaking });
+  else changes.push({ service: panel?.service ?? serviceOf(base, link.uid) ?? "", group: "panels", kind: "changed", subject: panel?.key ?? `${link.uid}/${link.panelId}`, detail: link.reusedBy !== undefined ? `panel id ${link.panelId} now shows ${JSON.stringify(link.reusedBy)}` : `panel id ${link.panelId} no longer generated`, breaking });
 }
 
 /** Adds annotation changes of the generated rules to the alert's change, or as a change of their own. */

@@ -104,8 +104,58 @@ function legendLabel(panel: GrafanaPanel, s: NamedSeries): string {
   return parts.length > 0 ? `${s.name}  ${parts.join("  ")}` : s.name;
 }
 
-function bottomLegend(panel: GrafanaPanel, series: readonly NamedSeries[], width: number): { option: Record<string, unknown>; height: number } {
+/** Grafana's legend sort key ("Last *", "Mean", "Max") as a calc of CALCS. */
+function sortCalc(sortBy: string | undefined): string | undefined {
+  const name = sortBy?.replace(/\s*\*$/, "").toLowerCase();
+  return name === undefined ? undefined : name === "last" ? "lastNotNull" : name in CALCS ? name : undefined;
+}
+
+/**
+ * A table legend (displayMode table) as Grafana draws it under the plot: one series a row, its
+ * calcs in aligned columns, sorted as the panel says. Grafana scrolls a table taller than its
+ * share of the panel; a picture cannot, so it keeps the rows that fit (the top ones by the sort).
+ */
+function tableLegend(panel: GrafanaPanel, series: readonly NamedSeries[], size: { width: number; height: number }): { option: Record<string, unknown>; height: number } {
+  const legend = panel.options.legend;
+  const calcs = legend?.calcs ?? [];
+  const unit = panel.fieldConfig.defaults.unit;
+  const values = (s: NamedSeries): number[] => s.points.map(([, v]) => v).filter((v) => Number.isFinite(v));
+  const cell = (s: NamedSeries, c: string): string => {
+    const f = CALCS[c];
+    const v = values(s);
+    return f && v.length > 0 ? `${c === "lastNotNull" ? "last" : c}: ${formatValue(unit, f(v))}` : "";
+  };
+  const by = sortCalc(legend?.sortBy);
+  const sortFn = by !== undefined ? CALCS[by] : undefined;
+  const key = (s: NamedSeries): number => {
+    const v = values(s);
+    return sortFn && v.length > 0 ? sortFn(v) : -Infinity;
+  };
+  const sorted = sortFn ? [...series].sort((a, b) => (legend?.sortDesc === false ? key(a) - key(b) : key(b) - key(a))) : [...series];
+  const fit = Math.max(1, Math.floor((size.height * 0.45) / LEGEND_ROW));
+  const rows = sorted.slice(0, fit);
+  const inner = size.width - 16 - 10 - 5;
+  const valueWidth = Math.max(40, ...rows.flatMap((s) => calcs.map((c) => textWidth(cell(s, c)) + 12)));
+  // The columns that fit beside a readable name, from the left, as a narrow Grafana panel hides the rest.
+  let columns = calcs.length;
+  while (columns > 0 && inner - columns * valueWidth < Math.min(100, inner * 0.3)) columns--;
+  const shownCalcs = calcs.slice(0, columns);
+  const nameWidth = Math.max(20, inner - valueWidth * columns);
+  const rich = { n: { ...text, width: nameWidth, overflow: "truncate" }, v: { ...text, width: valueWidth, overflow: "truncate", align: "right" } };
+  // A rich-text token ends at the first "}": a label set such as {job="api"} loses its braces
+  // (text outside a token has no fixed width, so the columns would not line up).
+  const name = (n: string): string => `{n|${n.replace(/^\{(.*)\}$/, "$1").replaceAll("}", "")}}`;
+  const labels = new Map(rows.map((s) => [s.name, [name(s.name), ...shownCalcs.map((c) => `{v|${cell(s, c)}}`)].join("")]));
+  return {
+    option: { show: true, type: "plain", orient: "vertical", bottom: 0, left: 4, icon: "rect", itemWidth: 10, itemHeight: 3, itemGap: LEGEND_ROW - 14, textStyle: { ...text, rich }, data: rows.map((s) => s.name), formatter: (n: string) => labels.get(n) ?? n },
+    height: rows.length * LEGEND_ROW,
+  };
+}
+
+function bottomLegend(panel: GrafanaPanel, series: readonly NamedSeries[], size: { width: number; height: number }): { option: Record<string, unknown>; height: number } {
   if (!shown(series) || panel.options.legend?.showLegend === false) return { option: { show: false }, height: 0 };
+  if (panel.options.legend?.displayMode === "table") return tableLegend(panel, series, size);
+  const width = size.width;
   const names = series.map((s) => s.name);
   const labels = new Map(series.map((s) => [s.name, legendLabel(panel, s)]));
   const rows = legendRows([...labels.values()], width - 16);
@@ -132,7 +182,7 @@ function timeseries(panel: GrafanaPanel, series: readonly NamedSeries[], size: {
   const marks = drawMarks ? steps(panel).filter((s): s is { value: number; color: string } => typeof s.value === "number") : [];
   const lineWidth = custom?.lineWidth ?? 1;
   const fill = (custom?.fillOpacity ?? (stacked ? 55 : 8)) / 100;
-  const legend = bottomLegend(panel, series, size.width);
+  const legend = bottomLegend(panel, series, size);
   const plotHeight = size.height - legend.height - 30;
   const hours = (span.end - span.start) / 3_600_000;
   return {
@@ -222,7 +272,15 @@ function stat(panel: GrafanaPanel, series: readonly NamedSeries[], size: { width
   const points = series[0]?.points ?? [];
   const fontSize = Math.max(14, Math.min(48, Math.floor(size.height / 3), Math.floor(size.width / 6)));
   return {
-    graphic: [{ type: "text", left: "center", top: "middle", style: { text: formatValue(panel.fieldConfig.defaults.unit, value), fill, font: `bold ${fontSize}px ${FONT_FAMILY}` } }],
+    // Separate font fields: resvg does not read the SVG `font` shorthand ECharts writes for `font`.
+    graphic: [
+      {
+        type: "text",
+        left: "center",
+        top: points.length > 1 ? "20%" : "middle",
+        style: { text: formatValue(panel.fieldConfig.defaults.unit, value), fill, fontSize, fontWeight: "bold", fontFamily: FONT_FAMILY },
+      },
+    ],
     ...(points.length > 1
       ? {
           grid: { left: 0, right: 0, top: "60%", bottom: 0 },

@@ -40,7 +40,15 @@ const panel = z.object({
   options: z
     .object({
       legend: z
-        .object({ values: z.array(z.string()).optional(), calcs: z.array(z.string()).optional(), placement: z.string().optional(), showLegend: z.boolean().optional() })
+        .object({
+          values: z.array(z.string()).optional(),
+          calcs: z.array(z.string()).optional(),
+          placement: z.string().optional(),
+          showLegend: z.boolean().optional(),
+          displayMode: z.string().optional(),
+          sortBy: z.string().optional(),
+          sortDesc: z.boolean().optional(),
+        })
         .passthrough()
         .optional(),
       displayLabels: z.array(z.string()).optional(),

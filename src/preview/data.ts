@@ -6,7 +6,10 @@ import { toAst } from "../promql/ast.js";
 import { parseQuery } from "../promql/parse.js";
 import type { GrafanaPanel } from "./dashboard.js";
 import { evaluate, UnsupportedQuery } from "./evaluate.js";
+import { substituteVariables } from "./variables.js";
 import { Workload, type Scenario } from "./workload.js";
+
+export { substituteVariables } from "./variables.js";
 
 export interface Series {
   labels: Readonly<Record<string, string>>;
@@ -66,7 +69,8 @@ export class SyntheticData implements DataSource {
     const parsed = parseQuery(substituteVariables(target.expr, window));
     const ast = parsed.problems.length === 0 ? toAst(parsed) : undefined;
     if (!workload || !ast) return [];
-    const instant = target.instant === true || panel.type === "gauge" || panel.type === "stat";
+    // As Grafana (and PrometheusData): a stat panel asks for a range, for its sparkline; its value is the last point.
+    const instant = target.instant === true || panel.type === "gauge";
     const times = instant ? [window.end] : steps(window);
     const byLabels = new Map<string, { labels: Record<string, string>; points: [number, number][] }>();
     try {
@@ -87,16 +91,6 @@ export class SyntheticData implements DataSource {
     const series = [...byLabels.values()].sort((a, b) => (JSON.stringify(a.labels) < JSON.stringify(b.labels) ? -1 : 1));
     return panel.type === "heatmap" ? decumulate(series) : series;
   }
-}
-
-/** Grafana's variables, given the values a preview uses: every job and instance, the window's range. */
-export function substituteVariables(expr: string, window: TimeWindow): string {
-  const rateInterval = Math.max(60, (window.stepMs / 1000) * 4);
-  const range = Math.round((window.end - window.start) / 1000);
-  return expr
-    .replace(/\$__rate_interval|\$\{__rate_interval\}/g, `${rateInterval}s`)
-    .replace(/\$__range|\$\{__range\}/g, `${range}s`)
-    .replace(/"\$\{?[A-Za-z_][A-Za-z0-9_]*\}?"/g, '".+"');
 }
 
 export class PrometheusData implements DataSource {

@@ -4,6 +4,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Pipeline } from "../model/pipeline.js";
 import type { Model, ServiceModel } from "../model/types.js";
+import { oncallDashboards } from "../model/oncall/dashboards.js";
 import { readDashboard, type GrafanaDashboard } from "./dashboard.js";
 import { PrometheusData, SyntheticData, type DataSource } from "./data.js";
 import { PAGE_WIDTH, renderDashboard, sideBySide, SYNTHETIC_END, toHtml, toPng, type PanelChange, type RenderedDashboard } from "./render.js";
@@ -44,7 +45,9 @@ export interface PreviewResult {
 export function dashboardsOf(model: Model, pipeline: Pipeline): { dashboard: GrafanaDashboard; service: ServiceModel | undefined }[] {
   return pipeline.dashboards(model).map((a) => {
     const dashboard = readDashboard(a.content, a.path);
-    return { dashboard, service: model.services.find((s) => s.dashboards.some((d) => d.uid === dashboard.uid)) };
+    // The service's own dashboards and the triage and SLO dashboards generated for it.
+    const owns = (s: ServiceModel): boolean => s.dashboards.some((d) => d.uid === dashboard.uid) || oncallDashboards(s).some((d) => d.spec.uid === dashboard.uid);
+    return { dashboard, service: model.services.find(owns) };
   });
 }
 

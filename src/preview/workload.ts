@@ -10,6 +10,10 @@ import type { LabelModel, MetricModel, ServiceModel } from "../model/types.js";
 import { selectors, toAst, type Expr } from "../promql/ast.js";
 import { parseQuery } from "../promql/parse.js";
 import { evaluate, UnsupportedQuery, type SimSeries } from "./evaluate.js";
+import { substituteVariables } from "./variables.js";
+import { SLO_LABEL, UP_SERIES } from "../conventions/oncall.js";
+import { formatNumber } from "../promql/rewrite.js";
+import { oncallPlan, type PlannedRecording } from "../model/oncall/plan.js";
 
 export type Scenario = "normal" | "alerting";
 
@@ -102,6 +106,13 @@ export class Workload {
   static of(service: ServiceModel, scenario: Scenario, window: { start: number; end: number }): Workload {
     const knobs: Knobs = { level: new Map(service.metrics.map((m) => [m.name, defaultLevel(m)])), weight: new Map() };
     let w = new Workload(service, knobs, build(service, knobs));
+    // A figure no alert reads (a cost projection) still stays out of its panel's red: the picture
+    // says "inside every threshold". The alerts come last, so their state is what the scenario says.
+    if (scenario === "normal") for (const expr of [...redLines(service, window), ...budgetLines(service)]) w = w.calibrate(expr, scenario, window);
+    // The generated alerts (cost, SLO burn rates) by their signal, then the spec's own alerts.
+    for (const alert of oncallPlan(service).alerts) {
+      if ((alert.origin.kind === "cost" || alert.origin.kind === "slo") && alert.signal) w = w.calibrate(`${alert.signal.expr} ${alert.signal.op} ${alert.signal.threshold}`, scenario, window);
+    }
     for (const alert of service.alerts) w = w.calibrate(alert.expr, scenario, window);
     return w;
   }
@@ -162,12 +173,42 @@ export class Workload {
   }
 }
 
+/** "query > value" for each single-query gauge or stat panel whose top threshold step is red. */
+function redLines(service: ServiceModel, window: { start: number; end: number }): string[] {
+  const out: string[] = [];
+  for (const dashboard of service.dashboards) {
+    for (const panel of dashboard.rows.flatMap((r) => r.panels)) {
+      const top = panel.thresholds?.[panel.thresholds.length - 1];
+      const query = panel.queries[0];
+      if ((panel.kind !== "gauge" && panel.kind !== "stat") || panel.queries.length !== 1 || !query || top?.value === undefined || !/red/i.test(top.color)) continue;
+      out.push(`(${substituteVariables(query.expr, { ...window, stepMs: 60_000 })}) > ${top.value}`);
+    }
+  }
+  return out;
+}
+
+/** "burn over the SLO's window > 1" for each SLO: inside every threshold, no error budget is spent beyond its window's share. */
+function budgetLines(service: ServiceModel): string[] {
+  const recording = oncallPlan(service).recording;
+  return service.slos.flatMap((slo) => {
+    const rule = recording.find((r) => r.labels?.[SLO_LABEL] === slo.name && r.record.endsWith(`:ratio_rate${slo.window}`) && r.record.includes("error"));
+    return rule ? [`${rule.record}{${SLO_LABEL}="${slo.name}"} / ${formatNumber(1 - slo.objective)} > 1`] : [];
+  });
+}
+
 type Knob = { kind: "level"; metric: string } | { kind: "weight"; key: string };
 
 /** What may be turned to move an alert's expression: each metric it reads, and each label value it selects. */
 function knobsOf(ast: Expr, service: ServiceModel): Knob[] {
   const out: Knob[] = [];
-  for (const sel of selectors(ast)) {
+  // A recorded series (an SLO's error ratio) is turned through the metrics its rule reads.
+  const recorded = (name: string | undefined): Expr[] =>
+    oncallPlan(service).recording.flatMap((r) => (r.record === name ? [toAst(parseQuery(r.expr))].filter((x): x is Expr => x !== undefined) : []));
+  const all = selectors(ast).flatMap((sel) => {
+    const rules = recorded(sel.name);
+    return rules.length > 0 ? rules.flatMap((e) => selectors(e)) : [sel];
+  });
+  for (const sel of all) {
     const metric = service.metrics.find((m) => sel.name === m.name || (m.type === "histogram" && sel.name?.startsWith(m.name) === true));
     if (!metric) continue;
     for (const matcher of sel.matchers) {
@@ -268,5 +309,46 @@ function build(service: ServiceModel, knobs: Knobs): SimSeries[] {
       out.push({ labels: { __name__: histogramSeries(m.name, "_sum"), ...base }, kind: "counter", at: (t) => rate(t) * typical * 1.38 });
     }
   }
+  // Every target is up (the outage alerts stay silent), and the recording rules are series too:
+  // the SLO dashboard and burn-rate alerts read them.
+  for (const target of service.scrape.targets) out.push({ labels: { __name__: UP_SERIES, job, instance: target }, kind: "gauge", at: () => 1 });
+  for (const rule of oncallPlan(service).recording) out.push(...recordedSeries(rule, out));
   return out;
+}
+
+const SHAPES = new WeakMap<PlannedRecording, { labels: Readonly<Record<string, string>> }[]>();
+
+/** The series a recording rule writes, evaluated on demand from the series it reads. */
+function recordedSeries(rule: PlannedRecording, from: readonly SimSeries[]): SimSeries[] {
+  const ast = toAst(parseQuery(rule.expr));
+  if (!ast) return [];
+  const inputs = [...from];
+  const memo = new Map<number, Map<string, number>>();
+  const key = (labels: Readonly<Record<string, string>>): string => JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : 1)));
+  const at = (t: number): Map<string, number> => {
+    let values = memo.get(t);
+    if (!values) {
+      const v = evaluate(ast, inputs, t);
+      values = new Map(v.kind === "scalar" ? [[key({}), v.value]] : v.samples.map((s) => [key(s.labels), s.value]));
+      if (memo.size > 4096) memo.clear();
+      memo.set(t, values);
+    }
+    return values;
+  };
+  try {
+    // The label sets a rule writes do not depend on the knobs: computed once per rule.
+    let samples = SHAPES.get(rule);
+    if (!samples) {
+      const shape = evaluate(ast, inputs, 0);
+      samples = shape.kind === "scalar" ? [{ labels: {} }] : shape.samples.map((x) => ({ labels: x.labels }));
+      SHAPES.set(rule, samples);
+    }
+    return samples.map((s) => {
+      const k = key(s.labels);
+      return { labels: { ...s.labels, ...rule.labels, __name__: rule.record }, kind: "gauge" as const, at: (t: number) => at(t).get(k) ?? NaN };
+    });
+  } catch (e) {
+    if (e instanceof UnsupportedQuery) return [];
+    throw e;
+  }
 }
