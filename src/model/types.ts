@@ -11,6 +11,7 @@ import type {
   StackSpec,
 } from "../spec/schema.js";
 import type { SpecSource } from "../spec/source.js";
+import type { MetricModel, SloModel } from "../conventions/catalogue.js";
 
 /** Resolved shapes of the spec's parts; generators name them through the model, never the schema. */
 export type DashboardModel = DashboardSpec;
@@ -26,7 +27,6 @@ export type LimitsModel = ServiceSpec["limits"];
 export type RecordingRuleModel = ServiceSpec["recordingRules"][number];
 
 export type { LabelModel, MetricModel, MetricType, SloModel } from "../conventions/catalogue.js";
-import type { MetricModel, SloModel } from "../conventions/catalogue.js";
 
 export interface ServiceModel {
   name: string;
