@@ -1,6 +1,12 @@
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
+  resolve: {
+    // The generated module imports the package's runtime export; here it is the TypeScript source,
+    // as tsconfig.json's "paths" says for tsc, tsx and esbuild.
+    alias: { "obsgen/runtime": fileURLToPath(new URL("./src/generators/metrics-module/enum-metrics.ts", import.meta.url)) },
+  },
   test: {
     include: ["test/**/*.test.ts"],
     testTimeout: 60_000,

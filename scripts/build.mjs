@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// `npm run build`: compiles obsgen's two programs to ES modules that plain `node` runs, with no
-// TypeScript loader at run time. Type checking is `npm run typecheck`.
+// `npm run build`: compiles obsgen's two programs and the generated module's runtime library to
+// ES modules that plain `node` runs, with no TypeScript loader at run time. Type checking is
+// `npm run typecheck`.
 //
-//   node scripts/build.mjs [cli] [runtime] [--prune]     (no target: both)
+//   node scripts/build.mjs [cli] [runtime] [metrics-runtime] [--prune]     (no target: all)
 //
 // - cli → dist/cli/obsgen.js, the published `obsgen` bin (package.json "bin", "files"). Each
 //   command's modules are a chunk of their own, imported when that command runs: `obsgen --help`
@@ -18,6 +19,13 @@
 //   repository, bundled here, so they never reach a team that installs obsgen, and the runtime image
 //   needs no node_modules. The E2B provider is a chunk loaded only when E2B_API_KEY is set. Their
 //   licenses go to dist/runtime/THIRD-PARTY-LICENSES.txt.
+// - metrics-runtime → dist/metrics-runtime/index.js and index.d.ts, the package's `obsgen/runtime`
+//   export (package.json "exports"): the enum metric base classes and error helpers every generated
+//   metrics module imports. prom-client stays an import: it is the user's dependency (a peer), so
+//   the registry the generated module creates is the same prom-client the service uses. The types
+//   are tsc's declaration emit of the same source. In this repository the generated module's
+//   `obsgen/runtime` resolves to the TypeScript source instead (tsconfig "paths", which tsx and
+//   esbuild follow too, and vitest.config.ts's alias), so nothing here needs a build to run.
 //
 // Every file is written under a temporary name and renamed into place, and nothing is deleted:
 // a program started from dist/ while another build runs (tests start several) never loads half a
@@ -26,6 +34,7 @@
 import { chmodSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { spawnSync } from "node:child_process";
 import * as esbuild from "esbuild";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -54,6 +63,18 @@ const inlineSiblingReads = {
       }
       return { contents, loader: "ts", watchFiles };
     });
+  },
+};
+
+const METRICS_RUNTIME_SOURCE = "src/generators/metrics-module/enum-metrics.ts";
+
+// The generated module imports the package's own `obsgen/runtime` export. The reference runtime's
+// bundle takes it from the source, not from dist/metrics-runtime, so it needs no other target built
+// first and no tsconfig.json (the Dockerfile copies only package.json, scripts, src and generated).
+const metricsRuntimeFromSource = {
+  name: "metrics-runtime-from-source",
+  setup(build) {
+    build.onResolve({ filter: /^obsgen\/runtime$/ }, () => ({ path: join(root, METRICS_RUNTIME_SOURCE) }));
   },
 };
 
@@ -111,11 +132,32 @@ const TARGETS = {
   runtime: {
     entryPoints: { main: "src/runtime/main.ts" },
     outdir: join(root, "dist", "runtime"),
+    plugins: [inlineSiblingReads, metricsRuntimeFromSource],
     sourcemap: "linked",
     banner: requireBanner,
     metafile: true,
   },
+  "metrics-runtime": {
+    entryPoints: { index: METRICS_RUNTIME_SOURCE },
+    outdir: join(root, "dist", "metrics-runtime"),
+    external: ["prom-client"],
+    metafile: true,
+  },
 };
+
+/** tsc's declarations for the metrics runtime, as dist/metrics-runtime/index.d.ts. */
+function metricsRuntimeDeclarations() {
+  const tmp = join(root, "dist", `.metrics-runtime-dts.${process.pid}`);
+  const tsc = join(root, "node_modules", "typescript", "bin", "tsc");
+  const args = ["--ignoreConfig", "--declaration", "--emitDeclarationOnly", "--strict", "--target", "ES2022", "--module", "NodeNext", "--moduleResolution", "NodeNext"];
+  const r = spawnSync(process.execPath, [tsc, ...args, "--types", "node", "--skipLibCheck", "--outDir", tmp, join(root, METRICS_RUNTIME_SOURCE)], { encoding: "utf8" });
+  try {
+    if (r.status !== 0) throw new Error(`build: tsc could not declare ${METRICS_RUNTIME_SOURCE}:\n${r.stdout}${r.stderr}`);
+    return readFileSync(join(tmp, "enum-metrics.d.ts"));
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
 
 const args = process.argv.slice(2);
 const prune = args.includes("--prune");
@@ -132,7 +174,9 @@ for (const name of names.length > 0 ? names : Object.keys(TARGETS)) {
   const result = await esbuild.build({ ...common, ...target });
   const outputs = result.outputFiles.map((f) => ({ path: f.path, contents: f.contents }));
   const text = (s) => new TextEncoder().encode(s);
-  outputs.push({ path: join(target.outdir, "THIRD-PARTY-LICENSES.txt"), contents: text(thirdPartyLicenses(name, bundledPackages(result.metafile))) });
+  const packages = bundledPackages(result.metafile);
+  if (packages.size > 0) outputs.push({ path: join(target.outdir, "THIRD-PARTY-LICENSES.txt"), contents: text(thirdPartyLicenses(name, packages)) });
+  if (name === "metrics-runtime") outputs.push({ path: join(target.outdir, "index.d.ts"), contents: metricsRuntimeDeclarations() });
   outputs.push({ path: join(root, "dist", `${name}.meta.json`), contents: text(`${JSON.stringify(result.metafile)}\n`) });
   const written = new Set();
   for (const file of outputs) {

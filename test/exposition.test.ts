@@ -6,7 +6,8 @@
 import fc from "fast-check";
 import { AggregatorRegistry, Counter, Gauge, Histogram, Registry, type RegistryContentType } from "prom-client";
 import { describe, expect, it } from "vitest";
-import { type AnyRegistry, createMetrics, EnumCounter, EnumGauge, EnumHistogram, type Metrics } from "../generated/metrics.js";
+import { createMetrics, type Metrics } from "../generated/metrics.js";
+import { type AnyRegistry, EnumCounter, EnumGauge, EnumHistogram } from "obsgen/runtime";
 import { type MirrorMetric, promClientMirror, withFallbacks, type PromClientMirror } from "../bench/prom-client-mirror.js";
 import { camelCase } from "../src/conventions/names.js";
 import { loadModel } from "../src/pipeline/load.js";

@@ -55,6 +55,18 @@ describe("the doc-comment exploit (issue 12, item 4)", () => {
       expect(existsSync(marker)).toBe(false);
       expect(helpLine(exposition ?? "")).toBe(`# HELP jobs_total ${escapedHelp(help)}`);
     });
+
+    it(`does not run a help text that closes the doc comment (${name}) when the JavaScript module (--lang js) is imported`, () => {
+      const marker = join(scratch.dir, `pwned-js-${name.replace(/\s+/g, "-")}`);
+      const help = exploits(marker)[name] ?? "";
+      const generated = generateFromText(specText({ ...PLAIN_TEXTS, help }), "spec.yaml", { lang: "js" });
+      expect(generated.ok, JSON.stringify(generated.issues)).toBe(true);
+      if (!generated.ok) return;
+      expect(artifact(generated.artifacts, "metrics.d.ts")).toContain(`/** ${help.replace(/\*\//g, "*\\/")}`);
+      const [exposition] = importModules(scratch.dir, [artifact(generated.artifacts, "metrics.js")], "js");
+      expect(existsSync(marker)).toBe(false);
+      expect(helpLine(exposition ?? "")).toBe(`# HELP jobs_total ${escapedHelp(help)}`);
+    });
   }
 });
 

@@ -1,17 +1,18 @@
 // The generated metrics module as its users meet it: it compiles strictly on its own, depends only
-// on prom-client, records what the spec allows, rejects what it does not, and exposes what the
+// on prom-client and obsgen's runtime export, records what the spec allows, rejects what it does not, and exposes what the
 // spec declares in a form promtool accepts.
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { Counter, Registry } from "prom-client";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { createGitOperationsMetrics, createMetrics, type GitErrorsTotalLabels, type GitOperationTotalLabels, type SandboxCacheHitsTotalLabels } from "../generated/metrics.js";
 import { generate } from "../src/generators/index.js";
 import { generateMetricsModule, labelProduct, METRICS_MODULE_PATH } from "../src/generators/metrics-module/generate.js";
 import { loadModel } from "../src/pipeline/load.js";
 import type { ServiceModel } from "../src/model/types.js";
+import { buildMetricsRuntime, scratchDir } from "./support/generated-module.js";
 
 const GENERATED = join("generated", METRICS_MODULE_PATH);
 const model = loadModel("metrics-spec").model;
@@ -48,6 +49,10 @@ function sampleLabels(labels: string): string[] {
   return labels === "" ? [] : labels.split(",");
 }
 
+// tsc resolves the module's `obsgen/runtime` as a user's would: through package.json "exports" (this
+// repository is the package obsgen) to the compiled declarations in dist/metrics-runtime.
+beforeAll(() => buildMetricsRuntime(), 120_000);
+
 describe("generated metrics module", () => {
   it("compiles on its own under strict tsc with unused-code checks", () => {
     const tsc = join("node_modules", ".bin", "tsc");
@@ -59,11 +64,11 @@ describe("generated metrics module", () => {
     expect(r.status).toBe(0);
   });
 
-  it("imports nothing but prom-client", () => {
+  it("imports nothing but prom-client and obsgen's runtime export", () => {
     const text = readFileSync(GENERATED, "utf8");
     const specifiers = [...text.matchAll(/^\s*(?:import|export)\s[^;]*?from\s+"([^"]+)"/gm)].map((m) => m[1]);
     expect(specifiers.length).toBeGreaterThan(0);
-    expect(new Set(specifiers)).toEqual(new Set(["prom-client"]));
+    expect(new Set(specifiers)).toEqual(new Set(["prom-client", "obsgen/runtime"]));
     expect(text).not.toMatch(/\brequire\(|\bimport\(/);
   });
 
@@ -77,9 +82,9 @@ describe("generated metrics module", () => {
 
   it("keeps hostile help text inside its string literal and comments: the module compiles and exposes it escaped", async () => {
     const dir = mkdtempSync(join(tmpdir(), "obsgen-hostile-"));
-    // Inside node_modules so the generated module's `prom-client` import resolves.
-    mkdirSync(join("node_modules", ".cache"), { recursive: true });
-    const moduleDir = mkdtempSync(join("node_modules", ".cache", "obsgen-hostile-"));
+    // Beside a node_modules with prom-client and obsgen, so the generated module's imports resolve.
+    const scratch = scratchDir("obsgen-hostile-module-");
+    const moduleDir = scratch.dir;
     try {
       const help = 'Ends a comment */ process.exit(3); /* and a "quote", a \\ backslash,\nand a new line';
       const spec = join(dir, "spec");
@@ -99,7 +104,7 @@ describe("generated metrics module", () => {
       expect(exposition).toContain(`# HELP active_sandboxes_total ${help.replace(/\\/g, "\\\\").replace(/\n/g, "\\n")}\n`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
-      rmSync(moduleDir, { recursive: true, force: true });
+      scratch.dispose();
     }
   });
 

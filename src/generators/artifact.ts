@@ -5,7 +5,13 @@ import type { Model, ServiceModel } from "../model/types.js";
 
 export { isGeneratedHeader, type Artifact } from "../conventions/artifact.js";
 
-export type Generator = (model: Model) => Artifact[];
+/** Choices of the person generating that the spec does not make (CLI flags). */
+export interface GenerateOptions {
+  /** The metrics module's language: metrics.ts, or metrics.js with metrics.d.ts. Default ts. */
+  lang?: "ts" | "js";
+}
+
+export type Generator = (model: Model, options: GenerateOptions) => Artifact[];
 
 /** The header of a file every service contributes to (prometheus.yml, metrics.ts). */
 export function generatedHeader(model: Model): string {

@@ -1,6 +1,6 @@
 // All generators, in one list: generate(model) is the whole of codegen.
 import type { Model } from "../model/types.js";
-import type { Artifact, Generator } from "./artifact.js";
+import type { Artifact, GenerateOptions, Generator } from "./artifact.js";
 import { generateCatalogue } from "./catalogue/generate.js";
 import { generateTroubleshooting } from "./troubleshooting/generate.js";
 import { generateGrafana } from "./grafana/index.js";
@@ -12,10 +12,10 @@ import { generateKubernetes } from "./kubernetes/index.js";
 import { generateCompose } from "./compose/index.js";
 import { generateRunbooks } from "./runbooks/index.js";
 
-export const generators: readonly Generator[] = [generateMetricsModule, generateSpecSchema, generateCatalogue, generateGrafana, generatePrometheus, generateAlertmanager, generateKubernetes, generateCompose, generateTroubleshooting, generateRunbooks];
+export const generators: readonly Generator[] = [(model, options) => generateMetricsModule(model, options.lang), generateSpecSchema, generateCatalogue, generateGrafana, generatePrometheus, generateAlertmanager, generateKubernetes, generateCompose, generateTroubleshooting, generateRunbooks];
 
-export function generate(model: Model): Artifact[] {
-  const artifacts = generators.flatMap((g) => g(model));
+export function generate(model: Model, options: GenerateOptions = {}): Artifact[] {
+  const artifacts = generators.flatMap((g) => g(model, options));
   const seen = new Set<string>();
   for (const a of artifacts) {
     if (seen.has(a.path)) throw new Error(`internal: two generators emit ${a.path}`);

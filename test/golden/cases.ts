@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import { generate } from "../../src/generators/index.js";
 import type { Artifact } from "../../src/generators/artifact.js";
 import { loadModel } from "../../src/pipeline/load.js";
+import { detectModuleLang } from "../../src/output/module-lang.js";
 
 const REPO = fileURLToPath(new URL("../..", import.meta.url));
 export const GOLDEN_DIR = join(REPO, "test", "golden");
@@ -27,9 +28,12 @@ export function goldenCases(): GoldenCase[] {
   return [...own, { name: "bundled", spec: "metrics-spec", expected: "generated" }];
 }
 
-/** What obsgen generates for a case today. */
+/**
+ * What obsgen generates for a case today, in the module language its expected output holds (as
+ * `obsgen generate` without --lang decides it).
+ */
 export function generateCase(c: GoldenCase): Artifact[] {
-  return generate(loadModel(join(REPO, c.spec)).model);
+  return generate(loadModel(join(REPO, c.spec)).model, { lang: detectModuleLang(join(REPO, c.expected)) });
 }
 
 export function repoPath(relative: string): string {

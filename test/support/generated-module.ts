@@ -1,12 +1,14 @@
 // Generates from spec text in memory and loads the generated metrics module the way a service
 // would: transpiled (esbuild, as tsx does) and imported by a separate node process, which prints
 // each module's exposition. A module that runs code on import shows it by writing a marker file.
+// Its `obsgen/runtime` import resolves as in a project that installed obsgen: node_modules/obsgen
+// is this repository, with its compiled dist/metrics-runtime.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve as resolvePath } from "node:path";
 import { transformSync } from "esbuild";
-import type { Artifact } from "../../src/generators/artifact.js";
+import type { Artifact, GenerateOptions } from "../../src/generators/artifact.js";
 import { generate } from "../../src/generators/index.js";
 import { METRICS_MODULE_PATH } from "../../src/generators/metrics-module/generate.js";
 import { hasErrors, type Issue } from "../../src/conventions/issue.js";
@@ -16,11 +18,11 @@ import { parseSpecText } from "../../src/spec/load.js";
 export type Generated = { ok: true; artifacts: Artifact[]; issues: Issue[] } | { ok: false; issues: Issue[] };
 
 /** What `obsgen generate` does with one spec file's text, without touching the disk. */
-export function generateFromText(text: string, file = "spec.yaml"): Generated {
+export function generateFromText(text: string, file = "spec.yaml", options: GenerateOptions = {}): Generated {
   const parsed = parseSpecText(file, text);
   const result = resolve(parsed.spec ? [parsed.spec] : [], parsed.issues);
   if (!result.model || hasErrors(result.issues)) return { ok: false, issues: result.issues };
-  return { ok: true, artifacts: generate(result.model), issues: result.issues };
+  return { ok: true, artifacts: generate(result.model, options), issues: result.issues };
 }
 
 export function artifact(artifacts: readonly Artifact[], path: string): string {
@@ -33,11 +35,28 @@ export function metricsModule(artifacts: readonly Artifact[]): string {
   return artifact(artifacts, METRICS_MODULE_PATH);
 }
 
-/** A scratch directory whose node_modules is this repository's, so prom-client resolves. */
+/**
+ * A scratch directory whose node_modules holds this repository's packages (so prom-client and
+ * @types/node resolve) and obsgen itself, with the metrics runtime built: the generated module's
+ * `obsgen/runtime` resolves to dist/metrics-runtime's JavaScript for node and its .d.ts for tsc.
+ */
 export function scratchDir(prefix: string): { dir: string; dispose: () => void } {
+  buildMetricsRuntime();
   const dir = mkdtempSync(join(tmpdir(), prefix));
-  symlinkSync(resolvePath("node_modules"), join(dir, "node_modules"), "dir");
+  const modules = join(dir, "node_modules");
+  mkdirSync(modules);
+  for (const name of readdirSync(resolvePath("node_modules"))) {
+    if (name.startsWith(".")) continue;
+    symlinkSync(resolvePath("node_modules", name), join(modules, name), "dir");
+  }
+  symlinkSync(resolvePath("."), join(modules, "obsgen"), "dir");
   return { dir, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Builds dist/metrics-runtime, the package's `obsgen/runtime` export (atomic: tests may race). */
+export function buildMetricsRuntime(): void {
+  const r = spawnSync(process.execPath, [resolvePath("scripts", "build.mjs"), "metrics-runtime"], { encoding: "utf8", timeout: 120_000 });
+  if (r.status !== 0) throw new Error(`building the metrics runtime failed: ${r.stderr}`);
 }
 
 const IMPORTER = `
@@ -50,13 +69,14 @@ process.stdout.write(JSON.stringify(out));
 `;
 
 /**
- * Imports each TypeScript module source in one child node process (cwd `dir`) and returns each
- * one's exposition text, in order. Throws with the child's output when it fails.
+ * Imports each module source in one child node process (cwd `dir`) and returns each one's
+ * exposition text, in order: TypeScript transpiled, JavaScript (`--lang js`) as it is. Throws with
+ * the child's output when it fails.
  */
-export function importModules(dir: string, sources: readonly string[]): string[] {
+export function importModules(dir: string, sources: readonly string[], lang: "ts" | "js" = "ts"): string[] {
   const files = sources.map((source, i) => {
-    const file = `module-${i}.mjs`;
-    writeFileSync(join(dir, file), transformSync(source, { loader: "ts", format: "esm", target: "node20" }).code);
+    const file = `module-${lang}-${i}.mjs`;
+    writeFileSync(join(dir, file), lang === "js" ? source : transformSync(source, { loader: "ts", format: "esm", target: "node20" }).code);
     return file;
   });
   writeFileSync(join(dir, "importer.mjs"), IMPORTER);

@@ -5,15 +5,17 @@ import { compare, hasDrift } from "../../output/files.js";
 import type { Command } from "../command.js";
 import { parseCommandArgs, specOptions } from "../common.js";
 import { EXIT } from "../exit-codes.js";
+import { langOption, resolveLang } from "./lang-option.js";
 
 export const checkCommand: Command = {
-  usage: "obsgen check [--spec PATH] [--out DIR]",
+  usage: "obsgen check [--spec PATH] [--out DIR] [--lang ts|js]",
   async run(args, io) {
-    const { values } = parseCommandArgs(args, specOptions);
+    const { values } = parseCommandArgs(args, { ...specOptions, ...langOption });
     if (values.help) return io.out(this.usage), EXIT.ok;
+    const lang = resolveLang(values.lang, values.out);
     const { model, warnings } = loadModel(values.spec);
     for (const w of warnings) io.err(formatIssue(w));
-    const drift = compare(generate(model), values.out);
+    const drift = compare(generate(model, { lang }), values.out);
     if (!hasDrift(drift)) {
       io.out(`obsgen: ${values.out}/ is up to date`);
       return EXIT.ok;
@@ -22,7 +24,7 @@ export const checkCommand: Command = {
     for (const f of drift.stale) io.err(`  stale    ${f}`);
     for (const f of drift.missing) io.err(`  missing  ${f}`);
     for (const f of drift.extra) io.err(`  extra    ${f}`);
-    io.err("run `npx obsgen generate` and commit the result");
+    io.err(`run \`npx obsgen generate${lang === "js" ? " --lang js" : ""}\` and commit the result`);
     return EXIT.findings;
   },
 };

@@ -1,4 +1,5 @@
 import { generate } from "../../generators/index.js";
+import type { ModuleLang } from "../../generators/metrics-module/generate.js";
 import { formatIssue, SpecError } from "../../conventions/issue.js";
 import { loadModel } from "../../pipeline/load.js";
 import { writeArtifacts } from "../../output/files.js";
@@ -6,12 +7,13 @@ import { watchSpec } from "../../output/watch.js";
 import type { Command, CommandIO } from "../command.js";
 import { parseCommandArgs, specOptions } from "../common.js";
 import { EXIT } from "../exit-codes.js";
+import { langOption, resolveLang } from "./lang-option.js";
 
 /** Loads, validates and generates; writes only the files whose bytes changed. Throws SpecError. */
-function generateOnce(spec: string, out: string, io: CommandIO): void {
+function generateOnce(spec: string, out: string, lang: ModuleLang, io: CommandIO): void {
   const { model, warnings } = loadModel(spec);
   for (const w of warnings) io.err(formatIssue(w));
-  const { written, removed } = writeArtifacts(generate(model), out);
+  const { written, removed } = writeArtifacts(generate(model, { lang }), out);
   io.out(`obsgen: ${written.length} file(s) written, ${removed.length} removed in ${out}/`);
   for (const f of written) io.out(`  wrote ${f}`);
   for (const f of removed) io.out(`  removed ${f}`);
@@ -20,11 +22,11 @@ function generateOnce(spec: string, out: string, io: CommandIO): void {
 // Watch mode: every save regenerates in this process (modules loaded and compiled once), so a
 // save costs the work, not a start-up. An invalid save is reported and writes nothing; the
 // watcher keeps going until SIGINT or SIGTERM.
-async function watchMode(spec: string, out: string, io: CommandIO): Promise<number> {
+async function watchMode(spec: string, out: string, lang: ModuleLang, io: CommandIO): Promise<number> {
   const regenerate = () => {
     const started = performance.now();
     try {
-      generateOnce(spec, out, io);
+      generateOnce(spec, out, lang, io);
       io.out(`obsgen: regenerated in ${(performance.now() - started).toFixed(0)} ms; watching ${spec}`);
     } catch (e) {
       if (!(e instanceof SpecError)) throw e;
@@ -47,12 +49,13 @@ async function watchMode(spec: string, out: string, io: CommandIO): Promise<numb
 }
 
 export const generateCommand: Command = {
-  usage: "obsgen generate [--spec PATH] [--out DIR] [--watch]",
+  usage: "obsgen generate [--spec PATH] [--out DIR] [--lang ts|js] [--watch]",
   async run(args, io) {
-    const { values } = parseCommandArgs(args, { ...specOptions, watch: { type: "boolean", default: false } });
+    const { values } = parseCommandArgs(args, { ...specOptions, ...langOption, watch: { type: "boolean", default: false } });
     if (values.help) return io.out(this.usage), EXIT.ok;
-    if (values.watch) return watchMode(values.spec, values.out, io);
-    generateOnce(values.spec, values.out, io);
+    const lang = resolveLang(values.lang, values.out);
+    if (values.watch) return watchMode(values.spec, values.out, lang, io);
+    generateOnce(values.spec, values.out, lang, io);
     return EXIT.ok;
   },
 };

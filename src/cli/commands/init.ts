@@ -22,7 +22,7 @@ export const initCommand: Command = {
     io.out([
       "",
       "next:",
-      "  npm install --save-dev obsgen && npm install prom-client   (if not installed yet)",
+      "  npm install obsgen prom-client   (if not installed yet: the generated module imports both at run time)",
       "  npx obsgen generate    write generated/ from the spec; commit it",
       "  npx obsgen validate    check the rules, rule tests and configs with promtool and amtool",
       "  npx obsgen check       in CI: fail when generated/ is out of date with the spec",

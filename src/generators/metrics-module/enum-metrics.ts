@@ -1,9 +1,11 @@
-// obsgen:runtime-begin
 // Metrics whose label values are all enumerated: every series has a fixed slot in a typed array,
 // so recording is index arithmetic instead of prom-client's hash-and-lookup per call. The classes
 // here hold what every metric shares (registration, scrape, reset, error paths); the recording
 // methods are generated per metric, so each call site in a service sees one class and stays
 // monomorphic (a shared method would see every metric's label shape and index function).
+// This file is the package's `obsgen/runtime` export (scripts/build.mjs compiles it to
+// dist/metrics-runtime): every generated module imports it, so an upgrade of obsgen fixes the
+// shared code without regenerating, and a project's several generated modules share one copy.
 // They plug into prom-client's Registry through its metric interface (get/reset/aggregator),
 // handing it the same value objects its own Counter/Gauge/Histogram build, so its formatter prints
 // the same text and registries, content types, default metrics and cluster aggregation keep working.
@@ -201,4 +203,3 @@ export abstract class EnumHistogram<L extends Labels> extends EnumMetric<L> {
     this.series.fill(0);
   }
 }
-// obsgen:runtime-end

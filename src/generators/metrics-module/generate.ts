@@ -3,22 +3,62 @@
 // so a call site in a service sees one class (monomorphic) however many metrics the service has.
 // Spec text reaches the TypeScript only as tsStringLiteral() string literals, or through tsComment()
 // in comments; names become identifiers only through camelCase/pascalCase of validated names.
+//
+// For a JavaScript project (`--lang js`) the same module is written as metrics.js, the TypeScript
+// with its types erased, and metrics.d.ts, its types: one generator emits all three flavours line by
+// line, so the JavaScript runs exactly the code the TypeScript does and the declarations give the
+// same label unions and excess-key errors. The shared base classes are imported from the package's
+// `obsgen/runtime` export (enum-metrics.ts), with prom-client, the user's own dependency.
 import { camelCase, pascalCase } from "../../conventions/names.js";
 import { lineComment, tsComment, tsStringLiteral } from "../../conventions/text-escape.js";
 import type { LabelModel, MetricModel, Model, ServiceModel } from "../../model/types.js";
 import { generatedHeader, type Artifact } from "../artifact.js";
-import { runtimeSource } from "./runtime-source.js";
 
-export const METRICS_MODULE_PATH = "metrics.ts";
+import { METRICS_MODULE_DTS_PATH, METRICS_MODULE_JS_PATH, METRICS_MODULE_PATH, type ModuleLang } from "../../conventions/module.js";
+
+export { METRICS_MODULE_DTS_PATH, METRICS_MODULE_JS_PATH, METRICS_MODULE_PATH, MODULE_LANGS, MODULE_PATHS, type ModuleLang } from "../../conventions/module.js";
+
+/** The specifier of the shared runtime the generated module imports (package.json "exports"). */
+export const RUNTIME_SPECIFIER = "obsgen/runtime";
+
+// What one rendering of the module keeps: TypeScript keeps code and types, JavaScript only code,
+// declarations only types.
+type Flavor = "ts" | "js" | "dts";
 
 const BASE_CLASS = { counter: "EnumCounter", gauge: "EnumGauge", histogram: "EnumHistogram" } as const;
 const CLASS_SUFFIX = { counter: "Counter", gauge: "Gauge", histogram: "Histogram" } as const;
 
-export function generateMetricsModule(model: Model): Artifact[] {
-  const out: string[] = [`// ${lineComment(generatedHeader(model))}`, "//", ...MODULE_DOC.map((l) => `// ${l}`.trimEnd()), "", runtimeSource().trimEnd(), ""];
-  for (const service of model.services) out.push(...serviceSection(service), ...costSection(service));
-  out.push(...onlyServiceAliases(model));
-  return [{ path: METRICS_MODULE_PATH, content: out.join("\n") }];
+export function generateMetricsModule(model: Model, lang: ModuleLang = "ts"): Artifact[] {
+  if (lang === "ts") return [{ path: METRICS_MODULE_PATH, content: render(model, "ts") }];
+  return [
+    { path: METRICS_MODULE_JS_PATH, content: render(model, "js") },
+    { path: METRICS_MODULE_DTS_PATH, content: render(model, "dts") },
+  ];
+}
+
+function render(model: Model, f: Flavor): string {
+  const out: string[] = [`// ${lineComment(generatedHeader(model))}`, "//", ...MODULE_DOC.map((l) => `// ${l}`.trimEnd()), "", ...imports(model, f), ""];
+  for (const service of model.services) out.push(...serviceSection(service, f), ...costSection(service, f));
+  out.push(...onlyServiceAliases(model, f));
+  // A declaration file exports only what says `export` once it has an explicit export list.
+  if (f === "dts") out.push("export {};", "");
+  return out.join("\n");
+}
+
+// Only what the module uses: a strict project's noUnusedLocals must pass on it.
+function imports(model: Model, f: Flavor): string[] {
+  const metrics = model.services.flatMap((s) => s.metrics);
+  const has = (type: MetricModel["type"]) => metrics.some((m) => m.type === type);
+  const classes = (["counter", "gauge", "histogram"] as const).filter(has).map((t) => BASE_CLASS[t]);
+  const helpers = f === "dts" ? [] : [
+    ...(has("counter") ? ["counterValueError"] : []),
+    ...(metrics.some((m) => m.labels.length > 0) ? ["enumIndex"] : []),
+    ...(has("gauge") || has("histogram") ? ["finiteValueError"] : []),
+    ...(metrics.length > 0 ? ["labelKeysError"] : []),
+  ];
+  const names = [...helpers, ...classes].sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : 1));
+  if (f !== "js") names.push("type AnyRegistry");
+  return [`import { Registry } from "prom-client";`, `import { ${names.join(", ")} } from ${tsStringLiteral(RUNTIME_SPECIFIER)};`];
 }
 
 const MODULE_DOC = [
@@ -38,17 +78,18 @@ function propertyKey(name: string): string {
  * `createMetrics()` and `Metrics` name the primary service (model/deployment.ts): the only one, or
  * the one a spec marks `primary: true`, so a project keeps its entry point when a spec is added.
  */
-function onlyServiceAliases(model: Model): string[] {
+function onlyServiceAliases(model: Model, f: Flavor): string[] {
   const only = model.services.find((s) => s.name === model.deployment.primary);
   if (!only) return [];
   const svc = pascalCase(only.name);
   const which = model.services.length === 1 ? "The only service of this spec" : "The primary service of these specs";
+  const alias = (name: string, of: string) => (f === "dts" ? `export declare const ${name}: typeof ${of};` : `export const ${name} = ${of};`);
   return [
     `/** ${which}: \`createMetrics()\` is \`create${svc}Metrics()\`. */`,
-    `export const createMetrics = create${svc}Metrics;`,
-    `export type Metrics<R extends AnyRegistry = Registry> = ${svc}Metrics<R>;`,
+    alias("createMetrics", `create${svc}Metrics`),
+    ...(f === "js" ? [] : [`export type Metrics<R extends AnyRegistry = Registry> = ${svc}Metrics<R>;`]),
     "",
-    ...(only.cost !== undefined ? [`/** The ${model.services.length === 1 ? "only" : "primary"} service's cost rate, in dollars per sandbox-hour. */`, `export const ratePerSandboxHour = ${rateConstantName(only)};`, ""] : []),
+    ...(only.cost !== undefined ? [`/** The ${model.services.length === 1 ? "only" : "primary"} service's cost rate, in dollars per sandbox-hour. */`, alias("ratePerSandboxHour", rateConstantName(only)), ""] : []),
   ];
 }
 
@@ -60,10 +101,10 @@ function rateConstantName(service: ServiceModel): string {
  * The service's cost rate as a constant, so a service (the reference runtime) reads it from the
  * module it already imports instead of from the spec pipeline.
  */
-function costSection(service: ServiceModel): string[] {
+function costSection(service: ServiceModel, f: Flavor): string[] {
   const rate = service.cost?.ratePerSandboxHour;
   if (rate === undefined) return [];
-  return ["/** Dollars per sandbox-hour (the spec's cost.ratePerSandboxHour). */", `export const ${rateConstantName(service)} = ${String(rate)};`, ""];
+  return ["/** Dollars per sandbox-hour (the spec's cost.ratePerSandboxHour). */", `export ${f === "dts" ? "declare " : ""}const ${rateConstantName(service)} = ${String(rate)};`, ""];
 }
 
 // Identifiers derived from a metric's (validated) name.
@@ -79,47 +120,87 @@ const ident = {
   field: (m: MetricModel) => camelCase(m.name),
 };
 
-function serviceSection(service: ServiceModel): string[] {
+function serviceSection(service: ServiceModel, f: Flavor): string[] {
   const svc = pascalCase(service.name);
   const lines: string[] = [`// ---- service ${tsComment(service.name)}: ${service.metrics.length} metrics, at most ${service.totalSeries} series`, ""];
 
-  for (const m of service.metrics) lines.push(...metricSection(m));
+  for (const m of service.metrics) lines.push(...metricSection(m, f));
 
   lines.push(`/** Enumerated label values of ${tsComment(service.name)}, by metric and label. */`);
-  lines.push(`export const ${camelCase(service.name.replace(/-/g, "_"))}LabelValues = {`);
+  const labelValues = `${camelCase(service.name.replace(/-/g, "_"))}LabelValues`;
+  lines.push(f === "dts" ? `export declare const ${labelValues}: {` : `export const ${labelValues} = {`);
+  const readonly = f === "dts" ? "readonly " : "";
   for (const m of service.metrics) {
     if (m.labels.length === 0) continue;
-    lines.push(`  ${propertyKey(m.name)}: {`);
-    for (const l of m.labels) lines.push(`    ${propertyKey(l.name)}: ${ident.values(m, l)},`);
-    lines.push("  },");
+    lines.push(`  ${readonly}${propertyKey(m.name)}: {`);
+    for (const l of m.labels) lines.push(f === "dts" ? `    readonly ${propertyKey(l.name)}: typeof ${ident.values(m, l)};` : `    ${propertyKey(l.name)}: ${ident.values(m, l)},`);
+    lines.push(f === "dts" ? "  };" : "  },");
   }
-  lines.push("} as const;", "");
+  lines.push(f === "ts" ? "} as const;" : "};", "");
 
-  lines.push(`export interface ${svc}Metrics<R extends AnyRegistry = Registry> {`, "  readonly registry: R;");
-  for (const m of service.metrics) {
-    lines.push(`  /** ${tsComment(m.help)}${m.unit ? ` Unit: ${tsComment(m.unit)}.` : ""} (${m.type}, at most ${m.maxSeries} series) */`);
-    lines.push(`  readonly ${ident.field(m)}: ${ident.cls(m)};`);
+  if (f !== "js") {
+    lines.push(`export interface ${svc}Metrics<R extends AnyRegistry = Registry> {`, "  readonly registry: R;");
+    for (const m of service.metrics) {
+      lines.push(`  /** ${tsComment(m.help)}${m.unit ? ` Unit: ${tsComment(m.unit)}.` : ""} (${m.type}, at most ${m.maxSeries} series) */`);
+      lines.push(`  readonly ${ident.field(m)}: ${ident.cls(m)};`);
+    }
+    lines.push("}", "");
   }
-  lines.push("}", "");
 
   lines.push(
     `/**`,
     ` * Creates ${tsComment(service.name)}'s metrics in \`registry\` (a new one unless given: nothing touches`,
     ` * prom-client's global registry unless you pass it). Either content type works.`,
     ` */`,
-    `export function create${svc}Metrics(): ${svc}Metrics;`,
-    `export function create${svc}Metrics<R extends AnyRegistry>(registry: R): ${svc}Metrics<R>;`,
-    `export function create${svc}Metrics(registry: AnyRegistry = new Registry()): ${svc}Metrics<AnyRegistry> {`,
-    "  return {",
-    "    registry,",
   );
+  if (f === "dts") {
+    lines.push(`export declare function create${svc}Metrics(): ${svc}Metrics;`, `export declare function create${svc}Metrics<R extends AnyRegistry>(registry: R): ${svc}Metrics<R>;`, "");
+    return lines;
+  }
+  if (f === "ts") {
+    lines.push(
+      `export function create${svc}Metrics(): ${svc}Metrics;`,
+      `export function create${svc}Metrics<R extends AnyRegistry>(registry: R): ${svc}Metrics<R>;`,
+      `export function create${svc}Metrics(registry: AnyRegistry = new Registry()): ${svc}Metrics<AnyRegistry> {`,
+    );
+  } else {
+    lines.push(`export function create${svc}Metrics(registry = new Registry()) {`);
+  }
+  lines.push("  return {", "    registry,");
   for (const m of service.metrics) lines.push(`    ${ident.field(m)}: new ${ident.cls(m)}(registry),`);
   lines.push("  };", "}", "");
   return lines;
 }
 
-function metricSection(m: MetricModel): string[] {
-  return [...labelsType(m), ...labelIndexFunctions(m), ...indexFunction(m), ...labelSets(m), ...(m.type === "histogram" ? bucketFunction(m) : []), "", ...metricClass(m), ""];
+function metricSection(m: MetricModel, f: Flavor): string[] {
+  if (f === "dts") return [...labelsType(m), ...labelValueDeclarations(m), "", ...classDeclaration(m), ""];
+  const code = [...labelIndexFunctions(m, f), ...indexFunction(m, f), ...labelSets(m, f), ...(m.type === "histogram" ? bucketFunction(m, f) : []), "", ...metricClass(m, f), ""];
+  return f === "ts" ? [...labelsType(m), ...code] : code;
+}
+
+/** The types of the (unexported) enumerations the exported label-values object refers to. */
+function labelValueDeclarations(m: MetricModel): string[] {
+  return m.labels.map((l) => `declare const ${ident.values(m, l)}: readonly [${l.values.map((v) => tsStringLiteral(v)).join(", ")}];`);
+}
+
+function classDeclaration(m: MetricModel): string[] {
+  const L = ident.labels(m);
+  const methods: Record<MetricModel["type"], string[]> = {
+    counter: [`inc(labels: ${L}, value?: number): void;`, `valueFor(labels: ${L}): number;`],
+    gauge: [`set(labels: ${L}, value: number): void;`, `inc(labels: ${L}, value?: number): void;`, `dec(labels: ${L}, value?: number): void;`, `valueFor(labels: ${L}): number;`],
+    histogram: [`observe(labels: ${L}, value: number): void;`, `observeSince(labels: ${L}, start: bigint): number;`, `countOf(labels: ${L}): number;`, `sumOf(labels: ${L}): number;`],
+  };
+  return [
+    metricDoc(m),
+    `export declare class ${ident.cls(m)} extends ${BASE_CLASS[m.type]}<${L}> {`,
+    "  constructor(registry?: AnyRegistry);",
+    ...methods[m.type].map((l) => `  ${l}`),
+    "}",
+  ];
+}
+
+function metricDoc(m: MetricModel): string {
+  return `/** ${tsComment(m.help)}${m.unit ? ` Unit: ${tsComment(m.unit)}.` : ""} (${m.type}, at most ${m.maxSeries} series) */`;
 }
 
 function labelsType(m: MetricModel): string[] {
@@ -137,13 +218,14 @@ function labelsType(m: MetricModel): string[] {
 // A switch per label: string cases compile to compares on the value, where a keyed load from a
 // table object goes megamorphic once a service uses many metrics. Only a value no case matches
 // reaches enumIndex, for its fallback or its RangeError.
-function labelIndexFunctions(m: MetricModel): string[] {
+function labelIndexFunctions(m: MetricModel, f: Flavor): string[] {
+  const ts = f === "ts";
   const lines: string[] = [];
-  if (m.labels.length > 0) lines.push(`const ${ident.labelNames(m)}: readonly string[] = [${m.labels.map((l) => tsStringLiteral(l.name)).join(", ")}];`);
+  if (m.labels.length > 0) lines.push(`const ${ident.labelNames(m)}${ts ? ": readonly string[]" : ""} = [${m.labels.map((l) => tsStringLiteral(l.name)).join(", ")}];`);
   for (const l of m.labels) {
     const fallback = l.fallback !== undefined ? l.values.indexOf(l.fallback) : -1;
-    lines.push(`const ${ident.values(m, l)} = [${l.values.map((v) => tsStringLiteral(v)).join(", ")}] as const;`);
-    lines.push(`function ${ident.labelIndex(m, l)}(value: unknown): number {`, "  switch (value) {");
+    lines.push(`const ${ident.values(m, l)} = [${l.values.map((v) => tsStringLiteral(v)).join(", ")}]${ts ? " as const" : ""};`);
+    lines.push(`function ${ident.labelIndex(m, l)}(${ts ? "value: unknown): number" : "value)"} {`, "  switch (value) {");
     l.values.forEach((v, i) => lines.push(`    case ${tsStringLiteral(v)}: return ${i};`));
     lines.push(`    default: return enumIndex(${ident.values(m, l)}, value, ${tsStringLiteral(m.name)}, ${tsStringLiteral(l.name)}, ${fallback});`, "  }", "}");
   }
@@ -153,12 +235,12 @@ function labelIndexFunctions(m: MetricModel): string[] {
 // The series index of a labels object. Counting its keys (for-in over a monomorphic object reads
 // V8's enum cache) rejects an extra key as prom-client does; a missing one fails in its switch.
 // Mixed radix: the last label varies fastest, matching the order of the label sets.
-function indexFunction(m: MetricModel): string[] {
-  const type = ident.labels(m);
+function indexFunction(m: MetricModel, f: Flavor): string[] {
+  const signature = f === "ts" ? `(labels: ${ident.labels(m)}): number` : "(labels)";
   const keysError = (indent: string) =>
     `${indent}throw labelKeysError(${tsStringLiteral(m.name)}, ${m.labels.length === 0 ? "[]" : ident.labelNames(m)}, labels);`;
   if (m.labels.length === 0) {
-    return [`function ${ident.index(m)}(labels: ${type}): number {`, "  for (const _key in labels) {", keysError("    "), "  }", "  return 0;", "}"];
+    return [`function ${ident.index(m)}${signature} {`, "  for (const _key in labels) {", keysError("    "), "  }", "  return 0;", "}"];
   }
   let expr = "";
   m.labels.forEach((l, i) => {
@@ -166,7 +248,7 @@ function indexFunction(m: MetricModel): string[] {
     expr = i === 0 ? call : `${i === 1 ? expr : `(${expr})`} * ${l.values.length} + ${call}`;
   });
   return [
-    `function ${ident.index(m)}(labels: ${type}): number {`,
+    `function ${ident.index(m)}${signature} {`,
     "  let keys = 0;",
     "  for (const _key in labels) keys++;",
     `  if (keys !== ${m.labels.length}) {`,
@@ -177,8 +259,8 @@ function indexFunction(m: MetricModel): string[] {
   ];
 }
 
-function labelSets(m: MetricModel): string[] {
-  const lines = [`const ${ident.sets(m)}: readonly ${ident.labels(m)}[] = [`];
+function labelSets(m: MetricModel, f: Flavor): string[] {
+  const lines = [`const ${ident.sets(m)}${f === "ts" ? `: readonly ${ident.labels(m)}[]` : ""} = [`];
   for (const set of labelProduct(m.labels)) {
     const fields = Object.entries(set).map(([k, v]) => `${propertyKey(k)}: ${tsStringLiteral(v)}`);
     lines.push(fields.length === 0 ? "  {}," : `  { ${fields.join(", ")} },`);
@@ -193,63 +275,67 @@ function numberLiteral(n: number): string {
 }
 
 // The bucket an observation falls in (le is inclusive), as constant compares: no bounds array load.
-function bucketFunction(m: MetricModel): string[] {
-  const lines = [`function ${ident.bucket(m)}(value: number): number {`];
+function bucketFunction(m: MetricModel, f: Flavor): string[] {
+  const lines = [`function ${ident.bucket(m)}(${f === "ts" ? "value: number): number" : "value)"} {`];
   m.buckets.forEach((b, i) => lines.push(`  if (value <= ${numberLiteral(b)}) return ${i};`));
   lines.push(`  return ${m.buckets.length};`, "}");
   return lines;
 }
 
-function metricClass(m: MetricModel): string[] {
+// The class's code. JavaScript erases its types by the same rules tsc would: parameter and return
+// annotations and the base class's type argument go, nothing else changes.
+function metricClass(m: MetricModel, f: Flavor): string[] {
+  const ts = f === "ts";
   const L = ident.labels(m);
   const idx = ident.index(m);
+  const sig = (params: string, returns: string) => (ts ? `(${params}): ${returns}` : `(${params.replace(/: [^,]+/g, "")})`);
   const cfg = [`name: ${tsStringLiteral(m.name)}`, `help: ${tsStringLiteral(m.help)}`, `labelSets: ${ident.sets(m)}`];
   if (m.type === "histogram") cfg.push(`buckets: [${m.buckets.map(numberLiteral).join(", ")}]`);
   cfg.push("registry");
   const lines = [
-    `/** ${tsComment(m.help)}${m.unit ? ` Unit: ${tsComment(m.unit)}.` : ""} (${m.type}, at most ${m.maxSeries} series) */`,
-    `export class ${ident.cls(m)} extends ${BASE_CLASS[m.type]}<${L}> {`,
-    "  constructor(registry?: AnyRegistry) {",
+    metricDoc(m),
+    `export class ${ident.cls(m)} extends ${BASE_CLASS[m.type]}${ts ? `<${L}>` : ""} {`,
+    `  constructor(${ts ? "registry?: AnyRegistry" : "registry"}) {`,
     `    super({ ${cfg.join(", ")} });`,
     "  }",
     "",
   ];
   if (m.type === "counter") {
     lines.push(
-      `  inc(labels: ${L}, value = 1): void {`,
+      `  inc${sig(`labels: ${L}, value = 1`, "void")} {`,
       `    const i = ${idx}(labels);`,
       "    if (!(value >= 0 && value < Infinity)) throw counterValueError(this.name, value);",
       "    const s = this.series;",
       "    s[i] = (s[i] ?? 0) + value;",
       "  }",
       "",
-      `  valueFor(labels: ${L}): number {`,
+      `  valueFor${sig(`labels: ${L}`, "number")} {`,
       `    return this.series[${idx}(labels)] ?? 0;`,
       "  }",
     );
   } else if (m.type === "gauge") {
     lines.push(
-      `  set(labels: ${L}, value: number): void {`,
+      `  set${sig(`labels: ${L}, value: number`, "void")} {`,
       `    const i = ${idx}(labels);`,
       "    if (!Number.isFinite(value)) throw finiteValueError(this.name, value);",
       "    this.series[i] = value;",
       "  }",
       "",
-      `  inc(labels: ${L}, value = 1): void {`,
+      `  inc${sig(`labels: ${L}, value = 1`, "void")} {`,
       `    const i = ${idx}(labels);`,
       "    if (!Number.isFinite(value)) throw finiteValueError(this.name, value);",
       "    const s = this.series;",
       "    s[i] = (s[i] ?? 0) + value;",
       "  }",
       "",
-      `  dec(labels: ${L}, value = 1): void {`,
+      `  dec${sig(`labels: ${L}, value = 1`, "void")} {`,
       `    const i = ${idx}(labels);`,
       "    if (!Number.isFinite(value)) throw finiteValueError(this.name, value);",
       "    const s = this.series;",
       "    s[i] = (s[i] ?? 0) - value;",
       "  }",
       "",
-      `  valueFor(labels: ${L}): number {`,
+      `  valueFor${sig(`labels: ${L}`, "number")} {`,
       `    return this.series[${idx}(labels)] ?? 0;`,
       "  }",
     );
@@ -257,7 +343,7 @@ function metricClass(m: MetricModel): string[] {
     const n = m.buckets.length;
     const stride = n + 3;
     lines.push(
-      `  observe(labels: ${L}, value: number): void {`,
+      `  observe${sig(`labels: ${L}, value: number`, "void")} {`,
       `    const base = ${idx}(labels) * ${stride};`,
       "    if (!Number.isFinite(value)) throw finiteValueError(this.name, value);",
       "    const s = this.series;",
@@ -267,17 +353,17 @@ function metricClass(m: MetricModel): string[] {
       `    s[base + ${n + 2}] = (s[base + ${n + 2}] ?? 0) + 1;`,
       "  }",
       "",
-      `  observeSince(labels: ${L}, start: bigint): number {`,
+      `  observeSince${sig(`labels: ${L}, start: bigint`, "number")} {`,
       "    const seconds = Number(process.hrtime.bigint() - start) / 1e9;",
       "    this.observe(labels, seconds);",
       "    return seconds;",
       "  }",
       "",
-      `  countOf(labels: ${L}): number {`,
+      `  countOf${sig(`labels: ${L}`, "number")} {`,
       `    return this.series[${idx}(labels) * ${stride} + ${n + 2}] ?? 0;`,
       "  }",
       "",
-      `  sumOf(labels: ${L}): number {`,
+      `  sumOf${sig(`labels: ${L}`, "number")} {`,
       `    return this.series[${idx}(labels) * ${stride} + ${n + 1}] ?? 0;`,
       "  }",
     );
