@@ -11,6 +11,7 @@ import type { Artifact } from "../src/conventions/artifact.js";
 import { generate } from "../src/generators/index.js";
 import { METRICS_MODULE_PATH } from "../src/generators/metrics-module/generate.js";
 import { CONFIG_PATH, RULE_TESTS_PATH, RULES_PATH } from "../src/generators/prometheus/names.js";
+import { lintContext } from "../src/lint/index.js";
 import { loadModel } from "../src/pipeline/load.js";
 import { SpecError } from "../src/conventions/issue.js";
 import { runTool } from "./support/prometheus-tools.js";
@@ -141,6 +142,13 @@ describe("services with their own evaluation intervals", () => {
       const r = runTool("promtool", ["test", "rules", join(dir, path)]);
       expect(r.status, r.output).toBe(0);
     }
+  });
+
+  it("lint each dashboard against its own service's scrape interval, and one of no service against the slowest", () => {
+    const model = loadModel(TWO).model;
+    expect(lintContext(model, "api").scrapeInterval).toBe("15s");
+    expect(lintContext(model, "worker-triage").scrapeInterval).toBe("60s");
+    expect(lintContext(model, "hand-made").scrapeInterval).toBe("60s");
   });
 
   it("point Grafana's rate interval at the slowest scrape, so $__rate_interval covers every service", () => {
