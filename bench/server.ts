@@ -120,16 +120,34 @@ function treeMemory(root: number): { rssMiB: number; pssMiB: number; processes: 
 /** One GET /metrics; `agent` keeps connections alive (one agent per server: ports get reused). */
 function scrape(port: number, agent: Agent | false = false): Promise<number> {
   return new Promise((resolve, reject) => {
-    get({ host: "127.0.0.1", port, path: "/metrics", agent }, (res) => {
+    const req = get({ host: "127.0.0.1", port, path: "/metrics", agent }, (res) => {
       let bytes = 0;
       res.on("data", (d: Buffer) => (bytes += d.length));
       res.on("end", () => (res.statusCode === 200 ? resolve(bytes) : reject(new Error(`/metrics answered ${res.statusCode}`))));
-    }).on("error", reject);
+    });
+    req.on("error", (error: NodeJS.ErrnoException) => {
+      // A kept-alive connection the server closed (its 5 s keep-alive timeout) just as this request
+      // reused it: node's documented race; the request never reached the server, so send it again.
+      if (req.reusedSocket && error.code === "ECONNRESET") scrape(port, agent).then(resolve, reject);
+      else reject(error);
+    });
   });
 }
 
-/** Requests per second of `connections` keep-alive clients scraping /metrics for `seconds`. */
-async function throughput(port: number, agent: Agent, connections: number, seconds: number): Promise<number> {
+/** CPU seconds (user + system) a process has used so far, from /proc (clock ticks of 10 ms). */
+function cpuSeconds(pid: number): number {
+  const s = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = s.slice(s.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/**
+ * Requests per second of `connections` keep-alive clients scraping /metrics for `seconds`, and the
+ * server's CPU time per request in microseconds: the throughput a core would give it, which the
+ * load of other processes on this shared machine does not change the way it changes wall-clock rates.
+ */
+async function throughput(port: number, agent: Agent, connections: number, seconds: number, serverPid?: number): Promise<{ rps: number; cpuUs: number }> {
+  const cpu0 = serverPid === undefined ? 0 : cpuSeconds(serverPid);
   const end = process.hrtime.bigint() + BigInt(Math.round(seconds * 1e9));
   let done = 0;
   await Promise.all(
@@ -140,7 +158,8 @@ async function throughput(port: number, agent: Agent, connections: number, secon
       }
     }),
   );
-  return done / seconds;
+  const cpu = serverPid === undefined ? NaN : cpuSeconds(serverPid) - cpu0;
+  return { rps: done / seconds, cpuUs: (cpu * 1e6) / Math.max(done, 1) };
 }
 
 export interface MemoryRow {
@@ -155,6 +174,9 @@ export interface ServerResult {
   memory: MemoryRow[];
   runtimeRps: Stat;
   bareRps: Stat;
+  /** Server CPU microseconds per /metrics request. */
+  runtimeCpuUs: Stat;
+  bareCpuUs: Stat;
   runtimeBytes: number;
   bareBytes: number;
   connections: number;
@@ -206,18 +228,30 @@ export async function serverBench(service: ServiceModel, opts: { memoryRounds: n
     const bareBytes = await scrape(bare.port);
     await throughput(runtime.port, runtimeAgent, opts.connections, 0.5);
     await throughput(bare.port, bareAgent, opts.connections, 0.5);
-    const rt: number[] = [];
-    const b: number[] = [];
+    const rt: { rps: number; cpuUs: number }[] = [];
+    const b: { rps: number; cpuUs: number }[] = [];
+    const runRuntime = async () => rt.push(await throughput(runtime.port, runtimeAgent, opts.connections, opts.seconds, runtime.child.pid));
+    const runBare = async () => b.push(await throughput(bare.port, bareAgent, opts.connections, opts.seconds, bare.child.pid));
     for (let r = 0; r < opts.rounds; r++) {
       if (r % 2 === 0) {
-        rt.push(await throughput(runtime.port, runtimeAgent, opts.connections, opts.seconds));
-        b.push(await throughput(bare.port, bareAgent, opts.connections, opts.seconds));
+        await runRuntime();
+        await runBare();
       } else {
-        b.push(await throughput(bare.port, bareAgent, opts.connections, opts.seconds));
-        rt.push(await throughput(runtime.port, runtimeAgent, opts.connections, opts.seconds));
+        await runBare();
+        await runRuntime();
       }
     }
-    return { runtimeCommand: RUNTIME_COMMAND.join(" "), memory, runtimeRps: stat(rt), bareRps: stat(b), runtimeBytes, bareBytes, connections: opts.connections };
+    return {
+      runtimeCommand: RUNTIME_COMMAND.join(" "),
+      memory,
+      runtimeRps: stat(rt.map((x) => x.rps)),
+      bareRps: stat(b.map((x) => x.rps)),
+      runtimeCpuUs: stat(rt.map((x) => x.cpuUs)),
+      bareCpuUs: stat(b.map((x) => x.cpuUs)),
+      runtimeBytes,
+      bareBytes,
+      connections: opts.connections,
+    };
   } finally {
     runtimeAgent.destroy();
     bareAgent.destroy();

@@ -1,4 +1,5 @@
-// Save → written with `obsgen generate --watch` (bin/obsgen, as a user runs it) on a copy of the
+// Save → written with `obsgen generate --watch` (`node dist/cli/obsgen.js`, the package's bin as a
+// user runs it; bench/codegen.ts builds it first) on a copy of the
 // bundled spec: each save changes one help text (alternating two versions, so every save changes
 // the output); the time runs from just before the file is written until the watcher reports the
 // regenerated files (it prints after they are renamed into place).
@@ -27,7 +28,7 @@ export async function watchBench(opts: { saves: number; warmup: number }): Promi
   cpSync("metrics-spec", spec, { recursive: true });
   const specPath = join(spec, SPEC_FILE);
   const original = readFileSync(specPath, "utf8");
-  const child = spawn("bin/obsgen", ["generate", "--watch", "--spec", spec, "--out", join(dir, "out")], { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["dist/cli/obsgen.js", "generate", "--watch", "--spec", spec, "--out", join(dir, "out")], { stdio: ["ignore", "pipe", "pipe"] });
   let buffer = "";
   let stderr = "";
   let pending: ((line: string) => void) | undefined;
@@ -61,6 +62,9 @@ export async function watchBench(opts: { saves: number; warmup: number }): Promi
     });
   try {
     await next(120_000);
+    // The watcher announces itself before its file watches are all in place; a save in that
+    // moment goes unseen (the benchmark then timed out waiting for it).
+    await new Promise((r) => setTimeout(r, 1000));
     const wall: number[] = [];
     const inside: number[] = [];
     const files: number[] = [];

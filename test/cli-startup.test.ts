@@ -135,5 +135,6 @@ describe("the compiled obsgen bin and the CLI run from source", () => {
       exits.push(bin.code);
     }
     expect(exits).toEqual([EXIT.invalidSpec, EXIT.ok, EXIT.usage, EXIT.usage, EXIT.ok, EXIT.ok]);
-  });
+    // validate runs promtool's rule tests of the bundled spec (about 20 s) once per build.
+  }, 240_000);
 });

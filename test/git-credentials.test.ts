@@ -6,6 +6,7 @@ import { createServer, type Server } from "node:http";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { credentialHostsFromEnv, grantFor } from "../src/runtime/git/credentials.ts";
 import { createTestRuntime, type TestRuntime } from "./support/git-runtime.ts";
+import { listenOnLoopback } from "./support/git-remote.ts";
 
 const USER = "runtime-bot";
 const PASSWORD = "runtime-wide-secret-0b9e";
@@ -31,12 +32,10 @@ async function startListener(redirectTo?: Listener): Promise<Listener> {
     }
     res.end();
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  if (address === null || typeof address === "string") throw new Error("no port");
+  const port = await listenOnLoopback(server);
   return {
-    port: address.port,
-    url: (name) => `http://127.0.0.1:${address.port}/${name}.git`,
+    port,
+    url: (name) => `http://127.0.0.1:${port}/${name}.git`,
     authorizations,
     stop: () => {
       server.closeAllConnections();

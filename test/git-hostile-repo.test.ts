@@ -11,8 +11,10 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { GUARD_EXIT, GUARD_SCRIPT, hardenedConfigArgs, hardenedEnv } from "../src/runtime/git/hardening.ts";
+import { cloneConfigRefusal, GUARD_EXIT, GUARD_SCRIPT, guardRefusal, hardenedConfigArgs, hardenedEnv, MAX_CLONE_CONFIG_BYTES } from "../src/runtime/git/hardening.ts";
 import { startHttpServer, type RunningServer } from "../src/runtime/http/server.ts";
+import { createLocalProvider } from "../src/runtime/sandbox/local.ts";
+import type { Sandbox, SandboxProvider } from "../src/runtime/sandbox/provider.ts";
 import { createRemotes, git, type GitHttpServer, type Remotes, startGitHttpServer, testGitEnv } from "./support/git-remote.ts";
 import { createTestRuntime, type TestRuntime } from "./support/git-runtime.ts";
 
@@ -229,9 +231,10 @@ describe("the configuration guard in front of every git command in a clone", () 
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
-  it("lets git run in a clone whose configuration is what git clone wrote", async () => {
+  it("lets git run in a clone whose configuration is what git clone wrote, in sh and in the runtime's process alike", async () => {
     expect(cloneConfig).toContain('[branch "release/v1.2"]');
     expect(await guard(cloneConfig)).toEqual({ code: 0, out: "ran\n", err: "" });
+    expect(cloneConfigRefusal(cloneConfig)).toBeUndefined();
   });
 
   it.each([
@@ -247,11 +250,16 @@ describe("the configuration guard in front of every git command in a clone", () 
     ["a continued line", "[core]\n\tbare = false\\\nfsmonitor = evil\n", "continued"],
     ["an upper-case section git clone never writes", "[Core]\n\tfsmonitor = evil\n", "[Core].fsmonitor"],
     ["a branch name with a quote", '[branch "a\\"] [include]"]\n\tremote = x\n', "branch"],
-  ])("refuses %s, naming it", async (_what, extra, named) => {
+    ["a header with a trailing space", "[core] \n\tbare = false\n", "[core] .bare"],
+    ["a key before any section", "fsmonitor = evil\n" , ".fsmonitor"],
+    ["CRLF line ends", "[core]\r\n\tbare = false\r\n", "[core]\r"],
+  ])("refuses %s, naming it, in sh and in the runtime's process alike", async (_what, extra, named) => {
     const r = await guard(cloneConfig + extra);
     expect(r.code).toBe(GUARD_EXIT);
     expect(r.out).toBe("");
     expect(r.err).toContain(named);
+    // The runtime's own check (cloneConfigRefusal, used with the local provider) refuses the same, in the same words.
+    expect(cloneConfigRefusal(cloneConfig + extra)).toBe(guardRefusal(r.code, r.err)?.[0]);
   });
 });
 
@@ -321,6 +329,69 @@ describe("git run with the runtime's configuration and environment", () => {
       expect(await readFile(marker, "utf8")).toContain(PASSWORD);
     } finally {
       await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("a clone's .git/config that is not a small regular file", () => {
+  const req = (agent_id: string) => ({ repo_url: server.url("odd-config"), branch: "main", agent_id, task_id: "odd" });
+
+  beforeAll(async () => {
+    await remotes.bare("odd-config", { "README.md": "# odd\n" });
+  });
+
+  async function cloneThen(agent: string, replace: (config: string) => Promise<void>): Promise<{ status: number; body: Record<string, unknown> }> {
+    const before = await readdir(rt.sandboxRoot);
+    expect((await call("clone", req(agent))).status).toBe(200);
+    const config = join(await newClone(before), ".git", "config");
+    await rm(config);
+    await replace(config);
+    return call("status", req(agent));
+  }
+
+  it.each([
+    ["a FIFO (reading it must not wait for a writer)", (config: string) => run("mkfifo", [config]).then(() => undefined), "(not a file)"],
+    ["a directory", (config: string) => mkdir(config), "(not a file)"],
+    ["missing", async () => undefined, "(not a file)"],
+    ["a symbolic link to a directory", (config: string) => symlink(outside, config), "(not a file)"],
+    ["larger than any git clone writes", (config: string) => writeFile(config, `[core]\n${"#".repeat(MAX_CLONE_CONFIG_BYTES)}\n`), `(larger than ${MAX_CLONE_CONFIG_BYTES} bytes)`],
+  ])("refuses to run git when it is %s", async (what, replace, named) => {
+    const r = await cloneThen(`agent-odd-${what.split(" ")[1] ?? what}`, replace);
+    expect(r.status).toBe(502);
+    expect(r.body).toMatchObject({ ok: false, error: { type: "other", message: expect.stringContaining(named) } });
+  });
+});
+
+describe("a sandbox provider that cannot read a file without running a command (E2B)", () => {
+  // The local provider without readRegularFile: git then runs behind GUARD_SCRIPT, as with E2B.
+  function withoutReader(provider: SandboxProvider): SandboxProvider {
+    const hide = (sandbox: Sandbox): Sandbox => new Proxy(sandbox, { get: (target, key) => (key === "readRegularFile" ? undefined : Reflect.get(target, key, target)) });
+    return { name: provider.name, shutdown: () => provider.shutdown(), create: async (opts) => hide(await provider.create(opts)) };
+  }
+
+  it("refuses to run git in a tampered clone through the shell guard, and nothing planted runs", async () => {
+    const root = await mkdtemp(join(tmpdir(), "obsgen-shell-guard-"));
+    const guarded = await createTestRuntime({
+      provider: withoutReader(createLocalProvider({ root })),
+      credentials: { username: USER, password: PASSWORD },
+      credentialHosts: [`127.0.0.1:${server.port}`],
+    });
+    try {
+      await remotes.bare("shell-guarded", { "README.md": "# s\n" });
+      const req = { repo_url: server.url("shell-guarded"), branch: "main", agent_id: "agent-sh", task_id: "sh" };
+      expect(await guarded.run("clone", req)).toMatchObject({ ok: true });
+      const [sandbox] = await readdir(root);
+      const repo = join(root, sandbox ?? "", "work", "repo");
+      expect((await guarded.run("status", req)).ok).toBe(true);
+      const marker = join(outside, "shell-guard-marker");
+      await writeFile(join(repo, ".git", "config"), `${await readFile(join(repo, ".git", "config"), "utf8")}[core]\n\tfsmonitor = "sh -c 'env >> ${marker}'"\n`);
+      for (const op of ["status", "diff"] as const) {
+        expect(await guarded.run(op, req)).toMatchObject({ ok: false, error: { type: "other", message: expect.stringContaining("core.fsmonitor") } });
+      }
+      expect(await exists(marker)).toBe(false);
+    } finally {
+      await guarded.dispose();
+      await rm(root, { recursive: true, force: true });
     }
   });
 });

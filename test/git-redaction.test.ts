@@ -7,7 +7,7 @@ import { createServer, type Server } from "node:http";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ValidationError } from "../src/runtime/git/input.ts";
-import { Redactor } from "../src/runtime/git/redact.ts";
+import { REDACTION_PATTERNS, Redactor } from "../src/runtime/git/redact.ts";
 import type { LogLine } from "../src/runtime/git/runtime.ts";
 import { closedPort, createRemotes, type GitHttpServer, type Remotes, startGitHttpServer } from "./support/git-remote.ts";
 import { createTestRuntime, type TestRuntime } from "./support/git-runtime.ts";
@@ -134,4 +134,26 @@ describe("credentials through every failure of the runtime", () => {
       { numRuns: 8 },
     );
   }, 180_000);
+});
+
+describe("the redactor's literal tests", () => {
+  // Pieces of URLs, scp-like addresses, authorization headers and tokens, so random texts hit
+  // every pattern, and the look-arounds' edges (quotes, brackets, whitespace).
+  const piece = fc.constantFrom(
+    "https://", "git://", "ssh://", "x:", "user", ":", "@", "@host:", "@h.example:", "/", " ", "\t", "\n", "'", '"', "(", "<", "=",
+    "Bearer ", "bearer\t", "Basic ", "basic ", "QWxhZGRpbjpvcGVu", "ghp_", "github_pat_", "glpat-", "A1b2C3d4E5f6G7h8I9j0K", "[", "]", "-", ".", "@@ -1 +1 @@",
+  );
+  const text = fc.array(piece, { maxLength: 30 }).map((ps) => ps.join(""));
+
+  it("mask exactly what every pattern applied to the whole text masks: they only skip patterns that cannot match", () => {
+    const redactor = new Redactor();
+    fc.assert(
+      fc.property(text, (t) => {
+        let expected = t;
+        for (const [pattern] of REDACTION_PATTERNS) expected = expected.replace(pattern, "***");
+        expect(redactor.text(t)).toBe(expected);
+      }),
+      { numRuns: 3000 },
+    );
+  });
 });

@@ -120,17 +120,30 @@ describe("hints name the user's commands", () => {
 });
 
 describe("obsgen doctor", () => {
-  it("finds nothing missing in a project with a generated starter spec and prom-client installed", () => {
+  it("fails a run-time dependency installed as a devDependency, which npm ci --omit=dev would drop", () => {
     const root = tempDir();
-    writeFileSync(join(root, "package.json"), "{}\n");
+    writeFileSync(join(root, "package.json"), `${JSON.stringify({ dependencies: { "prom-client": "*" }, devDependencies: { obsgen: "*" } })}\n`);
     mkdirSync(join(root, "node_modules"));
     symlinkSync(join(process.cwd(), "node_modules", "prom-client"), join(root, "node_modules", "prom-client"));
+    symlinkSync(process.cwd(), join(root, "node_modules", "obsgen"));
+    const r = runObsgen(["doctor"], root);
+    expect(r.code).toBe(EXIT.findings);
+    expect(r.out).toMatch(/ok +prom-client/);
+    expect(r.out).toMatch(/FAIL +obsgen +a devDependency, but the generated module imports it at run time.*\n +fix: npm install obsgen/);
+  });
+
+  it("finds nothing missing in a project with a generated starter spec and prom-client and obsgen installed", () => {
+    const root = tempDir();
+    writeFileSync(join(root, "package.json"), `${JSON.stringify({ dependencies: { obsgen: "*", "prom-client": "*" } })}\n`);
+    mkdirSync(join(root, "node_modules"));
+    symlinkSync(join(process.cwd(), "node_modules", "prom-client"), join(root, "node_modules", "prom-client"));
+    symlinkSync(process.cwd(), join(root, "node_modules", "obsgen"));
     runObsgen(["init", "--service", "checkout"], root);
     runObsgen(["generate"], root);
     const r = runObsgen(["doctor"], join(root, "metrics-spec"));
     expect(r.code).toBe(EXIT.ok);
     expect(r.out.split("\n").filter((l) => /^(ok|FAIL)/.test(l)).map((l) => l.split(/\s+/).slice(0, 2).join(" "))).toEqual([
-      "ok node", "ok promtool", "ok amtool", "ok prom-client", "ok spec", "ok generated",
+      "ok node", "ok promtool", "ok amtool", "ok prom-client", "ok obsgen", "ok spec", "ok generated",
     ]);
   });
 
@@ -144,6 +157,7 @@ describe("obsgen doctor", () => {
     expect(r.code).toBe(EXIT.findings);
     expect(r.out).toMatch(/FAIL +promtool +not found on PATH\n +fix: install Prometheus and Alertmanager, which ship them: `sudo apt-get install prometheus prometheus-alertmanager`/);
     expect(r.out).toMatch(/FAIL +prom-client +not installed in this project.*\n +fix: npm install prom-client/);
+    expect(r.out).toMatch(/FAIL +obsgen +not installed in this project.*\n +fix: npm install obsgen/);
     expect(r.out).toMatch(/FAIL +spec +metrics-spec does not exist\n +fix: npx obsgen init/);
     expect(r.out).not.toMatch(/scripts\/|npm run/);
   });

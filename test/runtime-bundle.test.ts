@@ -3,7 +3,7 @@
 // started from a copy of just those files it serves /metrics and /docs, loads the E2B provider
 // when E2B_API_KEY is set, and exits 0 on SIGTERM.
 import { type ChildProcess, spawn } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -59,6 +59,25 @@ describe("the runtime bundle", () => {
     for (let d = image; d !== dirname(d); d = dirname(d)) expect(existsSync(join(d, "node_modules")), d).toBe(false);
   });
 
+  it("loads the MCP SDK, ajv and the OpenAPI document only when they are asked for, not at start", () => {
+    const meta = JSON.parse(readFileSync(join(ROOT, "dist", "runtime.meta.json"), "utf8")) as {
+      outputs: Record<string, { imports: { path: string; kind: string }[]; inputs: Record<string, unknown> }>;
+    };
+    // Everything `node dist/runtime/main.js` loads before it listens: the entry and its static imports.
+    const loaded = new Set<string>();
+    const visit = (file: string) => {
+      if (loaded.has(file)) return;
+      loaded.add(file);
+      for (const i of meta.outputs[file]?.imports ?? []) if (i.kind === "import-statement") visit(i.path);
+    };
+    visit("dist/runtime/main.js");
+    const inputs = [...loaded].flatMap((file) => Object.keys(meta.outputs[file]?.inputs ?? {}));
+    expect(inputs).toContain("src/runtime/http/metrics-fast-path.ts");
+    for (const lazy of ["node_modules/@modelcontextprotocol/", "node_modules/ajv/", "src/runtime/mcp/server.ts", "src/runtime/http/openapi.ts", "src/runtime/http/docs.ts", "node_modules/e2b/"]) {
+      expect(inputs.filter((i) => i.includes(lazy)), lazy).toEqual([]);
+    }
+  });
+
   it("serves /metrics and /docs with the local provider, and exits 0 on SIGTERM", async () => {
     const { child, line } = await start({});
     try {
@@ -68,6 +87,12 @@ describe("the runtime bundle", () => {
       expect(metrics.status).toBe(200);
       expect(await metrics.text()).toMatch(/^git_operation_total\{/m);
       expect((await fetch(line.docs)).status).toBe(200);
+      const mcp = await fetch(`${base}/mcp`, {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: "application/json, text/event-stream" },
+        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" }),
+      });
+      expect(((await mcp.json()) as { result: { tools: { name: string }[] } }).result.tools.map((t) => t.name)).toContain("git_status");
     } finally {
       expect(await stop(child)).toBe(0);
     }

@@ -1,9 +1,9 @@
 // `obsgen doctor`: what a project needs for obsgen to work, each checked and, when missing, with
 // the command that fixes it. It only reads: it changes nothing.
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { generate } from "../generators/index.js";
 import { formatIssue, SpecError } from "../conventions/issue.js";
 import { loadModel } from "../pipeline/load.js";
@@ -45,14 +45,36 @@ function tool(name: string, path: string | undefined): Diagnosis {
   return { what: name, ok: true, detail: version !== "" ? `${found} (${version})` : found };
 }
 
-/** prom-client is the project's own dependency: the generated module imports it. */
-function promClient(cwd: string): Diagnosis {
+/**
+ * The generated module imports prom-client and obsgen/runtime when the service runs, so both must
+ * be the project's run-time dependencies: a `devDependencies` entry is pruned by `npm ci --omit=dev`.
+ */
+function runtimeDependency(cwd: string, name: "prom-client" | "obsgen", probe: string): Diagnosis {
   const root = findProjectRoot(cwd) ?? cwd;
+  const fix = `npm install ${name}`;
+  let resolved: string;
   try {
-    const resolved = createRequire(join(root, "package.json")).resolve("prom-client");
-    return { what: "prom-client", ok: true, detail: resolved };
+    resolved = createRequire(join(root, "package.json")).resolve(probe);
   } catch {
-    return { what: "prom-client", ok: false, detail: "not installed in this project; the generated metrics module imports it", fix: "npm install prom-client" };
+    return { what: name, ok: false, detail: "not installed in this project; the generated metrics module imports it", fix };
+  }
+  const manifest = readManifest(join(root, "package.json"));
+  if (manifest !== undefined && manifest.dependencies?.[name] === undefined && manifest.devDependencies?.[name] !== undefined) {
+    return { what: name, ok: false, detail: "a devDependency, but the generated module imports it at run time (npm ci --omit=dev drops it)", fix };
+  }
+  return { what: name, ok: true, detail: name === "obsgen" ? dirname(resolved) : resolved };
+}
+
+interface Manifest {
+  dependencies?: Record<string, string>;
+  devDependencies?: Record<string, string>;
+}
+
+function readManifest(path: string): Manifest | undefined {
+  try {
+    return JSON.parse(readFileSync(path, "utf8")) as Manifest;
+  } catch {
+    return undefined;
   }
 }
 
@@ -75,5 +97,5 @@ function specAndOutput(spec: string, out: string): Diagnosis[] {
 }
 
 export function diagnose(opts: DoctorOptions): Diagnosis[] {
-  return [nodeVersion(), tool("promtool", opts.path), tool("amtool", opts.path), promClient(opts.cwd), ...specAndOutput(opts.spec, opts.out)];
+  return [nodeVersion(), tool("promtool", opts.path), tool("amtool", opts.path), runtimeDependency(opts.cwd, "prom-client", "prom-client"), runtimeDependency(opts.cwd, "obsgen", "obsgen/package.json"), ...specAndOutput(opts.spec, opts.out)];
 }

@@ -4,13 +4,11 @@
 // git_operations on stdin and stdout instead (logs go to stderr); an MCP client runs
 // `node dist/runtime/main.js --mcp-stdio`. SIGINT, SIGTERM and, on stdio, the end of stdin kill
 // every sandbox before the process exits.
-import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { ratePerSandboxHour } from "../../generated/metrics.ts";
 import { costRateFromEnv } from "./cost.ts";
 import { credentialHostsFromEnv } from "./git/credentials.ts";
 import { DEFAULT_MAX_REQUEST_BYTES } from "./http/guards.ts";
 import { startHttpServer } from "./http/server.ts";
-import { createMcpServer } from "./mcp/server.ts";
 import { createRuntime } from "./runtime.ts";
 import { createJsonLogger, type Logger } from "./log.ts";
 import { createLocalProvider } from "./sandbox/local.ts";
@@ -81,6 +79,8 @@ async function main(argv: readonly string[], env: Env): Promise<void> {
   for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => shutdown(signal));
 
   if (argv.includes("--mcp-stdio")) {
+    // Loaded only here and for /mcp: an HTTP runtime that serves no MCP client never holds the SDK.
+    const [{ createMcpServer }, { StdioServerTransport }] = await Promise.all([import("./mcp/server.ts"), import("@modelcontextprotocol/sdk/server/stdio.js")]);
     const server = createMcpServer(runtime);
     const transport = new StdioServerTransport();
     // The client went away (it closed our stdin, or exited): nobody can use the sandboxes now.

@@ -4,7 +4,7 @@
 import { execFile, spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { createServer as createTcpServer, type Socket } from "node:net";
+import { createServer as createTcpServer, type Server as NetServer, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -203,12 +203,10 @@ export async function startHangingServer(): Promise<{ port: number; url: (name: 
     socket.on("close", () => sockets.delete(socket));
     socket.on("error", () => undefined);
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  if (address === null || typeof address === "string") throw new Error("no port");
+  const port = await listenOnLoopback(server);
   return {
-    port: address.port,
-    url: (name) => `http://127.0.0.1:${address.port}/${name}.git`,
+    port,
+    url: (name) => `http://127.0.0.1:${port}/${name}.git`,
     stop: async () => {
       for (const s of sockets) s.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -219,18 +217,21 @@ export async function startHangingServer(): Promise<{ port: number; url: (name: 
 /** A port that was free a moment ago and has nothing listening on it. */
 export async function closedPort(): Promise<number> {
   const server = createTcpServer();
+  const port = await listenOnLoopback(server);
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** Listens on a free port of 127.0.0.1 and returns it. */
+export async function listenOnLoopback(server: NetServer): Promise<number> {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const address = server.address();
   if (address === null || typeof address === "string") throw new Error("no port");
-  await new Promise<void>((resolve) => server.close(() => resolve()));
   return address.port;
 }
 
 async function listen<T>(server: Server, make: (port: number) => T): Promise<T> {
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  if (address === null || typeof address === "string") throw new Error("no port");
-  return make(address.port);
+  return make(await listenOnLoopback(server));
 }
 
 function closeServer(server: Server): Promise<void> {

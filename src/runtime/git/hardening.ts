@@ -10,8 +10,10 @@
 //    `merge.<driver>.driver`, `url.<base>.insteadOf`), pull in other files (`include.path`), or
 //    take the first value given (`remote.origin.uploadpack` / `receivepack`: git warns "more than
 //    one uploadpack given, using the first", and the first is the repository's):
-//    every git command in a clone runs behind GUARD_SCRIPT, which refuses a .git/config holding
-//    anything git clone does not write itself (the runtime writes nothing there).
+//    every git command in a clone runs behind a check of .git/config that refuses anything git
+//    clone does not write itself (the runtime writes nothing there): cloneConfigRefusal, in the
+//    runtime's process, when the sandbox can read a file without running a command (the local
+//    provider), else GUARD_SCRIPT, the same check in sh, in front of git in the sandbox (E2B).
 
 /** Key, value: applied to every git command as `-c key=value`. */
 export const HARDENED_CONFIG: readonly (readonly [string, string])[] = [
@@ -121,6 +123,71 @@ done < .git/config
 [ -z "$foreign" ] || refuse "$foreign"
 exec "$@"
 `;
+
+/** Keys git clone writes (and `git config branch.<name>.remote|merge`), as `section.key`. */
+const CLONE_KEYS = new Set([
+  "core.repositoryformatversion",
+  "core.filemode",
+  "core.bare",
+  "core.logallrefupdates",
+  "core.ignorecase",
+  "core.precomposeunicode",
+  "core.symlinks",
+  "remote.origin.url",
+  "remote.origin.fetch",
+  "branch.remote",
+  "branch.merge",
+  "extensions.objectformat",
+]);
+const SECTIONS = new Map([
+  ["[core]", "core"],
+  ["[extensions]", "extensions"],
+  ['[remote "origin"]', "remote.origin"],
+]);
+const LEADING_SPACE = /^[ \t\n\v\f\r]+/;
+const KEY_END = /[= \t\n\v\f\r]/;
+const BRANCH_OPEN = '[branch "';
+const BRANCH_CLOSE = '"]';
+/** A clone's .git/config is a few hundred bytes; a larger one was not written by git clone. */
+export const MAX_CLONE_CONFIG_BYTES = 64 * 1024;
+
+/**
+ * GUARD_SCRIPT's check, line for line, on the text of a clone's .git/config: what it would refuse
+ * (the same words), or undefined when git clone could have written it. It also refuses a NUL byte,
+ * which sh's read drops; git clone writes none.
+ */
+export function cloneConfigRefusal(text: string): string | undefined {
+  if (text.includes("\0")) return "a NUL byte";
+  const lines = text.split("\n");
+  // sh's read sees no line after a final newline.
+  if (lines.at(-1) === "") lines.pop();
+  let section = "";
+  const foreign: string[] = [];
+  for (const raw of lines) {
+    const line = raw.replace(LEADING_SPACE, "");
+    if (line === "" || line.startsWith("#") || line.startsWith(";")) continue;
+    if (line.endsWith("\\")) return "a continued line";
+    const known = SECTIONS.get(line);
+    if (known !== undefined) {
+      section = known;
+      continue;
+    }
+    if (line.length >= BRANCH_OPEN.length + BRANCH_CLOSE.length && line.startsWith(BRANCH_OPEN) && line.endsWith(BRANCH_CLOSE)) {
+      if (/["\\\]]/.test(line.slice(BRANCH_OPEN.length, -BRANCH_CLOSE.length))) return line;
+      section = "branch";
+      continue;
+    }
+    if (line.startsWith("[")) {
+      foreign.push(line);
+      section = line;
+      continue;
+    }
+    const end = line.search(KEY_END);
+    const key = `${section}.${end < 0 ? line : line.slice(0, end)}`;
+    if (!CLONE_KEYS.has(key)) foreign.push(key);
+  }
+  return foreign.length > 0 ? foreign.join(" ") : undefined;
+}
 
 /** What GUARD_SCRIPT refused, or undefined when `stderr` is not its refusal. */
 export function guardRefusal(exitCode: number, stderr: string): string[] | undefined {

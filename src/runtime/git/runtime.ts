@@ -8,7 +8,7 @@ import type { SandboxCache } from "../sandbox/cache.ts";
 import { type ErrorType, type ExecResult, type Sandbox, UnsafePathError } from "../sandbox/provider.ts";
 import { classifyGitOutput, GitFailure, toGitFailure } from "./classify.ts";
 import { ASKPASS_SCRIPT, type Grant, grantEnv, grantFor } from "./credentials.ts";
-import { GUARD_SCRIPT, guardRefusal, hardenedConfigArgs, hardenedEnv } from "./hardening.ts";
+import { cloneConfigRefusal, GUARD_SCRIPT, guardRefusal, hardenedConfigArgs, hardenedEnv, MAX_CLONE_CONFIG_BYTES } from "./hardening.ts";
 import {
   type CommonInput,
   fieldProblems,
@@ -380,15 +380,32 @@ export class GitRuntime {
     };
     const argv = ["git", ...this.configArgs, ...args];
     if (cwd !== repoPath(sandbox)) return sandbox.exec(argv, { cwd, env, timeoutMs: this.timeoutMs });
-    // In a clone, git runs behind the configuration guard (hardening.ts): per-name drivers
-    // (filter, merge), includes, URL rewrites and uploadpack cannot be neutralised by -c, and
-    // nothing the runtime does writes them, so their presence means someone tampered with the clone.
+    // In a clone, git runs only after its .git/config passed the check (hardening.ts): per-name
+    // drivers (filter, merge), includes, URL rewrites and uploadpack cannot be neutralised by -c,
+    // and nothing the runtime does writes them, so their presence means someone tampered with the clone.
+    if (sandbox.readRegularFile !== undefined) {
+      // Checked here, in this process, and then git is spawned: no shell per command. Between the
+      // check and git reading the file only a writer in the sandbox could change it, and there is
+      // none: the clone is written only by the runtime's own git commands, which run one at a time
+      // per sandbox (SandboxCache queues a sandbox's operations, an operation runs its commands in
+      // sequence) and none of which writes .git/config after the clone; and by writeFilesBeneath,
+      // which refuses any path through .git or a symbolic link. So the window is the one the shell
+      // guard has too (sh reads the file, then git reads it again after exec), and every command
+      // reads the file afresh: nothing is cached that a change could slip past.
+      const read = await sandbox.readRegularFile(`${cwd}/.git/config`, MAX_CLONE_CONFIG_BYTES);
+      const foreign =
+        read.kind === "file" ? cloneConfigRefusal(read.text) : read.kind === "not-a-file" ? ".git/config (not a file)" : `.git/config (larger than ${MAX_CLONE_CONFIG_BYTES} bytes)`;
+      if (foreign !== undefined) throw this.tampered([foreign]);
+      return sandbox.exec(argv, { cwd, env, timeoutMs: this.timeoutMs });
+    }
     const r = await sandbox.exec(["sh", "-c", GUARD_SCRIPT, "git-guard", ...argv], { cwd, env, timeoutMs: this.timeoutMs });
     const foreign = guardRefusal(r.exitCode, r.stderr);
-    if (foreign !== undefined) {
-      throw new GitFailure("other", `the clone's .git/config holds settings git clone does not write (${foreign.join(", ")}); the runtime runs no git command in it`);
-    }
+    if (foreign !== undefined) throw this.tampered(foreign);
     return r;
+  }
+
+  private tampered(foreign: readonly string[]): GitFailure {
+    return new GitFailure("other", `the clone's .git/config holds settings git clone does not write (${foreign.map((f) => f.trim()).join(", ")}); the runtime runs no git command in it`);
   }
 }
 

@@ -1,15 +1,17 @@
 // The HTTP API: one POST endpoint per git operation, /metrics for Prometheus, /healthz, the
 // OpenAPI document and its rendering, and the MCP server over streamable HTTP at /mcp.
-import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
+//
+// The MCP SDK (with its own zod schemas and ajv) and the OpenAPI document (built from zod schemas)
+// are loaded the first time /mcp, /openapi.json or /docs is asked for: most runtimes serve git
+// operations and scrapes only, and a module loaded is memory held for the process's life. The
+// build (scripts/build.mjs) makes each a chunk of its own.
 import { Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { OPERATIONS, ValidationError } from "../git/input.ts";
-import { createMcpServer } from "../mcp/server.ts";
 import { type RunResult, validationResult } from "../results.ts";
 import type { Runtime } from "../runtime.ts";
-import { renderDocs } from "./docs.ts";
 import { bearer, DEFAULT_MAX_REQUEST_BYTES, jsonBodyOnly, requestSizeLimit, sameOriginOnly } from "./guards.ts";
-import { openApiDocument, operationPath } from "./openapi.ts";
+import { operationPath } from "./paths.ts";
 import { requestLog } from "./request-log.ts";
 
 export const API_VERSION = "0.1.0";
@@ -35,7 +37,8 @@ export function httpStatus(result: RunResult): ContentfulStatusCode {
 export function createHttpApp(runtime: Runtime, opts: HttpAppOptions = {}): Hono {
   const app = new Hono();
   app.use("*", requestLog(runtime.log));
-  const doc = openApiDocument(runtime.git.schemas, API_VERSION);
+  let doc: Promise<Record<string, unknown>> | undefined;
+  const openApi = () => (doc ??= import("./openapi.ts").then((m) => m.openApiDocument(runtime.git.schemas, API_VERSION)));
   for (const path of ["/v1/*", "/mcp"]) {
     app.use(path, sameOriginOnly({ loopbackOnly: opts.loopbackOnly ?? false }));
     if (opts.token !== undefined) app.use(path, bearer(opts.token));
@@ -50,8 +53,11 @@ export function createHttpApp(runtime: Runtime, opts: HttpAppOptions = {}): Hono
     return c.text(await registry.metrics(), 200, { "Content-Type": registry.contentType });
   });
 
-  app.get("/openapi.json", (c) => c.json(doc));
-  app.get("/docs", (c) => c.html(renderDocs(doc)));
+  app.get("/openapi.json", async (c) => c.json(await openApi()));
+  app.get("/docs", async (c) => {
+    const [document, { renderDocs }] = await Promise.all([openApi(), import("./docs.ts")]);
+    return c.html(renderDocs(document));
+  });
 
   for (const operation of OPERATIONS) {
     app.post(operationPath(operation), async (c) => {
@@ -75,6 +81,10 @@ export function createHttpApp(runtime: Runtime, opts: HttpAppOptions = {}): Hono
   // Stateless streamable HTTP: a server and transport per request, as the SDK recommends when
   // no session state is kept (every tool call carries its own agent, task and repository).
   app.all("/mcp", async (c) => {
+    const [{ createMcpServer }, { WebStandardStreamableHTTPServerTransport }] = await Promise.all([
+      import("../mcp/server.ts"),
+      import("@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js"),
+    ]);
     const server = createMcpServer(runtime, API_VERSION);
     const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     await server.connect(transport);

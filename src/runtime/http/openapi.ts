@@ -6,10 +6,9 @@ import { OPERATIONS, type Operation } from "../git/input.ts";
 import type { RequestSchemas } from "../git/input.ts";
 import type { OperationResult } from "../git/runtime.ts";
 import { ERROR_TYPES, type ErrorType } from "../sandbox/provider.ts";
+import { operationPath } from "./paths.ts";
 
-export function operationPath(operation: string): string {
-  return `/v1/git/${operation}`;
-}
+export { operationPath };
 
 /** Operations that can meet a conflict (a rebase that conflicts, a push rejected until it gives up): only they answer 409. */
 export const CONFLICTING_OPERATIONS: readonly Operation[] = ["pull", "push"];

@@ -6,7 +6,7 @@ import type { MiddlewareHandler } from "hono";
 import { routePath } from "hono/route";
 import { OPERATIONS } from "../git/input.ts";
 import { requestIdFrom, withRequestId, type Logger } from "../log.ts";
-import { operationPath } from "./openapi.ts";
+import { operationPath } from "./paths.ts";
 
 export const REQUEST_ID_HEADER = "X-Request-Id";
 /** Scrapes and health probes succeed every few seconds; logging each would bury everything else. */

@@ -1,9 +1,11 @@
 // Serves the HTTP API with @hono/node-server. Listening beyond loopback without a bearer token is
 // refused: the API runs git with the runtime's credentials.
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { serve } from "@hono/node-server";
+import { getRequestListener } from "@hono/node-server";
 import type { Runtime } from "../runtime.ts";
 import { createHttpApp } from "./app.ts";
+import { withMetricsFastPath } from "./metrics-fast-path.ts";
 
 export interface ServeOptions {
   host: string;
@@ -34,9 +36,14 @@ export async function startHttpServer(runtime: Runtime, opts: ServeOptions): Pro
   const token = opts.token === "" ? undefined : opts.token;
   if (!isLoopback(opts.host) && token === undefined) throw new InsecureBindError(opts.host);
   const app = createHttpApp(runtime, { token, maxRequestBytes: opts.maxRequestBytes, loopbackOnly: isLoopback(opts.host) });
-  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, hostname: opts.host, port: opts.port }, () => resolve(s));
-    s.once("error", reject);
+  // What @hono/node-server's serve() does, with scrapes answered before hono (metrics-fast-path.ts).
+  const server = createServer(withMetricsFastPath(runtime.metrics.registry, getRequestListener(app.fetch, { hostname: opts.host })));
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(opts.port, opts.host, () => {
+      server.off("error", reject);
+      resolve();
+    });
   });
   const { port } = server.address() as AddressInfo;
   const host = opts.host.includes(":") ? `[${opts.host}]` : opts.host;
@@ -45,7 +52,7 @@ export async function startHttpServer(runtime: Runtime, opts: ServeOptions): Pro
     port,
     close: () =>
       new Promise<void>((resolve, reject) => {
-        if ("closeAllConnections" in server) server.closeAllConnections();
+        server.closeAllConnections();
         server.close((error) => (error ? reject(error) : resolve()));
       }),
   };

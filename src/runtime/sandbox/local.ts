@@ -4,6 +4,7 @@
 // tree (git spawns ssh, remote-https, pack-objects...).
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
 import { mkdir, mkdtemp, realpath, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, isAbsolute } from "node:path";
@@ -12,6 +13,7 @@ import {
   type ExecOptions,
   type ExecResult,
   type FileToWrite,
+  type RegularFileRead,
   type Sandbox,
   SandboxError,
   type SandboxProvider,
@@ -132,6 +134,41 @@ class LocalSandbox implements Sandbox {
     const refusal = r.exitCode === UNSAFE_PATH_EXIT ? parseRefusal(r.stdout) : undefined;
     if (refusal !== undefined) throw new UnsafePathError(refusal.index, refusal.reason);
     throw new SandboxError("other", `writing files failed: ${r.stderr.trim() || `exit ${r.exitCode}`}`);
+  }
+
+  async readRegularFile(path: string, maxBytes: number): Promise<RegularFileRead> {
+    if (this.killed) throw this.notFound();
+    if (!this.contains(path)) throw new SandboxError("other", `path is outside the sandbox: ${path}`);
+    // Synchronous on purpose: a file of at most maxBytes on a local disk is read in a few
+    // microseconds, while each asynchronous step (open, fstat, read, close) is a round trip through
+    // libuv's thread pool that, on a loaded machine, costs more than the read (the git runtime
+    // does this before every git command). O_NONBLOCK: opening a FIFO returns at once instead of
+    // waiting for a writer; the type is then checked on the open file itself, so nothing can swap
+    // the file in between.
+    let fd: number;
+    try {
+      fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === "ENOENT" || code === "ENOTDIR" || code === "ELOOP" || code === "ENXIO") return { kind: "not-a-file" };
+      throw new SandboxError("other", `cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
+    try {
+      const info = fstatSync(fd);
+      if (!info.isFile()) return { kind: "not-a-file" };
+      if (info.size > maxBytes) return { kind: "too-large" };
+      const buffer = Buffer.alloc(maxBytes + 1);
+      let length = 0;
+      for (;;) {
+        const read = readSync(fd, buffer, length, buffer.length - length, null);
+        if (read === 0) break;
+        length += read;
+        if (length > maxBytes) return { kind: "too-large" };
+      }
+      return { kind: "file", text: buffer.subarray(0, length).toString("utf8") };
+    } finally {
+      closeSync(fd);
+    }
   }
 
   async kill(): Promise<void> {

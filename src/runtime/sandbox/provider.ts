@@ -36,10 +36,21 @@ export interface Sandbox {
    * UnsafePathError before anything is written; no write ever follows a symbolic link.
    */
   writeFilesBeneath(root: string, files: readonly FileToWrite[]): Promise<void>;
+  /**
+   * Optional: reads a small file from the runtime's own process, without running a command in the
+   * sandbox (the local provider: the sandbox is a directory on this machine). Never blocks on a
+   * FIFO or device: anything but a regular file (after following symbolic links, as git does) is
+   * "not-a-file". The git runtime checks a clone's .git/config with it before each git command; a
+   * provider without it (E2B, where reading a file is a round trip like running a command) gets
+   * the check run by sh in front of git instead.
+   */
+  readRegularFile?(path: string, maxBytes: number): Promise<RegularFileRead>;
   /** Ends the sandbox and everything running in it; idempotent. */
   kill(): Promise<void>;
   isAlive(): Promise<boolean>;
 }
+
+export type RegularFileRead = { kind: "file"; text: string } | { kind: "not-a-file" } | { kind: "too-large" };
 
 export interface FileToWrite {
   /** Relative to the root given to writeFilesBeneath, components separated by '/'. */
