@@ -1,6 +1,6 @@
 // Child process of the hot-path benchmark: `node --import tsx [V8 flags] bench/hot-path-child.ts
 // '{"operations":…,"rounds":…,"warmup":…}'` prints one JSON HotPathResult on stdout.
-import { loadModel } from "../src/model/resolve.js";
+import { loadModel } from "../src/pipeline/load.js";
 import { hotPath } from "./hot-path.js";
 
 const opts = JSON.parse(process.argv[2] ?? "{}") as { operations: number; rounds: number; warmup: number };

@@ -3,7 +3,7 @@
 import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
-import { loadModel } from "../src/model/resolve.js";
+import { loadModel } from "../src/pipeline/load.js";
 import { codegen, type CodegenResult } from "./codegen.js";
 import { GENERATED, IMPLEMENTATIONS, OTEL, PROM_CLIENT, PROM_CLIENT_BOUND, type HotPathResult, type Implementation } from "./hot-path.js";
 import { fmt, fmtStat, sink, table, type Stat } from "./measure.js";

@@ -1,6 +1,6 @@
 // Runs only the runtime-process section (memory and /metrics throughput) and prints it as JSON:
 // a quick before/after check while working on the runtime. `npm run bench` writes BENCHMARKS.md.
-import { loadModel } from "../src/model/resolve.js";
+import { loadModel } from "../src/pipeline/load.js";
 import { serverBench } from "./server.js";
 
 const { model } = loadModel("metrics-spec");

@@ -14,7 +14,7 @@ await import("yaml");
 mark("import yaml");
 await import("zod");
 mark("import zod");
-const { loadModel } = await import("../src/model/resolve.js");
+const { loadModel } = await import("../src/pipeline/load.js");
 mark("import spec + model (+ promql checks)");
 const { generate } = await import("../src/generators/index.js");
 mark("import generators (Grafana SDK, …)");

@@ -1,7 +1,7 @@
 // `npm run docs`: writes the reference pages that are generated, not written by hand —
 // docs/spec-reference.md from the spec's zod schema (through its JSON Schema, the same one
 // generated/spec.schema.json holds) and docs/checks.md from the diagnostic codes of
-// src/model/rules.ts, each with an example message produced by running the real pipeline on the
+// src/conventions/rules.ts, each with an example message produced by running the real pipeline on the
 // test fixtures that trigger it. `test/docs.test.ts` fails when the committed pages are stale.
 // Pure renderers; the file system is touched only by main() and the fixture reader.
 import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
@@ -9,9 +9,9 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseDocument } from "yaml";
 import { z } from "zod";
-import { compareIssues, formatIssue, type Issue } from "../src/model/issue.ts";
-import { resolve } from "../src/model/resolve.ts";
-import { RULES, type RuleInfo } from "../src/model/rules.ts";
+import { compareIssues, formatIssue, type Issue } from "../src/conventions/issue.ts";
+import { resolve } from "../src/pipeline/load.ts";
+import { RULES, type RuleInfo } from "../src/conventions/rules.ts";
 import { loadSpecs, parseSpecText } from "../src/spec/load.ts";
 import { serviceSpec } from "../src/spec/schema.ts";
 
@@ -283,7 +283,7 @@ export function renderChecks(issues: readonly Issue[] = exampleIssues()): string
     "diagnostic: `file:line:column severity CODE message`, the document path (`at …`) and a hint.",
     "Any error makes `generate` write nothing and exit 2. A finding with a rule id can be suppressed",
     "on the metric it concerns with `suppress: [{rule: <id>, reason: …}]` (the reason is kept for",
-    "reviewers); the others cannot. Generated from `src/model/rules.ts`; each example is what the",
+    "reviewers); the others cannot. Generated from `src/conventions/rules.ts`; each example is what the",
     "real pipeline reports for a fixture of `test/fixtures/invalid/` or `test/fixtures/hostile/`, or",
     "for the bundled spec (`metrics-spec/git-operations.yaml`) with one thing broken (`EDIT_EXAMPLES`",
     "in `scripts/docs.ts`; positions are those of the edited document).",

@@ -4,7 +4,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
-import { templateProblem } from "../src/alerts/templates.js";
+import { templateProblem } from "../src/conventions/templates.js";
 import { runTool, scratchCopy } from "./support/prometheus-tools.js";
 
 const ALLOWED = [

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { parseSeries } from "../src/alerts/series.js";
-import { formatIssue, type Issue } from "../src/model/issue.js";
-import { RULES } from "../src/model/rules.js";
+import { parseSeries } from "../src/promql/series.js";
+import { formatIssue, type Issue } from "../src/conventions/issue.js";
+import { RULES } from "../src/conventions/rules.js";
 import { BUNDLED_SPEC, BUNDLED_TEXT, edited, issuesAfter, issuesOf, resolveText } from "./support/spec-edits.js";
 
 const ALERT_CODES: readonly string[] = [RULES.alertName, RULES.alertSeverity, RULES.alertSummary, RULES.alertDescription, RULES.alertFor, RULES.alertCoverage, RULES.alertTestCase].map((r) => r.code);

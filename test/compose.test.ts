@@ -6,9 +6,9 @@ import { parse, parseDocument } from "yaml";
 import { describe, expect, it } from "vitest";
 import { alertmanagerConfig, SLACK_WEBHOOK_SECRET } from "../src/generators/alertmanager/index.js";
 import { DASHBOARDS_MOUNT } from "../src/generators/grafana/names.js";
-import { formatIssue } from "../src/model/issue.js";
-import { loadModel } from "../src/model/resolve.js";
-import { RULES } from "../src/model/rules.js";
+import { formatIssue } from "../src/conventions/issue.js";
+import { loadModel } from "../src/pipeline/load.js";
+import { RULES } from "../src/conventions/rules.js";
 import { generateCompose } from "../src/generators/compose/index.js";
 import { BUNDLED_SPEC, edited, issuesAfter, issuesOf, resolveFiles, resolveText, type SpecEdit } from "./support/spec-edits.js";
 
@@ -129,7 +129,7 @@ describe("docker-compose.yml", () => {
 
   it("keeps Prometheus' retention and the scrape target in step with the spec", () => {
     const { model } = loadModel("metrics-spec");
-    const spec = model.services[0]?.spec;
+    const spec = model.services[0];
     expect(service("prometheus").command).toContain(`--storage.tsdb.retention.time=${spec?.scrape.retention}`);
     expect(spec?.scrape.retention).toBe("30d");
     for (const target of spec?.scrape.targets ?? []) {
@@ -340,7 +340,7 @@ describe("the spec's stack checks", () => {
     const second = edited([[["service"], "other-service"], [["metrics"], { other_events_total: { type: "counter", help: "Other events." } }], [["dashboards"], []], [["alerts"], []], [["scrape", "job"], "other"]]);
     const a = resolveTwo(edited([]), second);
     const hit = a.find((i) => i.code === RULES.stackDuplicate.code);
-    expect(hit && formatIssue(hit)).toMatch(/^metrics-spec\/other\.yaml:\d+:1 error OBS063 the stack is already declared in metrics-spec\/git-operations\.yaml/);
+    expect(hit && formatIssue(hit)).toMatch(/^metrics-spec\/other\.yaml:\d+:1 error OBS063 the stack is already declared for service "git-operations" at metrics-spec\/git-operations\.yaml:\d+:1/);
   });
 });
 

@@ -6,8 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compareArtifacts, diffAll, renderMarkdown, runDiff, type Change, type DiffReport } from "../src/diff/index.js";
 import { generate } from "../src/generators/index.js";
 import type { Model } from "../src/model/types.js";
-import { loadModel } from "../src/model/resolve.js";
+import { loadModel } from "../src/pipeline/load.js";
 import { edited, resolveText, type SpecEdit } from "./support/spec-edits.js";
+import { PIPELINE } from "../src/pipeline/index.js";
 
 function model(text: string): Model {
   const r = resolveText(text);
@@ -19,7 +20,7 @@ const BASE = model(edited([]));
 const P95 = ["dashboards", 0, "rows", 0, "panels", 1] as const;
 
 function diffAfter(edits: readonly SpecEdit[]): DiffReport {
-  return diffAll(BASE, model(edited(edits)), { base: "base", head: "head" });
+  return diffAll(BASE, model(edited(edits)), { base: "base", head: "head" }, { generate });
 }
 
 function only(report: DiffReport, group: Change["group"]): Change[] {
@@ -81,7 +82,7 @@ describe("obsgen diff compares the generated artifacts as well as the spec", () 
     // The base's committed output, as an older generator with another line width wrote it.
     const committed = generate(BASE).map((a) => (a.path === "grafana/dashboards/git-operations-e2b.json" ? { ...a, content: a.content.replace('"lineWidth": 1', '"lineWidth": 2') } : a));
     expect(committed.some((a, i) => a.content !== generate(BASE)[i]?.content)).toBe(true);
-    const report = diffAll(BASE, BASE, { base: "base", head: "head" }, { baseCommitted: committed });
+    const report = diffAll(BASE, BASE, { base: "base", head: "head" }, { generate, baseCommitted: committed });
     expect(report.changes).toEqual([]);
     expect(report.withoutSpecChange).toHaveLength(1);
     const [file] = report.withoutSpecChange ?? [];
@@ -94,7 +95,7 @@ describe("obsgen diff compares the generated artifacts as well as the spec", () 
 
   it("lists a metric rename once: one renamed metric, no removed or added metric, and no second change from the artifacts", () => {
     const base = loadModel("test/fixtures/diff/base.yaml").model;
-    const report = diffAll(base, loadModel("test/fixtures/diff/metric-renamed.yaml").model, { base: "base", head: "head" });
+    const report = diffAll(base, loadModel("test/fixtures/diff/metric-renamed.yaml").model, { base: "base", head: "head" }, { generate });
     const mentions = report.changes.filter((c) => c.subject === "carts_open" || c.subject === "open_carts");
     expect(mentions.map((c) => `${c.group} ${c.kind}`)).toEqual(["metrics renamed"]);
     expect(report.generated?.map((g) => g.path)).toContain("metrics.ts");
@@ -117,7 +118,7 @@ describe("changes only the generated files show", () => {
   it("reports a panel's description change, and lists the generated file under 'No semantic changes' when nothing else changed", () => {
     const report = diffAfter([[[...P95, "description"], "95th percentile latency of each operation."]]);
     expect(only(report, "panels")[0]?.detail).toContain('description "95th percentile latency of each operation, across all instances; the alert fires above 5 s." → "95th percentile latency of each operation."');
-    const quiet = diffAll(BASE, BASE, { base: "base", head: "head" });
+    const quiet = diffAll(BASE, BASE, { base: "base", head: "head" }, { generate });
     quiet.generated = [{ path: "grafana/dashboards/git-operations-e2b.json", kind: "changed", details: ["panel 2: description changed"] }];
     expect(renderMarkdown(quiet)).toContain("The spec change still changes generated output:\n\n- changed `grafana/dashboards/git-operations-e2b.json`: panel 2: description changed");
   });
@@ -177,7 +178,7 @@ describe("obsgen diff against a git ref with committed generated files", () => {
   afterAll(() => rmSync(repo, { recursive: true, force: true }));
 
   it("reads the base's generated/ from the commit and names the files a generator change altered", async () => {
-    const report = await runDiff({ base: "main", spec: "metrics-spec", cwd: repo });
+    const report = await runDiff({ pipeline: PIPELINE, base: "main", spec: "metrics-spec", cwd: repo });
     expect(report.changes).toEqual([]);
     // The older generator drew every dashboard with thicker lines: the service's and its triage dashboard.
     expect(report.withoutSpecChange?.map((g) => g.path).sort()).toEqual(["grafana/dashboards/shop-triage.json", "grafana/dashboards/shop.json"]);

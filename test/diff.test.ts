@@ -5,9 +5,10 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../src/cli/main.js";
 import { diffModels, renderMarkdown, runDiff, type Change, type DiffReport } from "../src/diff/index.js";
-import { loadModel } from "../src/model/resolve.js";
+import { loadModel } from "../src/pipeline/load.js";
 import { PrometheusServer } from "./support/prometheus.js";
 import { edited, resolveText } from "./support/spec-edits.js";
+import { PIPELINE } from "../src/pipeline/index.js";
 
 const FIXTURES = "test/fixtures/diff";
 const fixture = (name: string): string => join(FIXTURES, `${name}.yaml`);
@@ -196,7 +197,7 @@ describe("obsgen diff against a git ref", () => {
   afterAll(() => rmSync(repo, { recursive: true, force: true }));
 
   it("reads the base spec from the commit with git and compares it with the working tree", async () => {
-    const report = await runDiff({ base: "main", spec: "metrics-spec", cwd: repo });
+    const report = await runDiff({ pipeline: PIPELINE, base: "main", spec: "metrics-spec", cwd: repo });
     expect(report.base).toBe("main");
     expect(find(report, "labels", "removed", "order_total{status}").breaking).toBeDefined();
     expect(report.breakingCount).toBe(1);

@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, s
 import { tmpdir } from "node:os";
 import { dirname, join, normalize, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { RULES, type RuleInfo } from "../src/model/rules.ts";
+import { RULES, type RuleInfo } from "../src/conventions/rules.ts";
 import { runObsgen } from "./support/cli-process.js";
 import { CHECKS_PATH, EDIT_EXAMPLES, editIssues, fixtureIssues, generatedDocs, renderChecks, slug, SPEC_REFERENCE_PATH, specJsonSchema } from "../scripts/docs.ts";
 

@@ -10,7 +10,7 @@ import { createMetrics, type Metrics } from "../generated/metrics.js";
 import { type AnyRegistry, EnumCounter, EnumGauge, EnumHistogram } from "obsgen/runtime";
 import { type MirrorMetric, promClientMirror, withFallbacks, type PromClientMirror } from "../bench/prom-client-mirror.js";
 import { camelCase } from "../src/conventions/names.js";
-import { loadModel } from "../src/model/resolve.js";
+import { loadModel } from "../src/pipeline/load.js";
 import type { MetricModel, ServiceModel } from "../src/model/types.js";
 
 const service: ServiceModel = (() => {

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { generate } from "../src/generators/index.js";
 import { layoutDashboard } from "../src/generators/grafana/layout.js";
 import { refId } from "../src/generators/grafana/panels.js";
-import { loadModel } from "../src/model/resolve.js";
+import { loadModel } from "../src/pipeline/load.js";
 import { withMatchers, templateMatchers } from "../src/promql/build.js";
 import { parseQuery } from "../src/promql/parse.js";
 import { selectors, toAst } from "../src/promql/ast.js";

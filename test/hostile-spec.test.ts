@@ -9,8 +9,8 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { EXIT } from "../src/cli/exit-codes.js";
 import { main } from "../src/cli/main.js";
-import { formatIssue, type Issue } from "../src/model/issue.js";
-import { resolve } from "../src/model/resolve.js";
+import { formatIssue, type Issue } from "../src/conventions/issue.js";
+import { resolve } from "../src/pipeline/load.js";
 import { decodeSpecBytes, loadSpecs, parseSpecText } from "../src/spec/load.js";
 import { buildDist, CLI_ENTRY } from "./support/build.ts";
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { generate } from "../src/generators/index.js";
 import { LINT_RULES, lintDashboardText } from "../src/lint/index.js";
-import { loadModel } from "../src/model/resolve.js";
+import { loadModel } from "../src/pipeline/load.js";
 import { main } from "../src/cli/main.js";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { createGitOperationsMetrics, createMetrics, type GitErrorsTotalLabels, type GitOperationTotalLabels, type SandboxCacheHitsTotalLabels } from "../generated/metrics.js";
 import { generate } from "../src/generators/index.js";
 import { generateMetricsModule, labelProduct, METRICS_MODULE_PATH } from "../src/generators/metrics-module/generate.js";
-import { loadModel } from "../src/model/resolve.js";
+import { loadModel } from "../src/pipeline/load.js";
 import type { ServiceModel } from "../src/model/types.js";
 import { buildMetricsRuntime, scratchDir } from "./support/generated-module.js";
 

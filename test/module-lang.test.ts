@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EXIT } from "../src/cli/exit-codes.js";
 import { main } from "../src/cli/main.js";
 import { generateMetricsModule, METRICS_MODULE_DTS_PATH, METRICS_MODULE_JS_PATH, METRICS_MODULE_PATH } from "../src/generators/metrics-module/generate.js";
-import { loadModel } from "../src/model/resolve.js";
+import { loadModel } from "../src/pipeline/load.js";
 import { artifact } from "./support/generated-module.js";
 import { scratchDir } from "./support/generated-module.js";
 

@@ -7,6 +7,7 @@ import { chromium, type BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { PAGE_WIDTH, runPreview, type PreviewResult } from "../src/preview/index.js";
+import { PIPELINE } from "../src/pipeline/index.js";
 
 // Runs in the page (this project's tsconfig has no DOM types, so it is passed as source text).
 const MEASURE = `(() => {
@@ -55,7 +56,7 @@ run("the HTML preview in headless Chromium", () => {
     if (executable === undefined) throw new Error(`no Chromium at ${BROWSERS.filter(Boolean).join(", ")}: run scripts/install-tools.sh`);
     out = mkdtempSync(join(tmpdir(), "obsgen-preview-browser-"));
     profile = mkdtempSync(join(tmpdir(), "obsgen-chromium-profile-"));
-    result = await runPreview({ spec: "metrics-spec", out, cwd: process.cwd() });
+    result = await runPreview({ pipeline: PIPELINE, spec: "metrics-spec", out, cwd: process.cwd() });
     context = await chromium.launchPersistentContext(profile, {
       executablePath: executable,
       headless: true,

@@ -2,7 +2,7 @@
 // into Prometheus as samples every 15 s, and every panel query and alert expression of the spec
 // must give the same numbers both ways (Prometheus extrapolates rates, hence a small tolerance).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadModel } from "../src/model/resolve.js";
+import { loadModel } from "../src/pipeline/load.js";
 import type { ServiceModel } from "../src/model/types.js";
 import { toAst } from "../src/promql/ast.js";
 import { parseQuery } from "../src/promql/parse.js";

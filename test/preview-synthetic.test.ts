@@ -16,6 +16,7 @@ import { dashboardsOf, panelChanges, runPreview, SYNTHETIC_END, SyntheticData, W
 import { timeWindow } from "../src/preview/render.js";
 import { formatValue } from "../src/preview/units.js";
 import { edited, resolveText, type SpecEdit } from "./support/spec-edits.js";
+import { PIPELINE } from "../src/pipeline/index.js";
 
 function model(edits: readonly SpecEdit[] = []): Model {
   const r = resolveText(edited(edits));
@@ -30,7 +31,7 @@ function only<T>(xs: readonly T[]): T {
 
 /** The service's own dashboard (the generator adds a triage and an SLO dashboard beside it). */
 function mainDashboard(m: Model): ReturnType<typeof dashboardsOf>[number] {
-  const main = dashboardsOf(m).filter((d) => m.services.some((s) => s.dashboards.some((x) => x.uid === d.dashboard.uid)));
+  const main = dashboardsOf(m, PIPELINE).filter((d) => m.services.some((s) => s.dashboards.some((x) => x.uid === d.dashboard.uid)));
   return only(main);
 }
 
@@ -229,7 +230,7 @@ describe("obsgen preview --base marks what changed", () => {
   let out = "";
   beforeAll(async () => {
     out = mkdtempSync(join(tmpdir(), "obsgen-preview-changes-"));
-    await runPreview({ spec: "test/fixtures/diff/additive.yaml", base: "test/fixtures/diff/base.yaml", out, cwd: process.cwd() });
+    await runPreview({ pipeline: PIPELINE, spec: "test/fixtures/diff/additive.yaml", base: "test/fixtures/diff/base.yaml", out, cwd: process.cwd() });
   }, 120_000);
   afterAll(() => rmSync(out, { recursive: true, force: true }));
 

@@ -4,10 +4,11 @@ import { join } from "node:path";
 import { inflateSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../src/cli/main.js";
-import { loadModel } from "../src/model/resolve.js";
+import { loadModel } from "../src/pipeline/load.js";
 import { dashboardsOf, PAGE_WIDTH, panelRect, runPreview, type PreviewResult } from "../src/preview/index.js";
 import { fontFiles } from "../src/preview/render.js";
 import { PrometheusServer } from "./support/prometheus.js";
+import { PIPELINE } from "../src/pipeline/index.js";
 
 /** Decodes an 8-bit RGBA, non-interlaced PNG (what resvg writes) into its pixels. */
 function decodePng(png: Buffer): { width: number; height: number; pixel: (x: number, y: number) => [number, number, number, number] } {
@@ -74,12 +75,12 @@ describe("obsgen preview of the repository's dashboards", () => {
   let result: PreviewResult;
   beforeAll(async () => {
     out = mkdtempSync(join(tmpdir(), "obsgen-preview-"));
-    result = await runPreview({ spec: "metrics-spec", out, cwd: process.cwd() });
+    result = await runPreview({ pipeline: PIPELINE, spec: "metrics-spec", out, cwd: process.cwd() });
   }, 120_000);
   afterAll(() => rmSync(out, { recursive: true, force: true }));
 
   it("writes a PNG and an HTML page per generated dashboard", () => {
-    const uids = dashboardsOf(loadModel("metrics-spec").model).map((d) => d.dashboard.uid);
+    const uids = dashboardsOf(loadModel("metrics-spec").model, PIPELINE).map((d) => d.dashboard.uid);
     expect(uids.length).toBeGreaterThan(0);
     for (const uid of uids) {
       expect(existsSync(join(out, `${uid}.png`))).toBe(true);
@@ -89,7 +90,7 @@ describe("obsgen preview of the repository's dashboards", () => {
 
   it("sizes the image from the dashboard's grid: 24 columns across, 30 px per grid row", () => {
     for (const page of result.dashboards) {
-      const dash = dashboardsOf(loadModel("metrics-spec").model).find((d) => d.dashboard.uid === page.uid)?.dashboard;
+      const dash = dashboardsOf(loadModel("metrics-spec").model, PIPELINE).find((d) => d.dashboard.uid === page.uid)?.dashboard;
       const rows = Math.max(...(dash?.panels ?? []).map((p) => p.gridPos.y + p.gridPos.h));
       const img = decodePng(readFileSync(join(out, `${page.uid}.png`)));
       expect([img.width, img.height]).toEqual([PAGE_WIDTH, 48 + rows * 30 + 12]);
@@ -129,7 +130,7 @@ describe("obsgen preview of the repository's dashboards", () => {
   it("gives the same bytes on a second run", async () => {
     const again = mkdtempSync(join(tmpdir(), "obsgen-preview-again-"));
     try {
-      await runPreview({ spec: "metrics-spec", out: again, cwd: process.cwd() });
+      await runPreview({ pipeline: PIPELINE, spec: "metrics-spec", out: again, cwd: process.cwd() });
       for (const f of result.files) {
         const name = f.path.slice(out.length + 1);
         expect(readFileSync(join(again, name)).equals(readFileSync(f.path)), name).toBe(true);
@@ -144,7 +145,7 @@ describe("obsgen preview --base", () => {
   it("renders the base beside the change in one picture twice as wide", async () => {
     const out = mkdtempSync(join(tmpdir(), "obsgen-preview-base-"));
     try {
-      const r = await runPreview({ spec: "test/fixtures/diff/additive.yaml", base: "test/fixtures/diff/base.yaml", out, cwd: process.cwd() });
+      const r = await runPreview({ pipeline: PIPELINE, spec: "test/fixtures/diff/additive.yaml", base: "test/fixtures/diff/base.yaml", out, cwd: process.cwd() });
       const compare = r.files.find((f) => f.path.endsWith("shop.compare.png"));
       expect(compare).toBeDefined();
       const img = decodePng(readFileSync(join(out, "shop.compare.png")));
@@ -178,7 +179,7 @@ describe("obsgen preview with --prometheus", () => {
   it("draws panels from query_range data of a real Prometheus", async () => {
     const out = mkdtempSync(join(tmpdir(), "obsgen-preview-prom-"));
     try {
-      const r = await runPreview({ spec: "test/fixtures/diff/base.yaml", out, cwd: process.cwd(), prometheus: prometheus?.url ?? "", end: end * 1000 });
+      const r = await runPreview({ pipeline: PIPELINE, spec: "test/fixtures/diff/base.yaml", out, cwd: process.cwd(), prometheus: prometheus?.url ?? "", end: end * 1000 });
       const img = decodePng(readFileSync(join(out, "shop.png")));
       const page = r.dashboards[0];
       for (const title of ["Order Rate", "Retries", "Open Carts"]) {
@@ -209,7 +210,7 @@ describe("obsgen preview against a young Prometheus (five minutes of data)", () 
   it("says No data where a ratio has nothing to divide (not NaN%), and spans the dashboard's six hours on the x-axis", async () => {
     const out = mkdtempSync(join(tmpdir(), "obsgen-preview-young-"));
     try {
-      await runPreview({ spec: "metrics-spec", out, cwd: process.cwd(), prometheus: prometheus?.url ?? "", end: end * 1000 });
+      await runPreview({ pipeline: PIPELINE, spec: "metrics-spec", out, cwd: process.cwd(), prometheus: prometheus?.url ?? "", end: end * 1000 });
       const html = readFileSync(join(out, "git-operations-e2b.html"), "utf8");
       expect(html).not.toContain("NaN");
       expect(html).not.toContain("SYNTHETIC DATA");

@@ -7,7 +7,7 @@ import { ALERTMANAGER_CONFIG_PATH, SLACK_WEBHOOK_URL_FILE } from "../src/generat
 import { isGeneratedHeader } from "../src/generators/artifact.js";
 import { generate } from "../src/generators/index.js";
 import { CONFIG_PATH, RULE_TESTS_PATH, RULES_PATH } from "../src/generators/prometheus/names.js";
-import { loadModel, resolve } from "../src/model/resolve.js";
+import { loadModel, resolve } from "../src/pipeline/load.js";
 import { parseSpecText } from "../src/spec/load.js";
 import { runTool, scratchCopy } from "./support/prometheus-tools.js";
 

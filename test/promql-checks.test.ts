@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
-import { formatIssue, type Issue } from "../src/model/issue.js";
-import { resolve } from "../src/model/resolve.js";
+import { formatIssue, type Issue } from "../src/conventions/issue.js";
+import { resolve } from "../src/pipeline/load.js";
 import { parseSpecText } from "../src/spec/load.js";
 
 // The bundled spec's metrics, with one panel (or alert, or recording rule) under test.

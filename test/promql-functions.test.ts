@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { generate } from "../src/generators/index.js";
 import { lintDashboardText } from "../src/lint/index.js";
-import { formatIssue } from "../src/model/issue.js";
-import { loadModel } from "../src/model/resolve.js";
+import { formatIssue } from "../src/conventions/issue.js";
+import { loadModel } from "../src/pipeline/load.js";
 import { describedFunctions, functionNames, signatureOf } from "../src/promql/functions.js";
 import { parseQuery } from "../src/promql/parse.js";
 import { edited, issuesOf } from "./support/spec-edits.js";

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { formatIssue, type Issue } from "../src/model/issue.js";
-import { resolve } from "../src/model/resolve.js";
+import { formatIssue, type Issue } from "../src/conventions/issue.js";
+import { resolve } from "../src/pipeline/load.js";
 import { compileLabelRegex, topLevelBranches } from "../src/promql/regex.js";
 import { parseSpecText } from "../src/spec/load.js";
 

@@ -1,7 +1,7 @@
 // A scripted workload through the real HTTP server, then one scrape of /metrics: every series the
 // dashboards query exists, and each has the value the workload implies.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadModel } from "../src/model/resolve.ts";
+import { loadModel } from "../src/pipeline/load.ts";
 import { selectors, toAst } from "../src/promql/ast.ts";
 import { parseQuery } from "../src/promql/parse.ts";
 import { type RunningServer, startHttpServer } from "../src/runtime/http/server.ts";

@@ -4,7 +4,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
-import { parseSeriesValues } from "../src/alerts/series-values.js";
+import { parseSeriesValues } from "../src/promql/series-values.js";
 import { runTool, scratchCopy } from "./support/prometheus-tools.js";
 
 const GOOD = [

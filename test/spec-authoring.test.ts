@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type Issue } from "../src/model/issue.js";
+import { type Issue } from "../src/conventions/issue.js";
 import { BUNDLED_SPEC, BUNDLED_TEXT, issuesOf } from "./support/spec-edits.js";
 
 /** The bundled spec with one line changed by `edit`; returns the text and the changed line's number. */

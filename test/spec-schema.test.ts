@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { formatIssue } from "../src/model/issue.js";
-import { resolve } from "../src/model/resolve.js";
+import { formatIssue } from "../src/conventions/issue.js";
+import { resolve } from "../src/pipeline/load.js";
 import { parseSpecText } from "../src/spec/load.js";
 
 type JsonSchema = { [key: string]: unknown };

@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { formatIssue } from "../src/model/issue.js";
-import { resolve } from "../src/model/resolve.js";
+import { formatIssue } from "../src/conventions/issue.js";
+import { resolve } from "../src/pipeline/load.js";
 import { parseSpecText } from "../src/spec/load.js";
 
 const DIR = "test/fixtures/invalid";

@@ -13,7 +13,7 @@ import { parse, stringify } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createMetrics } from "../generated/metrics.ts";
 import { generateTroubleshooting, TROUBLESHOOTING_PATH } from "../src/generators/troubleshooting/generate.js";
-import { loadModel } from "../src/model/resolve.js";
+import { loadModel } from "../src/pipeline/load.js";
 import { Child } from "./support/child.js";
 import { freePort } from "./support/prometheus.js";
 import { edited, resolveText } from "./support/spec-edits.js";
@@ -107,7 +107,7 @@ describe("TROUBLESHOOTING.md", () => {
       await alertmanager.waitFor("alertmanager", async () => ((await fetch(`${env.AM}/-/ready`)).ok ? true : undefined));
       // Every metric scraped at least once.
       await prometheus.waitFor("the first scrape", async () => {
-        const body = new URLSearchParams({ query: `up{job="${service?.spec.scrape.job}"} == 1` });
+        const body = new URLSearchParams({ query: `up{job="${service?.scrape.job}"} == 1` });
         const r = (await (await fetch(`${env.PROM}/api/v1/query`, { method: "POST", body })).json()) as QueryResult;
         return r.data.result.length === 1 ? true : undefined;
       });

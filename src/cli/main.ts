@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // obsgen's entry point: dispatches to a command and maps failures to documented exit codes.
-import { SpecError, formatIssue } from "../model/issue.js";
+import { SpecError, formatIssue } from "../conventions/issue.js";
 import type { CommandEntry, CommandIO } from "./command.js";
 import { commands } from "./registry.js";
 import { EXIT, ToolMissingError, UsageError } from "./exit-codes.js";

@@ -4,8 +4,8 @@
 // dashboard uid or a panel id an alert's dashboard_url points at), annotation text, and output
 // that changed although the spec did not (a generator change).
 import { parse as parseYaml } from "yaml";
-import type { Artifact } from "../generators/artifact.js";
-import { isGeneratedHeader } from "../generators/artifact.js";
+import type { Artifact } from "../conventions/artifact.js";
+import { isGeneratedHeader } from "../conventions/artifact.js";
 
 export interface ArtifactChange {
   path: string;

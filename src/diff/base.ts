@@ -4,7 +4,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
-import type { Artifact } from "../generators/artifact.js";
+import type { Artifact } from "../conventions/artifact.js";
 
 export interface BaseSpec {
   /** What the user named: a directory or a git ref. */

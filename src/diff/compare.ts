@@ -2,10 +2,9 @@
 // buckets, dashboards, panels, alerts, recording rules and scrape settings. Breaking changes say
 // why, what in the base still reads the thing, and which generated API calls stop compiling.
 import { BUCKET_LABEL, HISTOGRAM_SUFFIXES, camelCase, formatBucketBound } from "../conventions/names.js";
-import type { LabelModel, MetricModel, Model, ServiceModel } from "../model/types.js";
+import type { AlertModel, DashboardModel, LabelModel, MetricModel, Model, PanelModel, RecordingRuleModel, ScrapeModel, ServiceModel, StackDeploymentModel } from "../model/types.js";
 import { selectors, toAst, type Expr } from "../promql/ast.js";
 import { parseQuery } from "../promql/parse.js";
-import type { AlertSpec, DashboardSpec, PanelSpec, ServiceSpec } from "../spec/schema.js";
 import { apiCall, methodsOf, querySites, usesOfBuckets, usesOfLabel, usesOfLabelValue, usesOfMetric, type QuerySite } from "./usage.js";
 import type { Breaking, CardinalityRow, Change, DiffReport } from "./types.js";
 
@@ -27,9 +26,9 @@ export function diffModels(base: Model, head: Model, names: { base: string; head
     compareMetrics(out, b?.metrics ?? [], h?.metrics ?? [], rows);
     compareDashboards(out, b?.dashboards ?? [], h?.dashboards ?? []);
     compareAlerts(out, b?.alerts ?? [], h?.alerts ?? []);
-    compareRecordingRules(out, b?.spec.recordingRules ?? [], h?.spec.recordingRules ?? []);
-    if (b && h) compareScrape(out, b.spec.scrape, h.spec.scrape, b);
-    if (b && h) compareStack(out, b.spec.stack, h.spec.stack);
+    compareRecordingRules(out, b?.recordingRules ?? [], h?.recordingRules ?? []);
+    if (b && h) compareScrape(out, b.scrape, h.scrape, b);
+    if (b && h) compareStack(out, base.deployment.stack, head.deployment.stack);
   }
   const total = (m: Model): number => m.services.reduce((n, s) => n + s.totalSeries, 0);
   return {
@@ -238,13 +237,13 @@ function compareBuckets(out: ServiceChanges, b: MetricModel, h: MetricModel): vo
   out.add("buckets", "changed", h.name, `buckets [${b.buckets.join(", ")}] → [${h.buckets.join(", ")}] (${parts.join(" ")})`, breaking);
 }
 
-function panelsOf(dashboards: readonly DashboardSpec[]): Map<string, { dashboard: DashboardSpec; panel: PanelSpec }> {
-  const map = new Map<string, { dashboard: DashboardSpec; panel: PanelSpec }>();
+function panelsOf(dashboards: readonly DashboardModel[]): Map<string, { dashboard: DashboardModel; panel: PanelModel }> {
+  const map = new Map<string, { dashboard: DashboardModel; panel: PanelModel }>();
   for (const d of dashboards) for (const row of d.rows) for (const panel of row.panels) map.set(`${d.uid}/${panel.key}`, { dashboard: d, panel });
   return map;
 }
 
-function thresholdText(steps: PanelSpec["thresholds"]): string {
+function thresholdText(steps: PanelModel["thresholds"]): string {
   return steps === undefined || steps.length === 0 ? "(none)" : steps.map((s) => (s.value === undefined ? s.color : `${s.value} ${s.color}`)).join(", ");
 }
 
@@ -253,11 +252,11 @@ function squash(text: string): string {
 }
 
 /** A base dashboard whose uid is gone, paired with a new head dashboard of the same title (or the same panel keys): a uid change. */
-function uidRenames(base: readonly DashboardSpec[], head: readonly DashboardSpec[]): Map<string, DashboardSpec> {
-  const keys = (d: DashboardSpec): string => d.rows.flatMap((r) => r.panels.map((p) => p.key)).sort().join(",");
+function uidRenames(base: readonly DashboardModel[], head: readonly DashboardModel[]): Map<string, DashboardModel> {
+  const keys = (d: DashboardModel): string => d.rows.flatMap((r) => r.panels.map((p) => p.key)).sort().join(",");
   const gone = base.filter((b) => !head.some((h) => h.uid === b.uid));
   const fresh = head.filter((h) => !base.some((b) => b.uid === h.uid));
-  const out = new Map<string, DashboardSpec>();
+  const out = new Map<string, DashboardModel>();
   for (const b of gone) {
     const heir = fresh.find((h) => ![...out.values()].includes(h) && (h.title === b.title || keys(h) === keys(b)));
     if (heir) out.set(b.uid, heir);
@@ -265,7 +264,7 @@ function uidRenames(base: readonly DashboardSpec[], head: readonly DashboardSpec
   return out;
 }
 
-function compareDashboards(out: ServiceChanges, base: readonly DashboardSpec[], head: readonly DashboardSpec[]): void {
+function compareDashboards(out: ServiceChanges, base: readonly DashboardModel[], head: readonly DashboardModel[]): void {
   const renamed = uidRenames(base, head);
   const heirs = new Set([...renamed.values()].map((d) => d.uid));
   const baseBy = new Map(base.map((d) => [d.uid, d]));
@@ -326,13 +325,13 @@ function compareDashboards(out: ServiceChanges, base: readonly DashboardSpec[], 
   }
 }
 
-function rowOf(dashboards: readonly DashboardSpec[], key: string): string | undefined {
+function rowOf(dashboards: readonly DashboardModel[], key: string): string | undefined {
   for (const d of dashboards) for (const row of d.rows) for (const p of row.panels) if (`${d.uid}/${p.key}` === key) return row.title;
   return undefined;
 }
 
 /** ` (row "Health", unit percent, query \`…\`)`: what a new or changed panel draws. */
-function panelFacts(p: PanelSpec, row: string | undefined): string {
+function panelFacts(p: PanelModel, row: string | undefined): string {
   const parts = [`row "${row ?? ""}"`, `unit ${p.unit ?? "(none)"}`, ...p.queries.map((q, i) => `query${p.queries.length > 1 ? ` ${i + 1}` : ""} \`${squash(q.expr)}\``)];
   return ` (${parts.join(", ")})`;
 }
@@ -347,7 +346,7 @@ export function alertThreshold(expr: string): { condition: string; threshold?: s
   return { condition: squash(expr) };
 }
 
-function compareAlerts(out: ServiceChanges, base: readonly AlertSpec[], head: readonly AlertSpec[]): void {
+function compareAlerts(out: ServiceChanges, base: readonly AlertModel[], head: readonly AlertModel[]): void {
   const baseBy = new Map(base.map((a) => [a.name, a]));
   const headBy = new Map(head.map((a) => [a.name, a]));
   for (const a of base) if (!headBy.has(a.name)) out.add("alerts", "removed", a.name, `${a.severity} alert removed (was \`${squash(a.expr)}\` for ${a.for})`);
@@ -371,7 +370,7 @@ function compareAlerts(out: ServiceChanges, base: readonly AlertSpec[], head: re
   }
 }
 
-function compareRecordingRules(out: ServiceChanges, base: ServiceSpec["recordingRules"], head: ServiceSpec["recordingRules"]): void {
+function compareRecordingRules(out: ServiceChanges, base: readonly RecordingRuleModel[], head: readonly RecordingRuleModel[]): void {
   const headBy = new Map(head.map((r) => [r.record, r]));
   const baseBy = new Map(base.map((r) => [r.record, r]));
   for (const r of base) {
@@ -390,7 +389,7 @@ function compareRecordingRules(out: ServiceChanges, base: ServiceSpec["recording
   for (const h of head) if (!baseBy.has(h.record)) out.add("recording rules", "added", h.record, `recording rule added: \`${squash(h.expr)}\``);
 }
 
-function compareScrape(out: ServiceChanges, b: ServiceSpec["scrape"], h: ServiceSpec["scrape"], base: ServiceModel): void {
+function compareScrape(out: ServiceChanges, b: ScrapeModel, h: ScrapeModel, base: ServiceModel): void {
   if (b.job !== h.job) {
     out.add("scrape", "changed", "job", `job "${b.job}" → "${h.job}"`, {
       reason: `every series is stored under job="${h.job}" from now on; history stays under job="${b.job}"`,
@@ -403,7 +402,7 @@ function compareScrape(out: ServiceChanges, b: ServiceSpec["scrape"], h: Service
     if (b[field] !== h[field]) out.add("scrape", "changed", field, `${field} ${b[field] ?? "(none)"} → ${h[field] ?? "(none)"}`);
   }
   // Where samples leave this Prometheus: a reviewer should see every new destination.
-  const urls = (s: ServiceSpec["scrape"]) => s.remoteWrite.map((r) => r.url);
+  const urls = (s: ScrapeModel) => s.remoteWrite.map((r) => r.url);
   for (const url of urls(b).filter((u) => !urls(h).includes(u))) out.add("scrape", "removed", "remoteWrite", `remote_write to ${url} removed`);
   for (const url of urls(h).filter((u) => !urls(b).includes(u))) out.add("scrape", "added", "remoteWrite", `remote_write to ${url} added: every sample is also sent there`);
   const gone = b.targets.filter((t) => !h.targets.includes(t));
@@ -413,7 +412,7 @@ function compareScrape(out: ServiceChanges, b: ServiceSpec["scrape"], h: Service
 }
 
 /** The compose stack: what a reader of the PR needs to know before `docker compose up`. */
-function compareStack(out: ServiceChanges, b: ServiceSpec["stack"], h: ServiceSpec["stack"]): void {
+function compareStack(out: ServiceChanges, b: StackDeploymentModel | undefined, h: StackDeploymentModel | undefined): void {
   if (!b || !h) {
     if (b) out.add("stack", "removed", "stack", "stack removed: generated/docker-compose.yml is no longer generated");
     if (h) out.add("stack", "added", "stack", `stack added: ${h.app.service} with Prometheus, Alertmanager and Grafana`);

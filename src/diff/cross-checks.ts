@@ -1,7 +1,7 @@
 // Checks a reviewer would do by hand when an alert's threshold moves: is the line on the alert's
 // panel still drawn at the old value, and does any text still quote the old number?
 import type { ServiceModel } from "../model/types.js";
-import type { PanelSpec } from "../spec/schema.js";
+import type { PanelModel } from "../model/types.js";
 import { alertThreshold } from "./compare.js";
 import type { Change } from "./types.js";
 
@@ -16,12 +16,12 @@ function round(v: number): number {
 }
 
 /** The numbers a panel or a text may show for an alert threshold: as is, as a percentage, or its complement (success vs failure). */
-function shownAs(v: number, panel: PanelSpec | undefined): number[] {
+function shownAs(v: number, panel: PanelModel | undefined): number[] {
   const percent = panel?.unit === "percent";
   return [...new Set([v, ...(percent && v <= 1 ? [round(v * 100), round(100 - v * 100)] : [])])];
 }
 
-function panelOf(service: ServiceModel, key: string): PanelSpec | undefined {
+function panelOf(service: ServiceModel, key: string): PanelModel | undefined {
   for (const d of service.dashboards) for (const row of d.rows) for (const p of row.panels) if (p.key === key) return p;
   return undefined;
 }

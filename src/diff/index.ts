@@ -1,7 +1,7 @@
 // `obsgen diff`: loads the base and working-tree specs, resolves both, and compares the Models.
 import { resolve } from "node:path";
-import { formatIssue, SpecError } from "../model/issue.js";
-import { loadModel } from "../model/resolve.js";
+import { formatIssue, SpecError } from "../conventions/issue.js";
+import type { Pipeline } from "../model/pipeline.js";
 import type { Model } from "../model/types.js";
 import { BaseError, materializeBase, readBaseGenerated } from "./base.js";
 import { diffAll } from "./report.js";
@@ -22,13 +22,15 @@ export interface DiffOptions {
   prometheus?: string;
   /** Where generated files live, relative to the repository (`generated`). */
   out?: string;
+  /** How a spec is loaded and generated (src/pipeline's PIPELINE). */
+  pipeline: Pipeline;
 }
 
 /** Loads the base's Model; a base that does not resolve is a BaseError listing its issues. */
-export function loadBaseModel(base: string, spec: string, cwd: string): { model: Model; dispose: () => void } {
+export function loadBaseModel(base: string, spec: string, cwd: string, pipeline: Pipeline): { model: Model; dispose: () => void } {
   const materialized = materializeBase(base, spec, cwd);
   try {
-    return { model: loadModel(materialized.specPath).model, dispose: materialized.dispose };
+    return { model: pipeline.load(materialized.specPath), dispose: materialized.dispose };
   } catch (e) {
     materialized.dispose();
     if (e instanceof SpecError) {
@@ -40,11 +42,11 @@ export function loadBaseModel(base: string, spec: string, cwd: string): { model:
 }
 
 export async function runDiff(options: DiffOptions): Promise<DiffReport> {
-  const head = loadModel(resolve(options.cwd, options.spec)).model;
-  const base = loadBaseModel(options.base, options.spec, options.cwd);
+  const head = options.pipeline.load(resolve(options.cwd, options.spec));
+  const base = loadBaseModel(options.base, options.spec, options.cwd, options.pipeline);
   try {
     const baseCommitted = readBaseGenerated(options.base, options.out ?? "generated", options.cwd);
-    const report = diffAll(base.model, head, { base: options.base, head: "working tree" }, baseCommitted !== undefined ? { baseCommitted } : {});
+    const report = diffAll(base.model, head, { base: options.base, head: "working tree" }, { generate: options.pipeline.generate, ...(baseCommitted !== undefined ? { baseCommitted } : {}) });
     if (options.prometheus !== undefined) await checkOrphans(report, options.prometheus);
     return report;
   } finally {

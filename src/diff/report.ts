@@ -1,8 +1,8 @@
 // The whole review of a change: the spec diff, what the generated artifacts say that the spec
 // diff cannot (broken dashboard links, annotation text), threshold cross-checks, and generated
 // output that changed without a spec change.
-import type { Artifact } from "../generators/artifact.js";
-import { generate } from "../generators/index.js";
+import type { Artifact } from "../conventions/artifact.js";
+import type { Pipeline } from "../model/pipeline.js";
 import type { Model } from "../model/types.js";
 import { annotationChanges, brokenLinks, compareArtifacts, type BrokenLink } from "./artifacts.js";
 import { diffModels } from "./compare.js";
@@ -10,6 +10,8 @@ import { thresholdCrossChecks } from "./cross-checks.js";
 import type { Breaking, Change, DiffReport } from "./types.js";
 
 export interface ArtifactTrees {
+  /** What the base and the head generate (src/pipeline's generate). */
+  generate: Pipeline["generate"];
   /** The base's committed generated files, when the base has them (a checkout or git ref). */
   baseCommitted?: readonly Artifact[];
 }
@@ -66,10 +68,10 @@ function attachAnnotations(changes: Change[], head: Model, baseTree: readonly Ar
   }
 }
 
-export function diffAll(base: Model, head: Model, names: { base: string; head: string }, trees: ArtifactTrees = {}): DiffReport {
+export function diffAll(base: Model, head: Model, names: { base: string; head: string }, trees: ArtifactTrees): DiffReport {
   const report = diffModels(base, head, names);
-  const baseTree = generate(base);
-  const headTree = generate(head);
+  const baseTree = trees.generate(base);
+  const headTree = trees.generate(head);
   const links = brokenLinks(baseTree, headTree);
   for (const link of links) attachLink(report.changes, base, link);
   attachAnnotations(report.changes, head, baseTree, headTree, links);

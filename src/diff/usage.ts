@@ -26,7 +26,7 @@ export function querySites(service: ServiceModel): QuerySite[] {
     for (const row of d.rows) for (const p of row.panels) add(`panel "${p.title}" (${d.uid}/${p.key})`, p.queries);
   }
   for (const a of service.alerts) add(`alert ${a.name}`, [{ expr: a.expr }]);
-  for (const r of service.spec.recordingRules) add(`recording rule ${r.record}`, [{ expr: r.expr }]);
+  for (const r of service.recordingRules) add(`recording rule ${r.record}`, [{ expr: r.expr }]);
   return sites;
 }
 

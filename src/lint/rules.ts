@@ -5,7 +5,7 @@ import { parseDuration } from "../promql/duration.js";
 import { isCounterSafe, isRateFunction } from "../promql/functions.js";
 import { parseQuery } from "../promql/parse.js";
 import { splitHistogramSeries } from "../conventions/names.js";
-import { ALL_VALUE, DATASOURCE_TYPE, DATASOURCE_VARIABLE } from "../generators/grafana/names.js";
+import { ALL_VALUE, DATASOURCE_TYPE, DATASOURCE_VARIABLE } from "../conventions/grafana.js";
 import { ALERT_SIGNALS_TAG } from "../conventions/oncall.js";
 import type { MetricModel } from "../model/types.js";
 import { datasourceUid, type LintDashboard, type LintPanel, type LintTarget } from "./dashboard-json.js";

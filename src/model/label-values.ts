@@ -4,7 +4,7 @@
 import { isScalar } from "yaml";
 import type { DocPath } from "../spec/source.js";
 import type { Reporter } from "./reporter.js";
-import { RULES } from "./rules.js";
+import { RULES } from "../conventions/rules.js";
 
 export function checkNumericLabelValue(report: Reporter, path: DocPath, value: string): void {
   const node = report.source.nodeAt(path);

@@ -1,7 +1,7 @@
 // Collects issues for one spec file, turning document paths into file:line:column.
 import type { DocPath, SpecSource } from "../spec/source.js";
-import { formatPath, type Issue, type Severity } from "./issue.js";
-import type { RuleInfo } from "./rules.js";
+import { formatPath, type Issue, type Severity } from "../conventions/issue.js";
+import type { RuleInfo } from "../conventions/rules.js";
 
 export interface ReportOptions {
   hint?: string;

@@ -10,16 +10,16 @@ import {
   unitSuffixOf,
   camelCase,
 } from "../conventions/names.js";
-import { loadSpecs, type RawSpec } from "../spec/load.js";
+import type { RawSpec } from "../spec/load.js";
 import { didYouMean } from "../promql/suggest.js";
 import { fieldsAt } from "../spec/fields.js";
 import { serviceSpec, type LabelSpec, type MetricSpec, type ServiceSpec } from "../spec/schema.js";
-import { serviceChecks } from "./checks.js";
 import { checkNumericLabelValue } from "./label-values.js";
 import { resolveSlos } from "./slos.js";
-import { compareIssues, hasErrors, SpecError, type Issue } from "./issue.js";
+import { compareIssues, type Issue } from "../conventions/issue.js";
 import { Reporter } from "./reporter.js";
-import { RULES, SUPPRESSIBLE_RULE_IDS, type RuleInfo } from "./rules.js";
+import { RULES, SUPPRESSIBLE_RULE_IDS, type RuleInfo } from "../conventions/rules.js";
+import { GLOBAL_INTERVAL, resolveDeployment, type DeclaredService } from "./deployment.js";
 import type { LabelModel, MetricModel, Model, ServiceModel } from "./types.js";
 
 export interface ResolveResult {
@@ -27,18 +27,17 @@ export interface ResolveResult {
   issues: Issue[];
 }
 
-/** Loads, validates and resolves the specs at `path`; throws SpecError when any error is found. */
-export function loadModel(path: string): { model: Model; warnings: Issue[] } {
-  const loaded = loadSpecs(path);
-  const result = resolve(loaded.specs, loaded.issues);
-  if (!result.model || hasErrors(result.issues)) throw new SpecError(result.issues);
-  return { model: result.model, warnings: result.issues };
-}
-
-export function resolve(raws: readonly RawSpec[], priorIssues: readonly Issue[] = []): ResolveResult {
+/**
+ * Validates raw specs against the schema and the naming and cardinality rules, and builds the
+ * Model with its deployment. The model comes back whenever the documents parse, errors or not, so
+ * the check stage (src/check) can report its findings in the same run; a caller acts on it only
+ * when no issue is an error (src/pipeline does).
+ */
+export function resolveModel(raws: readonly RawSpec[], priorIssues: readonly Issue[] = []): ResolveResult {
   const issues: Issue[] = [...priorIssues];
   const services: ServiceModel[] = [];
   const reporters: Reporter[] = [];
+  const declared: DeclaredService[] = [];
   for (const raw of raws) {
     const report = new Reporter(raw.source);
     reporters.push(report);
@@ -47,23 +46,22 @@ export function resolve(raws: readonly RawSpec[], priorIssues: readonly Issue[] 
       reportSchemaIssues(report, parsed.error.issues);
       continue;
     }
-    services.push(resolveService(parsed.data, raw, report));
+    const service = resolveService(parsed.data, raw, report);
+    services.push(service);
+    declared.push({ service, report, primary: parsed.data.primary === true, ...(parsed.data.stack !== undefined ? { stack: parsed.data.stack } : {}) });
   }
   checkAcrossServices(services, reporters);
   const model: Model = {
     services: [...services].sort((a, b) => a.name.localeCompare(b.name)),
+    deployment: resolveDeployment(declared),
     files: raws.map((r) => r.source.projectFile).sort(),
   };
-  services.forEach((service) => {
-    const report = reporters.find((r) => r.source === service.source);
-    if (report) for (const check of serviceChecks) check(service, report, model);
-  });
   for (const r of reporters) issues.push(...r.issues);
   issues.sort(compareIssues);
   if (raws.length === 0 && priorIssues.length === 0) {
     return { issues: [{ severity: "error", code: RULES.noSpecFiles.code, message: "no spec files found", file: "", line: 0, column: 0, path: "" }] };
   }
-  return hasErrors(issues) ? { issues } : { model, issues };
+  return { model, issues };
 }
 
 function reportSchemaIssues(report: Reporter, zodIssues: readonly z.core.$ZodIssue[]): void {
@@ -119,7 +117,14 @@ function resolveService(spec: ServiceSpec, raw: RawSpec, report: Reporter): Serv
     name: spec.service,
     ...(spec.description !== undefined ? { description: spec.description } : {}),
     source: raw.source,
-    spec,
+    scrape: spec.scrape,
+    alerting: spec.alerting,
+    ...(spec.cost !== undefined ? { cost: spec.cost } : {}),
+    limits: spec.limits,
+    recordingRules: spec.recordingRules,
+    ruleInterval: spec.alerting.interval ?? spec.scrape.evaluationInterval,
+    ruleIntervalExplicit: spec.alerting.interval !== undefined || spec.scrape.evaluationInterval !== GLOBAL_INTERVAL,
+    testInterval: spec.scrape.evaluationInterval,
     metrics,
     metricsByName: new Map(metrics.map((m) => [m.name, m])),
     dashboards: spec.dashboards,

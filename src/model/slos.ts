@@ -4,7 +4,7 @@
 import { parseDuration } from "../promql/duration.js";
 import type { ServiceSpec } from "../spec/schema.js";
 import type { Reporter } from "./reporter.js";
-import { RULES } from "./rules.js";
+import { RULES } from "../conventions/rules.js";
 import type { MetricModel, SloModel } from "./types.js";
 
 const HOUR_MS = 3_600_000;

@@ -1,7 +1,7 @@
 // Writes artifacts atomically and compares them with what is on disk (the drift check).
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
-import { isGeneratedHeader, type Artifact } from "../generators/artifact.js";
+import { isGeneratedHeader, type Artifact } from "../conventions/artifact.js";
 
 export interface Drift {
   stale: string[];

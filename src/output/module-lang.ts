@@ -4,8 +4,8 @@
 // JavaScript module instead of replacing it with metrics.ts (or reporting it as extra).
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { isGeneratedHeader } from "../generators/artifact.js";
-import { METRICS_MODULE_JS_PATH, MODULE_LANGS, type ModuleLang } from "../generators/metrics-module/generate.js";
+import { isGeneratedHeader } from "../conventions/artifact.js";
+import { METRICS_MODULE_JS_PATH, MODULE_LANGS, type ModuleLang } from "../conventions/module.js";
 
 /** A module language's name, or undefined when `text` names none. */
 export function parseModuleLang(text: string): ModuleLang | undefined {

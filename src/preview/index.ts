@@ -2,11 +2,9 @@
 // beside them) as PNG and static HTML, with data from Prometheus or a synthetic workload.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { loadBaseModel } from "../diff/index.js";
-import { generateGrafanaDashboards } from "../generators/grafana/dashboard.js";
-import { loadModel } from "../model/resolve.js";
+import type { Pipeline } from "../model/pipeline.js";
 import type { Model, ServiceModel } from "../model/types.js";
-import { oncallDashboards } from "../oncall/dashboards.js";
+import { oncallDashboards } from "../model/oncall/dashboards.js";
 import { readDashboard, type GrafanaDashboard } from "./dashboard.js";
 import { PrometheusData, SyntheticData, type DataSource } from "./data.js";
 import { PAGE_WIDTH, renderDashboard, sideBySide, SYNTHETIC_END, toHtml, toPng, type PanelChange, type RenderedDashboard } from "./render.js";
@@ -18,6 +16,8 @@ export { SyntheticData, PrometheusData } from "./data.js";
 export { readDashboard } from "./dashboard.js";
 
 export interface PreviewOptions {
+  /** How a spec is loaded and its dashboards generated (src/pipeline's PIPELINE). */
+  pipeline: Pipeline;
   spec: string;
   out: string;
   cwd: string;
@@ -42,8 +42,8 @@ export interface PreviewResult {
 }
 
 /** Every dashboard the generator emits for the Model, with the service it belongs to. */
-export function dashboardsOf(model: Model): { dashboard: GrafanaDashboard; service: ServiceModel | undefined }[] {
-  return generateGrafanaDashboards(model).map((a) => {
+export function dashboardsOf(model: Model, pipeline: Pipeline): { dashboard: GrafanaDashboard; service: ServiceModel | undefined }[] {
+  return pipeline.dashboards(model).map((a) => {
     const dashboard = readDashboard(a.content, a.path);
     // The service's own dashboards and the triage and SLO dashboards generated for it.
     const owns = (s: ServiceModel): boolean => s.dashboards.some((d) => d.uid === dashboard.uid) || oncallDashboards(s).some((d) => d.spec.uid === dashboard.uid);
@@ -76,7 +76,7 @@ export function panelChanges(side: GrafanaDashboard | undefined, other: GrafanaD
 }
 
 export async function runPreview(options: PreviewOptions): Promise<PreviewResult> {
-  const head = loadModel(resolve(options.cwd, options.spec)).model;
+  const head = options.pipeline.load(resolve(options.cwd, options.spec));
   const end = options.prometheus !== undefined && options.end !== undefined ? options.end : SYNTHETIC_END;
   const out = resolve(options.cwd, options.out);
   mkdirSync(out, { recursive: true });
@@ -88,7 +88,7 @@ export async function runPreview(options: PreviewOptions): Promise<PreviewResult
     files.push({ path, uid, width, height });
   };
 
-  const heads = dashboardsOf(head);
+  const heads = dashboardsOf(head, options.pipeline);
   for (const { dashboard, service } of heads) {
     const mark = syntheticMark(options);
     const page = await renderDashboard(dashboard, source(options, service), { end, ...(mark !== undefined ? { synthetic: mark } : {}) });
@@ -99,9 +99,9 @@ export async function runPreview(options: PreviewOptions): Promise<PreviewResult
   }
 
   if (options.base !== undefined) {
-    const base = loadBaseModel(options.base, options.spec, options.cwd);
+    const base = options.pipeline.loadBase(options.base, options.spec, options.cwd);
     try {
-      const bases = dashboardsOf(base.model);
+      const bases = dashboardsOf(base.model, options.pipeline);
       const uids = [...new Set([...bases.map((b) => b.dashboard.uid), ...heads.map((h) => h.dashboard.uid)])].sort();
       for (const uid of uids) {
         const b = bases.find((x) => x.dashboard.uid === uid);

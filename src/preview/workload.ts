@@ -13,7 +13,7 @@ import { evaluate, UnsupportedQuery, type SimSeries } from "./evaluate.js";
 import { substituteVariables } from "./variables.js";
 import { SLO_LABEL, UP_SERIES } from "../conventions/oncall.js";
 import { formatNumber } from "../promql/rewrite.js";
-import { oncallPlan, type PlannedRecording } from "../oncall/plan.js";
+import { oncallPlan, type PlannedRecording } from "../model/oncall/plan.js";
 
 export type Scenario = "normal" | "alerting";
 
@@ -269,8 +269,8 @@ function failureSource(m: MetricModel, metrics: readonly MetricModel[]): { sourc
 }
 
 function build(service: ServiceModel, knobs: Knobs): SimSeries[] {
-  const job = service.spec.scrape.job;
-  const instance = service.spec.scrape.targets[0] ?? "localhost";
+  const job = service.scrape.job;
+  const instance = service.scrape.targets[0] ?? "localhost";
   const out: SimSeries[] = [];
   for (const m of service.metrics) {
     const weight = weigher(m, knobs);
@@ -311,7 +311,7 @@ function build(service: ServiceModel, knobs: Knobs): SimSeries[] {
   }
   // Every target is up (the outage alerts stay silent), and the recording rules are series too:
   // the SLO dashboard and burn-rate alerts read them.
-  for (const target of service.spec.scrape.targets) out.push({ labels: { __name__: UP_SERIES, job, instance: target }, kind: "gauge", at: () => 1 });
+  for (const target of service.scrape.targets) out.push({ labels: { __name__: UP_SERIES, job, instance: target }, kind: "gauge", at: () => 1 });
   for (const rule of oncallPlan(service).recording) out.push(...recordedSeries(rule, out));
   return out;
 }

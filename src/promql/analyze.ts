@@ -1,7 +1,7 @@
 // Checks one PromQL expression against the spec's metrics: what each selector names, which labels
 // survive each aggregation, and whether rates, quantiles and ratios are computed soundly.
 import { BUCKET_LABEL, COUNTER_SUFFIX, HISTOGRAM_SUFFIXES, splitHistogramSeries } from "../conventions/names.js";
-import type { LabelModel, MetricModel } from "../model/types.js";
+import type { LabelModel, MetricModel } from "../conventions/catalogue.js";
 import { toAst, type Aggregation, type Binary, type Call, type Expr, type Matcher, type Selector } from "./ast.js";
 import { isCounterSafe, isRateFunction } from "./functions.js";
 import type { ParsedQuery } from "./parse.js";

@@ -1,6 +1,7 @@
 // A small typed AST over the lezer tree: only what the checks and the builder need, with offsets.
 import type { SyntaxNode } from "@lezer/common";
 import type { ParsedQuery } from "./parse.js";
+import { unquote } from "./quote.js";
 
 export interface Span {
   from: number;
@@ -93,12 +94,7 @@ function exprChildren(n: SyntaxNode, src: string): Expr[] {
   });
 }
 
-/** The value of a PromQL string literal as written (quotes included). */
-export function unquote(s: string): string {
-  if (s.startsWith("`")) return s.slice(1, -1);
-  const body = s.slice(1, -1);
-  return body.replace(/\\(.)/g, (_, ch: string) => ({ n: "\n", t: "\t", r: "\r" })[ch] ?? ch);
-}
+export { unquote };
 
 function labelNames(n: SyntaxNode | null, src: string): string[] {
   return n ? children(n).filter((c) => c.name === "LabelName" || c.name === "QuotedLabelName").map((c) => (c.name === "QuotedLabelName" ? unquote(text(src, c)) : text(src, c))) : [];

@@ -2,7 +2,7 @@
 // Masks keep every character offset, so positions in the tree are positions in the spec's text.
 import type { SyntaxNode, Tree } from "@lezer/common";
 import { parser } from "@prometheus-io/lezer-promql";
-import { unquote } from "./ast.js";
+import { unquote } from "./quote.js";
 import { parseDuration } from "./duration.js";
 import { functionNames, rangeArgumentIndex } from "./functions.js";
 import { compileLabelRegex, literalIndex } from "./regex.js";

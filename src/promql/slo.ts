@@ -3,7 +3,7 @@
 // label lists only; tests parse every result back and the check stage analyses them.
 import { BUCKET_LABEL, formatBucketBound, histogramSeries } from "../conventions/names.js";
 import { SLO_LABEL, SLO_RATIO_WINDOWS, burnRateFactor, sloErrorRatioRecord, sloTotalRateRecord, type BurnRateWindow } from "../conventions/oncall.js";
-import type { SloModel } from "../model/types.js";
+import type { SloModel } from "../conventions/catalogue.js";
 import { formatMatcher, withMatchers, type MatcherSpec } from "./build.js";
 import { formatNumber, parseMatchers, selectorText } from "./rewrite.js";
 

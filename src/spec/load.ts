@@ -4,8 +4,8 @@
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import { join, relative, isAbsolute } from "node:path";
 import { LineCounter, parseDocument, visit, type Document } from "yaml";
-import { formatPath, type Issue } from "../model/issue.js";
-import { RULES, type RuleInfo } from "../model/rules.js";
+import { formatPath, type Issue } from "../conventions/issue.js";
+import { RULES, type RuleInfo } from "../conventions/rules.js";
 import { projectRelative, projectRootOf } from "./project.js";
 import { SpecSource } from "./source.js";
 import { checkSpecText } from "./text-policy.js";

@@ -333,6 +333,10 @@ export const serviceSpec = z.strictObject({
   version: z.literal(1).describe("Spec format version; 1."),
   service: z.string().regex(/^[a-z][a-z0-9-]*$/, "a lower-case, kebab-case service name").describe("Kebab-case service name; names the generated files and dashboards."),
   description: z.string().optional().describe("What the service does; shown in METRICS.md."),
+  primary: z
+    .boolean()
+    .optional()
+    .describe("true in the one spec whose service the generated module's createMetrics() and Metrics name when a repository has several services."),
   limits: z
     .strictObject({
       maxSeriesPerMetric: z.number().int().positive().describe("Most series one metric may produce (label values multiplied; histograms count buckets)."),

@@ -1,8 +1,8 @@
 // Maps a path inside a parsed YAML document back to file:line:column.
 import { isMap, isPair, isScalar, isSeq, LineCounter, type Document, type Node, Scalar } from "yaml";
-import type { Position } from "../model/issue.js";
+import type { DocPath, Position } from "../conventions/issue.js";
 
-export type DocPath = readonly (string | number)[];
+export type { DocPath };
 
 export class SpecSource {
   constructor(

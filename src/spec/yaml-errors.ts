@@ -2,8 +2,8 @@
 // recovery meets, so one indentation slip becomes a cascade of messages about "implicit keys" and
 // "compact mappings"; only the first is real, and it needs saying in the spec author's terms.
 import type { LineCounter, YAMLError } from "yaml";
-import type { Issue } from "../model/issue.js";
-import { RULES } from "../model/rules.js";
+import type { Issue } from "../conventions/issue.js";
+import { RULES } from "../conventions/rules.js";
 
 interface Plain {
   message: string;

@@ -1,10 +1,10 @@
 // `obsgen validate`: the generated Prometheus and Alertmanager files, checked by the real tools.
 // Every check runs and reports; a missing tool is an error with install instructions, never a skip.
 import { spawnSync } from "node:child_process";
-import { accessSync, constants, existsSync } from "node:fs";
+import { accessSync, constants, existsSync, readdirSync } from "node:fs";
 import { delimiter, join } from "node:path";
 import { ALERTMANAGER_CONFIG_PATH } from "../generators/alertmanager/index.js";
-import { CONFIG_PATH, RULE_TESTS_PATH, RULES_PATH } from "../generators/prometheus/names.js";
+import { CONFIG_PATH, PROMETHEUS_DIR, RULE_TESTS_FILE, RULE_TESTS_NAME, RULE_TESTS_PATH, RULES_PATH } from "../generators/prometheus/names.js";
 
 /** How to install promtool and amtool: the package-manager commands a user runs, not this repository's scripts. */
 export const TOOLS_INSTALL =
@@ -31,12 +31,20 @@ export interface CheckResult {
   output: string;
 }
 
+/** Rule-test files of services evaluated at another interval than the global one (alert_rules.60s.test.yml). */
+function otherRuleTestFiles(outDir: string): string[] {
+  const dir = join(outDir, PROMETHEUS_DIR);
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).filter((name) => RULE_TESTS_NAME.test(name) && name !== RULE_TESTS_FILE).sort().map((name) => `${PROMETHEUS_DIR}/${name}`);
+}
+
 export function validationChecks(outDir: string): ToolCheck[] {
   const at = (p: string): string => join(outDir, p);
   return [
     { title: "rule files are valid", tool: "promtool", args: ["check", "rules", at(RULES_PATH)], file: RULES_PATH },
     { title: "scrape config is valid", tool: "promtool", args: ["check", "config", at(CONFIG_PATH)], file: CONFIG_PATH },
     { title: "alert unit tests pass", tool: "promtool", args: ["test", "rules", at(RULE_TESTS_PATH)], file: RULE_TESTS_PATH },
+    ...otherRuleTestFiles(outDir).map((file) => ({ title: "alert unit tests pass", tool: "promtool", args: ["test", "rules", at(file)], file })),
     { title: "Alertmanager config is valid", tool: "amtool", args: ["check-config", at(ALERTMANAGER_CONFIG_PATH)], file: ALERTMANAGER_CONFIG_PATH },
   ];
 }

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { generate } from "../../src/generators/index.js";
 import type { Artifact } from "../../src/generators/artifact.js";
-import { loadModel } from "../../src/model/resolve.js";
+import { loadModel } from "../../src/pipeline/load.js";
 import { detectModuleLang } from "../../src/output/module-lang.js";
 
 const REPO = fileURLToPath(new URL("../..", import.meta.url));

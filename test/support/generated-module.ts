@@ -11,8 +11,8 @@ import { transformSync } from "esbuild";
 import type { Artifact, GenerateOptions } from "../../src/generators/artifact.js";
 import { generate } from "../../src/generators/index.js";
 import { METRICS_MODULE_PATH } from "../../src/generators/metrics-module/generate.js";
-import { hasErrors, type Issue } from "../../src/model/issue.js";
-import { resolve } from "../../src/model/resolve.js";
+import { hasErrors, type Issue } from "../../src/conventions/issue.js";
+import { resolve } from "../../src/pipeline/load.js";
 import { parseSpecText } from "../../src/spec/load.js";
 
 export type Generated = { ok: true; artifacts: Artifact[]; issues: Issue[] } | { ok: false; issues: Issue[] };

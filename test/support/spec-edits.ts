@@ -2,8 +2,8 @@
 // tests of spec checks start from a valid spec and break one thing.
 import { readFileSync } from "node:fs";
 import { parseDocument } from "yaml";
-import type { Issue } from "../../src/model/issue.js";
-import { resolve, type ResolveResult } from "../../src/model/resolve.js";
+import type { Issue } from "../../src/conventions/issue.js";
+import { resolve, type ResolveResult } from "../../src/pipeline/load.js";
 import { parseSpecText } from "../../src/spec/load.js";
 
 export const BUNDLED_SPEC = "metrics-spec/git-operations.yaml";

@@ -1,6 +1,6 @@
 import { generate } from "../../generators/index.js";
-import { formatIssue } from "../../model/issue.js";
-import { loadModel } from "../../model/resolve.js";
+import { formatIssue } from "../../conventions/issue.js";
+import { loadModel } from "../../pipeline/load.js";
 import { compare, hasDrift } from "../../output/files.js";
 import type { Command } from "../command.js";
 import { parseCommandArgs, specOptions } from "../common.js";

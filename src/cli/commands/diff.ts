@@ -1,4 +1,5 @@
 import { BaseError, renderMarkdown, runDiff } from "../../diff/index.js";
+import { PIPELINE } from "../../pipeline/index.js";
 import type { Command } from "../command.js";
 import { DEFAULT_OUT, DEFAULT_SPEC, parseCommandArgs } from "../common.js";
 import { EXIT, UsageError } from "../exit-codes.js";
@@ -20,7 +21,7 @@ export const diffCommand: Command = {
     if (values.format !== "markdown" && values.format !== "json") throw new UsageError(`--format must be markdown or json, not "${values.format}"`);
     let report;
     try {
-      report = await runDiff({ base: values.base, spec: values.spec, out: values.out, cwd: io.cwd, ...(values.prometheus !== undefined ? { prometheus: values.prometheus } : {}) });
+      report = await runDiff({ pipeline: PIPELINE, base: values.base, spec: values.spec, out: values.out, cwd: io.cwd, ...(values.prometheus !== undefined ? { prometheus: values.prometheus } : {}) });
     } catch (e) {
       if (!(e instanceof BaseError)) throw e;
       io.err(`obsgen diff: ${e.message}`);

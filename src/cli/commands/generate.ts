@@ -1,7 +1,7 @@
 import { generate } from "../../generators/index.js";
 import type { ModuleLang } from "../../generators/metrics-module/generate.js";
-import { formatIssue, SpecError } from "../../model/issue.js";
-import { loadModel } from "../../model/resolve.js";
+import { formatIssue, SpecError } from "../../conventions/issue.js";
+import { loadModel } from "../../pipeline/load.js";
 import { writeArtifacts } from "../../output/files.js";
 import { watchSpec } from "../../output/watch.js";
 import type { Command, CommandIO } from "../command.js";

@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { generate } from "../../generators/index.js";
-import { formatIssue } from "../../model/issue.js";
-import { loadModel } from "../../model/resolve.js";
+import { formatIssue } from "../../conventions/issue.js";
+import { loadModel } from "../../pipeline/load.js";
 import { formatFinding, lintDashboardText } from "../../lint/index.js";
 import type { Command } from "../command.js";
 import { DEFAULT_OUT, DEFAULT_SPEC, parseCommandArgs } from "../common.js";

@@ -19,7 +19,9 @@ export const previewCommand: Command = {
     if (scenario !== undefined && values.prometheus !== undefined) throw new UsageError("--scenario shapes synthetic data; with --prometheus the data is measured");
     // Loaded on use: echarts and resvg take seconds to import, and are optional.
     const { runPreview } = await loadPreview();
+    const { PIPELINE } = await import("../../pipeline/index.js");
     const result = await runPreview({
+      pipeline: PIPELINE,
       spec: values.spec,
       out: values.out,
       cwd: io.cwd,

@@ -2,7 +2,7 @@ import { INSTALL_HINT, missingTools, runValidation, validationChecks } from "../
 import type { Command } from "../command.js";
 import { existsSync } from "node:fs";
 import { generate } from "../../generators/index.js";
-import { loadModel } from "../../model/resolve.js";
+import { loadModel } from "../../pipeline/load.js";
 import { DEFAULT_OUT, DEFAULT_SPEC, parseCommandArgs } from "../common.js";
 import { EXIT, ToolMissingError } from "../exit-codes.js";
 

@@ -6,7 +6,7 @@
 // other alerts, and a critical alert silences the warning of the same name and job.
 import { ALERTNAME_LABEL, JOB_LABEL, OUTAGE_ALERTS, WATCHDOG_ALERT } from "../../conventions/oncall.js";
 import type { Model } from "../../model/types.js";
-import type { ReceiversSpec } from "../../spec/schema.js";
+import type { ReceiversModel } from "../../model/types.js";
 import type { Artifact } from "../artifact.js";
 import { SEVERITY_LABEL } from "../prometheus/names.js";
 import { yamlArtifactText } from "../prometheus/yaml-file.js";
@@ -27,19 +27,19 @@ const TEXT =
 const TITLE = "[{{ .Status | toUpper }}] {{ .CommonLabels.alertname }} ({{ .CommonLabels.severity }}, {{ .CommonLabels.job }})";
 
 /** The receivers the spec declares; a bare slackChannel (or nothing at all) keeps the original Slack receiver. */
-function declaredReceivers(model: Model): ReceiversSpec {
-  const declared = model.services.map((s) => s.spec.alerting.receivers).find((r) => r !== undefined);
+function declaredReceivers(model: Model): ReceiversModel {
+  const declared = model.deployment.receivers;
   if (declared) return declared;
-  const channel = model.services.map((s) => s.spec.alerting.slackChannel).find((c) => c !== undefined);
+  const channel = model.deployment.slackChannel;
   return { slack: { channel: channel ?? "", apiUrlFile: SLACK_WEBHOOK_URL_FILE } };
 }
 
-function slackConfigs(r: ReceiversSpec): Record<string, unknown>[] {
+function slackConfigs(r: ReceiversModel): Record<string, unknown>[] {
   if (!r.slack) return [];
   return [{ api_url_file: r.slack.apiUrlFile, ...(r.slack.channel !== "" ? { channel: r.slack.channel } : {}), send_resolved: true, title: TITLE, text: TEXT }];
 }
 
-function emailConfigs(r: ReceiversSpec): Record<string, unknown>[] {
+function emailConfigs(r: ReceiversModel): Record<string, unknown>[] {
   const e = r.email;
   if (!e) return [];
   return [
@@ -62,7 +62,7 @@ function webhookConfig(w: { url: string; bearerTokenFile?: string | undefined },
   };
 }
 
-function teamConfigs(r: ReceiversSpec): Record<string, unknown> {
+function teamConfigs(r: ReceiversModel): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const slack = slackConfigs(r);
   const email = emailConfigs(r);
@@ -74,7 +74,7 @@ function teamConfigs(r: ReceiversSpec): Record<string, unknown> {
 
 /** Labels alerts are grouped and inhibited by: the alert, its job and the deployment labels the aggregations keep. */
 function groupingLabels(model: Model): string[] {
-  const keep = [...new Set(model.services.flatMap((s) => s.spec.alerting.keepLabels))].filter((l) => l !== JOB_LABEL).sort();
+  const keep = model.deployment.keepLabels.filter((l) => l !== JOB_LABEL);
   return [JOB_LABEL, ...keep];
 }
 

@@ -11,8 +11,8 @@ export function generateCatalogue(model: Model): Artifact[] {
     lines.push(`## ${s.name}`, "");
     if (s.description) lines.push(markdownParagraph(s.description), "");
     lines.push(
-      `Scraped as job ${markdownCodeInCell(s.spec.scrape.job)} every ${s.spec.scrape.interval}. ${s.metrics.length} metrics, at most ${s.totalSeries} series ` +
-        `(budget ${s.spec.limits.maxSeriesTotal}; ${s.spec.limits.maxSeriesPerMetric} per metric).`,
+      `Scraped as job ${markdownCodeInCell(s.scrape.job)} every ${s.scrape.interval}. ${s.metrics.length} metrics, at most ${s.totalSeries} series ` +
+        `(budget ${s.limits.maxSeriesTotal}; ${s.limits.maxSeriesPerMetric} per metric).`,
       "",
       "| metric | type | unit | labels and values | max series | help |",
       "|---|---|---|---|---|---|",

@@ -5,9 +5,8 @@
 // changed deliberately); secrets come from the environment at `up` time, never from this file.
 import { posix } from "node:path";
 import { Document, isMap } from "yaml";
-import type { Model } from "../../model/types.js";
+import type { Model, StackDeploymentModel, StackModel } from "../../model/types.js";
 import { CONTAINER_SECRETS_DIR, containerSecretPath, SECRETS_DIR } from "../../conventions/secrets.js";
-import type { ServiceSpec, StackSpec } from "../../spec/schema.js";
 import { ALERTMANAGER_CONFIG_PATH, hasAlertmanager, receiverSecretFiles } from "../alertmanager/index.js";
 import { generatedHeader, type Artifact } from "../artifact.js";
 import { lineComment } from "../../conventions/text-escape.js";
@@ -15,14 +14,13 @@ import { DASHBOARDS_MOUNT, GRAFANA_DIR } from "../grafana/names.js";
 import { CONFIG_PATH as PROMETHEUS_CONFIG_PATH } from "../prometheus/names.js";
 import { COMPOSE_PATH, CONTAINER_PORTS, GRAFANA_TLS_SECRETS, HEALTHCHECK_TIMING, SLACK_WEBHOOK_VARIABLE } from "./names.js";
 
-type ScrapeSpec = ServiceSpec["scrape"];
 
 /** The directory a generated config file is in, as a compose path relative to generated/. */
 const dirOf = (path: string) => `./${posix.dirname(path)}`;
 /** A repository path as a compose path: compose resolves paths against generated/. */
 const fromRepo = (path: string) => posix.normalize(posix.join("..", path));
 
-function publish(stack: StackSpec, host: number, container: number): string[] {
+function publish(stack: StackModel, host: number, container: number): string[] {
   return [`${stack.bindAddress}:${host}:${container}`];
 }
 
@@ -41,7 +39,7 @@ function httpProbe(tool: "wget" | "curl", url: string, insecure = false): string
 }
 
 /** Every secret file a service reads: compose secret name → repository path. */
-function secretFiles(model: Model, stack: StackSpec): Map<string, string> {
+function secretFiles(model: Model, stack: StackModel): Map<string, string> {
   const files = new Map<string, string>();
   files.set(stack.grafana.adminPasswordSecret, posix.join(SECRETS_DIR, stack.grafana.adminPasswordSecret));
   if (stack.grafana.tls !== undefined) {
@@ -78,11 +76,11 @@ function secretMount(s: AlertmanagerSecret): string | { source: string; target: 
 }
 
 function remoteWriteSecrets(model: Model): string[] {
-  const names = model.services.flatMap((s) => s.spec.scrape.remoteWrite.flatMap((r) => [r.basicAuth?.passwordSecret, r.bearerTokenSecret].flatMap((n) => (n === undefined ? [] : [n]))));
+  const names = model.deployment.remoteWrite.flatMap((r) => [r.basicAuth?.passwordSecret, r.bearerTokenSecret].flatMap((n) => (n === undefined ? [] : [n])));
   return [...new Set(names)].sort();
 }
 
-function grafanaEnvironment(stack: StackSpec): Record<string, string> {
+function grafanaEnvironment(stack: StackModel): Record<string, string> {
   const tls = stack.grafana.tls;
   return {
     GF_SECURITY_ADMIN_USER: "admin",
@@ -102,7 +100,7 @@ function grafanaEnvironment(stack: StackSpec): Record<string, string> {
   };
 }
 
-export function composeConfig(model: Model, stack: StackSpec, scrape: ScrapeSpec): Record<string, unknown> {
+export function composeConfig(model: Model, stack: StackDeploymentModel): Record<string, unknown> {
   const app = stack.app;
   const alerting = hasAlertmanager(model);
   const amSecrets = alertmanagerSecrets(model);
@@ -123,8 +121,8 @@ export function composeConfig(model: Model, stack: StackSpec, scrape: ScrapeSpec
       command: [
         "--config.file=/etc/prometheus/prometheus.yml",
         "--storage.tsdb.path=/prometheus",
-        `--storage.tsdb.retention.time=${scrape.retention}`,
-        ...(scrape.retentionSize !== undefined ? [`--storage.tsdb.retention.size=${scrape.retentionSize}`] : []),
+        `--storage.tsdb.retention.time=${stack.retention}`,
+        ...(stack.retentionSize !== undefined ? [`--storage.tsdb.retention.size=${stack.retentionSize}`] : []),
         "--web.enable-lifecycle",
         ...(stack.prometheus.adminApi ? ["--web.enable-admin-api"] : []),
       ],
@@ -186,7 +184,7 @@ function commentKey(map: unknown, key: string, comment: string): void {
 }
 
 /** Comments a reader of the file needs where the values alone do not say why. */
-function annotate(doc: Document, stack: StackSpec): void {
+function annotate(doc: Document, stack: StackModel): void {
   const services = doc.get("services", true);
   commentKey(services, stack.app.service, " The instrumented service; Prometheus scrapes it on the compose network.");
   commentKey(doc.getIn(["services", "alertmanager"], true), "secrets", " alertmanager.yml reads each receiver secret (webhook URL, routing key, password, token) from a file:\n Alertmanager does not expand environment variables, and these values are secrets.");
@@ -195,10 +193,9 @@ function annotate(doc: Document, stack: StackSpec): void {
 }
 
 export function generateCompose(model: Model): Artifact[] {
-  const owner = model.services.find((s) => s.spec.stack !== undefined);
-  const stack = owner?.spec.stack;
-  if (!owner || !stack) return [];
-  const doc = new Document(composeConfig(model, stack, owner.spec.scrape), { aliasDuplicateObjects: false });
+  const stack = model.deployment.stack;
+  if (!stack) return [];
+  const doc = new Document(composeConfig(model, stack), { aliasDuplicateObjects: false });
   annotate(doc, stack);
   const required = Object.values(stack.app.environment).flatMap((v) => /^\$\{([A-Z_][A-Z0-9_]*):\?/.exec(v)?.[1] ?? []).map((v) => `${v}=…`);
   const files = [...secretFiles(model, stack).values()].sort();

@@ -2,13 +2,13 @@
 import type * as cog from "@grafana/grafana-foundation-sdk/cog";
 import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
 import { labelValuesQuery } from "../../promql/build.js";
-import type { DashboardSpec } from "../../spec/schema.js";
+import type { DashboardModel } from "../../model/types.js";
 import type { Model, ServiceModel } from "../../model/types.js";
-import { generatedHeader, type Artifact } from "../artifact.js";
+import { serviceHeader, type Artifact } from "../artifact.js";
 import { layoutDashboard } from "./layout.js";
 import { ALL_VALUE, DATASOURCE_NAME, DATASOURCE_REF, DATASOURCE_TYPE, DATASOURCE_UID, DATASOURCE_VARIABLE, FILTER_VARIABLES, dashboardPath } from "./names.js";
 import { buildPanel } from "./panels.js";
-import { oncallDashboards, withAlertLinks } from "../../oncall/dashboards.js";
+import { oncallDashboards, withAlertLinks } from "../../model/oncall/dashboards.js";
 
 /** Row panels take ids above any the spec may reasonably use, so panel ids stay the spec's. */
 export const ROW_ID_BASE = 10000;
@@ -53,7 +53,7 @@ export interface DashboardLink {
  * recorded series, which carry job but no instance). `siblings`: the service's other dashboards,
  * linked from the header.
  */
-export function buildDashboard(service: ServiceModel, spec: DashboardSpec, header: string, filters: readonly string[] = FILTER_VARIABLES, siblings: readonly DashboardLink[] = []): Record<string, unknown> {
+export function buildDashboard(service: ServiceModel, spec: DashboardModel, header: string, filters: readonly string[] = FILTER_VARIABLES, siblings: readonly DashboardLink[] = []): Record<string, unknown> {
   const b = new dashboard.DashboardBuilder(spec.title)
     .uid(spec.uid)
     .tags([...spec.tags])
@@ -84,8 +84,8 @@ export function buildDashboard(service: ServiceModel, spec: DashboardSpec, heade
 }
 
 export function generateGrafanaDashboards(model: Model): Artifact[] {
-  const header = generatedHeader(model);
   return model.services.flatMap((service) => {
+    const header = serviceHeader(service);
     const all = [...service.dashboards.map((spec) => ({ spec: withAlertLinks(service, spec), filters: FILTER_VARIABLES as readonly string[] })), ...oncallDashboards(service)];
     return all.map(({ spec, filters }) => {
       const siblings = all.filter((o) => o.spec.uid !== spec.uid).map((o) => ({ title: o.spec.title, url: `/d/${encodeURIComponent(o.spec.uid)}` }));

@@ -1,7 +1,7 @@
 // Grid positions from the spec's rows: a row header, then panels flowing left to right over
 // Grafana's 24 columns, wrapping when a panel does not fit. A panel's position depends only on
 // the panels before it in its row and on the rows above, so unrelated edits leave it in place.
-import type { DashboardSpec, PanelSpec } from "../../spec/schema.js";
+import type { DashboardModel, PanelModel } from "../../model/types.js";
 
 export const GRID_COLUMNS = 24;
 export const ROW_HEIGHT = 1;
@@ -17,10 +17,10 @@ export interface LaidOutRow {
   title: string;
   collapsed: boolean;
   gridPos: GridPos;
-  panels: { panel: PanelSpec; gridPos: GridPos }[];
+  panels: { panel: PanelModel; gridPos: GridPos }[];
 }
 
-export function layoutDashboard(dash: DashboardSpec): LaidOutRow[] {
+export function layoutDashboard(dash: DashboardModel): LaidOutRow[] {
   let y = 0;
   return dash.rows.map((row) => {
     const rowPos = { x: 0, y, w: GRID_COLUMNS, h: ROW_HEIGHT };

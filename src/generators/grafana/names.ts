@@ -1,20 +1,18 @@
 // Names the Grafana artifacts share: file paths, the datasource uid, template variables.
 // The dashboards, the provisioning files and `obsgen lint` all read them from here.
-import { CONTAINER_PORTS } from "../compose/names.js";
+import { CONTAINER_PORTS } from "../../conventions/stack.js";
+import { ALL_VALUE, DATASOURCE_TYPE, DATASOURCE_VARIABLE } from "../../conventions/grafana.js";
 
-export const DATASOURCE_TYPE = "prometheus";
+export { ALL_VALUE, DATASOURCE_TYPE, DATASOURCE_VARIABLE };
+
 /** uid of the provisioned Prometheus datasource, the datasource variable's default. */
 export const DATASOURCE_UID = "prometheus";
 export const DATASOURCE_NAME = "Prometheus";
 /** Prometheus as Grafana reaches it on the compose network. */
 export const PROMETHEUS_URL = `http://prometheus:${CONTAINER_PORTS.prometheus}`;
-/** Name of the datasource template variable every panel and target uses. */
-export const DATASOURCE_VARIABLE = "datasource";
 export const DATASOURCE_REF = { type: DATASOURCE_TYPE, uid: `\${${DATASOURCE_VARIABLE}}` } as const;
 /** Query variables that filter every selector, in the order the dashboard shows them. */
 export const FILTER_VARIABLES = ["job", "instance"] as const;
-/** What "All" means for the filter variables: any value, so series without a match still show. */
-export const ALL_VALUE = ".+";
 /** Where the provisioned dashboard provider reads dashboards inside the Grafana container. */
 export const DASHBOARDS_MOUNT = "/var/lib/grafana/dashboards";
 export const DASHBOARD_FOLDER = "obsgen";

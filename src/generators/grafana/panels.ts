@@ -12,7 +12,7 @@ import * as prometheus from "@grafana/grafana-foundation-sdk/prometheus";
 import * as stat from "@grafana/grafana-foundation-sdk/stat";
 import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
 import { templateMatchers, withMatchers } from "../../promql/build.js";
-import type { PanelSpec } from "../../spec/schema.js";
+import type { PanelModel } from "../../model/types.js";
 import type { GridPos } from "./layout.js";
 import { DATASOURCE_REF, FILTER_VARIABLES } from "./names.js";
 
@@ -27,7 +27,7 @@ export function dashboardExpr(expr: string, filters: readonly string[] = FILTER_
   return withMatchers(expr, templateMatchers(filters));
 }
 
-function targets(panel: PanelSpec, filters: readonly string[]): cog.Builder<cog.Dataquery>[] {
+function targets(panel: PanelModel, filters: readonly string[]): cog.Builder<cog.Dataquery>[] {
   return panel.queries.map((q, i) => {
     const t = new prometheus.DataqueryBuilder()
       .datasource({ ...DATASOURCE_REF })
@@ -40,7 +40,7 @@ function targets(panel: PanelSpec, filters: readonly string[]): cog.Builder<cog.
   });
 }
 
-function thresholds(panel: PanelSpec): dashboard.ThresholdsConfigBuilder {
+function thresholds(panel: PanelModel): dashboard.ThresholdsConfigBuilder {
   const steps = (panel.thresholds ?? [{ color: "green" }]).map((s) => ({ value: s.value ?? null, color: s.color }));
   return new dashboard.ThresholdsConfigBuilder().mode(dashboard.ThresholdsMode.Absolute).steps(steps);
 }
@@ -64,7 +64,7 @@ function tableLegend(): common.VizLegendOptionsBuilder {
     .sortDesc(true);
 }
 
-function legendOf(panel: PanelSpec): common.VizLegendOptionsBuilder {
+function legendOf(panel: PanelModel): common.VizLegendOptionsBuilder {
   return panel.legend === "table" ? tableLegend() : listLegend();
 }
 
@@ -91,7 +91,7 @@ interface CommonPanelBuilder {
   links(links: cog.Builder<dashboard.DashboardLink>[]): this;
 }
 
-function withCommon<B extends CommonPanelBuilder>(b: B, panel: PanelSpec, pos: GridPos, filters: readonly string[]): B {
+function withCommon<B extends CommonPanelBuilder>(b: B, panel: PanelModel, pos: GridPos, filters: readonly string[]): B {
   b.id(panel.id).title(panel.title).datasource({ ...DATASOURCE_REF }).gridPos({ ...pos }).thresholds(thresholds(panel)).targets(targets(panel, filters));
   if (panel.timeFrom !== undefined) b.timeFrom(panel.timeFrom);
   if (panel.links !== undefined && panel.links.length > 0) {
@@ -104,7 +104,7 @@ function withCommon<B extends CommonPanelBuilder>(b: B, panel: PanelSpec, pos: G
   return b;
 }
 
-export function buildPanel(panel: PanelSpec, pos: GridPos, filters: readonly string[] = FILTER_VARIABLES): cog.Builder<dashboard.Panel> {
+export function buildPanel(panel: PanelModel, pos: GridPos, filters: readonly string[] = FILTER_VARIABLES): cog.Builder<dashboard.Panel> {
   switch (panel.kind) {
     case "gauge":
       return withCommon(new gauge.PanelBuilder(), panel, pos, filters)

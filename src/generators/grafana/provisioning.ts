@@ -16,7 +16,7 @@ import {
 
 export function generateGrafanaProvisioning(model: Model): Artifact[] {
   if (!model.services.some((s) => s.dashboards.length > 0)) return [];
-  const scrapeInterval = model.services.find((s) => s.dashboards.length > 0)?.spec.scrape.interval ?? "15s";
+  const scrapeInterval = model.deployment.grafanaTimeInterval;
   const datasources = {
     apiVersion: 1,
     datasources: [

@@ -23,7 +23,7 @@ export function prometheusRule(service: ServiceModel): Record<string, unknown> {
 }
 
 export function serviceMonitor(service: ServiceModel): Record<string, unknown> {
-  const scrape = service.spec.scrape;
+  const scrape = service.scrape;
   return {
     apiVersion: OPERATOR_API_VERSION,
     kind: "ServiceMonitor",

@@ -14,19 +14,9 @@ import { lineComment, tsComment, tsStringLiteral } from "../../conventions/text-
 import type { LabelModel, MetricModel, Model, ServiceModel } from "../../model/types.js";
 import { generatedHeader, type Artifact } from "../artifact.js";
 
-export const METRICS_MODULE_PATH = "metrics.ts";
-export const METRICS_MODULE_JS_PATH = "metrics.js";
-export const METRICS_MODULE_DTS_PATH = "metrics.d.ts";
+import { METRICS_MODULE_DTS_PATH, METRICS_MODULE_JS_PATH, METRICS_MODULE_PATH, type ModuleLang } from "../../conventions/module.js";
 
-/** The language of a project's generated module: TypeScript, or JavaScript with declarations. */
-export type ModuleLang = "ts" | "js";
-export const MODULE_LANGS: readonly ModuleLang[] = ["ts", "js"];
-
-/** The files the metrics module of a language is written as. */
-export const MODULE_PATHS: Readonly<Record<ModuleLang, readonly string[]>> = {
-  ts: [METRICS_MODULE_PATH],
-  js: [METRICS_MODULE_JS_PATH, METRICS_MODULE_DTS_PATH],
-};
+export { METRICS_MODULE_DTS_PATH, METRICS_MODULE_JS_PATH, METRICS_MODULE_PATH, MODULE_LANGS, MODULE_PATHS, type ModuleLang } from "../../conventions/module.js";
 
 /** The specifier of the shared runtime the generated module imports (package.json "exports"). */
 export const RUNTIME_SPECIFIER = "obsgen/runtime";
@@ -84,17 +74,22 @@ function propertyKey(name: string): string {
   return /^[A-Za-z_$][\w$]*$/.test(name) ? name : tsStringLiteral(name);
 }
 
+/**
+ * `createMetrics()` and `Metrics` name the primary service (model/deployment.ts): the only one, or
+ * the one a spec marks `primary: true`, so a project keeps its entry point when a spec is added.
+ */
 function onlyServiceAliases(model: Model, f: Flavor): string[] {
-  const [only, ...more] = model.services;
-  if (!only || more.length > 0) return [];
+  const only = model.services.find((s) => s.name === model.deployment.primary);
+  if (!only) return [];
   const svc = pascalCase(only.name);
+  const which = model.services.length === 1 ? "The only service of this spec" : "The primary service of these specs";
   const alias = (name: string, of: string) => (f === "dts" ? `export declare const ${name}: typeof ${of};` : `export const ${name} = ${of};`);
   return [
-    "/** The only service of this spec: `createMetrics()` is `create" + svc + "Metrics()`. */",
+    `/** ${which}: \`createMetrics()\` is \`create${svc}Metrics()\`. */`,
     alias("createMetrics", `create${svc}Metrics`),
     ...(f === "js" ? [] : [`export type Metrics<R extends AnyRegistry = Registry> = ${svc}Metrics<R>;`]),
     "",
-    ...(only.spec.cost !== undefined ? ["/** The only service's cost rate, in dollars per sandbox-hour. */", alias("ratePerSandboxHour", rateConstantName(only)), ""] : []),
+    ...(only.cost !== undefined ? [`/** The ${model.services.length === 1 ? "only" : "primary"} service's cost rate, in dollars per sandbox-hour. */`, alias("ratePerSandboxHour", rateConstantName(only)), ""] : []),
   ];
 }
 
@@ -107,7 +102,7 @@ function rateConstantName(service: ServiceModel): string {
  * module it already imports instead of from the spec pipeline.
  */
 function costSection(service: ServiceModel, f: Flavor): string[] {
-  const rate = service.spec.cost?.ratePerSandboxHour;
+  const rate = service.cost?.ratePerSandboxHour;
   if (rate === undefined) return [];
   return ["/** Dollars per sandbox-hour (the spec's cost.ratePerSandboxHour). */", `export ${f === "dts" ? "declare " : ""}const ${rateConstantName(service)} = ${String(rate)};`, ""];
 }

@@ -2,7 +2,7 @@
 // the scrape config.
 import type { Model } from "../../model/types.js";
 import type { Artifact } from "../artifact.js";
-import { CONFIG_PATH, RULE_TESTS_PATH, RULES_FILE, RULES_PATH } from "./names.js";
+import { CONFIG_PATH, ruleTestsPathFor, RULES_FILE, RULES_PATH } from "./names.js";
 import { ruleGroups, type RuleGroup } from "./rules.js";
 import { ruleTestGroups, type PromtoolTestFile } from "./rule-tests.js";
 import { prometheusConfig } from "./scrape.js";
@@ -17,15 +17,15 @@ export function generatePrometheus(model: Model): Artifact[] {
   const artifacts: Artifact[] = [{ path: CONFIG_PATH, content: yamlArtifactText(model, [prometheusConfig(model)]) }];
   if (groups.length === 0) return artifacts;
   artifacts.push({ path: RULES_PATH, content: yamlArtifactText(model, [{ groups }]) });
-  const tests = model.services.flatMap((s) => ruleTestGroups(s, model));
-  if (tests.length > 0) {
-    const first = model.services[0];
-    const file: PromtoolTestFile = {
-      rule_files: [RULES_FILE],
-      evaluation_interval: first?.spec.scrape.evaluationInterval ?? "15s",
-      tests,
-    };
-    artifacts.push({ path: RULE_TESTS_PATH, content: yamlArtifactText(model, [file]) });
+  // promtool runs a file at one evaluation_interval: each service's tests go to the file of its own.
+  const byInterval = new Map<string, PromtoolTestFile["tests"]>();
+  for (const service of model.services) {
+    const tests = ruleTestGroups(service, model);
+    if (tests.length > 0) byInterval.set(service.testInterval, [...(byInterval.get(service.testInterval) ?? []), ...tests]);
+  }
+  for (const [interval, tests] of byInterval) {
+    const file: PromtoolTestFile = { rule_files: [RULES_FILE], evaluation_interval: interval, tests };
+    artifacts.push({ path: ruleTestsPathFor(interval, model.deployment.evaluationInterval), content: yamlArtifactText(model, [file]) });
   }
   return artifacts;
 }

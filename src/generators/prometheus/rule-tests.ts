@@ -3,10 +3,11 @@
 // group per case, evaluated against the generated rule file. Expected alerts carry the alert's
 // static labels, the job and deployment labels its aggregations keep, and its template-free
 // annotations, so a spec states only what its data decides.
-import { parseSeries } from "../../alerts/series.js";
+import { parseSeries } from "../../promql/series.js";
+import { isTemplated } from "../../conventions/templates.js";
 import type { Model, ServiceModel } from "../../model/types.js";
-import { oncallPlan, type PlannedAlert } from "../../oncall/plan.js";
-import { generatedTestCases, type GeneratedTestCase } from "../../oncall/tests.js";
+import { oncallPlan, type PlannedAlert } from "../../model/oncall/plan.js";
+import { generatedTestCases, type GeneratedTestCase } from "../../model/oncall/tests.js";
 import { alertAnnotations, alertStaticLabels } from "./rules.js";
 
 export interface PromtoolTestGroup {
@@ -26,10 +27,7 @@ export interface PromtoolTestFile {
   tests: PromtoolTestGroup[];
 }
 
-/** An annotation whose text is a Go template: its rendered value depends on the data. */
-export function isTemplated(text: string): boolean {
-  return text.includes("{{");
-}
+export { isTemplated };
 
 const LITERAL_BRACES = '{{ "{{" }}';
 

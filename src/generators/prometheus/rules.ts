@@ -2,8 +2,8 @@
 // on-call plan. The rule file and the prometheus-operator PrometheusRule serialize the same
 // groups, so they cannot disagree.
 import type { ServiceModel } from "../../model/types.js";
-import { dashboardUrl, runbookUrl } from "../../oncall/links.js";
-import { oncallPlan, type PlannedAlert } from "../../oncall/plan.js";
+import { dashboardUrl, runbookUrl } from "../../model/oncall/links.js";
+import { oncallPlan, type PlannedAlert } from "../../model/oncall/plan.js";
 import { alertGroupName, DASHBOARD_ANNOTATION, recordingGroupName, RUNBOOK_ANNOTATION, SEVERITY_LABEL } from "./names.js";
 
 export interface RecordingRule {
@@ -54,7 +54,7 @@ export function alertingRule(service: ServiceModel, alert: PlannedAlert): Alerti
 
 export function ruleGroups(service: ServiceModel): RuleGroup[] {
   const plan = oncallPlan(service);
-  const interval = service.spec.alerting.interval;
+  const interval = service.ruleIntervalExplicit ? service.ruleInterval : undefined;
   const groups: RuleGroup[] = [];
   if (plan.recording.length > 0) {
     groups.push({

@@ -1,7 +1,7 @@
 // prometheus.yml: global intervals, one scrape job per service, the rule file and Alertmanager.
 import { containerSecretPath } from "../../conventions/secrets.js";
 import type { Model } from "../../model/types.js";
-import type { RemoteWriteSpec } from "../../spec/schema.js";
+import type { RemoteWriteModel } from "../../model/types.js";
 import { RULES_FILE } from "./names.js";
 
 /** Prometheus' queue_config keys for the spec's camelCase ones. */
@@ -13,9 +13,9 @@ const QUEUE_KEYS = {
   batchSendDeadline: "batch_send_deadline",
   minBackoff: "min_backoff",
   maxBackoff: "max_backoff",
-} as const satisfies Record<keyof NonNullable<RemoteWriteSpec["queue"]>, string>;
+} as const satisfies Record<keyof NonNullable<RemoteWriteModel["queue"]>, string>;
 
-function remoteWrite(endpoint: RemoteWriteSpec): Record<string, unknown> {
+function remoteWrite(endpoint: RemoteWriteModel): Record<string, unknown> {
   const queue = Object.entries(QUEUE_KEYS).flatMap(([key, name]) => {
     const value = endpoint.queue?.[key as keyof typeof QUEUE_KEYS];
     return value === undefined ? [] : [[name, value] as const];
@@ -36,28 +36,24 @@ function remoteWrite(endpoint: RemoteWriteSpec): Record<string, unknown> {
 }
 
 export function prometheusConfig(model: Model): Record<string, unknown> {
-  const first = model.services[0];
-  const alertmanagers = [...new Set(model.services.flatMap((s) => s.spec.alerting.alertmanagers))].sort();
-  const externalLabels = Object.fromEntries(
-    model.services.flatMap((s) => Object.entries(s.spec.scrape.externalLabels ?? {})).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
-  );
-  const remote = model.services.flatMap((s) => s.spec.scrape.remoteWrite.map(remoteWrite));
+  const { alertmanagers, externalLabels } = model.deployment;
+  const remote = model.deployment.remoteWrite.map(remoteWrite);
   return {
     global: {
-      scrape_interval: first?.spec.scrape.interval ?? "15s",
-      evaluation_interval: first?.spec.scrape.evaluationInterval ?? "15s",
+      scrape_interval: model.deployment.scrapeInterval,
+      evaluation_interval: model.deployment.evaluationInterval,
       ...(Object.keys(externalLabels).length > 0 ? { external_labels: externalLabels } : {}),
     },
     // Relative to this file: Prometheus resolves rule_files against the config's directory.
     // Every service has rules: at least its outage alerts and the Watchdog.
     rule_files: model.services.length > 0 ? [RULES_FILE] : [],
-    alerting: { alertmanagers: [{ static_configs: [{ targets: alertmanagers }] }] },
+    alerting: { alertmanagers: [{ static_configs: [{ targets: [...alertmanagers] }] }] },
     ...(remote.length > 0 ? { remote_write: remote } : {}),
     scrape_configs: model.services.map((s) => ({
-      job_name: s.spec.scrape.job,
-      scrape_interval: s.spec.scrape.interval,
-      metrics_path: s.spec.scrape.metricsPath,
-      static_configs: [{ targets: [...s.spec.scrape.targets] }],
+      job_name: s.scrape.job,
+      scrape_interval: s.scrape.interval,
+      metrics_path: s.scrape.metricsPath,
+      static_configs: [{ targets: [...s.scrape.targets] }],
     })),
   };
 }

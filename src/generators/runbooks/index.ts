@@ -4,9 +4,9 @@
 // to one line and escaped, so it cannot add headings, HTML or code fences to the page.
 import { runbookPath } from "../../conventions/oncall.js";
 import type { Model, ServiceModel } from "../../model/types.js";
-import { dashboardUrl, panelFor } from "../../oncall/links.js";
-import { alertsByName, oncallPlan, type PlannedAlert } from "../../oncall/plan.js";
-import { generatedHeader, type Artifact } from "../artifact.js";
+import { dashboardUrl, panelFor } from "../../model/oncall/links.js";
+import { alertsByName, oncallPlan, type PlannedAlert } from "../../model/oncall/plan.js";
+import { servicesHeader, type Artifact } from "../artifact.js";
 
 /** One line of prose from spec text: no line breaks, no HTML, no leading markdown syntax. */
 export function mdText(text: string): string {
@@ -44,7 +44,7 @@ function section(service: ServiceModel, alerts: readonly PlannedAlert[], many: b
   if (many) lines.push(`## Service ${service.name}`, "");
   const h = many ? "###" : "##";
   lines.push(
-    `**Severity:** ${alerts.map((a) => `${a.severity}${threshold(a)}`).join(", ")} · **Job:** \`${service.spec.scrape.job}\` · **Pending:** ${alerts.map((a) => a.for).join(", ")}`,
+    `**Severity:** ${alerts.map((a) => `${a.severity}${threshold(a)}`).join(", ")} · **Job:** \`${service.scrape.job}\` · **Pending:** ${alerts.map((a) => a.for).join(", ")}`,
     "",
     mdText(first.summary),
     "",
@@ -74,7 +74,7 @@ export function generateRunbooks(model: Model): Artifact[] {
   return [...byName.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([name, owners]) => {
-      const lines = [`<!-- ${generatedHeader(model)} -->`, "", `# ${name}`, ""];
+      const lines = [`<!-- ${servicesHeader(owners.map((o) => o.service))} -->`, "", `# ${name}`, ""];
       for (const o of owners) lines.push(...section(o.service, o.alerts, owners.length > 1));
       return { path: runbookPath(name), content: `${lines.join("\n").replace(/\n+$/, "")}\n` };
     });

@@ -1,13 +1,12 @@
 // Emits the spec's JSON Schema, which spec files reference so editors autocomplete and flag errors.
-import { z } from "zod";
-import { serviceSpec } from "../../spec/schema.js";
+import { specJsonSchema } from "../../model/spec-schema.js";
 import type { Model } from "../../model/types.js";
 import { generatedHeader, type Artifact } from "../artifact.js";
 
 export const SPEC_SCHEMA_PATH = "spec.schema.json";
 
 export function generateSpecSchema(model: Model): Artifact[] {
-  const schema = z.toJSONSchema(serviceSpec, { io: "input", target: "draft-7" }) as Record<string, unknown>;
+  const schema = specJsonSchema();
   const doc = {
     $comment: generatedHeader(model),
     title: "obsgen metrics spec",

@@ -40,7 +40,7 @@ interface Addresses {
 
 /** The stack's published addresses; the variables let a reader point the commands elsewhere. */
 function addresses(model: Model): Addresses {
-  const stack = model.services.find((s) => s.spec.stack !== undefined)?.spec.stack;
+  const stack = model.deployment.stack;
   const host = stack?.bindAddress ?? "127.0.0.1";
   return {
     grafanaPassword: `${SECRETS_DIR}/${stack?.grafana.adminPasswordSecret ?? "grafana_admin_password"}`,
@@ -86,12 +86,12 @@ function usage(service: ServiceModel): Map<string, string[]> {
   };
   for (const d of service.dashboards) for (const row of d.rows) for (const p of row.panels) add(`panel “${text(p.title)}” (${text(d.title)})`, p.queries.map((q) => q.expr));
   for (const a of service.alerts) add(`alert ${text(a.name)}`, [a.expr]);
-  for (const r of service.spec.recordingRules) add(`recording rule ${text(r.record)}`, [r.expr]);
+  for (const r of service.recordingRules) add(`recording rule ${text(r.record)}`, [r.expr]);
   return byMetric;
 }
 
 function metricSection(service: ServiceModel, m: MetricModel, a: Addresses, usedBy: readonly string[]): string[] {
-  const job = { label: "job", op: "=" as const, value: service.spec.scrape.job };
+  const job = { label: "job", op: "=" as const, value: service.scrape.job };
   const counted = countedSeries(m);
   const sets = labelSets(m);
   const labels = m.labels.length === 0 ? "no labels" : m.labels.map((l) => `${code(l.name)} (${l.values.length})`).join(", ");
@@ -123,7 +123,7 @@ function metricSection(service: ServiceModel, m: MetricModel, a: Addresses, used
 }
 
 function generalSection(service: ServiceModel, a: Addresses, expectedSeries: number): string[] {
-  const job = service.spec.scrape.job;
+  const job = service.scrape.job;
   const up = selector("up", [{ label: "job", op: "=", value: job }]);
   return [
     "## No data in a panel",
@@ -140,7 +140,7 @@ function generalSection(service: ServiceModel, a: Addresses, expectedSeries: num
     "",
     "2. **Does the service answer?** Expect `200`:",
     "",
-    ...bash(`curl -s -o /dev/null -w '%{http_code}\\n' "${a.app}${service.spec.scrape.metricsPath}"`),
+    ...bash(`curl -s -o /dev/null -w '%{http_code}\\n' "${a.app}${service.scrape.metricsPath}"`),
     "",
     "3. **Is the configuration valid?** `npm run validate` runs promtool and amtool on everything generated; then read the server's own errors:",
     "",
@@ -179,7 +179,7 @@ function generalSection(service: ServiceModel, a: Addresses, expectedSeries: num
     "",
     ...bash(`curl -s "${a.prometheus}/api/v1/status/tsdb" | jq '.data.seriesCountByMetricName'`),
     "",
-    `More series than the budget means labels outside the spec (another exporter, or code not using the generated module). Retention is the spec's \`scrape.retention\` (${text(service.spec.scrape.retention)})${service.spec.scrape.retentionSize !== undefined ? ` and \`scrape.retentionSize\` (${text(service.spec.scrape.retentionSize)})` : ""}: lower them in the spec and \`npm run generate\`, never by editing generated files.`,
+    `More series than the budget means labels outside the spec (another exporter, or code not using the generated module). Retention is the spec's \`scrape.retention\` (${text(service.scrape.retention)})${service.scrape.retentionSize !== undefined ? ` and \`scrape.retentionSize\` (${text(service.scrape.retentionSize)})` : ""}: lower them in the spec and \`npm run generate\`, never by editing generated files.`,
     "",
     "## A dashboard does not load",
     "",
@@ -211,7 +211,7 @@ export function generateTroubleshooting(model: Model): Artifact[] {
     if (model.services.length > 1) lines.push(`# ${text(service.name)}`, "");
     lines.push(...generalSection(service, a, service.metrics.reduce((n, m) => n + m.maxSeries, 0)));
     const usedBy = usage(service);
-    lines.push("## Metric by metric", "", `Each metric of job ${code(service.spec.scrape.job)}: where it is read, and the checks when it shows no data.`, "");
+    lines.push("## Metric by metric", "", `Each metric of job ${code(service.scrape.job)}: where it is read, and the checks when it shows no data.`, "");
     for (const m of service.metrics) lines.push(...metricSection(service, m, a, usedBy.get(m.name) ?? []));
   }
   return [{ path: TROUBLESHOOTING_PATH, content: `${lines.join("\n").replace(/\n+$/, "")}\n` }];

@@ -90,4 +90,8 @@ export interface WorkerMetrics<R extends AnyRegistry = Registry> {
 export declare function createWorkerMetrics(): WorkerMetrics;
 export declare function createWorkerMetrics<R extends AnyRegistry>(registry: R): WorkerMetrics<R>;
 
+/** The primary service of these specs: `createMetrics()` is `createApiMetrics()`. */
+export declare const createMetrics: typeof createApiMetrics;
+export type Metrics<R extends AnyRegistry = Registry> = ApiMetrics<R>;
+
 export {};

@@ -170,3 +170,6 @@ export function createWorkerMetrics(registry = new Registry()) {
     workerQueueDepth: new WorkerQueueDepthGauge(registry),
   };
 }
+
+/** The primary service of these specs: `createMetrics()` is `createApiMetrics()`. */
+export const createMetrics = createApiMetrics;

@@ -3,16 +3,16 @@
 // alert's signal with each severity's threshold as a line (the panel the alert links to), and the
 // spend of the service; and an SLO dashboard with the SLI against its objective, the error budget
 // left and the burn rate over every window against the burn-rate thresholds.
-import { ALERT_SIGNALS_TAG, BURN_RATE_WINDOWS, burnRateFactor, SLO_LABEL, SLO_RATIO_WINDOWS, sloErrorRatioRecord } from "../conventions/oncall.js";
-import type { ServiceModel, SloModel } from "../model/types.js";
-import { formatMatcher } from "../promql/build.js";
-import { formatNumber, ratioDenominator, withQuantile } from "../promql/rewrite.js";
-import type { DashboardSpec, PanelSpec } from "../spec/schema.js";
+import { ALERT_SIGNALS_TAG, BURN_RATE_WINDOWS, burnRateFactor, SLO_LABEL, SLO_RATIO_WINDOWS, sloErrorRatioRecord } from "../../conventions/oncall.js";
+import type { ServiceModel, SloModel } from "../types.js";
+import { formatMatcher } from "../../promql/build.js";
+import { formatNumber, ratioDenominator, withQuantile } from "../../promql/rewrite.js";
+import type { DashboardModel, PanelModel } from "../types.js";
 import { runbookUrl, sloDashboardUid, sloPanelId, triageDashboardUid, triagePanels } from "./links.js";
 import { type PlannedAlert } from "./plan.js";
 
 export interface OncallDashboard {
-  spec: DashboardSpec;
+  spec: DashboardModel;
   /** Template variables the dashboard filters every selector by. */
   filters: readonly string[];
 }
@@ -26,7 +26,7 @@ function colorOf(severity: string): string {
 }
 
 /** Threshold steps that draw each tier's threshold as a line, coloured by severity. */
-function tierThresholds(alerts: readonly PlannedAlert[]): PanelSpec["thresholds"] {
+function tierThresholds(alerts: readonly PlannedAlert[]): PanelModel["thresholds"] {
   const tiers = alerts.flatMap((a) => (a.signal ? [{ value: a.signal.threshold, color: colorOf(a.severity), op: a.signal.op }] : [])).sort((x, y) => x.value - y.value);
   const first = tiers[0];
   if (!first) return [{ color: "green" }];
@@ -63,7 +63,7 @@ function specPanelPath(service: ServiceModel, key: string): string | undefined {
   return undefined;
 }
 
-function alertPanel(service: ServiceModel, name: string, id: number, alerts: readonly PlannedAlert[]): PanelSpec | undefined {
+function alertPanel(service: ServiceModel, name: string, id: number, alerts: readonly PlannedAlert[]): PanelModel | undefined {
   const first = alerts[0];
   if (!first?.signal) return undefined;
   const runbook = runbookUrl(service, first);
@@ -92,8 +92,8 @@ function alertPanel(service: ServiceModel, name: string, id: number, alerts: rea
   };
 }
 
-function costPanels(service: ServiceModel): PanelSpec[] {
-  const cost = service.spec.cost;
+function costPanels(service: ServiceModel): PanelModel[] {
+  const cost = service.cost;
   const metric = cost?.hoursMetric !== undefined ? service.metricsByName.get(cost.hoursMetric) : undefined;
   if (!cost || metric?.type !== "counter") return [];
   const rate = formatNumber(cost.ratePerSandboxHour);
@@ -102,7 +102,7 @@ function costPanels(service: ServiceModel): PanelSpec[] {
   const total = spend("");
   const budgetHours = Math.floor(cost.monthlyBudget / cost.ratePerSandboxHour);
   const common = { kind: "stat" as const, unit, width: 6, height: 6, thresholds: [{ color: "green" }] };
-  const panels: PanelSpec[] = [
+  const panels: PanelModel[] = [
     { ...common, id: COST_PANEL_BASE, key: "spend-today", title: "Spend Today", timeFrom: "now/d", description: `Sandbox-hours accrued today × ${rate} ${cost.currency}.`, queries: [{ expr: total, legend: "today" }] },
     {
       ...common,
@@ -150,7 +150,7 @@ function costPanels(service: ServiceModel): PanelSpec[] {
   return panels;
 }
 
-function triageDashboard(service: ServiceModel): DashboardSpec {
+function triageDashboard(service: ServiceModel): DashboardModel {
   const panels = [...triagePanels(service)].flatMap(([name, { id, alerts }]) => {
     const p = alertPanel(service, name, id, alerts);
     return p ? [p] : [];
@@ -174,7 +174,7 @@ function sloSeries(slo: SloModel, window: string): string {
   return `${sloErrorRatioRecord(window)}{${formatMatcher({ label: SLO_LABEL, op: "=", value: slo.name })}}`;
 }
 
-function sloRow(slo: SloModel, index: number): DashboardSpec["rows"][number] {
+function sloRow(slo: SloModel, index: number): DashboardModel["rows"][number] {
   const budget = formatNumber(1 - slo.objective);
   const factors = [...new Set(BURN_RATE_WINDOWS.map((w) => burnRateFactor(w, slo.windowHours)))].sort((a, b) => a - b);
   const burnColors = ["yellow", "orange", "red", "dark-red"];
@@ -224,7 +224,7 @@ function sloRow(slo: SloModel, index: number): DashboardSpec["rows"][number] {
   };
 }
 
-function sloDashboard(service: ServiceModel): DashboardSpec | undefined {
+function sloDashboard(service: ServiceModel): DashboardModel | undefined {
   if (service.slos.length === 0) return undefined;
   return {
     uid: sloDashboardUid(service),
@@ -257,7 +257,7 @@ export function alertLinksOf(service: ServiceModel, panelKey: string): { title: 
 }
 
 /** The spec's dashboard with alert links on the panels alerts name. */
-export function withAlertLinks(service: ServiceModel, spec: DashboardSpec): DashboardSpec {
+export function withAlertLinks(service: ServiceModel, spec: DashboardModel): DashboardModel {
   return {
     ...spec,
     rows: spec.rows.map((row) => ({

@@ -1,7 +1,7 @@
 // Structural rules of dashboards and alert links: unique panel ids and keys, known references.
-import type { Reporter } from "./reporter.js";
-import { RULES } from "./rules.js";
-import type { ServiceModel } from "./types.js";
+import type { Reporter } from "../model/reporter.js";
+import { RULES } from "../conventions/rules.js";
+import type { ServiceModel } from "../model/types.js";
 
 export function checkDashboardStructure(service: ServiceModel, report: Reporter): void {
   const uids = new Set<string>();

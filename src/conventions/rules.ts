@@ -15,6 +15,7 @@ export const RULES = {
   yamlAliases: { code: "OBS006", summary: "YAML aliases expand beyond the limit (a billion-laughs document)" },
   yamlTag: { code: "OBS007", summary: "a YAML tag the spec format does not know" },
   noSpecFiles: { code: "OBS008", summary: "a spec directory holds no spec files" },
+  deploymentConflict: { code: "OBS009", summary: "two spec files disagree on a setting every service shares" },
   metricName: { code: "OBS010", summary: "metric name syntax" },
   labelName: { code: "OBS011", summary: "label name syntax" },
   reservedLabel: { code: "OBS012", summary: "a reserved label is declared" },

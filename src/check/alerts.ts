@@ -1,16 +1,16 @@
 // Alert lint, as the monitoring-mixins tooling does it, run at generate time with spec positions:
 // names, severity, summary and description style, a pending period, and rule coverage (every
 // alert has a firing, a silent and a two-instance unit test).
-import { DASHBOARD_ANNOTATION, RUNBOOK_ANNOTATION, SEVERITIES } from "../generators/prometheus/names.js";
-import { isTemplated } from "../generators/prometheus/rule-tests.js";
+import { DASHBOARD_ANNOTATION, RUNBOOK_ANNOTATION, SEVERITIES } from "../conventions/alerting.js";
+import { isTemplated } from "../conventions/templates.js";
 import type { Reporter } from "../model/reporter.js";
-import { RULES } from "../model/rules.js";
+import { RULES } from "../conventions/rules.js";
 import type { ServiceModel } from "../model/types.js";
 import { parseDuration } from "../promql/duration.js";
-import type { AlertSpec } from "../spec/schema.js";
-import { INSTANCE_LABEL, parseSeries } from "./series.js";
-import { parseSeriesValues } from "./series-values.js";
-import { templateProblem } from "./templates.js";
+import type { AlertModel } from "../model/types.js";
+import { INSTANCE_LABEL, parseSeries } from "../promql/series.js";
+import { parseSeriesValues } from "../promql/series-values.js";
+import { templateProblem } from "../conventions/templates.js";
 
 const CAMEL_CASE = /^[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)*$/;
 const FORMATTERS = ["humanize", "humanize1024", "humanizePercentage", "humanizeDuration"] as const;
@@ -19,7 +19,7 @@ const RAW_VALUE = /\{\{-?\s*\$value\s*-?\}\}/;
 
 type Path = (string | number)[];
 
-function lintStyle(alert: AlertSpec, at: Path, report: Reporter): void {
+function lintStyle(alert: AlertModel, at: Path, report: Reporter): void {
   if (!CAMEL_CASE.test(alert.name)) {
     report.error(RULES.alertName, [...at, "name"], `alert name "${alert.name}" is not CamelCase`, {
       hint: "name alerts like HighErrorRate: words run together, each capitalised",
@@ -50,7 +50,7 @@ function lintStyle(alert: AlertSpec, at: Path, report: Reporter): void {
   }
 }
 
-function lintTests(alert: AlertSpec, at: Path, report: Reporter, templated: readonly string[], known: ReadonlySet<string>): void {
+function lintTests(alert: AlertModel, at: Path, report: Reporter, templated: readonly string[], known: ReadonlySet<string>): void {
   let firing = false;
   let silent = false;
   let twoInstances = false;
@@ -105,7 +105,7 @@ function lintTests(alert: AlertSpec, at: Path, report: Reporter, templated: read
 const TEMPLATE_HINT = "annotations and labels may show {{ $value }}, {{ $labels.name }} or {{ $externalLabels.name }}, piped through a humanize formatter; write literal braces as {{ \"{{\" }}";
 
 /** Prometheus renders these strings as Go templates: only the allowed forms may appear. */
-function lintTemplates(alert: AlertSpec, at: Path, report: Reporter): void {
+function lintTemplates(alert: AlertModel, at: Path, report: Reporter): void {
   const templated: [Path, string][] = [
     [[...at, "summary"], alert.summary],
     [[...at, "description"], alert.description],
@@ -120,7 +120,7 @@ function lintTemplates(alert: AlertSpec, at: Path, report: Reporter): void {
 
 /** Strings of the alerting section that reach a template engine, where no templating is meant. */
 function lintAlertingTemplates(service: ServiceModel, report: Reporter): void {
-  const { grafanaUrl, slackChannel } = service.spec.alerting;
+  const { grafanaUrl, slackChannel } = service.alerting;
   // Every generated alert's dashboard_url annotation starts with grafanaUrl (Prometheus templates it);
   // Alertmanager templates the Slack channel.
   const plain: [Path, string | undefined][] = [[["alerting", "grafanaUrl"], grafanaUrl], [["alerting", "slackChannel"], slackChannel]];

@@ -1,9 +1,9 @@
 // The compose stack must hang together with the rest of the spec before it is generated: Prometheus
 // scrapes the app, reaches Alertmanager, ports do not clash, and no secret lands in a file.
-import { CONTAINER_PORTS, STACK_SERVICES } from "../generators/compose/names.js";
-import type { Reporter } from "./reporter.js";
-import { RULES } from "./rules.js";
-import type { Model, ServiceModel } from "./types.js";
+import { CONTAINER_PORTS, STACK_SERVICES } from "../conventions/stack.js";
+import type { Reporter } from "../model/reporter.js";
+import { RULES } from "../conventions/rules.js";
+import type { Model, ServiceModel } from "../model/types.js";
 
 const isLoopback = (address: string) => /^127\./.test(address);
 
@@ -12,15 +12,9 @@ const SECRET_NAME = /(PASSWORD|PASSWD|SECRET|TOKEN|API_KEY|PRIVATE_KEY|CREDENTIA
 const INTERPOLATION = /^\$\{[A-Za-z_][A-Za-z0-9_]*(:?[-?][^}]*)?\}$/;
 
 export function checkStack(service: ServiceModel, report: Reporter, model: Model): void {
-  const stack = service.spec.stack;
-  if (!stack) return;
-  const first = model.services.find((s) => s.spec.stack !== undefined && s.source.file < service.source.file);
-  if (first) {
-    report.error(RULES.stackDuplicate, ["stack"], `the stack is already declared in ${first.source.file}`, {
-      key: true,
-      hint: "declare it in one spec file; it scrapes every service's targets",
-    });
-  }
+  // A second declaration is reported while the deployment is resolved; the stack is checked where it is declared.
+  const stack = model.deployment.stack;
+  if (!stack || stack.owner !== service.name) return;
 
   for (const [name, value] of Object.entries(stack.app.environment)) {
     if (SECRET_NAME.test(name) && !INTERPOLATION.test(value)) {
@@ -37,14 +31,14 @@ export function checkStack(service: ServiceModel, report: Reporter, model: Model
     });
   }
   const target = `${app.service}:${app.port}`;
-  const targets = model.services.flatMap((s) => s.spec.scrape.targets);
+  const targets = model.services.flatMap((s) => s.scrape.targets);
   if (!targets.includes(target)) {
     report.error(RULES.stackWiring, ["stack", "app", "service"], `Prometheus in the stack would not scrape "${app.service}": no scrape target is "${target}"`, {
-      hint: `add "${target}" to scrape.targets (it has ${service.spec.scrape.targets.map((t) => `"${t}"`).join(", ")})`,
+      hint: `add "${target}" to scrape.targets (it has ${service.scrape.targets.map((t) => `"${t}"`).join(", ")})`,
     });
   }
   const alertmanager = `alertmanager:${CONTAINER_PORTS.alertmanager}`;
-  if (service.alerts.length > 0 && !service.spec.alerting.alertmanagers.includes(alertmanager)) {
+  if (service.alerts.length > 0 && !service.alerting.alertmanagers.includes(alertmanager)) {
     report.error(RULES.stackWiring, ["alerting", "alertmanagers"], `Prometheus in the stack would not reach its Alertmanager: no alerting target is "${alertmanager}"`, {
       hint: `add "${alertmanager}" to alerting.alertmanagers`,
     });

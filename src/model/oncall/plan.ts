@@ -4,7 +4,7 @@
 // Watchdog, SLO recording rules and burn-rate alerts, and a cost alert derived from its budget.
 // The rule file, its unit tests, the runbooks, the triage dashboards and Alertmanager all read
 // this plan, so they cannot disagree; the check stage analyses every expression in it.
-import { pascalCase } from "../conventions/names.js";
+import { pascalCase } from "../../conventions/names.js";
 import {
   BURN_RATE_WINDOWS,
   burnRateFactor,
@@ -15,12 +15,12 @@ import {
   TARGET_DOWN_ALERT,
   UP_SERIES,
   WATCHDOG_ALERT,
-} from "../conventions/oncall.js";
-import type { MatcherSpec } from "../promql/build.js";
-import { comparisonOf, formatNumber, keepingLabels, parseMatchers, withSelector, withThreshold, withTrafficFloor } from "../promql/rewrite.js";
-import { sloRecordingRules, sloBurnExpr, sloBurnSignal, type SloRule } from "../promql/slo.js";
-import type { ServiceModel, SloModel } from "../model/types.js";
-import type { DocPath } from "../spec/source.js";
+} from "../../conventions/oncall.js";
+import type { MatcherSpec } from "../../promql/build.js";
+import { comparisonOf, formatNumber, keepingLabels, parseMatchers, withSelector, withThreshold, withTrafficFloor } from "../../promql/rewrite.js";
+import { sloRecordingRules, sloBurnExpr, sloBurnSignal, type SloRule } from "../../promql/slo.js";
+import type { ServiceModel, SloModel } from "../types.js";
+import type { DocPath } from "../../spec/source.js";
 
 /** Where a planned rule comes from, for diagnostics and for the runbook's "source" line. */
 export type Origin =
@@ -90,7 +90,7 @@ export function oncallPlan(service: ServiceModel): OncallPlan {
 
 /** The alerting selector's matchers, or [] when it is absent or does not parse (the check reports it). */
 export function alertingSelector(service: ServiceModel): MatcherSpec[] {
-  const text = service.spec.alerting.selector;
+  const text = service.alerting.selector;
   if (text === undefined) return [];
   try {
     return parseMatchers(text);
@@ -100,7 +100,7 @@ export function alertingSelector(service: ServiceModel): MatcherSpec[] {
 }
 
 export function keptLabels(service: ServiceModel): string[] {
-  return [JOB_LABEL, ...service.spec.alerting.keepLabels.filter((l) => l !== JOB_LABEL)];
+  return [JOB_LABEL, ...service.alerting.keepLabels.filter((l) => l !== JOB_LABEL)];
 }
 
 /**
@@ -130,19 +130,19 @@ function buildPlan(service: ServiceModel): OncallPlan {
     ...service.slos.flatMap((slo, i) => sloAlerts(service, slo, i)),
   ];
   const recording: PlannedRecording[] = [
-    ...service.spec.recordingRules.map((r, i) => ({ record: r.record, expr: r.expr, ...(r.labels !== undefined ? { labels: r.labels } : {}), path: ["recordingRules", i] })),
+    ...service.recordingRules.map((r, i) => ({ record: r.record, expr: r.expr, ...(r.labels !== undefined ? { labels: r.labels } : {}), path: ["recordingRules", i] })),
     ...service.slos.flatMap((slo) => sloRecordingRules(slo, keep, selector).map((r: SloRule) => ({ ...r, path: [...slo.path, "sli"] }))),
   ];
   return { recording, alerts, keep, selector };
 }
 
 function jobMatcher(service: ServiceModel, selector: readonly MatcherSpec[]): MatcherSpec[] {
-  return [{ label: JOB_LABEL, op: "=", value: service.spec.scrape.job }, ...selector.filter((m) => m.label !== JOB_LABEL)];
+  return [{ label: JOB_LABEL, op: "=", value: service.scrape.job }, ...selector.filter((m) => m.label !== JOB_LABEL)];
 }
 
 function outageAlerts(service: ServiceModel, selector: readonly MatcherSpec[]): PlannedAlert[] {
-  const { outage } = service.spec.alerting;
-  const job = service.spec.scrape.job;
+  const { outage } = service.alerting;
+  const job = service.scrape.job;
   const up = withSelector(UP_SERIES, jobMatcher(service, selector));
   const common = {
     for: outage.for,
@@ -177,7 +177,7 @@ function outageAlerts(service: ServiceModel, selector: readonly MatcherSpec[]): 
       signal: { expr: up, op: "<", threshold: 0.5 },
       why: `Every other alert of ${job} reads metrics this target no longer reports: while it is down they stay silent, whatever the service does.`,
       causes: ["The process crashed or is restarting.", "Its metrics port is unreachable from Prometheus (network, firewall, DNS).", "Scrapes time out because the process is overloaded."],
-      firstSteps: [`Check the process: \`curl -sf http://<instance>${service.spec.scrape.metricsPath}\` from the Prometheus host.`, "Read the target's error on Prometheus' /targets page.", "Restart the instance if it hangs; the job's other alerts are inhibited until it is back."],
+      firstSteps: [`Check the process: \`curl -sf http://<instance>${service.scrape.metricsPath}\` from the Prometheus host.`, "Read the target's error on Prometheus' /targets page.", "Restart the instance if it hangs; the job's other alerts are inhibited until it is back."],
     },
     {
       ...common,
@@ -247,7 +247,7 @@ export const COST_WINDOW = "1h";
 
 /** Projected monthly spend: the pace of sandbox-hours over the last hour, over 30 days, × the hourly rate. */
 function costAlert(service: ServiceModel, keep: readonly string[], selector: readonly MatcherSpec[]): PlannedAlert[] {
-  const cost = service.spec.cost;
+  const cost = service.cost;
   if (cost?.hoursMetric === undefined) return [];
   const metric = service.metricsByName.get(cost.hoursMetric);
   if (metric?.type !== "counter") return [];

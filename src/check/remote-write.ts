@@ -1,8 +1,8 @@
 // remote_write endpoints must be ones Prometheus accepts (`promtool check config` would fail
 // the whole config) and must not carry a credential into generated/prometheus/prometheus.yml.
-import type { Reporter } from "./reporter.js";
-import { RULES } from "./rules.js";
-import type { ServiceModel } from "./types.js";
+import type { Reporter } from "../model/reporter.js";
+import { RULES } from "../conventions/rules.js";
+import type { ServiceModel } from "../model/types.js";
 
 /** Headers Prometheus sets itself and refuses in remote_write.headers (config/config.go, reservedHeaders). */
 const RESERVED_HEADERS = new Set([
@@ -27,7 +27,7 @@ const RESERVED_HEADERS = new Set([
 
 export function checkRemoteWrite(service: ServiceModel, report: Reporter): void {
   const seen = new Map<string, number>();
-  service.spec.scrape.remoteWrite.forEach((endpoint, i) => {
+  service.scrape.remoteWrite.forEach((endpoint, i) => {
     const path = ["scrape", "remoteWrite", i] as const;
     const url = new URL(endpoint.url);
     if (url.username !== "" || url.password !== "") {

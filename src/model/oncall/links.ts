@@ -1,8 +1,8 @@
 // Where each alert links to: the triage panel that draws its signal with its thresholds, the SLO
 // dashboard for burn-rate alerts, and its runbook. Uids and panel ids derive from names only, so
 // links stay stable while alerts are added.
-import { runbookPath, WATCHDOG_ALERT } from "../conventions/oncall.js";
-import type { ServiceModel } from "../model/types.js";
+import { runbookPath, WATCHDOG_ALERT } from "../../conventions/oncall.js";
+import type { ServiceModel } from "../types.js";
 import { alertsByName, oncallPlan, type PlannedAlert } from "./plan.js";
 
 /** Where runbooks are in the repository when the spec sets no runbookBaseUrl. */
@@ -50,7 +50,7 @@ export function panelFor(service: ServiceModel, alert: PlannedAlert): TriagePane
 
 /** `<grafanaUrl>/d/<uid>?viewPanel=<id>`; undefined without a Grafana URL (a link to localhost helps nobody on call). */
 export function dashboardUrl(service: ServiceModel, alert: PlannedAlert): string | undefined {
-  const base = service.spec.alerting.grafanaUrl;
+  const base = service.alerting.grafanaUrl;
   const ref = panelFor(service, alert);
   if (base === undefined || !ref) return undefined;
   return `${base.replace(/\/+$/, "")}/d/${encodeURIComponent(ref.uid)}?${new URLSearchParams({ viewPanel: String(ref.id) }).toString()}`;
@@ -58,7 +58,7 @@ export function dashboardUrl(service: ServiceModel, alert: PlannedAlert): string
 
 export function runbookUrl(service: ServiceModel, alert: PlannedAlert): string {
   if (alert.runbookUrl !== undefined) return alert.runbookUrl;
-  const base = service.spec.alerting.runbookBaseUrl ?? DEFAULT_RUNBOOK_BASE;
+  const base = service.alerting.runbookBaseUrl ?? DEFAULT_RUNBOOK_BASE;
   const sep = base.endsWith("/") ? "" : "/";
   return `${base}${sep}${runbookPath(alert.name)}`;
 }

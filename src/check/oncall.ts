@@ -4,16 +4,16 @@
 // goes through the same PromQL analysis as the spec's own queries.
 import { COUNTER_SUFFIX, isReservedLabel, LABEL_NAME } from "../conventions/names.js";
 import { JOB_LABEL, UP_SERIES } from "../conventions/oncall.js";
-import { SEVERITIES } from "../generators/prometheus/names.js";
+import { SEVERITIES } from "../conventions/alerting.js";
 import type { Reporter } from "../model/reporter.js";
-import { RULES, type RuleInfo } from "../model/rules.js";
+import { RULES, type RuleInfo } from "../conventions/rules.js";
 import type { Model, ServiceModel, SloModel } from "../model/types.js";
 import { QueryAnalyzer, type Catalogue, type FindingKind } from "../promql/analyze.js";
 import { selectors, toAst } from "../promql/ast.js";
 import { parseQuery } from "../promql/parse.js";
 import { comparisonOf, parseMatchers, ratioDenominator } from "../promql/rewrite.js";
-import { oncallDashboards } from "./dashboards.js";
-import { oncallPlan } from "./plan.js";
+import { oncallDashboards } from "../model/oncall/dashboards.js";
+import { oncallPlan } from "../model/oncall/plan.js";
 
 const RULE_OF: Readonly<Record<FindingKind, RuleInfo>> = {
   syntax: RULES.promqlSyntax,
@@ -35,7 +35,7 @@ function parses(expr: string): boolean {
 }
 
 function checkAlerting(service: ServiceModel, report: Reporter): boolean {
-  const { alerting } = service.spec;
+  const { alerting } = service;
   let ok = true;
   if (alerting.selector !== undefined) {
     try {
@@ -120,7 +120,7 @@ function checkSpecAlerts(service: ServiceModel, report: Reporter): void {
 }
 
 function checkCost(service: ServiceModel, report: Reporter): void {
-  const name = service.spec.cost?.hoursMetric;
+  const name = service.cost?.hoursMetric;
   if (name === undefined) return;
   const metric = service.metricsByName.get(name);
   if (metric?.type !== "counter") {
@@ -160,20 +160,7 @@ function checkSli(service: ServiceModel, slo: SloModel, report: Reporter): void 
   }
 }
 
-/** Services share one Alertmanager: two specs may not declare different receivers. */
-function checkSharedReceivers(service: ServiceModel, report: Reporter, model: Model): void {
-  const mine = service.spec.alerting.receivers;
-  if (mine === undefined) return;
-  const other = model.services.find((s) => s !== service && s.spec.alerting.receivers !== undefined && JSON.stringify(s.spec.alerting.receivers) !== JSON.stringify(mine));
-  if (other) {
-    report.error(RULES.alertingConfig, ["alerting", "receivers"], `alerting.receivers differ from those of service "${other.name}" in ${other.source.file}; the services share one Alertmanager`, {
-      hint: "declare the receivers in one spec only, or the same in both",
-    });
-  }
-}
-
 export function checkOncall(service: ServiceModel, report: Reporter, model: Model): void {
-  checkSharedReceivers(service, report, model);
   const selectorOk = checkAlerting(service, report);
   checkSpecAlerts(service, report);
   checkCost(service, report);
@@ -182,7 +169,7 @@ export function checkOncall(service: ServiceModel, report: Reporter, model: Mode
   const plan = oncallPlan(service);
   const recorded = new Map<string, ReadonlySet<string> | undefined>([[UP_SERIES, new Set([JOB_LABEL, "instance"])]]);
   for (const r of plan.recording) recorded.set(r.record, undefined);
-  const extra = [...new Set([...service.spec.alerting.keepLabels, ...plan.selector.map((m) => m.label)])].filter((l) => l !== JOB_LABEL);
+  const extra = [...new Set([...service.alerting.keepLabels, ...plan.selector.map((m) => m.label)])].filter((l) => l !== JOB_LABEL);
   for (const label of extra) recorded.set(UP_SERIES, new Set([...(recorded.get(UP_SERIES) ?? []), label]));
   const cat: Catalogue = { metrics: service.metricsByName, recorded, targetLabels: extra };
   const seen = new Set<string>();

@@ -63,3 +63,8 @@ export function templateProblem(text: string): TemplateProblem | undefined {
     from = end;
   }
 }
+
+/** An annotation whose text is a Go template: its rendered value depends on the data. */
+export function isTemplated(text: string): boolean {
+  return text.includes("{{");
+}

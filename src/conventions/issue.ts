@@ -1,6 +1,9 @@
 // One finding about a spec, located like a compiler diagnostic.
 export type Severity = "error" | "warning";
 
+/** A path inside a spec document: keys and list indexes. */
+export type DocPath = readonly (string | number)[];
+
 export interface Position {
   line: number;
   column: number;

@@ -1,12 +1,12 @@
 // The service check that analyses every PromQL expression of a spec: panel queries, alert rules
 // and recording rules, each finding located at file:line:column inside the query.
 import type { Reporter } from "../model/reporter.js";
-import { RULES } from "../model/rules.js";
-import type { RuleInfo } from "../model/rules.js";
+import { RULES } from "../conventions/rules.js";
+import type { RuleInfo } from "../conventions/rules.js";
 import type { ServiceModel } from "../model/types.js";
-import type { DocPath } from "../spec/source.js";
-import { bucketNote, QueryAnalyzer, type Catalogue, type FindingKind, type ResultInfo } from "./analyze.js";
-import { parseQuery } from "./parse.js";
+import type { DocPath } from "../conventions/issue.js";
+import { bucketNote, QueryAnalyzer, type Catalogue, type FindingKind, type ResultInfo } from "../promql/analyze.js";
+import { parseQuery } from "../promql/parse.js";
 
 const RULE_OF: Readonly<Record<FindingKind, RuleInfo>> = {
   syntax: RULES.promqlSyntax,
@@ -37,7 +37,7 @@ function analyse(expr: string, cat: Catalogue): { analyzer: QueryAnalyzer; resul
 
 /** Labels each recording rule's series carry; rules may use each other, in any order. */
 function recordedLabels(service: ServiceModel): Map<string, ReadonlySet<string> | undefined> {
-  const rules = service.spec.recordingRules;
+  const rules = service.recordingRules;
   const recorded = new Map<string, ReadonlySet<string> | undefined>(rules.map((r) => [r.record, undefined]));
   for (let pass = 0; pass < Math.max(1, rules.length); pass++) {
     for (const r of rules) {
@@ -83,7 +83,7 @@ export function checkQueries(service: ServiceModel, report: Reporter): void {
     ),
   );
   service.alerts.forEach((alert, a) => run({ owner: `alert "${alert.name}"`, path: ["alerts", a, "expr"], expr: alert.expr }));
-  service.spec.recordingRules.forEach((rule, i) => run({ owner: `recording rule "${rule.record}"`, path: ["recordingRules", i, "expr"], expr: rule.expr }));
+  service.recordingRules.forEach((rule, i) => run({ owner: `recording rule "${rule.record}"`, path: ["recordingRules", i, "expr"], expr: rule.expr }));
 }
 
 type Emit = (owner: string, path: DocPath, severity: "error" | "warning", rule: RuleInfo, message: string, hint: string, offset?: number) => void;

@@ -2,9 +2,9 @@
 // would store both under one name, and every sum over it would count the data twice (issue 12:
 // `record: active_sandboxes_total` doubled the active-sandbox total).
 import { HISTOGRAM_SUFFIXES } from "../conventions/names.js";
-import type { Reporter } from "./reporter.js";
-import { RULES } from "./rules.js";
-import type { MetricModel, Model, ServiceModel } from "./types.js";
+import type { Reporter } from "../model/reporter.js";
+import { RULES } from "../conventions/rules.js";
+import type { MetricModel, Model, ServiceModel } from "../model/types.js";
 
 function exposedSeries(m: MetricModel): string[] {
   return m.type === "histogram" ? HISTOGRAM_SUFFIXES.map((s) => m.name + s) : [m.name];
@@ -16,7 +16,7 @@ export function checkRecordingRules(service: ServiceModel, report: Reporter, mod
   for (const s of new Set([...model.services, service])) {
     for (const m of s.metrics) for (const series of exposedSeries(m)) owner.set(series, { metric: m, service: s });
   }
-  service.spec.recordingRules.forEach((rule, i) => {
+  service.recordingRules.forEach((rule, i) => {
     const hit = owner.get(rule.record);
     if (hit === undefined) return;
     const where = hit.service === service ? "" : ` of service "${hit.service.name}"`;

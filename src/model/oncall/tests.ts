@@ -2,15 +2,15 @@
 // scrape job, the alerting selector, the SLIs' selectors over the declared label values, the
 // budget and the rate. Each alert gets a case that fires and one that stays silent; a page with a
 // traffic floor gets a low-traffic case that must not page.
-import { formatBucketBound, histogramSeries } from "../conventions/names.js";
-import { COST_ALERT, JOB_LABEL, SLO_LABEL, TARGET_ABSENT_ALERT, TARGET_DOWN_ALERT, UP_SERIES, WATCHDOG_ALERT } from "../conventions/oncall.js";
-import type { MetricModel, ServiceModel, SloModel } from "../model/types.js";
-import { matcherSelects as matches } from "../promql/regex.js";
-import { selectors, toAst } from "../promql/ast.js";
-import type { MatcherSpec } from "../promql/build.js";
-import { parseDuration } from "../promql/duration.js";
-import { parseQuery } from "../promql/parse.js";
-import { formatNumber, parseMatchers } from "../promql/rewrite.js";
+import { formatBucketBound, histogramSeries } from "../../conventions/names.js";
+import { COST_ALERT, JOB_LABEL, SLO_LABEL, TARGET_ABSENT_ALERT, TARGET_DOWN_ALERT, UP_SERIES, WATCHDOG_ALERT } from "../../conventions/oncall.js";
+import type { MetricModel, ServiceModel, SloModel } from "../types.js";
+import { matcherSelects as matches } from "../../promql/regex.js";
+import { selectors, toAst } from "../../promql/ast.js";
+import type { MatcherSpec } from "../../promql/build.js";
+import { parseDuration } from "../../promql/duration.js";
+import { parseQuery } from "../../promql/parse.js";
+import { formatNumber, parseMatchers } from "../../promql/rewrite.js";
 import { oncallPlan, sloAlertName, type OncallPlan } from "./plan.js";
 
 export interface GeneratedTestCase {
@@ -49,17 +49,17 @@ function humanize(v: number): string {
  * their Watchdogs fire beside this one.
  */
 function outageCases(service: ServiceModel, plan: OncallPlan, others: readonly ServiceModel[]): GeneratedTestCase[] {
-  const job = service.spec.scrape.job;
+  const job = service.scrape.job;
   const extra = pinned(plan.selector);
   const up = (instance: string): string => seriesText(UP_SERIES, { ...extra, [JOB_LABEL]: job, instance });
-  const pending = minutes(service.spec.alerting.outage.for);
+  const pending = minutes(service.alerting.outage.for);
   const evalAt = `${pending + 5}m`;
   const samples = pending + 10;
   const down = plan.alerts.find((a) => a.name === TARGET_DOWN_ALERT);
   const rendered = (instance: string): string =>
     (down?.description ?? "").replace("{{ $labels.instance }}", instance).replace("{{ $labels.job }}", job);
   const [a, b] = INSTANCES;
-  const othersUp = others.map((o) => ({ series: seriesText(UP_SERIES, { ...pinned(oncallPlan(o).selector), [JOB_LABEL]: o.spec.scrape.job, instance: a }), values: `1x${samples + 10}` }));
+  const othersUp = others.map((o) => ({ series: seriesText(UP_SERIES, { ...pinned(oncallPlan(o).selector), [JOB_LABEL]: o.scrape.job, instance: a }), values: `1x${samples + 10}` }));
   const cases: GeneratedTestCase[] = [
     { alertname: WATCHDOG_ALERT, name: "always fires", interval: "1m", input: [{ series: up(a), values: `1x${samples}` }], evalAt, firing: [service, ...others].map(() => ({ labels: {} })) },
     {
@@ -72,7 +72,7 @@ function outageCases(service: ServiceModel, plan: OncallPlan, others: readonly S
     },
     {
       alertname: TARGET_DOWN_ALERT,
-      name: `a target down for less than ${service.spec.alerting.outage.for} is still pending`,
+      name: `a target down for less than ${service.alerting.outage.for} is still pending`,
       interval: "1m",
       // Up for 10 minutes, then down for one minute less than the pending period at evalAt.
       input: [{ series: up(a), values: `1x10 0x${Math.max(0, pending - 2)}` }, { series: up(b), values: `1x${samples}` }],
@@ -93,7 +93,7 @@ function outageCases(service: ServiceModel, plan: OncallPlan, others: readonly S
 }
 
 function costCases(service: ServiceModel, plan: OncallPlan): GeneratedTestCase[] {
-  const cost = service.spec.cost;
+  const cost = service.cost;
   const alert = plan.alerts.find((a) => a.name === COST_ALERT);
   const metric = cost?.hoursMetric !== undefined ? service.metricsByName.get(cost.hoursMetric) : undefined;
   if (!cost || !alert || !metric) return [];
@@ -103,10 +103,10 @@ function costCases(service: ServiceModel, plan: OncallPlan): GeneratedTestCase[]
   // data, and the alert another hour of pending.
   const perStep = (monthly: number): string => formatNumber(monthly / 30 / 24 / 12 / cost.ratePerSandboxHour / INSTANCES.length);
   const input = (monthly: number): GeneratedTestCase["input"] =>
-    INSTANCES.map((instance) => ({ series: seriesText(metric.name, { ...labels, [JOB_LABEL]: service.spec.scrape.job, instance }), values: `0+${perStep(monthly)}x26` }));
+    INSTANCES.map((instance) => ({ series: seriesText(metric.name, { ...labels, [JOB_LABEL]: service.scrape.job, instance }), values: `0+${perStep(monthly)}x26` }));
   const high = Math.ceil(threshold * 1.2);
   const low = Math.floor(threshold * 0.8);
-  const job = { [JOB_LABEL]: service.spec.scrape.job, ...pinned(plan.selector) };
+  const job = { [JOB_LABEL]: service.scrape.job, ...pinned(plan.selector) };
   return [
     {
       alertname: COST_ALERT,
@@ -195,7 +195,7 @@ function sloCases(service: ServiceModel, plan: OncallPlan): GeneratedTestCase[] 
   return service.slos.flatMap((slo) => {
     const streams = sliStreams(service, slo);
     if (!streams) return [];
-    const job = service.spec.scrape.job;
+    const job = service.scrape.job;
     const extra = pinned(plan.selector);
     const input = (total: number, errors: number): GeneratedTestCase["input"] =>
       INSTANCES.flatMap((instance) =>
