@@ -6,29 +6,15 @@ import { COUNTER_SUFFIX, isReservedLabel, LABEL_NAME } from "../conventions/name
 import { JOB_LABEL, UP_SERIES } from "../conventions/oncall.js";
 import { SEVERITIES } from "../conventions/alerting.js";
 import type { Reporter } from "../model/reporter.js";
-import { RULES, type RuleInfo } from "../conventions/rules.js";
+import { RULES } from "../conventions/rules.js";
 import type { Model, ServiceModel, SloModel } from "../model/types.js";
-import { QueryAnalyzer, type Catalogue, type FindingKind } from "../promql/analyze.js";
+import { QueryAnalyzer, type Catalogue } from "../promql/analyze.js";
 import { selectors, toAst } from "../promql/ast.js";
 import { parseQuery } from "../promql/parse.js";
 import { comparisonOf, parseMatchers, ratioDenominator } from "../promql/rewrite.js";
 import { oncallDashboards } from "../model/oncall/dashboards.js";
 import { oncallPlan } from "../model/oncall/plan.js";
-
-const RULE_OF: Readonly<Record<FindingKind, RuleInfo>> = {
-  syntax: RULES.promqlSyntax,
-  unknownMetric: RULES.promqlMetric,
-  seriesName: RULES.promqlMetric,
-  unknownLabel: RULES.promqlLabel,
-  labelValue: RULES.promqlLabelValue,
-  rateOverGauge: RULES.promqlCounterUse,
-  rawCounter: RULES.promqlCounterUse,
-  quantile: RULES.promqlQuantile,
-  removedLabel: RULES.promqlGrouping,
-  bucketThreshold: RULES.promqlBucketThreshold,
-  ratio: RULES.promqlRatio,
-  nonAdditive: RULES.promqlNonAdditive,
-};
+import { RULE_OF } from "./queries.js";
 
 function parses(expr: string): boolean {
   return parseQuery(expr).problems.length === 0;

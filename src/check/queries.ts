@@ -8,7 +8,8 @@ import type { DocPath } from "../conventions/issue.js";
 import { bucketNote, QueryAnalyzer, type Catalogue, type FindingKind, type ResultInfo } from "../promql/analyze.js";
 import { parseQuery } from "../promql/parse.js";
 
-const RULE_OF: Readonly<Record<FindingKind, RuleInfo>> = {
+/** The issue code of each kind of PromQL finding, wherever the expression comes from. */
+export const RULE_OF: Readonly<Record<FindingKind, RuleInfo>> = {
   syntax: RULES.promqlSyntax,
   unknownMetric: RULES.promqlMetric,
   seriesName: RULES.promqlMetric,
