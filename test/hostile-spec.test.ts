@@ -13,21 +13,9 @@ import { formatIssue, type Issue } from "../src/conventions/issue.js";
 import { resolve } from "../src/pipeline/load.js";
 import { decodeSpecBytes, loadSpecs, parseSpecText } from "../src/spec/load.js";
 import { buildDist, CLI_ENTRY } from "./support/build.ts";
+import { expectationOf, type Expectation } from "./support/fixture-expectation.ts";
 
 const DIR = "test/fixtures/hostile";
-
-interface Expectation {
-  line: number;
-  column: number;
-  code: string;
-  message: string;
-}
-
-function expectationOf(text: string): Expectation {
-  const m = /^# expect: (\d+):(\d+) (OBS\d{3}) (.+)$/m.exec(text);
-  if (!m) throw new Error("fixture lacks an '# expect: line:col CODE message' line");
-  return { line: Number(m[1]), column: Number(m[2]), code: String(m[3]), message: String(m[4]) };
-}
 
 /** Issues of a spec file or directory, as `obsgen generate` finds them (bytes read as bytes). */
 function issuesOf(path: string): Issue[] {

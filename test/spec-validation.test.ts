@@ -4,21 +4,9 @@ import { describe, expect, it } from "vitest";
 import { formatIssue } from "../src/conventions/issue.js";
 import { resolve } from "../src/pipeline/load.js";
 import { parseSpecText } from "../src/spec/load.js";
+import { expectationOf } from "./support/fixture-expectation.ts";
 
 const DIR = "test/fixtures/invalid";
-
-interface Expectation {
-  line: number;
-  column: number;
-  code: string;
-  message: string;
-}
-
-function expectationOf(text: string): Expectation {
-  const m = /^# expect: (\d+):(\d+) (OBS\d{3}) (.+)$/m.exec(text);
-  if (!m) throw new Error("fixture lacks an '# expect: line:col CODE message' line");
-  return { line: Number(m[1]), column: Number(m[2]), code: String(m[3]), message: String(m[4]) };
-}
 
 function issuesOf(file: string, text: string) {
   const parsed = parseSpecText(file, text);
