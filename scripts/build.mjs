@@ -124,8 +124,10 @@ const TARGETS = {
     entryPoints: { obsgen: "src/cli/bin.ts" },
     outdir: join(root, "dist", "cli"),
     external: ["echarts", "@resvg/resvg-js", "prom-client"],
-    // Stack traces of internal errors keep our function names; no source maps ship in the package.
-    keepNames: true,
+    // No keepNames: an unminified bundle keeps our function names in stack traces already (but for
+    // the few esbuild renames to avoid a clash, e.g. `generate2`), and keepNames wraps every nested
+    // function in a __name() call when it is created, which made a watched regeneration a third
+    // slower (docs/performance.md, "Watch mode").
     banner: requireBanner,
     metafile: true,
   },

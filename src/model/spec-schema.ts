@@ -2,7 +2,12 @@
 // schema itself stays inside model/spec.
 import { z } from "zod";
 import { serviceSpec } from "../spec/schema.js";
+import { deepFreeze } from "../promql/memo.js";
 
-export function specJsonSchema(): Record<string, unknown> {
-  return z.toJSONSchema(serviceSpec, { io: "input", target: "draft-7" }) as Record<string, unknown>;
+let schema: Readonly<Record<string, unknown>> | undefined;
+
+/** The schema depends on nothing but the zod schema, so it is converted once per process (frozen, shared). */
+export function specJsonSchema(): Readonly<Record<string, unknown>> {
+  schema ??= deepFreeze(z.toJSONSchema(serviceSpec, { io: "input", target: "draft-7" }) as Record<string, unknown>);
+  return schema;
 }

@@ -2,6 +2,7 @@
 import type { SyntaxNode } from "@lezer/common";
 import type { ParsedQuery } from "./parse.js";
 import { unquote } from "./quote.js";
+import { deepFreeze } from "./memo.js";
 
 export interface Span {
   from: number;
@@ -70,11 +71,20 @@ export type Expr = Selector | Call | Aggregation | Binary | NumberLit | Other;
 const BINARY_OPS = new Set(["Pow", "Mul", "Div", "Mod", "Add", "Sub", "Eql", "Gte", "Gtr", "Lte", "Lss", "Neq", "And", "Or", "Unless", "Atan2"]);
 const OP_TEXT: Readonly<Record<string, string>> = { EqlSingle: "=", Neq: "!=", EqlRegex: "=~", NeqRegex: "!~" };
 
-/** Converts a parsed query (without syntax problems) into the typed AST. */
+const astOf = new WeakMap<ParsedQuery, Expr | null>();
+
+/**
+ * Converts a parsed query (without syntax problems) into the typed AST. A parse is shared by every
+ * caller of the same text (parse.ts), and so is its AST: frozen, kept as long as the parse is.
+ */
 export function toAst(q: ParsedQuery): Expr | undefined {
+  const held = astOf.get(q);
+  if (held !== undefined) return held ?? undefined;
   const top = q.tree.topNode.firstChild;
   // Slices come from the text as written (same offsets as the masked text the tree was parsed from).
-  return top ? convert(top, q.text) : undefined;
+  const ast = top ? deepFreeze(convert(top, q.text)) : undefined;
+  astOf.set(q, ast ?? null);
+  return ast;
 }
 
 function text(src: string, n: { from: number; to: number }): string {

@@ -7,6 +7,7 @@ import { parseDuration } from "./duration.js";
 import { functionNames, rangeArgumentIndex } from "./functions.js";
 import { compileLabelRegex, literalIndex } from "./regex.js";
 import { didYouMean } from "./suggest.js";
+import { deepFreeze, memoByText } from "./memo.js";
 
 /** A Grafana variable reference outside string literals: $__rate_interval, ${job}, [[job]]. */
 const VARIABLE = /\$\{[A-Za-z0-9_:.]+\}|\$[A-Za-z_][A-Za-z0-9_]*|\[\[[A-Za-z0-9_]+\]\]/y;
@@ -24,7 +25,7 @@ export interface ParsedQuery {
   /** The same expression with Grafana variables replaced by same-length PromQL. */
   masked: string;
   tree: Tree;
-  problems: SyntaxProblem[];
+  problems: readonly SyntaxProblem[];
 }
 
 /**
@@ -66,7 +67,10 @@ export function maskGrafanaVariables(expr: string): string {
   return out;
 }
 
-export function parseQuery(text: string): ParsedQuery {
+/** The parse of `text`, shared by every caller that asks for the same text (frozen: see memo.ts). */
+export const parseQuery: (text: string) => ParsedQuery = memoByText((text) => deepFreeze(parseQueryUncached(text)), 4096);
+
+function parseQueryUncached(text: string): ParsedQuery {
   const masked = maskGrafanaVariables(text);
   const tree = parser.parse(masked);
   const problems = bracketProblems(masked);

@@ -3,6 +3,7 @@
 // constructs RE2 refuses (lookarounds, backreferences) and reads some differently (\z, \Z,
 // Unicode classes), so matching and syntax go through an RE2 port, never through RegExp.
 import { RE2JS } from "re2js";
+import { deepFreeze, memoByText } from "./memo.js";
 
 /** A Grafana variable inside a string literal: its value is only known when the dashboard runs. */
 const VARIABLE = /\$\{[A-Za-z0-9_:.]+\}|\$[A-Za-z_][A-Za-z0-9_]*|\[\[[A-Za-z0-9_]+\]\]/g;
@@ -38,7 +39,9 @@ const HINTS: readonly [RegExp, string][] = [
  * Compiles a label matcher's regex as Prometheus would. A refused pattern names the index of the
  * offending construct: RE2's message quotes it, and it is searched for in the pattern.
  */
-export function compileLabelRegex(pattern: string): LabelRegex {
+export const compileLabelRegex: (pattern: string) => LabelRegex = memoByText((pattern) => deepFreeze(compileUncached(pattern)), 4096);
+
+function compileUncached(pattern: string): LabelRegex {
   const masked = maskVariables(pattern);
   try {
     const re = RE2JS.compile(`^(?s:${masked})$`);
