@@ -1,7 +1,7 @@
 // `obsgen generate --watch` as a user runs it: a real CLI process watching a real spec directory,
 // edited on disk the way an editor saves; stopped with a real SIGINT.
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { closeSync, cpSync, mkdtempSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -13,6 +13,8 @@ interface Watcher {
   child: ChildProcessWithoutNullStreams;
   out: () => string;
   err: () => string;
+  /** stdout and stderr as they came, interleaved. */
+  all: () => string;
   /** Resolves once `pattern` matches the output (stdout + stderr) written after `from` characters. */
   waitFor: (pattern: RegExp, from: number) => Promise<void>;
   exited: Promise<number | null>;
@@ -47,6 +49,7 @@ function startWatcher(spec: string, out: string): Watcher {
     child,
     out: () => stdout,
     err: () => stderr,
+    all: () => all,
     waitFor: (pattern, from) =>
       new Promise<void>((resolve, reject) => {
         waiters.push({ pattern, from, resolve });
@@ -70,6 +73,33 @@ function snapshot(dir: string): Map<string, { text: string; mtimeMs: number }> {
   };
   walk(dir);
   return out;
+}
+
+/** Every file under `dir` with its bytes only. */
+function contents(dir: string): Map<string, string> {
+  return new Map([...snapshot(dir)].map(([f, v]) => [f, v.text]));
+}
+
+/** A cold `obsgen generate` of `spec` into `out`, in a process of its own (nothing carried over from the watcher). */
+async function coldGenerate(spec: string, out: string): Promise<void> {
+  rmSync(out, { recursive: true, force: true });
+  const child = spawn(process.execPath, ["--import", "tsx", "src/cli/bin.ts", "generate", "--spec", spec, "--out", out], { stdio: ["ignore", "ignore", "pipe"] });
+  let stderr = "";
+  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+  if (code !== 0) throw new Error(`obsgen generate exited ${code}: ${stderr}`);
+}
+
+const REGENERATED = /regenerated in \d+ ms; watching/;
+const regenerationsIn = (text: string): number => text.split(/regenerated in \d+ ms; watching/).length - 1;
+
+/** Polls `done` until it holds; fails with `describe()` after a minute. */
+async function until(done: () => boolean, describe: () => string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(`timed out: ${describe()}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -123,5 +153,149 @@ describe("obsgen generate --watch", () => {
     w.child.kill("SIGINT");
     expect(await w.exited).toBe(0);
     expect(w.out()).toMatch(/stopped watching\n$/);
+  }, 120_000);
+
+  it("writes after every save exactly what a cold generate writes, though it reuses work between saves", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "obsgen-watch-cold-"));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const spec = join(dir, "spec");
+    const out = join(dir, "out");
+    const cold = join(dir, "cold");
+    cpSync("metrics-spec", spec, { recursive: true });
+    const specPath = join(spec, SPEC_FILE);
+    const original = readFileSync(specPath, "utf8");
+    const w = startWatcher(spec, out);
+    cleanups.push(async () => {
+      if (w.child.exitCode === null) {
+        w.child.kill("SIGKILL");
+        await w.exited;
+      }
+    });
+    await w.waitFor(REGENERATED, 0);
+
+    const save = async (text: string, expect: RegExp = REGENERATED): Promise<void> => {
+      const mark = w.out().length + w.err().length;
+      writeFileSync(specPath, text);
+      await w.waitFor(expect, mark);
+    };
+    const matchesCold = async (label: string): Promise<void> => {
+      await coldGenerate(spec, cold);
+      expect(contents(out), label).toEqual(contents(cold));
+    };
+
+    const metric = "metrics:\n  watch_test_events_total:\n    type: counter\n    help: Events the watch test counts.\n\n";
+    const withMetric = original.replace("metrics:\n", metric);
+    expect(withMetric).not.toBe(original);
+    await save(withMetric);
+    expect(readFileSync(join(out, "metrics.ts"), "utf8")).toContain("watch_test_events_total");
+    await matchesCold("a metric added");
+
+    const statuses = "status: [started, success, failure, retry]";
+    expect(withMetric).toContain(statuses);
+    const moreStatuses = withMetric.replace(statuses, "status: [started, success, failure, retry, cancelled]").replace("operation: [pull, push]", "operation: [pull, push, status]");
+    await save(moreStatuses);
+    expect(readFileSync(join(out, "metrics.ts"), "utf8")).toContain('"cancelled"');
+    await matchesCold("label enumerations changed");
+
+    // An alert's pending time and its summary: the Prometheus rules and the rule tests (YAML) change.
+    const HIGH_LATENCY = "severity: warning\n    summary: Git operations are slow at the 95th percentile.";
+    expect(moreStatuses).toContain(`for: 5m\n    ${HIGH_LATENCY}`);
+    const slowerAlert = moreStatuses.replace(`for: 5m\n    ${HIGH_LATENCY}`, `for: 6m\n    ${HIGH_LATENCY.replace("slow", "sluggish")}`);
+    await save(slowerAlert);
+    expect(readFileSync(join(out, "prometheus", "alert_rules.yml"), "utf8")).toContain("sluggish");
+    await matchesCold("an alert changed");
+
+    await save(slowerAlert.replace(metric, "metrics:\n"));
+    expect(readFileSync(join(out, "metrics.ts"), "utf8")).not.toContain("watch_test_events_total");
+    await matchesCold("a metric removed");
+
+    const beforeError = contents(out);
+    await save(original.replace("type: gauge", "type: gauges"), /nothing was written; watching/);
+    expect(contents(out)).toEqual(beforeError);
+    await save(original.replace(HELP, "help: Sandboxes alive right now."));
+    await matchesCold("an error fixed");
+
+    // Back to the text of the first save: every document is one the watcher made before.
+    await save(withMetric);
+    await matchesCold("the first save again");
+
+    // Hand edits of the output while watching: one file deleted, one changed at the same size.
+    const files = [...contents(out).keys()].sort();
+    const deleted = files.find((f) => f.endsWith(".yml"));
+    const edited = files.find((f) => f.endsWith(".json") && f !== deleted);
+    if (deleted === undefined || edited === undefined) throw new Error(`no .yml or .json output among ${files.join(", ")}`);
+    unlinkSync(join(out, deleted));
+    const text = readFileSync(join(out, edited), "utf8");
+    writeFileSync(join(out, edited), text.replace("obsgen", "OBSGEN"));
+    expect(readFileSync(join(out, edited), "utf8")).not.toBe(text);
+    await save(withMetric);
+    await matchesCold("after an output file was deleted and another edited by hand");
+
+    w.child.kill("SIGINT");
+    expect(await w.exited).toBe(0);
+  }, 180_000);
+
+  it("regenerates once for each save, whether the editor renames a new file over the spec or truncates and writes it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "obsgen-watch-saves-"));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const spec = join(dir, "spec");
+    const out = join(dir, "out");
+    cpSync("metrics-spec", spec, { recursive: true });
+    const specPath = join(spec, SPEC_FILE);
+    const original = readFileSync(specPath, "utf8");
+    const w = startWatcher(spec, out);
+    cleanups.push(async () => {
+      if (w.child.exitCode === null) {
+        w.child.kill("SIGKILL");
+        await w.exited;
+      }
+    });
+    await w.waitFor(REGENERATED, 0);
+    let n = 0;
+    const edited = () => original.replace(HELP, `help: Sandboxes alive, save ${++n}.`);
+
+    const saves: Record<string, (text: string) => void> = {
+      // VS Code's and JetBrains' safe write: a temporary file beside the spec, renamed over it.
+      "temporary file renamed over it": (text) => {
+        const tmp = join(spec, `.${SPEC_FILE}.tmp`);
+        writeFileSync(tmp, text);
+        renameSync(tmp, specPath);
+      },
+      // vim (backupcopy=no): the spec moved to a backup, a new file written, the backup deleted.
+      "backup, new file, backup deleted": (text) => {
+        const backup = `${specPath}~`;
+        renameSync(specPath, backup);
+        writeFileSync(specPath, text);
+        unlinkSync(backup);
+      },
+      // Editors that write in place: truncate, then the text in two writes.
+      "truncated and written in place": (text) => {
+        const fd = openSync(specPath, "w");
+        try {
+          writeSync(fd, text.slice(0, text.length >> 1));
+          writeSync(fd, text.slice(text.length >> 1));
+        } finally {
+          closeSync(fd);
+        }
+      },
+    };
+    for (const [how, saveAs] of Object.entries(saves)) {
+      const mark = w.out().length + w.err().length;
+      const text = edited();
+      saveAs(text);
+      await w.waitFor(REGENERATED, mark);
+      expect(readFileSync(join(out, "metrics.ts"), "utf8"), how).toContain(`save ${n}.`);
+      // A second, plain save: a regeneration the first save still owed would come before this one's,
+      // so once this one's text is written, the count since the first save is exact.
+      const second = edited();
+      writeFileSync(specPath, second);
+      const regenerations = () => regenerationsIn(w.all().slice(mark));
+      await until(() => regenerations() >= 2 && readFileSync(join(out, "metrics.ts"), "utf8").includes(`save ${n}.`), () => `${how}: ${w.all().slice(mark)}`);
+      expect(regenerations(), how).toBe(2);
+      expect(w.err(), how).not.toMatch(/error/);
+    }
+
+    w.child.kill("SIGINT");
+    expect(await w.exited).toBe(0);
   }, 120_000);
 });
