@@ -62,8 +62,9 @@ export async function watchBench(opts: { saves: number; warmup: number }): Promi
     });
   try {
     await next(120_000);
-    // The watcher announces itself before its file watches are all in place; a save in that
-    // moment goes unseen (the benchmark then timed out waiting for it).
+    // A moment's rest after start-up, so the first timed saves do not share the core with the
+    // start-up's own leftovers (and a build from before the watch was set up ahead of the first
+    // regeneration missed a save made right after its first line).
     await new Promise((r) => setTimeout(r, 1000));
     const wall: number[] = [];
     const inside: number[] = [];

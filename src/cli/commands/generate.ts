@@ -34,13 +34,22 @@ async function watchMode(spec: string, out: string, lang: ModuleLang, io: Comman
       io.err(`obsgen: ${e.issues.filter((i) => i.severity === "error").length} error(s); nothing was written; watching ${spec}`);
     }
   };
-  regenerate();
   const stop = new AbortController();
   const signals = ["SIGINT", "SIGTERM"] as const;
   const onSignal = () => stop.abort();
   for (const s of signals) process.once(s, onSignal);
   try {
-    await watchSpec(spec, regenerate, { signal: stop.signal });
+    // The watch is in place before the first regeneration says "watching": a save the moment after
+    // that line is seen (and one made during the first regeneration runs it again).
+    const watching = watchSpec(spec, regenerate, { signal: stop.signal });
+    try {
+      regenerate();
+    } catch (e) {
+      stop.abort();
+      await watching;
+      throw e;
+    }
+    await watching;
   } finally {
     for (const s of signals) process.removeListener(s, onSignal);
   }
