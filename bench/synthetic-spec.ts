@@ -72,9 +72,12 @@ export function syntheticSpec(basePath: string, size: SyntheticSize): string {
     outAlerts.push(renamed({ ...rest, name: `${String(a.name)}S${copy}`, ...(panelKeys.has(key) ? { panel: key } : {}) }, names, copy));
   }
 
+  // What else names a metric (the cost counter, SLOs' selectors) names copy 0's, which every size holds.
+  const { metrics: _m, dashboards: _d, alerts: _a, ...rest } = base;
+  if (size.metrics < names.length) throw new Error(`a synthetic spec needs at least the ${names.length} metrics of ${basePath}`);
   const series = Object.keys(outMetrics).length * 100;
   return stringify({
-    ...base,
+    ...(renamed(rest, names, 0) as Doc),
     limits: { maxSeriesPerMetric: 1000, maxSeriesTotal: Math.max(series, 10_000) },
     metrics: outMetrics,
     dashboards,
