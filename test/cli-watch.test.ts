@@ -197,12 +197,17 @@ describe("obsgen generate --watch", () => {
     expect(readFileSync(join(out, "metrics.ts"), "utf8")).toContain('"cancelled"');
     await matchesCold("label enumerations changed");
 
-    // An alert's pending time and its summary: the Prometheus rules and the rule tests (YAML) change.
+    // An alert renamed (its runbook is removed, another written), its pending time and summary
+    // changed: the Prometheus rules and the rule tests (YAML) change.
     const HIGH_LATENCY = "severity: warning\n    summary: Git operations are slow at the 95th percentile.";
     expect(moreStatuses).toContain(`for: 5m\n    ${HIGH_LATENCY}`);
-    const slowerAlert = moreStatuses.replace(`for: 5m\n    ${HIGH_LATENCY}`, `for: 6m\n    ${HIGH_LATENCY.replace("slow", "sluggish")}`);
+    const slowerAlert = moreStatuses
+      .replace(`for: 5m\n    ${HIGH_LATENCY}`, `for: 6m\n    ${HIGH_LATENCY.replace("slow", "sluggish")}`)
+      .replaceAll("HighLatency", "SlowGitOperations");
+    const mark = w.all().length;
     await save(slowerAlert);
     expect(readFileSync(join(out, "prometheus", "alert_rules.yml"), "utf8")).toContain("sluggish");
+    expect(w.all().slice(mark)).toMatch(/^ {2}removed runbooks\/HighLatency\.md$/m);
     await matchesCold("an alert changed");
 
     await save(slowerAlert.replace(metric, "metrics:\n"));

@@ -9,15 +9,22 @@ export interface Drift {
   extra: string[];
 }
 
-/** Files under `dir` that obsgen generated (their first lines carry the generated header). */
-export function listGenerated(dir: string): string[] {
+/**
+ * Files under `dir` that obsgen generated (their first lines carry the generated header), except
+ * those in `except`: the caller already knows them, and reading each file's head is most of the cost.
+ */
+export function listGenerated(dir: string, except: ReadonlySet<string> = new Set()): string[] {
   if (!existsSync(dir)) return [];
   const out: string[] = [];
   const walk = (d: string): void => {
     for (const name of readdirSync(d).sort()) {
       const full = join(d, name);
-      if (statSync(full).isDirectory()) walk(full);
-      else if (isGeneratedFile(full)) out.push(relative(dir, full).split("\\").join("/"));
+      if (statSync(full).isDirectory()) {
+        walk(full);
+        continue;
+      }
+      const path = relative(dir, full).split("\\").join("/");
+      if (!except.has(path) && isGeneratedFile(full)) out.push(path);
     }
   };
   walk(dir);
@@ -38,7 +45,7 @@ export function compare(artifacts: readonly Artifact[], dir: string): Drift {
     if (!existsSync(file)) drift.missing.push(a.path);
     else if (readFileSync(file, "utf8") !== a.content) drift.stale.push(a.path);
   }
-  for (const f of listGenerated(dir)) if (!wanted.has(f)) drift.extra.push(f);
+  drift.extra.push(...listGenerated(dir, wanted));
   return drift;
 }
 
