@@ -303,4 +303,43 @@ describe("obsgen generate --watch", () => {
     w.child.kill("SIGINT");
     expect(await w.exited).toBe(0);
   }, 120_000);
+
+  it("writes what a cold generate writes after saves of either file of a two-service spec, the other file's parse reused", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "obsgen-watch-two-"));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const spec = join(dir, "spec");
+    const out = join(dir, "out");
+    const cold = join(dir, "cold");
+    cpSync("test/golden/two-services/spec", spec, { recursive: true });
+    const api = join(spec, "api.yaml");
+    const worker = join(spec, "worker.yaml");
+    const apiText = readFileSync(api, "utf8");
+    const workerText = readFileSync(worker, "utf8");
+    const w = startWatcher(spec, out);
+    cleanups.push(async () => {
+      if (w.child.exitCode === null) {
+        w.child.kill("SIGKILL");
+        await w.exited;
+      }
+    });
+    await w.waitFor(REGENERATED, 0);
+    const steps: [string, string, RegExp?][] = [
+      [api, apiText.replace("help: API requests, by outcome.", "help: API requests served, by outcome.")],
+      [worker, workerText.replace("help: Jobs waiting for the worker.", "help: Jobs queued for the worker.")],
+      // An error in one file, then the other file saved while it stands, then the error fixed.
+      [api, apiText.replace("help: API requests, by outcome.", "help: API requests, by outcome.\n    type: histogramm"), /nothing was written; watching/],
+      [worker, workerText, /nothing was written; watching/],
+      [api, apiText],
+    ];
+    for (const [file, text, expected] of steps) {
+      const mark = w.all().length;
+      writeFileSync(file, text);
+      await w.waitFor(expected ?? REGENERATED, mark);
+      if (expected) continue;
+      await coldGenerate(spec, cold);
+      expect(contents(out), `${file} saved`).toEqual(contents(cold));
+    }
+    w.child.kill("SIGINT");
+    expect(await w.exited).toBe(0);
+  }, 180_000);
 });

@@ -10,6 +10,7 @@ import { projectRelative, projectRootOf } from "./project.js";
 import { SpecSource } from "./source.js";
 import { checkSpecText } from "./text-policy.js";
 import { firstYamlError } from "./yaml-errors.js";
+import { deepFreeze, memoByText } from "../promql/memo.js";
 
 export interface RawSpec {
   source: SpecSource;
@@ -155,6 +156,22 @@ function hasAlias(doc: Document): boolean {
   return found;
 }
 
+// `generate --watch` loads every spec file on each save, though only the saved one changed. A
+// file's parse is a pure function of its display name, project path and text, so it is kept under
+// exactly those (as memoByText keeps PromQL parses), deep-frozen so that no stage can change what
+// the next load receives; the bound holds a few directories' worth of files.
+const sharedParses = memoByText((key) => {
+  const [file, text, projectFile] = JSON.parse(key) as [string, string, string];
+  const result = parseSpecText(file, text, projectFile);
+  deepFreeze(result.issues);
+  if (result.spec) deepFreeze(result.spec.data);
+  return result;
+}, 64);
+
+function parseSpecTextShared(file: string, text: string, projectFile: string): { spec?: RawSpec; issues: readonly Issue[] } {
+  return sharedParses(JSON.stringify([file, text, projectFile]));
+}
+
 export function loadSpecs(path: string): LoadResult {
   const specs: RawSpec[] = [];
   const issues: Issue[] = [];
@@ -171,7 +188,7 @@ export function loadSpecs(path: string): LoadResult {
       issues.push(...decoded.issues);
       continue;
     }
-    const result = parseSpecText(name, decoded.text, projectRelative(file, root));
+    const result = parseSpecTextShared(name, decoded.text, projectRelative(file, root));
     issues.push(...result.issues);
     if (result.spec) specs.push(result.spec);
   }
