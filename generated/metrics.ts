@@ -59,18 +59,12 @@ export type EstimatedCostDollarsLabels = {
 const EstimatedCostDollarsLabelNames: readonly string[] = ["period"];
 const EstimatedCostDollarsPeriodValues = ["hourly", "daily", "monthly"] as const;
 function estimatedCostDollarsPeriodIndex(value: unknown): number {
-  switch (value) {
-    case "hourly": return 0;
-    case "daily": return 1;
-    case "monthly": return 2;
-    default: return enumIndex(EstimatedCostDollarsPeriodValues, value, "estimated_cost_dollars", "period", -1);
-  }
+  const k = +(value === "hourly") + 2 * +(value === "daily") + 3 * +(value === "monthly") - 1;
+  return k >= 0 ? k : enumIndex(EstimatedCostDollarsPeriodValues, value, "estimated_cost_dollars", "period", -1);
 }
 function estimatedCostDollarsIndex(labels: EstimatedCostDollarsLabels): number {
-  let keys = 0;
-  for (const _key in labels) keys++;
-  if (keys !== 1) {
-    throw labelKeysError("estimated_cost_dollars", EstimatedCostDollarsLabelNames, labels);
+  for (const key in labels) {
+    if (key !== "period") throw labelKeysError("estimated_cost_dollars", EstimatedCostDollarsLabelNames, labels);
   }
   return estimatedCostDollarsPeriodIndex(labels.period);
 }
@@ -117,17 +111,12 @@ export type GitConflictsDetectedTotalLabels = {
 const GitConflictsDetectedTotalLabelNames: readonly string[] = ["operation"];
 const GitConflictsDetectedTotalOperationValues = ["pull", "push"] as const;
 function gitConflictsDetectedTotalOperationIndex(value: unknown): number {
-  switch (value) {
-    case "pull": return 0;
-    case "push": return 1;
-    default: return enumIndex(GitConflictsDetectedTotalOperationValues, value, "git_conflicts_detected_total", "operation", -1);
-  }
+  const k = +(value === "pull") + 2 * +(value === "push") - 1;
+  return k >= 0 ? k : enumIndex(GitConflictsDetectedTotalOperationValues, value, "git_conflicts_detected_total", "operation", -1);
 }
 function gitConflictsDetectedTotalIndex(labels: GitConflictsDetectedTotalLabels): number {
-  let keys = 0;
-  for (const _key in labels) keys++;
-  if (keys !== 1) {
-    throw labelKeysError("git_conflicts_detected_total", GitConflictsDetectedTotalLabelNames, labels);
+  for (const key in labels) {
+    if (key !== "operation") throw labelKeysError("git_conflicts_detected_total", GitConflictsDetectedTotalLabelNames, labels);
   }
   return gitConflictsDetectedTotalOperationIndex(labels.operation);
 }
@@ -162,32 +151,17 @@ export type GitErrorsTotalLabels = {
 const GitErrorsTotalLabelNames: readonly string[] = ["operation", "error_type"];
 const GitErrorsTotalOperationValues = ["clone", "status", "diff", "pull", "push"] as const;
 function gitErrorsTotalOperationIndex(value: unknown): number {
-  switch (value) {
-    case "clone": return 0;
-    case "status": return 1;
-    case "diff": return 2;
-    case "pull": return 3;
-    case "push": return 4;
-    default: return enumIndex(GitErrorsTotalOperationValues, value, "git_errors_total", "operation", -1);
-  }
+  const k = +(value === "clone") + 2 * +(value === "status") + 3 * +(value === "diff") + 4 * +(value === "pull") + 5 * +(value === "push") - 1;
+  return k >= 0 ? k : enumIndex(GitErrorsTotalOperationValues, value, "git_errors_total", "operation", -1);
 }
 const GitErrorsTotalErrorTypeValues = ["timeout", "auth", "conflict", "network", "sandbox_not_found", "other"] as const;
 function gitErrorsTotalErrorTypeIndex(value: unknown): number {
-  switch (value) {
-    case "timeout": return 0;
-    case "auth": return 1;
-    case "conflict": return 2;
-    case "network": return 3;
-    case "sandbox_not_found": return 4;
-    case "other": return 5;
-    default: return enumIndex(GitErrorsTotalErrorTypeValues, value, "git_errors_total", "error_type", 5);
-  }
+  const k = +(value === "timeout") + 2 * +(value === "auth") + 3 * +(value === "conflict") + 4 * +(value === "network") + 5 * +(value === "sandbox_not_found") + 6 * +(value === "other") - 1;
+  return k >= 0 ? k : enumIndex(GitErrorsTotalErrorTypeValues, value, "git_errors_total", "error_type", 5);
 }
 function gitErrorsTotalIndex(labels: GitErrorsTotalLabels): number {
-  let keys = 0;
-  for (const _key in labels) keys++;
-  if (keys !== 2) {
-    throw labelKeysError("git_errors_total", GitErrorsTotalLabelNames, labels);
+  for (const key in labels) {
+    if (key !== "operation" && key !== "error_type") throw labelKeysError("git_errors_total", GitErrorsTotalLabelNames, labels);
   }
   return gitErrorsTotalOperationIndex(labels.operation) * 6 + gitErrorsTotalErrorTypeIndex(labels.error_type);
 }
@@ -248,20 +222,12 @@ export type GitOperationDurationSecondsLabels = {
 const GitOperationDurationSecondsLabelNames: readonly string[] = ["operation"];
 const GitOperationDurationSecondsOperationValues = ["clone", "status", "diff", "pull", "push"] as const;
 function gitOperationDurationSecondsOperationIndex(value: unknown): number {
-  switch (value) {
-    case "clone": return 0;
-    case "status": return 1;
-    case "diff": return 2;
-    case "pull": return 3;
-    case "push": return 4;
-    default: return enumIndex(GitOperationDurationSecondsOperationValues, value, "git_operation_duration_seconds", "operation", -1);
-  }
+  const k = +(value === "clone") + 2 * +(value === "status") + 3 * +(value === "diff") + 4 * +(value === "pull") + 5 * +(value === "push") - 1;
+  return k >= 0 ? k : enumIndex(GitOperationDurationSecondsOperationValues, value, "git_operation_duration_seconds", "operation", -1);
 }
 function gitOperationDurationSecondsIndex(labels: GitOperationDurationSecondsLabels): number {
-  let keys = 0;
-  for (const _key in labels) keys++;
-  if (keys !== 1) {
-    throw labelKeysError("git_operation_duration_seconds", GitOperationDurationSecondsLabelNames, labels);
+  for (const key in labels) {
+    if (key !== "operation") throw labelKeysError("git_operation_duration_seconds", GitOperationDurationSecondsLabelNames, labels);
   }
   return gitOperationDurationSecondsOperationIndex(labels.operation);
 }
@@ -273,17 +239,7 @@ const GitOperationDurationSecondsSets: readonly GitOperationDurationSecondsLabel
   { operation: "push" },
 ];
 function gitOperationDurationSecondsBucket(value: number): number {
-  if (value <= 0.1) return 0;
-  if (value <= 0.5) return 1;
-  if (value <= 1) return 2;
-  if (value <= 2) return 3;
-  if (value <= 5) return 4;
-  if (value <= 10) return 5;
-  if (value <= 30) return 6;
-  if (value <= 60) return 7;
-  if (value <= 120) return 8;
-  if (value <= 300) return 9;
-  return 10;
+  return +(value > 0.1) + +(value > 0.5) + +(value > 1) + +(value > 2) + +(value > 5) + +(value > 10) + +(value > 30) + +(value > 60) + +(value > 120) + +(value > 300);
 }
 
 /** Latency of git operations, from start to outcome. Unit: seconds. (histogram, at most 65 series) */
@@ -324,30 +280,17 @@ export type GitOperationTotalLabels = {
 const GitOperationTotalLabelNames: readonly string[] = ["operation", "status"];
 const GitOperationTotalOperationValues = ["clone", "status", "diff", "pull", "push"] as const;
 function gitOperationTotalOperationIndex(value: unknown): number {
-  switch (value) {
-    case "clone": return 0;
-    case "status": return 1;
-    case "diff": return 2;
-    case "pull": return 3;
-    case "push": return 4;
-    default: return enumIndex(GitOperationTotalOperationValues, value, "git_operation_total", "operation", -1);
-  }
+  const k = +(value === "clone") + 2 * +(value === "status") + 3 * +(value === "diff") + 4 * +(value === "pull") + 5 * +(value === "push") - 1;
+  return k >= 0 ? k : enumIndex(GitOperationTotalOperationValues, value, "git_operation_total", "operation", -1);
 }
 const GitOperationTotalStatusValues = ["started", "success", "failure", "retry"] as const;
 function gitOperationTotalStatusIndex(value: unknown): number {
-  switch (value) {
-    case "started": return 0;
-    case "success": return 1;
-    case "failure": return 2;
-    case "retry": return 3;
-    default: return enumIndex(GitOperationTotalStatusValues, value, "git_operation_total", "status", -1);
-  }
+  const k = +(value === "started") + 2 * +(value === "success") + 3 * +(value === "failure") + 4 * +(value === "retry") - 1;
+  return k >= 0 ? k : enumIndex(GitOperationTotalStatusValues, value, "git_operation_total", "status", -1);
 }
 function gitOperationTotalIndex(labels: GitOperationTotalLabels): number {
-  let keys = 0;
-  for (const _key in labels) keys++;
-  if (keys !== 2) {
-    throw labelKeysError("git_operation_total", GitOperationTotalLabelNames, labels);
+  for (const key in labels) {
+    if (key !== "operation" && key !== "status") throw labelKeysError("git_operation_total", GitOperationTotalLabelNames, labels);
   }
   return gitOperationTotalOperationIndex(labels.operation) * 4 + gitOperationTotalStatusIndex(labels.status);
 }
@@ -398,20 +341,12 @@ export type GitPushRetryCountTotalLabels = {
 const GitPushRetryCountTotalLabelNames: readonly string[] = ["attempt"];
 const GitPushRetryCountTotalAttemptValues = ["1", "2", "3", "4", "5"] as const;
 function gitPushRetryCountTotalAttemptIndex(value: unknown): number {
-  switch (value) {
-    case "1": return 0;
-    case "2": return 1;
-    case "3": return 2;
-    case "4": return 3;
-    case "5": return 4;
-    default: return enumIndex(GitPushRetryCountTotalAttemptValues, value, "git_push_retry_count_total", "attempt", -1);
-  }
+  const k = +(value === "1") + 2 * +(value === "2") + 3 * +(value === "3") + 4 * +(value === "4") + 5 * +(value === "5") - 1;
+  return k >= 0 ? k : enumIndex(GitPushRetryCountTotalAttemptValues, value, "git_push_retry_count_total", "attempt", -1);
 }
 function gitPushRetryCountTotalIndex(labels: GitPushRetryCountTotalLabels): number {
-  let keys = 0;
-  for (const _key in labels) keys++;
-  if (keys !== 1) {
-    throw labelKeysError("git_push_retry_count_total", GitPushRetryCountTotalLabelNames, labels);
+  for (const key in labels) {
+    if (key !== "attempt") throw labelKeysError("git_push_retry_count_total", GitPushRetryCountTotalLabelNames, labels);
   }
   return gitPushRetryCountTotalAttemptIndex(labels.attempt);
 }
@@ -510,16 +445,7 @@ const SandboxCreationSecondsSets: readonly SandboxCreationSecondsLabels[] = [
   {},
 ];
 function sandboxCreationSecondsBucket(value: number): number {
-  if (value <= 0.05) return 0;
-  if (value <= 0.1) return 1;
-  if (value <= 0.25) return 2;
-  if (value <= 0.5) return 3;
-  if (value <= 1) return 4;
-  if (value <= 2) return 5;
-  if (value <= 5) return 6;
-  if (value <= 10) return 7;
-  if (value <= 30) return 8;
-  return 9;
+  return +(value > 0.05) + +(value > 0.1) + +(value > 0.25) + +(value > 0.5) + +(value > 1) + +(value > 2) + +(value > 5) + +(value > 10) + +(value > 30);
 }
 
 /** Time to create a sandbox, from request to ready. Unit: seconds. (histogram, at most 12 series) */
@@ -560,19 +486,12 @@ export type SandboxHoursTotalLabels = {
 const SandboxHoursTotalLabelNames: readonly string[] = ["project"];
 const SandboxHoursTotalProjectValues = ["default", "agents", "ci", "other"] as const;
 function sandboxHoursTotalProjectIndex(value: unknown): number {
-  switch (value) {
-    case "default": return 0;
-    case "agents": return 1;
-    case "ci": return 2;
-    case "other": return 3;
-    default: return enumIndex(SandboxHoursTotalProjectValues, value, "sandbox_hours_total", "project", 3);
-  }
+  const k = +(value === "default") + 2 * +(value === "agents") + 3 * +(value === "ci") + 4 * +(value === "other") - 1;
+  return k >= 0 ? k : enumIndex(SandboxHoursTotalProjectValues, value, "sandbox_hours_total", "project", 3);
 }
 function sandboxHoursTotalIndex(labels: SandboxHoursTotalLabels): number {
-  let keys = 0;
-  for (const _key in labels) keys++;
-  if (keys !== 1) {
-    throw labelKeysError("sandbox_hours_total", SandboxHoursTotalLabelNames, labels);
+  for (const key in labels) {
+    if (key !== "project") throw labelKeysError("sandbox_hours_total", SandboxHoursTotalLabelNames, labels);
   }
   return sandboxHoursTotalProjectIndex(labels.project);
 }

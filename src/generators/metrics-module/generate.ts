@@ -215,8 +215,13 @@ function labelsType(m: MetricModel): string[] {
   return lines;
 }
 
-// A switch per label: string cases compile to compares on the value, where a keyed load from a
-// table object goes megamorphic once a service uses many metrics. Only a value no case matches
+// Up to this many values a label's index is a sum of compares, above it a switch. Each compare
+// of an interned string is one pointer compare without a branch, so a value that varies call by
+// call (an operation name, an error type) costs no mispredicted branch, which is most of what a
+// switch costs then; past a few dozen values the compares outweigh that.
+export const BRANCHLESS_MAX_VALUES = 16;
+
+// The index of a label's value: 0-based, or -1 when no enumerated value matched. Only such a value
 // reaches enumIndex, for its fallback or its RangeError.
 function labelIndexFunctions(m: MetricModel, f: Flavor): string[] {
   const ts = f === "ts";
@@ -224,35 +229,41 @@ function labelIndexFunctions(m: MetricModel, f: Flavor): string[] {
   if (m.labels.length > 0) lines.push(`const ${ident.labelNames(m)}${ts ? ": readonly string[]" : ""} = [${m.labels.map((l) => tsStringLiteral(l.name)).join(", ")}];`);
   for (const l of m.labels) {
     const fallback = l.fallback !== undefined ? l.values.indexOf(l.fallback) : -1;
+    const slow = `enumIndex(${ident.values(m, l)}, value, ${tsStringLiteral(m.name)}, ${tsStringLiteral(l.name)}, ${fallback})`;
     lines.push(`const ${ident.values(m, l)} = [${l.values.map((v) => tsStringLiteral(v)).join(", ")}]${ts ? " as const" : ""};`);
-    lines.push(`function ${ident.labelIndex(m, l)}(${ts ? "value: unknown): number" : "value)"} {`, "  switch (value) {");
-    l.values.forEach((v, i) => lines.push(`    case ${tsStringLiteral(v)}: return ${i};`));
-    lines.push(`    default: return enumIndex(${ident.values(m, l)}, value, ${tsStringLiteral(m.name)}, ${tsStringLiteral(l.name)}, ${fallback});`, "  }", "}");
+    lines.push(`function ${ident.labelIndex(m, l)}(${ts ? "value: unknown): number" : "value)"} {`);
+    if (l.values.length <= BRANCHLESS_MAX_VALUES) {
+      const terms = l.values.map((v, i) => `${i === 0 ? "" : `${i + 1} * `}+(value === ${tsStringLiteral(v)})`);
+      lines.push(`  const k = ${terms.join(" + ")} - 1;`, `  return k >= 0 ? k : ${slow};`, "}");
+    } else {
+      lines.push("  switch (value) {");
+      l.values.forEach((v, i) => lines.push(`    case ${tsStringLiteral(v)}: return ${i};`));
+      lines.push(`    default: return ${slow};`, "  }", "}");
+    }
   }
   return lines;
 }
 
-// The series index of a labels object. Counting its keys (for-in over a monomorphic object reads
-// V8's enum cache) rejects an extra key as prom-client does; a missing one fails in its switch.
-// Mixed radix: the last label varies fastest, matching the order of the label sets.
+// The series index of a labels object. Every key must be one of the metric's label names, as
+// prom-client requires (for-in over a monomorphic object reads V8's enum cache); a missing one
+// fails in its label's index function. Mixed radix: the last label varies fastest, matching the
+// order of the label sets.
 function indexFunction(m: MetricModel, f: Flavor): string[] {
   const signature = f === "ts" ? `(labels: ${ident.labels(m)}): number` : "(labels)";
-  const keysError = (indent: string) =>
-    `${indent}throw labelKeysError(${tsStringLiteral(m.name)}, ${m.labels.length === 0 ? "[]" : ident.labelNames(m)}, labels);`;
+  const keysError = `throw labelKeysError(${tsStringLiteral(m.name)}, ${m.labels.length === 0 ? "[]" : ident.labelNames(m)}, labels);`;
   if (m.labels.length === 0) {
-    return [`function ${ident.index(m)}${signature} {`, "  for (const _key in labels) {", keysError("    "), "  }", "  return 0;", "}"];
+    return [`function ${ident.index(m)}${signature} {`, "  for (const _key in labels) {", `    ${keysError}`, "  }", "  return 0;", "}"];
   }
   let expr = "";
   m.labels.forEach((l, i) => {
     const call = `${ident.labelIndex(m, l)}(labels.${l.name})`;
     expr = i === 0 ? call : `${i === 1 ? expr : `(${expr})`} * ${l.values.length} + ${call}`;
   });
+  const unknownKey = m.labels.map((l) => `key !== ${tsStringLiteral(l.name)}`).join(" && ");
   return [
     `function ${ident.index(m)}${signature} {`,
-    "  let keys = 0;",
-    "  for (const _key in labels) keys++;",
-    `  if (keys !== ${m.labels.length}) {`,
-    keysError("    "),
+    "  for (const key in labels) {",
+    `    if (${unknownKey}) ${keysError}`,
     "  }",
     `  return ${expr};`,
     "}",
@@ -275,8 +286,16 @@ function numberLiteral(n: number): string {
 }
 
 // The bucket an observation falls in (le is inclusive), as constant compares: no bounds array load.
+// Up to BRANCHLESS_MAX_VALUES bounds it counts the bounds below the value, compares without
+// branches: latencies land in a different bucket call by call, and a mispredicted branch per
+// observation costs more than all the compares.
 function bucketFunction(m: MetricModel, f: Flavor): string[] {
   const lines = [`function ${ident.bucket(m)}(${f === "ts" ? "value: number): number" : "value)"} {`];
+  if (m.buckets.length <= BRANCHLESS_MAX_VALUES) {
+    const below = m.buckets.map((b) => `+(value > ${numberLiteral(b)})`);
+    lines.push(`  return ${below.length > 0 ? below.join(" + ") : "0"};`, "}");
+    return lines;
+  }
   m.buckets.forEach((b, i) => lines.push(`  if (value <= ${numberLiteral(b)}) return ${i};`));
   lines.push(`  return ${m.buckets.length};`, "}");
   return lines;
