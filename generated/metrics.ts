@@ -58,15 +58,16 @@ export type EstimatedCostDollarsLabels = {
 };
 const EstimatedCostDollarsLabelNames: readonly string[] = ["period"];
 const EstimatedCostDollarsPeriodValues = ["hourly", "daily", "monthly"] as const;
-function estimatedCostDollarsPeriodIndex(value: unknown): number {
-  const k = +(value === "hourly") + 2 * +(value === "daily") + 3 * +(value === "monthly") - 1;
-  return k >= 0 ? k : enumIndex(EstimatedCostDollarsPeriodValues, value, "estimated_cost_dollars", "period", -1);
-}
 function estimatedCostDollarsIndex(labels: EstimatedCostDollarsLabels): number {
   for (const key in labels) {
     if (key !== "period") throw labelKeysError("estimated_cost_dollars", EstimatedCostDollarsLabelNames, labels);
   }
-  return estimatedCostDollarsPeriodIndex(labels.period);
+  const v0 = labels.period;
+  const k0 = +(v0 === "hourly") + 2 * +(v0 === "daily") + 3 * +(v0 === "monthly") - 1;
+  return (k0) >= 0 ? k0 : estimatedCostDollarsSlowIndex(labels);
+}
+function estimatedCostDollarsSlowIndex(labels: EstimatedCostDollarsLabels): number {
+  return enumIndex(EstimatedCostDollarsPeriodValues, labels.period, "estimated_cost_dollars", "period", -1);
 }
 const EstimatedCostDollarsSets: readonly EstimatedCostDollarsLabels[] = [
   { period: "hourly" },
@@ -110,15 +111,16 @@ export type GitConflictsDetectedTotalLabels = {
 };
 const GitConflictsDetectedTotalLabelNames: readonly string[] = ["operation"];
 const GitConflictsDetectedTotalOperationValues = ["pull", "push"] as const;
-function gitConflictsDetectedTotalOperationIndex(value: unknown): number {
-  const k = +(value === "pull") + 2 * +(value === "push") - 1;
-  return k >= 0 ? k : enumIndex(GitConflictsDetectedTotalOperationValues, value, "git_conflicts_detected_total", "operation", -1);
-}
 function gitConflictsDetectedTotalIndex(labels: GitConflictsDetectedTotalLabels): number {
   for (const key in labels) {
     if (key !== "operation") throw labelKeysError("git_conflicts_detected_total", GitConflictsDetectedTotalLabelNames, labels);
   }
-  return gitConflictsDetectedTotalOperationIndex(labels.operation);
+  const v0 = labels.operation;
+  const k0 = +(v0 === "pull") + 2 * +(v0 === "push") - 1;
+  return (k0) >= 0 ? k0 : gitConflictsDetectedTotalSlowIndex(labels);
+}
+function gitConflictsDetectedTotalSlowIndex(labels: GitConflictsDetectedTotalLabels): number {
+  return enumIndex(GitConflictsDetectedTotalOperationValues, labels.operation, "git_conflicts_detected_total", "operation", -1);
 }
 const GitConflictsDetectedTotalSets: readonly GitConflictsDetectedTotalLabels[] = [
   { operation: "pull" },
@@ -150,20 +152,19 @@ export type GitErrorsTotalLabels = {
 };
 const GitErrorsTotalLabelNames: readonly string[] = ["operation", "error_type"];
 const GitErrorsTotalOperationValues = ["clone", "status", "diff", "pull", "push"] as const;
-function gitErrorsTotalOperationIndex(value: unknown): number {
-  const k = +(value === "clone") + 2 * +(value === "status") + 3 * +(value === "diff") + 4 * +(value === "pull") + 5 * +(value === "push") - 1;
-  return k >= 0 ? k : enumIndex(GitErrorsTotalOperationValues, value, "git_errors_total", "operation", -1);
-}
 const GitErrorsTotalErrorTypeValues = ["timeout", "auth", "conflict", "network", "sandbox_not_found", "other"] as const;
-function gitErrorsTotalErrorTypeIndex(value: unknown): number {
-  const k = +(value === "timeout") + 2 * +(value === "auth") + 3 * +(value === "conflict") + 4 * +(value === "network") + 5 * +(value === "sandbox_not_found") + 6 * +(value === "other") - 1;
-  return k >= 0 ? k : enumIndex(GitErrorsTotalErrorTypeValues, value, "git_errors_total", "error_type", 5);
-}
 function gitErrorsTotalIndex(labels: GitErrorsTotalLabels): number {
   for (const key in labels) {
     if (key !== "operation" && key !== "error_type") throw labelKeysError("git_errors_total", GitErrorsTotalLabelNames, labels);
   }
-  return gitErrorsTotalOperationIndex(labels.operation) * 6 + gitErrorsTotalErrorTypeIndex(labels.error_type);
+  const v0 = labels.operation;
+  const k0 = +(v0 === "clone") + 2 * +(v0 === "status") + 3 * +(v0 === "diff") + 4 * +(v0 === "pull") + 5 * +(v0 === "push") - 1;
+  const v1 = labels.error_type;
+  const k1 = +(v1 === "timeout") + 2 * +(v1 === "auth") + 3 * +(v1 === "conflict") + 4 * +(v1 === "network") + 5 * +(v1 === "sandbox_not_found") + 6 * +(v1 === "other") - 1;
+  return (k0 | k1) >= 0 ? k0 * 6 + k1 : gitErrorsTotalSlowIndex(labels);
+}
+function gitErrorsTotalSlowIndex(labels: GitErrorsTotalLabels): number {
+  return enumIndex(GitErrorsTotalOperationValues, labels.operation, "git_errors_total", "operation", -1) * 6 + enumIndex(GitErrorsTotalErrorTypeValues, labels.error_type, "git_errors_total", "error_type", 5);
 }
 const GitErrorsTotalSets: readonly GitErrorsTotalLabels[] = [
   { operation: "clone", error_type: "timeout" },
@@ -221,15 +222,16 @@ export type GitOperationDurationSecondsLabels = {
 };
 const GitOperationDurationSecondsLabelNames: readonly string[] = ["operation"];
 const GitOperationDurationSecondsOperationValues = ["clone", "status", "diff", "pull", "push"] as const;
-function gitOperationDurationSecondsOperationIndex(value: unknown): number {
-  const k = +(value === "clone") + 2 * +(value === "status") + 3 * +(value === "diff") + 4 * +(value === "pull") + 5 * +(value === "push") - 1;
-  return k >= 0 ? k : enumIndex(GitOperationDurationSecondsOperationValues, value, "git_operation_duration_seconds", "operation", -1);
-}
 function gitOperationDurationSecondsIndex(labels: GitOperationDurationSecondsLabels): number {
   for (const key in labels) {
     if (key !== "operation") throw labelKeysError("git_operation_duration_seconds", GitOperationDurationSecondsLabelNames, labels);
   }
-  return gitOperationDurationSecondsOperationIndex(labels.operation);
+  const v0 = labels.operation;
+  const k0 = +(v0 === "clone") + 2 * +(v0 === "status") + 3 * +(v0 === "diff") + 4 * +(v0 === "pull") + 5 * +(v0 === "push") - 1;
+  return (k0) >= 0 ? k0 : gitOperationDurationSecondsSlowIndex(labels);
+}
+function gitOperationDurationSecondsSlowIndex(labels: GitOperationDurationSecondsLabels): number {
+  return enumIndex(GitOperationDurationSecondsOperationValues, labels.operation, "git_operation_duration_seconds", "operation", -1);
 }
 const GitOperationDurationSecondsSets: readonly GitOperationDurationSecondsLabels[] = [
   { operation: "clone" },
@@ -279,20 +281,19 @@ export type GitOperationTotalLabels = {
 };
 const GitOperationTotalLabelNames: readonly string[] = ["operation", "status"];
 const GitOperationTotalOperationValues = ["clone", "status", "diff", "pull", "push"] as const;
-function gitOperationTotalOperationIndex(value: unknown): number {
-  const k = +(value === "clone") + 2 * +(value === "status") + 3 * +(value === "diff") + 4 * +(value === "pull") + 5 * +(value === "push") - 1;
-  return k >= 0 ? k : enumIndex(GitOperationTotalOperationValues, value, "git_operation_total", "operation", -1);
-}
 const GitOperationTotalStatusValues = ["started", "success", "failure", "retry"] as const;
-function gitOperationTotalStatusIndex(value: unknown): number {
-  const k = +(value === "started") + 2 * +(value === "success") + 3 * +(value === "failure") + 4 * +(value === "retry") - 1;
-  return k >= 0 ? k : enumIndex(GitOperationTotalStatusValues, value, "git_operation_total", "status", -1);
-}
 function gitOperationTotalIndex(labels: GitOperationTotalLabels): number {
   for (const key in labels) {
     if (key !== "operation" && key !== "status") throw labelKeysError("git_operation_total", GitOperationTotalLabelNames, labels);
   }
-  return gitOperationTotalOperationIndex(labels.operation) * 4 + gitOperationTotalStatusIndex(labels.status);
+  const v0 = labels.operation;
+  const k0 = +(v0 === "clone") + 2 * +(v0 === "status") + 3 * +(v0 === "diff") + 4 * +(v0 === "pull") + 5 * +(v0 === "push") - 1;
+  const v1 = labels.status;
+  const k1 = +(v1 === "started") + 2 * +(v1 === "success") + 3 * +(v1 === "failure") + 4 * +(v1 === "retry") - 1;
+  return (k0 | k1) >= 0 ? k0 * 4 + k1 : gitOperationTotalSlowIndex(labels);
+}
+function gitOperationTotalSlowIndex(labels: GitOperationTotalLabels): number {
+  return enumIndex(GitOperationTotalOperationValues, labels.operation, "git_operation_total", "operation", -1) * 4 + enumIndex(GitOperationTotalStatusValues, labels.status, "git_operation_total", "status", -1);
 }
 const GitOperationTotalSets: readonly GitOperationTotalLabels[] = [
   { operation: "clone", status: "started" },
@@ -340,15 +341,16 @@ export type GitPushRetryCountTotalLabels = {
 };
 const GitPushRetryCountTotalLabelNames: readonly string[] = ["attempt"];
 const GitPushRetryCountTotalAttemptValues = ["1", "2", "3", "4", "5"] as const;
-function gitPushRetryCountTotalAttemptIndex(value: unknown): number {
-  const k = +(value === "1") + 2 * +(value === "2") + 3 * +(value === "3") + 4 * +(value === "4") + 5 * +(value === "5") - 1;
-  return k >= 0 ? k : enumIndex(GitPushRetryCountTotalAttemptValues, value, "git_push_retry_count_total", "attempt", -1);
-}
 function gitPushRetryCountTotalIndex(labels: GitPushRetryCountTotalLabels): number {
   for (const key in labels) {
     if (key !== "attempt") throw labelKeysError("git_push_retry_count_total", GitPushRetryCountTotalLabelNames, labels);
   }
-  return gitPushRetryCountTotalAttemptIndex(labels.attempt);
+  const v0 = labels.attempt;
+  const k0 = +(v0 === "1") + 2 * +(v0 === "2") + 3 * +(v0 === "3") + 4 * +(v0 === "4") + 5 * +(v0 === "5") - 1;
+  return (k0) >= 0 ? k0 : gitPushRetryCountTotalSlowIndex(labels);
+}
+function gitPushRetryCountTotalSlowIndex(labels: GitPushRetryCountTotalLabels): number {
+  return enumIndex(GitPushRetryCountTotalAttemptValues, labels.attempt, "git_push_retry_count_total", "attempt", -1);
 }
 const GitPushRetryCountTotalSets: readonly GitPushRetryCountTotalLabels[] = [
   { attempt: "1" },
@@ -485,15 +487,16 @@ export type SandboxHoursTotalLabels = {
 };
 const SandboxHoursTotalLabelNames: readonly string[] = ["project"];
 const SandboxHoursTotalProjectValues = ["default", "agents", "ci", "other"] as const;
-function sandboxHoursTotalProjectIndex(value: unknown): number {
-  const k = +(value === "default") + 2 * +(value === "agents") + 3 * +(value === "ci") + 4 * +(value === "other") - 1;
-  return k >= 0 ? k : enumIndex(SandboxHoursTotalProjectValues, value, "sandbox_hours_total", "project", 3);
-}
 function sandboxHoursTotalIndex(labels: SandboxHoursTotalLabels): number {
   for (const key in labels) {
     if (key !== "project") throw labelKeysError("sandbox_hours_total", SandboxHoursTotalLabelNames, labels);
   }
-  return sandboxHoursTotalProjectIndex(labels.project);
+  const v0 = labels.project;
+  const k0 = +(v0 === "default") + 2 * +(v0 === "agents") + 3 * +(v0 === "ci") + 4 * +(v0 === "other") - 1;
+  return (k0) >= 0 ? k0 : sandboxHoursTotalSlowIndex(labels);
+}
+function sandboxHoursTotalSlowIndex(labels: SandboxHoursTotalLabels): number {
+  return enumIndex(SandboxHoursTotalProjectValues, labels.project, "sandbox_hours_total", "project", 3);
 }
 const SandboxHoursTotalSets: readonly SandboxHoursTotalLabels[] = [
   { project: "default" },
