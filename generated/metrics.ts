@@ -7,7 +7,7 @@
 // must name exactly the metric's labels: an extra or a missing key is a type error and a RangeError.
 
 import { Registry } from "prom-client";
-import { counterValueError, EnumCounter, EnumGauge, EnumHistogram, enumIndex, finiteValueError, labelKeysError, type AnyRegistry } from "obsgen/runtime";
+import { EnumCounter, EnumGauge, EnumHistogram, enumIndex, labelKeysError, type AnyRegistry } from "obsgen/runtime";
 
 // ---- service git-operations: 11 metrics, at most 144 series
 
@@ -30,22 +30,22 @@ export class ActiveSandboxesTotalGauge extends EnumGauge<ActiveSandboxesTotalLab
 
   set(labels: ActiveSandboxesTotalLabels, value: number): void {
     const i = activeSandboxesTotalIndex(labels);
-    if (!Number.isFinite(value)) throw finiteValueError(this.name, value);
+    if (!Number.isFinite(value)) throw this.valueError(value);
     this.series[i] = value;
   }
 
   inc(labels: ActiveSandboxesTotalLabels, value = 1): void {
     const i = activeSandboxesTotalIndex(labels);
-    if (!Number.isFinite(value)) throw finiteValueError(this.name, value);
+    if (!Number.isFinite(value)) throw this.valueError(value);
     const s = this.series;
-    s[i] = (s[i] ?? 0) + value;
+    s[i] = (s[i] as number) + value;
   }
 
   dec(labels: ActiveSandboxesTotalLabels, value = 1): void {
     const i = activeSandboxesTotalIndex(labels);
-    if (!Number.isFinite(value)) throw finiteValueError(this.name, value);
+    if (!Number.isFinite(value)) throw this.valueError(value);
     const s = this.series;
-    s[i] = (s[i] ?? 0) - value;
+    s[i] = (s[i] as number) - value;
   }
 
   valueFor(labels: ActiveSandboxesTotalLabels): number {
@@ -60,13 +60,17 @@ const EstimatedCostDollarsLabelNames: readonly string[] = ["period"];
 const EstimatedCostDollarsPeriodValues = ["hourly", "daily", "monthly"] as const;
 function estimatedCostDollarsIndex(labels: EstimatedCostDollarsLabels): number {
   for (const key in labels) {
-    if (key !== "period") throw labelKeysError("estimated_cost_dollars", EstimatedCostDollarsLabelNames, labels);
+    if (key !== "period") return estimatedCostDollarsSlowIndex(labels);
   }
   const v0 = labels.period;
   const k0 = +(v0 === "hourly") + 2 * +(v0 === "daily") + 3 * +(v0 === "monthly") - 1;
   return (k0) >= 0 ? k0 : estimatedCostDollarsSlowIndex(labels);
 }
 function estimatedCostDollarsSlowIndex(labels: EstimatedCostDollarsLabels): number {
+  for (const key in labels) {
+    if (key !== "period") throw labelKeysError("estimated_cost_dollars", EstimatedCostDollarsLabelNames, labels);
+  }
+  if (labels.period === undefined) throw labelKeysError("estimated_cost_dollars", EstimatedCostDollarsLabelNames, labels);
   return enumIndex(EstimatedCostDollarsPeriodValues, labels.period, "estimated_cost_dollars", "period", -1);
 }
 const EstimatedCostDollarsSets: readonly EstimatedCostDollarsLabels[] = [
@@ -83,22 +87,22 @@ export class EstimatedCostDollarsGauge extends EnumGauge<EstimatedCostDollarsLab
 
   set(labels: EstimatedCostDollarsLabels, value: number): void {
     const i = estimatedCostDollarsIndex(labels);
-    if (!Number.isFinite(value)) throw finiteValueError(this.name, value);
+    if (!Number.isFinite(value)) throw this.valueError(value);
     this.series[i] = value;
   }
 
   inc(labels: EstimatedCostDollarsLabels, value = 1): void {
     const i = estimatedCostDollarsIndex(labels);
-    if (!Number.isFinite(value)) throw finiteValueError(this.name, value);
+    if (!Number.isFinite(value)) throw this.valueError(value);
     const s = this.series;
-    s[i] = (s[i] ?? 0) + value;
+    s[i] = (s[i] as number) + value;
   }
 
   dec(labels: EstimatedCostDollarsLabels, value = 1): void {
     const i = estimatedCostDollarsIndex(labels);
-    if (!Number.isFinite(value)) throw finiteValueError(this.name, value);
+    if (!Number.isFinite(value)) throw this.valueError(value);
     const s = this.series;
-    s[i] = (s[i] ?? 0) - value;
+    s[i] = (s[i] as number) - value;
   }
 
   valueFor(labels: EstimatedCostDollarsLabels): number {
@@ -113,13 +117,17 @@ const GitConflictsDetectedTotalLabelNames: readonly string[] = ["operation"];
 const GitConflictsDetectedTotalOperationValues = ["pull", "push"] as const;
 function gitConflictsDetectedTotalIndex(labels: GitConflictsDetectedTotalLabels): number {
   for (const key in labels) {
-    if (key !== "operation") throw labelKeysError("git_conflicts_detected_total", GitConflictsDetectedTotalLabelNames, labels);
+    if (key !== "operation") return gitConflictsDetectedTotalSlowIndex(labels);
   }
   const v0 = labels.operation;
   const k0 = +(v0 === "pull") + 2 * +(v0 === "push") - 1;
   return (k0) >= 0 ? k0 : gitConflictsDetectedTotalSlowIndex(labels);
 }
 function gitConflictsDetectedTotalSlowIndex(labels: GitConflictsDetectedTotalLabels): number {
+  for (const key in labels) {
+    if (key !== "operation") throw labelKeysError("git_conflicts_detected_total", GitConflictsDetectedTotalLabelNames, labels);
+  }
+  if (labels.operation === undefined) throw labelKeysError("git_conflicts_detected_total", GitConflictsDetectedTotalLabelNames, labels);
   return enumIndex(GitConflictsDetectedTotalOperationValues, labels.operation, "git_conflicts_detected_total", "operation", -1);
 }
 const GitConflictsDetectedTotalSets: readonly GitConflictsDetectedTotalLabels[] = [
@@ -135,9 +143,9 @@ export class GitConflictsDetectedTotalCounter extends EnumCounter<GitConflictsDe
 
   inc(labels: GitConflictsDetectedTotalLabels, value = 1): void {
     const i = gitConflictsDetectedTotalIndex(labels);
-    if (!(value >= 0 && value < Infinity)) throw counterValueError(this.name, value);
+    if (!(Number.isFinite(value) && value >= 0)) throw this.valueError(value);
     const s = this.series;
-    s[i] = (s[i] ?? 0) + value;
+    s[i] = (s[i] as number) + value;
   }
 
   valueFor(labels: GitConflictsDetectedTotalLabels): number {
@@ -155,7 +163,7 @@ const GitErrorsTotalOperationValues = ["clone", "status", "diff", "pull", "push"
 const GitErrorsTotalErrorTypeValues = ["timeout", "auth", "conflict", "network", "sandbox_not_found", "other"] as const;
 function gitErrorsTotalIndex(labels: GitErrorsTotalLabels): number {
   for (const key in labels) {
-    if (key !== "operation" && key !== "error_type") throw labelKeysError("git_errors_total", GitErrorsTotalLabelNames, labels);
+    if (key !== "operation" && key !== "error_type") return gitErrorsTotalSlowIndex(labels);
   }
   const v0 = labels.operation;
   const k0 = +(v0 === "clone") + 2 * +(v0 === "status") + 3 * +(v0 === "diff") + 4 * +(v0 === "pull") + 5 * +(v0 === "push") - 1;
@@ -164,6 +172,10 @@ function gitErrorsTotalIndex(labels: GitErrorsTotalLabels): number {
   return (k0 | k1) >= 0 ? k0 * 6 + k1 : gitErrorsTotalSlowIndex(labels);
 }
 function gitErrorsTotalSlowIndex(labels: GitErrorsTotalLabels): number {
+  for (const key in labels) {
+    if (key !== "operation" && key !== "error_type") throw labelKeysError("git_errors_total", GitErrorsTotalLabelNames, labels);
+  }
+  if (labels.operation === undefined || labels.error_type === undefined) throw labelKeysError("git_errors_total", GitErrorsTotalLabelNames, labels);
   return enumIndex(GitErrorsTotalOperationValues, labels.operation, "git_errors_total", "operation", -1) * 6 + enumIndex(GitErrorsTotalErrorTypeValues, labels.error_type, "git_errors_total", "error_type", 5);
 }
 const GitErrorsTotalSets: readonly GitErrorsTotalLabels[] = [
@@ -207,9 +219,9 @@ export class GitErrorsTotalCounter extends EnumCounter<GitErrorsTotalLabels> {
 
   inc(labels: GitErrorsTotalLabels, value = 1): void {
     const i = gitErrorsTotalIndex(labels);
-    if (!(value >= 0 && value < Infinity)) throw counterValueError(this.name, value);
+    if (!(Number.isFinite(value) && value >= 0)) throw this.valueError(value);
     const s = this.series;
-    s[i] = (s[i] ?? 0) + value;
+    s[i] = (s[i] as number) + value;
   }
 
   valueFor(labels: GitErrorsTotalLabels): number {
@@ -224,13 +236,17 @@ const GitOperationDurationSecondsLabelNames: readonly string[] = ["operation"];
 const GitOperationDurationSecondsOperationValues = ["clone", "status", "diff", "pull", "push"] as const;
 function gitOperationDurationSecondsIndex(labels: GitOperationDurationSecondsLabels): number {
   for (const key in labels) {
-    if (key !== "operation") throw labelKeysError("git_operation_duration_seconds", GitOperationDurationSecondsLabelNames, labels);
+    if (key !== "operation") return gitOperationDurationSecondsSlowIndex(labels);
   }
   const v0 = labels.operation;
   const k0 = +(v0 === "clone") + 2 * +(v0 === "status") + 3 * +(v0 === "diff") + 4 * +(v0 === "pull") + 5 * +(v0 === "push") - 1;
   return (k0) >= 0 ? k0 : gitOperationDurationSecondsSlowIndex(labels);
 }
 function gitOperationDurationSecondsSlowIndex(labels: GitOperationDurationSecondsLabels): number {
+  for (const key in labels) {
+    if (key !== "operation") throw labelKeysError("git_operation_duration_seconds", GitOperationDurationSecondsLabelNames, labels);
+  }
+  if (labels.operation === undefined) throw labelKeysError("git_operation_duration_seconds", GitOperationDurationSecondsLabelNames, labels);
   return enumIndex(GitOperationDurationSecondsOperationValues, labels.operation, "git_operation_duration_seconds", "operation", -1);
 }
 const GitOperationDurationSecondsSets: readonly GitOperationDurationSecondsLabels[] = [
@@ -252,12 +268,12 @@ export class GitOperationDurationSecondsHistogram extends EnumHistogram<GitOpera
 
   observe(labels: GitOperationDurationSecondsLabels, value: number): void {
     const base = gitOperationDurationSecondsIndex(labels) * 13;
-    if (!Number.isFinite(value)) throw finiteValueError(this.name, value);
+    if (!Number.isFinite(value)) throw this.valueError(value);
     const s = this.series;
     const b = base + gitOperationDurationSecondsBucket(value);
-    s[b] = (s[b] ?? 0) + 1;
-    s[base + 11] = (s[base + 11] ?? 0) + value;
-    s[base + 12] = (s[base + 12] ?? 0) + 1;
+    s[b] = (s[b] as number) + 1;
+    s[base + 11] = (s[base + 11] as number) + value;
+    s[base + 12] = (s[base + 12] as number) + 1;
   }
 
   observeSince(labels: GitOperationDurationSecondsLabels, start: bigint): number {
@@ -284,7 +300,7 @@ const GitOperationTotalOperationValues = ["clone", "status", "diff", "pull", "pu
 const GitOperationTotalStatusValues = ["started", "success", "failure", "retry"] as const;
 function gitOperationTotalIndex(labels: GitOperationTotalLabels): number {
   for (const key in labels) {
-    if (key !== "operation" && key !== "status") throw labelKeysError("git_operation_total", GitOperationTotalLabelNames, labels);
+    if (key !== "operation" && key !== "status") return gitOperationTotalSlowIndex(labels);
   }
   const v0 = labels.operation;
   const k0 = +(v0 === "clone") + 2 * +(v0 === "status") + 3 * +(v0 === "diff") + 4 * +(v0 === "pull") + 5 * +(v0 === "push") - 1;
@@ -293,6 +309,10 @@ function gitOperationTotalIndex(labels: GitOperationTotalLabels): number {
   return (k0 | k1) >= 0 ? k0 * 4 + k1 : gitOperationTotalSlowIndex(labels);
 }
 function gitOperationTotalSlowIndex(labels: GitOperationTotalLabels): number {
+  for (const key in labels) {
+    if (key !== "operation" && key !== "status") throw labelKeysError("git_operation_total", GitOperationTotalLabelNames, labels);
+  }
+  if (labels.operation === undefined || labels.status === undefined) throw labelKeysError("git_operation_total", GitOperationTotalLabelNames, labels);
   return enumIndex(GitOperationTotalOperationValues, labels.operation, "git_operation_total", "operation", -1) * 4 + enumIndex(GitOperationTotalStatusValues, labels.status, "git_operation_total", "status", -1);
 }
 const GitOperationTotalSets: readonly GitOperationTotalLabels[] = [
@@ -326,9 +346,9 @@ export class GitOperationTotalCounter extends EnumCounter<GitOperationTotalLabel
 
   inc(labels: GitOperationTotalLabels, value = 1): void {
     const i = gitOperationTotalIndex(labels);
-    if (!(value >= 0 && value < Infinity)) throw counterValueError(this.name, value);
+    if (!(Number.isFinite(value) && value >= 0)) throw this.valueError(value);
     const s = this.series;
-    s[i] = (s[i] ?? 0) + value;
+    s[i] = (s[i] as number) + value;
   }
 
   valueFor(labels: GitOperationTotalLabels): number {
@@ -343,13 +363,17 @@ const GitPushRetryCountTotalLabelNames: readonly string[] = ["attempt"];
 const GitPushRetryCountTotalAttemptValues = ["1", "2", "3", "4", "5"] as const;
 function gitPushRetryCountTotalIndex(labels: GitPushRetryCountTotalLabels): number {
   for (const key in labels) {
-    if (key !== "attempt") throw labelKeysError("git_push_retry_count_total", GitPushRetryCountTotalLabelNames, labels);
+    if (key !== "attempt") return gitPushRetryCountTotalSlowIndex(labels);
   }
   const v0 = labels.attempt;
   const k0 = +(v0 === "1") + 2 * +(v0 === "2") + 3 * +(v0 === "3") + 4 * +(v0 === "4") + 5 * +(v0 === "5") - 1;
   return (k0) >= 0 ? k0 : gitPushRetryCountTotalSlowIndex(labels);
 }
 function gitPushRetryCountTotalSlowIndex(labels: GitPushRetryCountTotalLabels): number {
+  for (const key in labels) {
+    if (key !== "attempt") throw labelKeysError("git_push_retry_count_total", GitPushRetryCountTotalLabelNames, labels);
+  }
+  if (labels.attempt === undefined) throw labelKeysError("git_push_retry_count_total", GitPushRetryCountTotalLabelNames, labels);
   return enumIndex(GitPushRetryCountTotalAttemptValues, labels.attempt, "git_push_retry_count_total", "attempt", -1);
 }
 const GitPushRetryCountTotalSets: readonly GitPushRetryCountTotalLabels[] = [
@@ -368,9 +392,9 @@ export class GitPushRetryCountTotalCounter extends EnumCounter<GitPushRetryCount
 
   inc(labels: GitPushRetryCountTotalLabels, value = 1): void {
     const i = gitPushRetryCountTotalIndex(labels);
-    if (!(value >= 0 && value < Infinity)) throw counterValueError(this.name, value);
+    if (!(Number.isFinite(value) && value >= 0)) throw this.valueError(value);
     const s = this.series;
-    s[i] = (s[i] ?? 0) + value;
+    s[i] = (s[i] as number) + value;
   }
 
   valueFor(labels: GitPushRetryCountTotalLabels): number {
@@ -397,9 +421,9 @@ export class SandboxCacheHitsTotalCounter extends EnumCounter<SandboxCacheHitsTo
 
   inc(labels: SandboxCacheHitsTotalLabels, value = 1): void {
     const i = sandboxCacheHitsTotalIndex(labels);
-    if (!(value >= 0 && value < Infinity)) throw counterValueError(this.name, value);
+    if (!(Number.isFinite(value) && value >= 0)) throw this.valueError(value);
     const s = this.series;
-    s[i] = (s[i] ?? 0) + value;
+    s[i] = (s[i] as number) + value;
   }
 
   valueFor(labels: SandboxCacheHitsTotalLabels): number {
@@ -426,9 +450,9 @@ export class SandboxCacheMissesTotalCounter extends EnumCounter<SandboxCacheMiss
 
   inc(labels: SandboxCacheMissesTotalLabels, value = 1): void {
     const i = sandboxCacheMissesTotalIndex(labels);
-    if (!(value >= 0 && value < Infinity)) throw counterValueError(this.name, value);
+    if (!(Number.isFinite(value) && value >= 0)) throw this.valueError(value);
     const s = this.series;
-    s[i] = (s[i] ?? 0) + value;
+    s[i] = (s[i] as number) + value;
   }
 
   valueFor(labels: SandboxCacheMissesTotalLabels): number {
@@ -458,12 +482,12 @@ export class SandboxCreationSecondsHistogram extends EnumHistogram<SandboxCreati
 
   observe(labels: SandboxCreationSecondsLabels, value: number): void {
     const base = sandboxCreationSecondsIndex(labels) * 12;
-    if (!Number.isFinite(value)) throw finiteValueError(this.name, value);
+    if (!Number.isFinite(value)) throw this.valueError(value);
     const s = this.series;
     const b = base + sandboxCreationSecondsBucket(value);
-    s[b] = (s[b] ?? 0) + 1;
-    s[base + 10] = (s[base + 10] ?? 0) + value;
-    s[base + 11] = (s[base + 11] ?? 0) + 1;
+    s[b] = (s[b] as number) + 1;
+    s[base + 10] = (s[base + 10] as number) + value;
+    s[base + 11] = (s[base + 11] as number) + 1;
   }
 
   observeSince(labels: SandboxCreationSecondsLabels, start: bigint): number {
@@ -489,13 +513,17 @@ const SandboxHoursTotalLabelNames: readonly string[] = ["project"];
 const SandboxHoursTotalProjectValues = ["default", "agents", "ci", "other"] as const;
 function sandboxHoursTotalIndex(labels: SandboxHoursTotalLabels): number {
   for (const key in labels) {
-    if (key !== "project") throw labelKeysError("sandbox_hours_total", SandboxHoursTotalLabelNames, labels);
+    if (key !== "project") return sandboxHoursTotalSlowIndex(labels);
   }
   const v0 = labels.project;
   const k0 = +(v0 === "default") + 2 * +(v0 === "agents") + 3 * +(v0 === "ci") + 4 * +(v0 === "other") - 1;
   return (k0) >= 0 ? k0 : sandboxHoursTotalSlowIndex(labels);
 }
 function sandboxHoursTotalSlowIndex(labels: SandboxHoursTotalLabels): number {
+  for (const key in labels) {
+    if (key !== "project") throw labelKeysError("sandbox_hours_total", SandboxHoursTotalLabelNames, labels);
+  }
+  if (labels.project === undefined) throw labelKeysError("sandbox_hours_total", SandboxHoursTotalLabelNames, labels);
   return enumIndex(SandboxHoursTotalProjectValues, labels.project, "sandbox_hours_total", "project", 3);
 }
 const SandboxHoursTotalSets: readonly SandboxHoursTotalLabels[] = [
@@ -513,9 +541,9 @@ export class SandboxHoursTotalCounter extends EnumCounter<SandboxHoursTotalLabel
 
   inc(labels: SandboxHoursTotalLabels, value = 1): void {
     const i = sandboxHoursTotalIndex(labels);
-    if (!(value >= 0 && value < Infinity)) throw counterValueError(this.name, value);
+    if (!(Number.isFinite(value) && value >= 0)) throw this.valueError(value);
     const s = this.series;
-    s[i] = (s[i] ?? 0) + value;
+    s[i] = (s[i] as number) + value;
   }
 
   valueFor(labels: SandboxHoursTotalLabels): number {
