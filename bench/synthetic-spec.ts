@@ -73,8 +73,11 @@ export function syntheticSpec(basePath: string, size: SyntheticSize): string {
   }
 
   const series = Object.keys(outMetrics).length * 100;
+  // Whatever else names a metric (cost accrual, SLOs) names the first copy's.
+  const { metrics: _metrics, dashboards: _dashboards, alerts: _alerts, ...rest } = base;
+  const restRenamed = renamed(rest, names, 0);
   return stringify({
-    ...base,
+    ...(isDoc(restRenamed) ? restRenamed : {}),
     limits: { maxSeriesPerMetric: 1000, maxSeriesTotal: Math.max(series, 10_000) },
     metrics: outMetrics,
     dashboards,
