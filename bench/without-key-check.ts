@@ -5,7 +5,7 @@
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
-const HOT_KEY_CHECK = /(function \w+Index\(labels: \w+\): number \{\n)  for \(const (?:key|_key) in labels\) \{\n[^\n]*\n  \}\n/g;
+const HOT_KEY_CHECK = /(function \w+(?<!Slow)Index\(labels: \w+\): number \{\n)  for \(const (?:key|_key) in labels\) \{\n[^\n]*\n  \}\n/g;
 
 /** Writes the variant next to generated/ (so `obsgen/runtime` resolves the same) and returns its path and a remover. */
 export function writeModuleWithoutKeyCheck(): { path: string; remove: () => void } {
