@@ -5,7 +5,7 @@
 // (bench/hot-path-child.ts) so no other benchmark's JIT state leaks in, and so run.ts can repeat
 // it under --no-lazy-feedback-allocation (V8 then collects call feedback from the first call: a
 // warm-up that left call sites monomorphic by calling too few times would show as a difference).
-import { createMetrics } from "../generated/metrics.js";
+import { createMetrics as createGeneratedMetrics, type Metrics } from "../generated/metrics.js";
 import type { ServiceModel } from "../src/model/types.js";
 import { scaled, sideBySide, type Case, type Stat } from "./measure.js";
 import { generatedLoops, otelLoops, promClientBoundLoops, promClientLoops, type Loops } from "./mix-loops.js";
@@ -28,7 +28,14 @@ export interface HotPathResult {
   identical: boolean;
 }
 
-export async function hotPath(service: ServiceModel, opts: { operations: number; rounds: number; warmup: number }): Promise<HotPathResult> {
+/** What the hot-path child measures; `createMetrics` swaps in another build of the generated module (a diagnostic). */
+export interface HotPathOptions {
+  operations: number;
+  rounds: number;
+  warmup: number;
+}
+
+export async function hotPath(service: ServiceModel, opts: HotPathOptions, createMetrics: () => Metrics = createGeneratedMetrics): Promise<HotPathResult> {
   const script = makeScript(opts.operations);
   const generated = createMetrics();
   const plain = promClientMirror(service);

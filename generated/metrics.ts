@@ -7,7 +7,7 @@
 // must name exactly the metric's labels: an extra or a missing key is a type error and a RangeError.
 
 import { Registry } from "prom-client";
-import { counterValueError, EnumCounter, EnumGauge, EnumHistogram, enumIndex, finiteValueError, labelKeysError, type AnyRegistry } from "obsgen/runtime";
+import { EnumCounter, EnumGauge, EnumHistogram, enumIndex, labelKeysError, type AnyRegistry } from "obsgen/runtime";
 
 // ---- service git-operations: 11 metrics, at most 144 series
 
@@ -30,22 +30,22 @@ export class ActiveSandboxesTotalGauge extends EnumGauge<ActiveSandboxesTotalLab
 
   set(labels: ActiveSandboxesTotalLabels, value: number): void {
     const i = activeSandboxesTotalIndex(labels);
-    if (!Number.isFinite(value)) throw finiteValueError(this.name, value);
+    if (!Number.isFinite(value)) throw this.valueError(value);
     this.series[i] = value;
   }
 
   inc(labels: ActiveSandboxesTotalLabels, value = 1): void {
     const i = activeSandboxesTotalIndex(labels);
-    if (!Number.isFinite(value)) throw finiteValueError(this.name, value);
+    if (!Number.isFinite(value)) throw this.valueError(value);
     const s = this.series;
-    s[i] = (s[i] ?? 0) + value;
+    s[i] = (s[i] as number) + value;
   }
 
   dec(labels: ActiveSandboxesTotalLabels, value = 1): void {
     const i = activeSandboxesTotalIndex(labels);
-    if (!Number.isFinite(value)) throw finiteValueError(this.name, value);
+    if (!Number.isFinite(value)) throw this.valueError(value);
     const s = this.series;
-    s[i] = (s[i] ?? 0) - value;
+    s[i] = (s[i] as number) - value;
   }
 
   valueFor(labels: ActiveSandboxesTotalLabels): number {
@@ -58,21 +58,20 @@ export type EstimatedCostDollarsLabels = {
 };
 const EstimatedCostDollarsLabelNames: readonly string[] = ["period"];
 const EstimatedCostDollarsPeriodValues = ["hourly", "daily", "monthly"] as const;
-function estimatedCostDollarsPeriodIndex(value: unknown): number {
-  switch (value) {
-    case "hourly": return 0;
-    case "daily": return 1;
-    case "monthly": return 2;
-    default: return enumIndex(EstimatedCostDollarsPeriodValues, value, "estimated_cost_dollars", "period", -1);
-  }
-}
 function estimatedCostDollarsIndex(labels: EstimatedCostDollarsLabels): number {
-  let keys = 0;
-  for (const _key in labels) keys++;
-  if (keys !== 1) {
-    throw labelKeysError("estimated_cost_dollars", EstimatedCostDollarsLabelNames, labels);
+  for (const key in labels) {
+    if (key !== "period") return estimatedCostDollarsSlowIndex(labels);
   }
-  return estimatedCostDollarsPeriodIndex(labels.period);
+  const v0 = labels.period;
+  const k0 = +(v0 === "hourly") + 2 * +(v0 === "daily") + 3 * +(v0 === "monthly") - 1;
+  return (k0) >= 0 ? k0 : estimatedCostDollarsSlowIndex(labels);
+}
+function estimatedCostDollarsSlowIndex(labels: EstimatedCostDollarsLabels): number {
+  for (const key in labels) {
+    if (key !== "period") throw labelKeysError("estimated_cost_dollars", EstimatedCostDollarsLabelNames, labels);
+  }
+  if (labels.period === undefined) throw labelKeysError("estimated_cost_dollars", EstimatedCostDollarsLabelNames, labels);
+  return enumIndex(EstimatedCostDollarsPeriodValues, labels.period, "estimated_cost_dollars", "period", -1);
 }
 const EstimatedCostDollarsSets: readonly EstimatedCostDollarsLabels[] = [
   { period: "hourly" },
@@ -88,22 +87,22 @@ export class EstimatedCostDollarsGauge extends EnumGauge<EstimatedCostDollarsLab
 
   set(labels: EstimatedCostDollarsLabels, value: number): void {
     const i = estimatedCostDollarsIndex(labels);
-    if (!Number.isFinite(value)) throw finiteValueError(this.name, value);
+    if (!Number.isFinite(value)) throw this.valueError(value);
     this.series[i] = value;
   }
 
   inc(labels: EstimatedCostDollarsLabels, value = 1): void {
     const i = estimatedCostDollarsIndex(labels);
-    if (!Number.isFinite(value)) throw finiteValueError(this.name, value);
+    if (!Number.isFinite(value)) throw this.valueError(value);
     const s = this.series;
-    s[i] = (s[i] ?? 0) + value;
+    s[i] = (s[i] as number) + value;
   }
 
   dec(labels: EstimatedCostDollarsLabels, value = 1): void {
     const i = estimatedCostDollarsIndex(labels);
-    if (!Number.isFinite(value)) throw finiteValueError(this.name, value);
+    if (!Number.isFinite(value)) throw this.valueError(value);
     const s = this.series;
-    s[i] = (s[i] ?? 0) - value;
+    s[i] = (s[i] as number) - value;
   }
 
   valueFor(labels: EstimatedCostDollarsLabels): number {
@@ -116,20 +115,20 @@ export type GitConflictsDetectedTotalLabels = {
 };
 const GitConflictsDetectedTotalLabelNames: readonly string[] = ["operation"];
 const GitConflictsDetectedTotalOperationValues = ["pull", "push"] as const;
-function gitConflictsDetectedTotalOperationIndex(value: unknown): number {
-  switch (value) {
-    case "pull": return 0;
-    case "push": return 1;
-    default: return enumIndex(GitConflictsDetectedTotalOperationValues, value, "git_conflicts_detected_total", "operation", -1);
-  }
-}
 function gitConflictsDetectedTotalIndex(labels: GitConflictsDetectedTotalLabels): number {
-  let keys = 0;
-  for (const _key in labels) keys++;
-  if (keys !== 1) {
-    throw labelKeysError("git_conflicts_detected_total", GitConflictsDetectedTotalLabelNames, labels);
+  for (const key in labels) {
+    if (key !== "operation") return gitConflictsDetectedTotalSlowIndex(labels);
   }
-  return gitConflictsDetectedTotalOperationIndex(labels.operation);
+  const v0 = labels.operation;
+  const k0 = +(v0 === "pull") + 2 * +(v0 === "push") - 1;
+  return (k0) >= 0 ? k0 : gitConflictsDetectedTotalSlowIndex(labels);
+}
+function gitConflictsDetectedTotalSlowIndex(labels: GitConflictsDetectedTotalLabels): number {
+  for (const key in labels) {
+    if (key !== "operation") throw labelKeysError("git_conflicts_detected_total", GitConflictsDetectedTotalLabelNames, labels);
+  }
+  if (labels.operation === undefined) throw labelKeysError("git_conflicts_detected_total", GitConflictsDetectedTotalLabelNames, labels);
+  return enumIndex(GitConflictsDetectedTotalOperationValues, labels.operation, "git_conflicts_detected_total", "operation", -1);
 }
 const GitConflictsDetectedTotalSets: readonly GitConflictsDetectedTotalLabels[] = [
   { operation: "pull" },
@@ -144,9 +143,9 @@ export class GitConflictsDetectedTotalCounter extends EnumCounter<GitConflictsDe
 
   inc(labels: GitConflictsDetectedTotalLabels, value = 1): void {
     const i = gitConflictsDetectedTotalIndex(labels);
-    if (!(value >= 0 && value < Infinity)) throw counterValueError(this.name, value);
+    if (!(Number.isFinite(value) && value >= 0)) throw this.valueError(value);
     const s = this.series;
-    s[i] = (s[i] ?? 0) + value;
+    s[i] = (s[i] as number) + value;
   }
 
   valueFor(labels: GitConflictsDetectedTotalLabels): number {
@@ -161,35 +160,23 @@ export type GitErrorsTotalLabels = {
 };
 const GitErrorsTotalLabelNames: readonly string[] = ["operation", "error_type"];
 const GitErrorsTotalOperationValues = ["clone", "status", "diff", "pull", "push"] as const;
-function gitErrorsTotalOperationIndex(value: unknown): number {
-  switch (value) {
-    case "clone": return 0;
-    case "status": return 1;
-    case "diff": return 2;
-    case "pull": return 3;
-    case "push": return 4;
-    default: return enumIndex(GitErrorsTotalOperationValues, value, "git_errors_total", "operation", -1);
-  }
-}
 const GitErrorsTotalErrorTypeValues = ["timeout", "auth", "conflict", "network", "sandbox_not_found", "other"] as const;
-function gitErrorsTotalErrorTypeIndex(value: unknown): number {
-  switch (value) {
-    case "timeout": return 0;
-    case "auth": return 1;
-    case "conflict": return 2;
-    case "network": return 3;
-    case "sandbox_not_found": return 4;
-    case "other": return 5;
-    default: return enumIndex(GitErrorsTotalErrorTypeValues, value, "git_errors_total", "error_type", 5);
-  }
-}
 function gitErrorsTotalIndex(labels: GitErrorsTotalLabels): number {
-  let keys = 0;
-  for (const _key in labels) keys++;
-  if (keys !== 2) {
-    throw labelKeysError("git_errors_total", GitErrorsTotalLabelNames, labels);
+  for (const key in labels) {
+    if (key !== "operation" && key !== "error_type") return gitErrorsTotalSlowIndex(labels);
   }
-  return gitErrorsTotalOperationIndex(labels.operation) * 6 + gitErrorsTotalErrorTypeIndex(labels.error_type);
+  const v0 = labels.operation;
+  const k0 = +(v0 === "clone") + 2 * +(v0 === "status") + 3 * +(v0 === "diff") + 4 * +(v0 === "pull") + 5 * +(v0 === "push") - 1;
+  const v1 = labels.error_type;
+  const k1 = +(v1 === "timeout") + 2 * +(v1 === "auth") + 3 * +(v1 === "conflict") + 4 * +(v1 === "network") + 5 * +(v1 === "sandbox_not_found") + 6 * +(v1 === "other") - 1;
+  return (k0 | k1) >= 0 ? k0 * 6 + k1 : gitErrorsTotalSlowIndex(labels);
+}
+function gitErrorsTotalSlowIndex(labels: GitErrorsTotalLabels): number {
+  for (const key in labels) {
+    if (key !== "operation" && key !== "error_type") throw labelKeysError("git_errors_total", GitErrorsTotalLabelNames, labels);
+  }
+  if (labels.operation === undefined || labels.error_type === undefined) throw labelKeysError("git_errors_total", GitErrorsTotalLabelNames, labels);
+  return enumIndex(GitErrorsTotalOperationValues, labels.operation, "git_errors_total", "operation", -1) * 6 + enumIndex(GitErrorsTotalErrorTypeValues, labels.error_type, "git_errors_total", "error_type", 5);
 }
 const GitErrorsTotalSets: readonly GitErrorsTotalLabels[] = [
   { operation: "clone", error_type: "timeout" },
@@ -232,9 +219,9 @@ export class GitErrorsTotalCounter extends EnumCounter<GitErrorsTotalLabels> {
 
   inc(labels: GitErrorsTotalLabels, value = 1): void {
     const i = gitErrorsTotalIndex(labels);
-    if (!(value >= 0 && value < Infinity)) throw counterValueError(this.name, value);
+    if (!(Number.isFinite(value) && value >= 0)) throw this.valueError(value);
     const s = this.series;
-    s[i] = (s[i] ?? 0) + value;
+    s[i] = (s[i] as number) + value;
   }
 
   valueFor(labels: GitErrorsTotalLabels): number {
@@ -247,23 +234,20 @@ export type GitOperationDurationSecondsLabels = {
 };
 const GitOperationDurationSecondsLabelNames: readonly string[] = ["operation"];
 const GitOperationDurationSecondsOperationValues = ["clone", "status", "diff", "pull", "push"] as const;
-function gitOperationDurationSecondsOperationIndex(value: unknown): number {
-  switch (value) {
-    case "clone": return 0;
-    case "status": return 1;
-    case "diff": return 2;
-    case "pull": return 3;
-    case "push": return 4;
-    default: return enumIndex(GitOperationDurationSecondsOperationValues, value, "git_operation_duration_seconds", "operation", -1);
-  }
-}
 function gitOperationDurationSecondsIndex(labels: GitOperationDurationSecondsLabels): number {
-  let keys = 0;
-  for (const _key in labels) keys++;
-  if (keys !== 1) {
-    throw labelKeysError("git_operation_duration_seconds", GitOperationDurationSecondsLabelNames, labels);
+  for (const key in labels) {
+    if (key !== "operation") return gitOperationDurationSecondsSlowIndex(labels);
   }
-  return gitOperationDurationSecondsOperationIndex(labels.operation);
+  const v0 = labels.operation;
+  const k0 = +(v0 === "clone") + 2 * +(v0 === "status") + 3 * +(v0 === "diff") + 4 * +(v0 === "pull") + 5 * +(v0 === "push") - 1;
+  return (k0) >= 0 ? k0 : gitOperationDurationSecondsSlowIndex(labels);
+}
+function gitOperationDurationSecondsSlowIndex(labels: GitOperationDurationSecondsLabels): number {
+  for (const key in labels) {
+    if (key !== "operation") throw labelKeysError("git_operation_duration_seconds", GitOperationDurationSecondsLabelNames, labels);
+  }
+  if (labels.operation === undefined) throw labelKeysError("git_operation_duration_seconds", GitOperationDurationSecondsLabelNames, labels);
+  return enumIndex(GitOperationDurationSecondsOperationValues, labels.operation, "git_operation_duration_seconds", "operation", -1);
 }
 const GitOperationDurationSecondsSets: readonly GitOperationDurationSecondsLabels[] = [
   { operation: "clone" },
@@ -273,17 +257,7 @@ const GitOperationDurationSecondsSets: readonly GitOperationDurationSecondsLabel
   { operation: "push" },
 ];
 function gitOperationDurationSecondsBucket(value: number): number {
-  if (value <= 0.1) return 0;
-  if (value <= 0.5) return 1;
-  if (value <= 1) return 2;
-  if (value <= 2) return 3;
-  if (value <= 5) return 4;
-  if (value <= 10) return 5;
-  if (value <= 30) return 6;
-  if (value <= 60) return 7;
-  if (value <= 120) return 8;
-  if (value <= 300) return 9;
-  return 10;
+  return +(value > 0.1) + +(value > 0.5) + +(value > 1) + +(value > 2) + +(value > 5) + +(value > 10) + +(value > 30) + +(value > 60) + +(value > 120) + +(value > 300);
 }
 
 /** Latency of git operations, from start to outcome. Unit: seconds. (histogram, at most 65 series) */
@@ -294,12 +268,12 @@ export class GitOperationDurationSecondsHistogram extends EnumHistogram<GitOpera
 
   observe(labels: GitOperationDurationSecondsLabels, value: number): void {
     const base = gitOperationDurationSecondsIndex(labels) * 13;
-    if (!Number.isFinite(value)) throw finiteValueError(this.name, value);
+    if (!Number.isFinite(value)) throw this.valueError(value);
     const s = this.series;
     const b = base + gitOperationDurationSecondsBucket(value);
-    s[b] = (s[b] ?? 0) + 1;
-    s[base + 11] = (s[base + 11] ?? 0) + value;
-    s[base + 12] = (s[base + 12] ?? 0) + 1;
+    s[b] = (s[b] as number) + 1;
+    s[base + 11] = (s[base + 11] as number) + value;
+    s[base + 12] = (s[base + 12] as number) + 1;
   }
 
   observeSince(labels: GitOperationDurationSecondsLabels, start: bigint): number {
@@ -323,33 +297,23 @@ export type GitOperationTotalLabels = {
 };
 const GitOperationTotalLabelNames: readonly string[] = ["operation", "status"];
 const GitOperationTotalOperationValues = ["clone", "status", "diff", "pull", "push"] as const;
-function gitOperationTotalOperationIndex(value: unknown): number {
-  switch (value) {
-    case "clone": return 0;
-    case "status": return 1;
-    case "diff": return 2;
-    case "pull": return 3;
-    case "push": return 4;
-    default: return enumIndex(GitOperationTotalOperationValues, value, "git_operation_total", "operation", -1);
-  }
-}
 const GitOperationTotalStatusValues = ["started", "success", "failure", "retry"] as const;
-function gitOperationTotalStatusIndex(value: unknown): number {
-  switch (value) {
-    case "started": return 0;
-    case "success": return 1;
-    case "failure": return 2;
-    case "retry": return 3;
-    default: return enumIndex(GitOperationTotalStatusValues, value, "git_operation_total", "status", -1);
-  }
-}
 function gitOperationTotalIndex(labels: GitOperationTotalLabels): number {
-  let keys = 0;
-  for (const _key in labels) keys++;
-  if (keys !== 2) {
-    throw labelKeysError("git_operation_total", GitOperationTotalLabelNames, labels);
+  for (const key in labels) {
+    if (key !== "operation" && key !== "status") return gitOperationTotalSlowIndex(labels);
   }
-  return gitOperationTotalOperationIndex(labels.operation) * 4 + gitOperationTotalStatusIndex(labels.status);
+  const v0 = labels.operation;
+  const k0 = +(v0 === "clone") + 2 * +(v0 === "status") + 3 * +(v0 === "diff") + 4 * +(v0 === "pull") + 5 * +(v0 === "push") - 1;
+  const v1 = labels.status;
+  const k1 = +(v1 === "started") + 2 * +(v1 === "success") + 3 * +(v1 === "failure") + 4 * +(v1 === "retry") - 1;
+  return (k0 | k1) >= 0 ? k0 * 4 + k1 : gitOperationTotalSlowIndex(labels);
+}
+function gitOperationTotalSlowIndex(labels: GitOperationTotalLabels): number {
+  for (const key in labels) {
+    if (key !== "operation" && key !== "status") throw labelKeysError("git_operation_total", GitOperationTotalLabelNames, labels);
+  }
+  if (labels.operation === undefined || labels.status === undefined) throw labelKeysError("git_operation_total", GitOperationTotalLabelNames, labels);
+  return enumIndex(GitOperationTotalOperationValues, labels.operation, "git_operation_total", "operation", -1) * 4 + enumIndex(GitOperationTotalStatusValues, labels.status, "git_operation_total", "status", -1);
 }
 const GitOperationTotalSets: readonly GitOperationTotalLabels[] = [
   { operation: "clone", status: "started" },
@@ -382,9 +346,9 @@ export class GitOperationTotalCounter extends EnumCounter<GitOperationTotalLabel
 
   inc(labels: GitOperationTotalLabels, value = 1): void {
     const i = gitOperationTotalIndex(labels);
-    if (!(value >= 0 && value < Infinity)) throw counterValueError(this.name, value);
+    if (!(Number.isFinite(value) && value >= 0)) throw this.valueError(value);
     const s = this.series;
-    s[i] = (s[i] ?? 0) + value;
+    s[i] = (s[i] as number) + value;
   }
 
   valueFor(labels: GitOperationTotalLabels): number {
@@ -397,23 +361,20 @@ export type GitPushRetryCountTotalLabels = {
 };
 const GitPushRetryCountTotalLabelNames: readonly string[] = ["attempt"];
 const GitPushRetryCountTotalAttemptValues = ["1", "2", "3", "4", "5"] as const;
-function gitPushRetryCountTotalAttemptIndex(value: unknown): number {
-  switch (value) {
-    case "1": return 0;
-    case "2": return 1;
-    case "3": return 2;
-    case "4": return 3;
-    case "5": return 4;
-    default: return enumIndex(GitPushRetryCountTotalAttemptValues, value, "git_push_retry_count_total", "attempt", -1);
-  }
-}
 function gitPushRetryCountTotalIndex(labels: GitPushRetryCountTotalLabels): number {
-  let keys = 0;
-  for (const _key in labels) keys++;
-  if (keys !== 1) {
-    throw labelKeysError("git_push_retry_count_total", GitPushRetryCountTotalLabelNames, labels);
+  for (const key in labels) {
+    if (key !== "attempt") return gitPushRetryCountTotalSlowIndex(labels);
   }
-  return gitPushRetryCountTotalAttemptIndex(labels.attempt);
+  const v0 = labels.attempt;
+  const k0 = +(v0 === "1") + 2 * +(v0 === "2") + 3 * +(v0 === "3") + 4 * +(v0 === "4") + 5 * +(v0 === "5") - 1;
+  return (k0) >= 0 ? k0 : gitPushRetryCountTotalSlowIndex(labels);
+}
+function gitPushRetryCountTotalSlowIndex(labels: GitPushRetryCountTotalLabels): number {
+  for (const key in labels) {
+    if (key !== "attempt") throw labelKeysError("git_push_retry_count_total", GitPushRetryCountTotalLabelNames, labels);
+  }
+  if (labels.attempt === undefined) throw labelKeysError("git_push_retry_count_total", GitPushRetryCountTotalLabelNames, labels);
+  return enumIndex(GitPushRetryCountTotalAttemptValues, labels.attempt, "git_push_retry_count_total", "attempt", -1);
 }
 const GitPushRetryCountTotalSets: readonly GitPushRetryCountTotalLabels[] = [
   { attempt: "1" },
@@ -431,9 +392,9 @@ export class GitPushRetryCountTotalCounter extends EnumCounter<GitPushRetryCount
 
   inc(labels: GitPushRetryCountTotalLabels, value = 1): void {
     const i = gitPushRetryCountTotalIndex(labels);
-    if (!(value >= 0 && value < Infinity)) throw counterValueError(this.name, value);
+    if (!(Number.isFinite(value) && value >= 0)) throw this.valueError(value);
     const s = this.series;
-    s[i] = (s[i] ?? 0) + value;
+    s[i] = (s[i] as number) + value;
   }
 
   valueFor(labels: GitPushRetryCountTotalLabels): number {
@@ -460,9 +421,9 @@ export class SandboxCacheHitsTotalCounter extends EnumCounter<SandboxCacheHitsTo
 
   inc(labels: SandboxCacheHitsTotalLabels, value = 1): void {
     const i = sandboxCacheHitsTotalIndex(labels);
-    if (!(value >= 0 && value < Infinity)) throw counterValueError(this.name, value);
+    if (!(Number.isFinite(value) && value >= 0)) throw this.valueError(value);
     const s = this.series;
-    s[i] = (s[i] ?? 0) + value;
+    s[i] = (s[i] as number) + value;
   }
 
   valueFor(labels: SandboxCacheHitsTotalLabels): number {
@@ -489,9 +450,9 @@ export class SandboxCacheMissesTotalCounter extends EnumCounter<SandboxCacheMiss
 
   inc(labels: SandboxCacheMissesTotalLabels, value = 1): void {
     const i = sandboxCacheMissesTotalIndex(labels);
-    if (!(value >= 0 && value < Infinity)) throw counterValueError(this.name, value);
+    if (!(Number.isFinite(value) && value >= 0)) throw this.valueError(value);
     const s = this.series;
-    s[i] = (s[i] ?? 0) + value;
+    s[i] = (s[i] as number) + value;
   }
 
   valueFor(labels: SandboxCacheMissesTotalLabels): number {
@@ -510,16 +471,7 @@ const SandboxCreationSecondsSets: readonly SandboxCreationSecondsLabels[] = [
   {},
 ];
 function sandboxCreationSecondsBucket(value: number): number {
-  if (value <= 0.05) return 0;
-  if (value <= 0.1) return 1;
-  if (value <= 0.25) return 2;
-  if (value <= 0.5) return 3;
-  if (value <= 1) return 4;
-  if (value <= 2) return 5;
-  if (value <= 5) return 6;
-  if (value <= 10) return 7;
-  if (value <= 30) return 8;
-  return 9;
+  return +(value > 0.05) + +(value > 0.1) + +(value > 0.25) + +(value > 0.5) + +(value > 1) + +(value > 2) + +(value > 5) + +(value > 10) + +(value > 30);
 }
 
 /** Time to create a sandbox, from request to ready. Unit: seconds. (histogram, at most 12 series) */
@@ -530,12 +482,12 @@ export class SandboxCreationSecondsHistogram extends EnumHistogram<SandboxCreati
 
   observe(labels: SandboxCreationSecondsLabels, value: number): void {
     const base = sandboxCreationSecondsIndex(labels) * 12;
-    if (!Number.isFinite(value)) throw finiteValueError(this.name, value);
+    if (!Number.isFinite(value)) throw this.valueError(value);
     const s = this.series;
     const b = base + sandboxCreationSecondsBucket(value);
-    s[b] = (s[b] ?? 0) + 1;
-    s[base + 10] = (s[base + 10] ?? 0) + value;
-    s[base + 11] = (s[base + 11] ?? 0) + 1;
+    s[b] = (s[b] as number) + 1;
+    s[base + 10] = (s[base + 10] as number) + value;
+    s[base + 11] = (s[base + 11] as number) + 1;
   }
 
   observeSince(labels: SandboxCreationSecondsLabels, start: bigint): number {
@@ -559,22 +511,20 @@ export type SandboxHoursTotalLabels = {
 };
 const SandboxHoursTotalLabelNames: readonly string[] = ["project"];
 const SandboxHoursTotalProjectValues = ["default", "agents", "ci", "other"] as const;
-function sandboxHoursTotalProjectIndex(value: unknown): number {
-  switch (value) {
-    case "default": return 0;
-    case "agents": return 1;
-    case "ci": return 2;
-    case "other": return 3;
-    default: return enumIndex(SandboxHoursTotalProjectValues, value, "sandbox_hours_total", "project", 3);
-  }
-}
 function sandboxHoursTotalIndex(labels: SandboxHoursTotalLabels): number {
-  let keys = 0;
-  for (const _key in labels) keys++;
-  if (keys !== 1) {
-    throw labelKeysError("sandbox_hours_total", SandboxHoursTotalLabelNames, labels);
+  for (const key in labels) {
+    if (key !== "project") return sandboxHoursTotalSlowIndex(labels);
   }
-  return sandboxHoursTotalProjectIndex(labels.project);
+  const v0 = labels.project;
+  const k0 = +(v0 === "default") + 2 * +(v0 === "agents") + 3 * +(v0 === "ci") + 4 * +(v0 === "other") - 1;
+  return (k0) >= 0 ? k0 : sandboxHoursTotalSlowIndex(labels);
+}
+function sandboxHoursTotalSlowIndex(labels: SandboxHoursTotalLabels): number {
+  for (const key in labels) {
+    if (key !== "project") throw labelKeysError("sandbox_hours_total", SandboxHoursTotalLabelNames, labels);
+  }
+  if (labels.project === undefined) throw labelKeysError("sandbox_hours_total", SandboxHoursTotalLabelNames, labels);
+  return enumIndex(SandboxHoursTotalProjectValues, labels.project, "sandbox_hours_total", "project", 3);
 }
 const SandboxHoursTotalSets: readonly SandboxHoursTotalLabels[] = [
   { project: "default" },
@@ -591,9 +541,9 @@ export class SandboxHoursTotalCounter extends EnumCounter<SandboxHoursTotalLabel
 
   inc(labels: SandboxHoursTotalLabels, value = 1): void {
     const i = sandboxHoursTotalIndex(labels);
-    if (!(value >= 0 && value < Infinity)) throw counterValueError(this.name, value);
+    if (!(Number.isFinite(value) && value >= 0)) throw this.valueError(value);
     const s = this.series;
-    s[i] = (s[i] ?? 0) + value;
+    s[i] = (s[i] as number) + value;
   }
 
   valueFor(labels: SandboxHoursTotalLabels): number {

@@ -185,7 +185,7 @@ describe("generated metrics module", () => {
   it("rejects a labels object that swaps a label for an unknown key, even where the label has a fallback", () => {
     const m = createMetrics();
     const swapped = { operation: "push", errortype: "auth" } as unknown as GitErrorsTotalLabels;
-    expect(() => m.gitErrorsTotal.inc(swapped)).toThrow('git_errors_total: label "error_type" is missing');
+    expect(() => m.gitErrorsTotal.inc(swapped)).toThrow('git_errors_total: unknown label "errortype"; missing label "error_type"; labels are: operation, error_type');
     const missing = { operation: "push" } as unknown as GitErrorsTotalLabels;
     expect(() => m.gitErrorsTotal.inc(missing)).toThrow('git_errors_total: missing label "error_type"; labels are: operation, error_type');
     expect(m.gitErrorsTotal.valueFor({ operation: "push", error_type: "other" })).toBe(0);
@@ -200,12 +200,14 @@ describe("generated metrics module", () => {
     expect(m.sandboxHoursTotal.valueFor({ project: "default" })).toBe(0);
   });
 
-  it("rejects negative and non-finite counter increments and non-finite gauge and histogram values", () => {
+  it("rejects negative, non-finite and non-number counter increments and non-finite gauge and histogram values", () => {
     const m = createMetrics();
     const labels = { operation: "pull", status: "retry" } as const;
     expect(() => m.gitOperationTotal.inc(labels, -1)).toThrow(/cannot decrease/);
     expect(() => m.gitOperationTotal.inc(labels, Number.NaN)).toThrow(TypeError);
     expect(() => m.gitOperationTotal.inc(labels, Infinity)).toThrow(TypeError);
+    // What a JavaScript caller can pass: "5" compares as a number, and would add as a string.
+    expect(() => m.gitOperationTotal.inc(labels, "5" as unknown as number)).toThrow(TypeError);
     expect(() => m.activeSandboxesTotal.set({}, Number.NaN)).toThrow(TypeError);
     expect(() => m.gitOperationDurationSeconds.observe({ operation: "pull" }, Infinity)).toThrow(TypeError);
     expect(m.gitOperationTotal.valueFor(labels)).toBe(0);

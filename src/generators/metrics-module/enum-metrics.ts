@@ -49,10 +49,10 @@ export function enumIndex(values: readonly string[], value: unknown, metric: str
 }
 
 /** The error for a labels object whose keys are not exactly the metric's label names. */
-export function labelKeysError(metric: string, expected: readonly string[], labels: object): RangeError {
+export function labelKeysError(metric: string, expected: readonly string[], labels: Readonly<Record<string, unknown>>): RangeError {
   const extra: string[] = [];
   for (const k in labels) if (!expected.includes(k)) extra.push(k);
-  const missing = expected.filter((k) => !(k in labels));
+  const missing = expected.filter((k) => labels[k] === undefined);
   const parts = [
     ...(extra.length > 0 ? [`unknown label ${extra.map((k) => JSON.stringify(k)).join(", ")}`] : []),
     ...(missing.length > 0 ? [`missing label ${missing.map((k) => JSON.stringify(k)).join(", ")}`] : []),
@@ -132,11 +132,21 @@ abstract class EnumScalar<L extends Labels> extends EnumMetric<L> {
 export abstract class EnumCounter<L extends Labels> extends EnumScalar<L> {
   readonly type = "counter";
   abstract inc(labels: L, value?: number): void;
+
+  // The generated methods throw what this returns: one short call keeps their bytecode small.
+  protected valueError(value: number): Error {
+    return counterValueError(this.name, value);
+  }
 }
 
 /** A gauge; `set`, `inc`, `dec` and `valueFor` are generated per metric. */
 export abstract class EnumGauge<L extends Labels> extends EnumScalar<L> {
   readonly type = "gauge";
+
+  protected valueError(value: number): Error {
+    return finiteValueError(this.name, value);
+  }
+
   abstract set(labels: L, value: number): void;
   abstract inc(labels: L, value?: number): void;
   abstract dec(labels: L, value?: number): void;
@@ -162,6 +172,10 @@ export abstract class EnumHistogram<L extends Labels> extends EnumMetric<L> {
     this.stride = cfg.buckets.length + 3;
     this.series = new Float64Array(cfg.labelSets.length * this.stride);
     this.register(cfg.registry);
+  }
+
+  protected valueError(value: number): Error {
+    return finiteValueError(this.name, value);
   }
 
   abstract observe(labels: L, value: number): void;

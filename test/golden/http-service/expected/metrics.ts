@@ -7,7 +7,7 @@
 // must name exactly the metric's labels: an extra or a missing key is a type error and a RangeError.
 
 import { Registry } from "prom-client";
-import { counterValueError, EnumCounter, EnumGauge, EnumHistogram, enumIndex, finiteValueError, labelKeysError, type AnyRegistry } from "obsgen/runtime";
+import { EnumCounter, EnumGauge, EnumHistogram, enumIndex, labelKeysError, type AnyRegistry } from "obsgen/runtime";
 
 // ---- service checkout: 3 metrics, at most 154 series
 
@@ -17,30 +17,23 @@ export type HttpRequestDurationSecondsLabels = {
 };
 const HttpRequestDurationSecondsLabelNames: readonly string[] = ["method", "route"];
 const HttpRequestDurationSecondsMethodValues = ["GET", "POST", "DELETE"] as const;
-function httpRequestDurationSecondsMethodIndex(value: unknown): number {
-  switch (value) {
-    case "GET": return 0;
-    case "POST": return 1;
-    case "DELETE": return 2;
-    default: return enumIndex(HttpRequestDurationSecondsMethodValues, value, "http_request_duration_seconds", "method", -1);
-  }
-}
 const HttpRequestDurationSecondsRouteValues = ["/cart", "/checkout", "/orders/:id"] as const;
-function httpRequestDurationSecondsRouteIndex(value: unknown): number {
-  switch (value) {
-    case "/cart": return 0;
-    case "/checkout": return 1;
-    case "/orders/:id": return 2;
-    default: return enumIndex(HttpRequestDurationSecondsRouteValues, value, "http_request_duration_seconds", "route", -1);
-  }
-}
 function httpRequestDurationSecondsIndex(labels: HttpRequestDurationSecondsLabels): number {
-  let keys = 0;
-  for (const _key in labels) keys++;
-  if (keys !== 2) {
-    throw labelKeysError("http_request_duration_seconds", HttpRequestDurationSecondsLabelNames, labels);
+  for (const key in labels) {
+    if (key !== "method" && key !== "route") return httpRequestDurationSecondsSlowIndex(labels);
   }
-  return httpRequestDurationSecondsMethodIndex(labels.method) * 3 + httpRequestDurationSecondsRouteIndex(labels.route);
+  const v0 = labels.method;
+  const k0 = +(v0 === "GET") + 2 * +(v0 === "POST") + 3 * +(v0 === "DELETE") - 1;
+  const v1 = labels.route;
+  const k1 = +(v1 === "/cart") + 2 * +(v1 === "/checkout") + 3 * +(v1 === "/orders/:id") - 1;
+  return (k0 | k1) >= 0 ? k0 * 3 + k1 : httpRequestDurationSecondsSlowIndex(labels);
+}
+function httpRequestDurationSecondsSlowIndex(labels: HttpRequestDurationSecondsLabels): number {
+  for (const key in labels) {
+    if (key !== "method" && key !== "route") throw labelKeysError("http_request_duration_seconds", HttpRequestDurationSecondsLabelNames, labels);
+  }
+  if (labels.method === undefined || labels.route === undefined) throw labelKeysError("http_request_duration_seconds", HttpRequestDurationSecondsLabelNames, labels);
+  return enumIndex(HttpRequestDurationSecondsMethodValues, labels.method, "http_request_duration_seconds", "method", -1) * 3 + enumIndex(HttpRequestDurationSecondsRouteValues, labels.route, "http_request_duration_seconds", "route", -1);
 }
 const HttpRequestDurationSecondsSets: readonly HttpRequestDurationSecondsLabels[] = [
   { method: "GET", route: "/cart" },
@@ -54,14 +47,7 @@ const HttpRequestDurationSecondsSets: readonly HttpRequestDurationSecondsLabels[
   { method: "DELETE", route: "/orders/:id" },
 ];
 function httpRequestDurationSecondsBucket(value: number): number {
-  if (value <= 0.025) return 0;
-  if (value <= 0.05) return 1;
-  if (value <= 0.1) return 2;
-  if (value <= 0.25) return 3;
-  if (value <= 0.5) return 4;
-  if (value <= 1) return 5;
-  if (value <= 2.5) return 6;
-  return 7;
+  return +(value > 0.025) + +(value > 0.05) + +(value > 0.1) + +(value > 0.25) + +(value > 0.5) + +(value > 1) + +(value > 2.5);
 }
 
 /** Time to serve an HTTP request, by method and route. Unit: seconds. (histogram, at most 90 series) */
@@ -72,12 +58,12 @@ export class HttpRequestDurationSecondsHistogram extends EnumHistogram<HttpReque
 
   observe(labels: HttpRequestDurationSecondsLabels, value: number): void {
     const base = httpRequestDurationSecondsIndex(labels) * 10;
-    if (!Number.isFinite(value)) throw finiteValueError(this.name, value);
+    if (!Number.isFinite(value)) throw this.valueError(value);
     const s = this.series;
     const b = base + httpRequestDurationSecondsBucket(value);
-    s[b] = (s[b] ?? 0) + 1;
-    s[base + 8] = (s[base + 8] ?? 0) + value;
-    s[base + 9] = (s[base + 9] ?? 0) + 1;
+    s[b] = (s[b] as number) + 1;
+    s[base + 8] = (s[base + 8] as number) + value;
+    s[base + 9] = (s[base + 9] as number) + 1;
   }
 
   observeSince(labels: HttpRequestDurationSecondsLabels, start: bigint): number {
@@ -114,22 +100,22 @@ export class HttpRequestsInFlightGauge extends EnumGauge<HttpRequestsInFlightLab
 
   set(labels: HttpRequestsInFlightLabels, value: number): void {
     const i = httpRequestsInFlightIndex(labels);
-    if (!Number.isFinite(value)) throw finiteValueError(this.name, value);
+    if (!Number.isFinite(value)) throw this.valueError(value);
     this.series[i] = value;
   }
 
   inc(labels: HttpRequestsInFlightLabels, value = 1): void {
     const i = httpRequestsInFlightIndex(labels);
-    if (!Number.isFinite(value)) throw finiteValueError(this.name, value);
+    if (!Number.isFinite(value)) throw this.valueError(value);
     const s = this.series;
-    s[i] = (s[i] ?? 0) + value;
+    s[i] = (s[i] as number) + value;
   }
 
   dec(labels: HttpRequestsInFlightLabels, value = 1): void {
     const i = httpRequestsInFlightIndex(labels);
-    if (!Number.isFinite(value)) throw finiteValueError(this.name, value);
+    if (!Number.isFinite(value)) throw this.valueError(value);
     const s = this.series;
-    s[i] = (s[i] ?? 0) - value;
+    s[i] = (s[i] as number) - value;
   }
 
   valueFor(labels: HttpRequestsInFlightLabels): number {
@@ -144,43 +130,26 @@ export type HttpRequestsTotalLabels = {
 };
 const HttpRequestsTotalLabelNames: readonly string[] = ["method", "route", "status_code"];
 const HttpRequestsTotalMethodValues = ["GET", "POST", "DELETE"] as const;
-function httpRequestsTotalMethodIndex(value: unknown): number {
-  switch (value) {
-    case "GET": return 0;
-    case "POST": return 1;
-    case "DELETE": return 2;
-    default: return enumIndex(HttpRequestsTotalMethodValues, value, "http_requests_total", "method", -1);
-  }
-}
 const HttpRequestsTotalRouteValues = ["/cart", "/checkout", "/orders/:id"] as const;
-function httpRequestsTotalRouteIndex(value: unknown): number {
-  switch (value) {
-    case "/cart": return 0;
-    case "/checkout": return 1;
-    case "/orders/:id": return 2;
-    default: return enumIndex(HttpRequestsTotalRouteValues, value, "http_requests_total", "route", -1);
-  }
-}
 const HttpRequestsTotalStatusCodeValues = ["200", "201", "400", "404", "500", "502", "503"] as const;
-function httpRequestsTotalStatusCodeIndex(value: unknown): number {
-  switch (value) {
-    case "200": return 0;
-    case "201": return 1;
-    case "400": return 2;
-    case "404": return 3;
-    case "500": return 4;
-    case "502": return 5;
-    case "503": return 6;
-    default: return enumIndex(HttpRequestsTotalStatusCodeValues, value, "http_requests_total", "status_code", -1);
-  }
-}
 function httpRequestsTotalIndex(labels: HttpRequestsTotalLabels): number {
-  let keys = 0;
-  for (const _key in labels) keys++;
-  if (keys !== 3) {
-    throw labelKeysError("http_requests_total", HttpRequestsTotalLabelNames, labels);
+  for (const key in labels) {
+    if (key !== "method" && key !== "route" && key !== "status_code") return httpRequestsTotalSlowIndex(labels);
   }
-  return (httpRequestsTotalMethodIndex(labels.method) * 3 + httpRequestsTotalRouteIndex(labels.route)) * 7 + httpRequestsTotalStatusCodeIndex(labels.status_code);
+  const v0 = labels.method;
+  const k0 = +(v0 === "GET") + 2 * +(v0 === "POST") + 3 * +(v0 === "DELETE") - 1;
+  const v1 = labels.route;
+  const k1 = +(v1 === "/cart") + 2 * +(v1 === "/checkout") + 3 * +(v1 === "/orders/:id") - 1;
+  const v2 = labels.status_code;
+  const k2 = +(v2 === "200") + 2 * +(v2 === "201") + 3 * +(v2 === "400") + 4 * +(v2 === "404") + 5 * +(v2 === "500") + 6 * +(v2 === "502") + 7 * +(v2 === "503") - 1;
+  return (k0 | k1 | k2) >= 0 ? (k0 * 3 + k1) * 7 + k2 : httpRequestsTotalSlowIndex(labels);
+}
+function httpRequestsTotalSlowIndex(labels: HttpRequestsTotalLabels): number {
+  for (const key in labels) {
+    if (key !== "method" && key !== "route" && key !== "status_code") throw labelKeysError("http_requests_total", HttpRequestsTotalLabelNames, labels);
+  }
+  if (labels.method === undefined || labels.route === undefined || labels.status_code === undefined) throw labelKeysError("http_requests_total", HttpRequestsTotalLabelNames, labels);
+  return (enumIndex(HttpRequestsTotalMethodValues, labels.method, "http_requests_total", "method", -1) * 3 + enumIndex(HttpRequestsTotalRouteValues, labels.route, "http_requests_total", "route", -1)) * 7 + enumIndex(HttpRequestsTotalStatusCodeValues, labels.status_code, "http_requests_total", "status_code", -1);
 }
 const HttpRequestsTotalSets: readonly HttpRequestsTotalLabels[] = [
   { method: "GET", route: "/cart", status_code: "200" },
@@ -256,9 +225,9 @@ export class HttpRequestsTotalCounter extends EnumCounter<HttpRequestsTotalLabel
 
   inc(labels: HttpRequestsTotalLabels, value = 1): void {
     const i = httpRequestsTotalIndex(labels);
-    if (!(value >= 0 && value < Infinity)) throw counterValueError(this.name, value);
+    if (!(Number.isFinite(value) && value >= 0)) throw this.valueError(value);
     const s = this.series;
-    s[i] = (s[i] ?? 0) + value;
+    s[i] = (s[i] as number) + value;
   }
 
   valueFor(labels: HttpRequestsTotalLabels): number {

@@ -7,7 +7,7 @@
 // must name exactly the metric's labels: an extra or a missing key is a type error and a RangeError.
 
 import { Registry } from "prom-client";
-import { counterValueError, EnumCounter, labelKeysError, type AnyRegistry } from "obsgen/runtime";
+import { EnumCounter, labelKeysError, type AnyRegistry } from "obsgen/runtime";
 
 // ---- service minimal: 1 metrics, at most 1 series
 
@@ -30,9 +30,9 @@ export class JobsProcessedTotalCounter extends EnumCounter<JobsProcessedTotalLab
 
   inc(labels: JobsProcessedTotalLabels, value = 1): void {
     const i = jobsProcessedTotalIndex(labels);
-    if (!(value >= 0 && value < Infinity)) throw counterValueError(this.name, value);
+    if (!(Number.isFinite(value) && value >= 0)) throw this.valueError(value);
     const s = this.series;
-    s[i] = (s[i] ?? 0) + value;
+    s[i] = (s[i] as number) + value;
   }
 
   valueFor(labels: JobsProcessedTotalLabels): number {

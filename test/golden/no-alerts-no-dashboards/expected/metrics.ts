@@ -7,7 +7,7 @@
 // must name exactly the metric's labels: an extra or a missing key is a type error and a RangeError.
 
 import { Registry } from "prom-client";
-import { counterValueError, EnumCounter, EnumGauge, EnumHistogram, enumIndex, finiteValueError, labelKeysError, type AnyRegistry } from "obsgen/runtime";
+import { EnumCounter, EnumGauge, EnumHistogram, enumIndex, labelKeysError, type AnyRegistry } from "obsgen/runtime";
 
 // ---- service batch-worker: 3 metrics, at most 24 series
 
@@ -16,32 +16,27 @@ export type BatchJobDurationSecondsLabels = {
 };
 const BatchJobDurationSecondsLabelNames: readonly string[] = ["queue"];
 const BatchJobDurationSecondsQueueValues = ["default", "priority"] as const;
-function batchJobDurationSecondsQueueIndex(value: unknown): number {
-  switch (value) {
-    case "default": return 0;
-    case "priority": return 1;
-    default: return enumIndex(BatchJobDurationSecondsQueueValues, value, "batch_job_duration_seconds", "queue", -1);
-  }
-}
 function batchJobDurationSecondsIndex(labels: BatchJobDurationSecondsLabels): number {
-  let keys = 0;
-  for (const _key in labels) keys++;
-  if (keys !== 1) {
-    throw labelKeysError("batch_job_duration_seconds", BatchJobDurationSecondsLabelNames, labels);
+  for (const key in labels) {
+    if (key !== "queue") return batchJobDurationSecondsSlowIndex(labels);
   }
-  return batchJobDurationSecondsQueueIndex(labels.queue);
+  const v0 = labels.queue;
+  const k0 = +(v0 === "default") + 2 * +(v0 === "priority") - 1;
+  return (k0) >= 0 ? k0 : batchJobDurationSecondsSlowIndex(labels);
+}
+function batchJobDurationSecondsSlowIndex(labels: BatchJobDurationSecondsLabels): number {
+  for (const key in labels) {
+    if (key !== "queue") throw labelKeysError("batch_job_duration_seconds", BatchJobDurationSecondsLabelNames, labels);
+  }
+  if (labels.queue === undefined) throw labelKeysError("batch_job_duration_seconds", BatchJobDurationSecondsLabelNames, labels);
+  return enumIndex(BatchJobDurationSecondsQueueValues, labels.queue, "batch_job_duration_seconds", "queue", -1);
 }
 const BatchJobDurationSecondsSets: readonly BatchJobDurationSecondsLabels[] = [
   { queue: "default" },
   { queue: "priority" },
 ];
 function batchJobDurationSecondsBucket(value: number): number {
-  if (value <= 1) return 0;
-  if (value <= 5) return 1;
-  if (value <= 30) return 2;
-  if (value <= 120) return 3;
-  if (value <= 600) return 4;
-  return 5;
+  return +(value > 1) + +(value > 5) + +(value > 30) + +(value > 120) + +(value > 600);
 }
 
 /** Time to run one batch job, by queue. Unit: seconds. (histogram, at most 16 series) */
@@ -52,12 +47,12 @@ export class BatchJobDurationSecondsHistogram extends EnumHistogram<BatchJobDura
 
   observe(labels: BatchJobDurationSecondsLabels, value: number): void {
     const base = batchJobDurationSecondsIndex(labels) * 8;
-    if (!Number.isFinite(value)) throw finiteValueError(this.name, value);
+    if (!Number.isFinite(value)) throw this.valueError(value);
     const s = this.series;
     const b = base + batchJobDurationSecondsBucket(value);
-    s[b] = (s[b] ?? 0) + 1;
-    s[base + 6] = (s[base + 6] ?? 0) + value;
-    s[base + 7] = (s[base + 7] ?? 0) + 1;
+    s[b] = (s[b] as number) + 1;
+    s[base + 6] = (s[base + 6] as number) + value;
+    s[base + 7] = (s[base + 7] as number) + 1;
   }
 
   observeSince(labels: BatchJobDurationSecondsLabels, start: bigint): number {
@@ -82,29 +77,23 @@ export type BatchJobsTotalLabels = {
 };
 const BatchJobsTotalLabelNames: readonly string[] = ["queue", "outcome"];
 const BatchJobsTotalQueueValues = ["default", "priority"] as const;
-function batchJobsTotalQueueIndex(value: unknown): number {
-  switch (value) {
-    case "default": return 0;
-    case "priority": return 1;
-    default: return enumIndex(BatchJobsTotalQueueValues, value, "batch_jobs_total", "queue", -1);
-  }
-}
 const BatchJobsTotalOutcomeValues = ["success", "failure", "other"] as const;
-function batchJobsTotalOutcomeIndex(value: unknown): number {
-  switch (value) {
-    case "success": return 0;
-    case "failure": return 1;
-    case "other": return 2;
-    default: return enumIndex(BatchJobsTotalOutcomeValues, value, "batch_jobs_total", "outcome", 2);
-  }
-}
 function batchJobsTotalIndex(labels: BatchJobsTotalLabels): number {
-  let keys = 0;
-  for (const _key in labels) keys++;
-  if (keys !== 2) {
-    throw labelKeysError("batch_jobs_total", BatchJobsTotalLabelNames, labels);
+  for (const key in labels) {
+    if (key !== "queue" && key !== "outcome") return batchJobsTotalSlowIndex(labels);
   }
-  return batchJobsTotalQueueIndex(labels.queue) * 3 + batchJobsTotalOutcomeIndex(labels.outcome);
+  const v0 = labels.queue;
+  const k0 = +(v0 === "default") + 2 * +(v0 === "priority") - 1;
+  const v1 = labels.outcome;
+  const k1 = +(v1 === "success") + 2 * +(v1 === "failure") + 3 * +(v1 === "other") - 1;
+  return (k0 | k1) >= 0 ? k0 * 3 + k1 : batchJobsTotalSlowIndex(labels);
+}
+function batchJobsTotalSlowIndex(labels: BatchJobsTotalLabels): number {
+  for (const key in labels) {
+    if (key !== "queue" && key !== "outcome") throw labelKeysError("batch_jobs_total", BatchJobsTotalLabelNames, labels);
+  }
+  if (labels.queue === undefined || labels.outcome === undefined) throw labelKeysError("batch_jobs_total", BatchJobsTotalLabelNames, labels);
+  return enumIndex(BatchJobsTotalQueueValues, labels.queue, "batch_jobs_total", "queue", -1) * 3 + enumIndex(BatchJobsTotalOutcomeValues, labels.outcome, "batch_jobs_total", "outcome", 2);
 }
 const BatchJobsTotalSets: readonly BatchJobsTotalLabels[] = [
   { queue: "default", outcome: "success" },
@@ -123,9 +112,9 @@ export class BatchJobsTotalCounter extends EnumCounter<BatchJobsTotalLabels> {
 
   inc(labels: BatchJobsTotalLabels, value = 1): void {
     const i = batchJobsTotalIndex(labels);
-    if (!(value >= 0 && value < Infinity)) throw counterValueError(this.name, value);
+    if (!(Number.isFinite(value) && value >= 0)) throw this.valueError(value);
     const s = this.series;
-    s[i] = (s[i] ?? 0) + value;
+    s[i] = (s[i] as number) + value;
   }
 
   valueFor(labels: BatchJobsTotalLabels): number {
@@ -138,20 +127,20 @@ export type BatchQueueDepthLabels = {
 };
 const BatchQueueDepthLabelNames: readonly string[] = ["queue"];
 const BatchQueueDepthQueueValues = ["default", "priority"] as const;
-function batchQueueDepthQueueIndex(value: unknown): number {
-  switch (value) {
-    case "default": return 0;
-    case "priority": return 1;
-    default: return enumIndex(BatchQueueDepthQueueValues, value, "batch_queue_depth", "queue", -1);
-  }
-}
 function batchQueueDepthIndex(labels: BatchQueueDepthLabels): number {
-  let keys = 0;
-  for (const _key in labels) keys++;
-  if (keys !== 1) {
-    throw labelKeysError("batch_queue_depth", BatchQueueDepthLabelNames, labels);
+  for (const key in labels) {
+    if (key !== "queue") return batchQueueDepthSlowIndex(labels);
   }
-  return batchQueueDepthQueueIndex(labels.queue);
+  const v0 = labels.queue;
+  const k0 = +(v0 === "default") + 2 * +(v0 === "priority") - 1;
+  return (k0) >= 0 ? k0 : batchQueueDepthSlowIndex(labels);
+}
+function batchQueueDepthSlowIndex(labels: BatchQueueDepthLabels): number {
+  for (const key in labels) {
+    if (key !== "queue") throw labelKeysError("batch_queue_depth", BatchQueueDepthLabelNames, labels);
+  }
+  if (labels.queue === undefined) throw labelKeysError("batch_queue_depth", BatchQueueDepthLabelNames, labels);
+  return enumIndex(BatchQueueDepthQueueValues, labels.queue, "batch_queue_depth", "queue", -1);
 }
 const BatchQueueDepthSets: readonly BatchQueueDepthLabels[] = [
   { queue: "default" },
@@ -166,22 +155,22 @@ export class BatchQueueDepthGauge extends EnumGauge<BatchQueueDepthLabels> {
 
   set(labels: BatchQueueDepthLabels, value: number): void {
     const i = batchQueueDepthIndex(labels);
-    if (!Number.isFinite(value)) throw finiteValueError(this.name, value);
+    if (!Number.isFinite(value)) throw this.valueError(value);
     this.series[i] = value;
   }
 
   inc(labels: BatchQueueDepthLabels, value = 1): void {
     const i = batchQueueDepthIndex(labels);
-    if (!Number.isFinite(value)) throw finiteValueError(this.name, value);
+    if (!Number.isFinite(value)) throw this.valueError(value);
     const s = this.series;
-    s[i] = (s[i] ?? 0) + value;
+    s[i] = (s[i] as number) + value;
   }
 
   dec(labels: BatchQueueDepthLabels, value = 1): void {
     const i = batchQueueDepthIndex(labels);
-    if (!Number.isFinite(value)) throw finiteValueError(this.name, value);
+    if (!Number.isFinite(value)) throw this.valueError(value);
     const s = this.series;
-    s[i] = (s[i] ?? 0) - value;
+    s[i] = (s[i] as number) - value;
   }
 
   valueFor(labels: BatchQueueDepthLabels): number {

@@ -7,26 +7,26 @@
 // must name exactly the metric's labels: an extra or a missing key is a type error and a RangeError.
 
 import { Registry } from "prom-client";
-import { counterValueError, EnumCounter, EnumGauge, enumIndex, finiteValueError, labelKeysError } from "obsgen/runtime";
+import { EnumCounter, EnumGauge, enumIndex, labelKeysError } from "obsgen/runtime";
 
 // ---- service api: 1 metrics, at most 2 series
 
 const ApiRequestsTotalLabelNames = ["outcome"];
 const ApiRequestsTotalOutcomeValues = ["success", "failure"];
-function apiRequestsTotalOutcomeIndex(value) {
-  switch (value) {
-    case "success": return 0;
-    case "failure": return 1;
-    default: return enumIndex(ApiRequestsTotalOutcomeValues, value, "api_requests_total", "outcome", -1);
-  }
-}
 function apiRequestsTotalIndex(labels) {
-  let keys = 0;
-  for (const _key in labels) keys++;
-  if (keys !== 1) {
-    throw labelKeysError("api_requests_total", ApiRequestsTotalLabelNames, labels);
+  for (const key in labels) {
+    if (key !== "outcome") return apiRequestsTotalSlowIndex(labels);
   }
-  return apiRequestsTotalOutcomeIndex(labels.outcome);
+  const v0 = labels.outcome;
+  const k0 = +(v0 === "success") + 2 * +(v0 === "failure") - 1;
+  return (k0) >= 0 ? k0 : apiRequestsTotalSlowIndex(labels);
+}
+function apiRequestsTotalSlowIndex(labels) {
+  for (const key in labels) {
+    if (key !== "outcome") throw labelKeysError("api_requests_total", ApiRequestsTotalLabelNames, labels);
+  }
+  if (labels.outcome === undefined) throw labelKeysError("api_requests_total", ApiRequestsTotalLabelNames, labels);
+  return enumIndex(ApiRequestsTotalOutcomeValues, labels.outcome, "api_requests_total", "outcome", -1);
 }
 const ApiRequestsTotalSets = [
   { outcome: "success" },
@@ -41,9 +41,9 @@ export class ApiRequestsTotalCounter extends EnumCounter {
 
   inc(labels, value = 1) {
     const i = apiRequestsTotalIndex(labels);
-    if (!(value >= 0 && value < Infinity)) throw counterValueError(this.name, value);
+    if (!(Number.isFinite(value) && value >= 0)) throw this.valueError(value);
     const s = this.series;
-    s[i] = (s[i] ?? 0) + value;
+    s[i] = s[i] + value;
   }
 
   valueFor(labels) {
@@ -73,20 +73,20 @@ export function createApiMetrics(registry = new Registry()) {
 
 const WorkerJobsTotalLabelNames = ["outcome"];
 const WorkerJobsTotalOutcomeValues = ["success", "failure"];
-function workerJobsTotalOutcomeIndex(value) {
-  switch (value) {
-    case "success": return 0;
-    case "failure": return 1;
-    default: return enumIndex(WorkerJobsTotalOutcomeValues, value, "worker_jobs_total", "outcome", -1);
-  }
-}
 function workerJobsTotalIndex(labels) {
-  let keys = 0;
-  for (const _key in labels) keys++;
-  if (keys !== 1) {
-    throw labelKeysError("worker_jobs_total", WorkerJobsTotalLabelNames, labels);
+  for (const key in labels) {
+    if (key !== "outcome") return workerJobsTotalSlowIndex(labels);
   }
-  return workerJobsTotalOutcomeIndex(labels.outcome);
+  const v0 = labels.outcome;
+  const k0 = +(v0 === "success") + 2 * +(v0 === "failure") - 1;
+  return (k0) >= 0 ? k0 : workerJobsTotalSlowIndex(labels);
+}
+function workerJobsTotalSlowIndex(labels) {
+  for (const key in labels) {
+    if (key !== "outcome") throw labelKeysError("worker_jobs_total", WorkerJobsTotalLabelNames, labels);
+  }
+  if (labels.outcome === undefined) throw labelKeysError("worker_jobs_total", WorkerJobsTotalLabelNames, labels);
+  return enumIndex(WorkerJobsTotalOutcomeValues, labels.outcome, "worker_jobs_total", "outcome", -1);
 }
 const WorkerJobsTotalSets = [
   { outcome: "success" },
@@ -101,9 +101,9 @@ export class WorkerJobsTotalCounter extends EnumCounter {
 
   inc(labels, value = 1) {
     const i = workerJobsTotalIndex(labels);
-    if (!(value >= 0 && value < Infinity)) throw counterValueError(this.name, value);
+    if (!(Number.isFinite(value) && value >= 0)) throw this.valueError(value);
     const s = this.series;
-    s[i] = (s[i] ?? 0) + value;
+    s[i] = s[i] + value;
   }
 
   valueFor(labels) {
@@ -129,22 +129,22 @@ export class WorkerQueueDepthGauge extends EnumGauge {
 
   set(labels, value) {
     const i = workerQueueDepthIndex(labels);
-    if (!Number.isFinite(value)) throw finiteValueError(this.name, value);
+    if (!Number.isFinite(value)) throw this.valueError(value);
     this.series[i] = value;
   }
 
   inc(labels, value = 1) {
     const i = workerQueueDepthIndex(labels);
-    if (!Number.isFinite(value)) throw finiteValueError(this.name, value);
+    if (!Number.isFinite(value)) throw this.valueError(value);
     const s = this.series;
-    s[i] = (s[i] ?? 0) + value;
+    s[i] = s[i] + value;
   }
 
   dec(labels, value = 1) {
     const i = workerQueueDepthIndex(labels);
-    if (!Number.isFinite(value)) throw finiteValueError(this.name, value);
+    if (!Number.isFinite(value)) throw this.valueError(value);
     const s = this.series;
-    s[i] = (s[i] ?? 0) - value;
+    s[i] = s[i] - value;
   }
 
   valueFor(labels) {
