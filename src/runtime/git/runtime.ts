@@ -101,7 +101,8 @@ export class GitRuntime {
   // once seen, a clone stays until its sandbox dies, and a warm request runs git once, not twice.
   private readonly cloned = new WeakSet<Sandbox>();
   private readonly branchQueues = new Map<string, Promise<void>>();
-  private readonly configArgs: readonly string[];
+  /** `git` and the hardened `-c` arguments: the start of every git command line. */
+  private readonly gitCommand: readonly string[];
   /** Per sandbox, the text of its clone's .git/config that last passed cloneConfigRefusal. */
   private readonly passedConfigs = new WeakMap<Sandbox, string>();
   /** Per sandbox, the environment of its git commands that carry no credentials (envFor). */
@@ -117,7 +118,7 @@ export class GitRuntime {
     this.random = opts.random ?? Math.random;
     this.log = opts.log ?? (() => undefined);
     this.redactor = new Redactor([opts.credentials?.password ?? ""]);
-    this.configArgs = hardenedConfigArgs(opts.allowLocalRemotes ?? false);
+    this.gitCommand = ["git", ...hardenedConfigArgs(opts.allowLocalRemotes ?? false)];
   }
 
   /** Validates a request; throws ValidationError naming each bad field. */
@@ -375,7 +376,7 @@ export class GitRuntime {
       this.askpassReady.add(sandbox);
     }
     const env = this.envFor(ctx.input.agent_id, sandbox, askpass, remote ? ctx.grant : undefined);
-    const argv = ["git", ...this.configArgs, ...args];
+    const argv = this.gitCommand.concat(args);
     if (cwd !== repoPath(sandbox)) return sandbox.exec(argv, { cwd, env, timeoutMs: this.timeoutMs });
     // In a clone, git runs only after its .git/config passed the check (hardening.ts): per-name
     // drivers (filter, merge), includes, URL rewrites and uploadpack cannot be neutralised by -c,

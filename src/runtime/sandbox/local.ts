@@ -21,6 +21,8 @@ import {
 } from "./provider.ts";
 import { parseRefusal, safeWriteArgv, UNSAFE_PATH_EXIT } from "./safe-write.ts";
 
+/** A `.` or `..` path segment. */
+const DOT_SEGMENT = /\/\.\.?(?:\/|$)/;
 /** Prefix of every sandbox directory, so tests (and operators) can find leftovers. */
 export const LOCAL_SANDBOX_PREFIX = "obsgen-sandbox-";
 /** Output beyond this many bytes per stream is dropped; git's progress output is not needed. */
@@ -57,6 +59,7 @@ class LocalSandbox implements Sandbox {
   private readonly running = new Set<ChildProcess>();
   private readonly env: Readonly<Record<string, string>>;
   private readonly mergedEnvs = new WeakMap<object, Readonly<Record<string, string>>>();
+  private readonly rootSlash: string;
 
   constructor(
     private readonly root: string,
@@ -66,6 +69,7 @@ class LocalSandbox implements Sandbox {
   ) {
     this.id = `local-${randomUUID()}`;
     this.env = Object.freeze(baseEnv(home));
+    this.rootSlash = `${root}/`;
   }
 
   exec(argv: readonly string[], opts: ExecOptions): Promise<ExecResult> {
@@ -214,6 +218,9 @@ class LocalSandbox implements Sandbox {
   }
 
   private contains(path: string): boolean {
+    // The paths the runtime passes (the work directory and below, spelled without `.` or `..`
+    // segments) are settled without path.relative's normalisation, twice per git command.
+    if (path.startsWith(this.rootSlash) && !DOT_SEGMENT.test(path)) return true;
     const rel = relative(this.root, path);
     return isAbsolute(path) && !rel.startsWith("..") && !isAbsolute(rel);
   }
