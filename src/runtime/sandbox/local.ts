@@ -58,7 +58,7 @@ class LocalSandbox implements Sandbox {
   private killed = false;
   private readonly running = new Set<ChildProcess>();
   private readonly env: Readonly<Record<string, string>>;
-  private readonly mergedEnvs = new WeakMap<object, Readonly<Record<string, string>>>();
+  private readonly mergedEnvs = new WeakMap<object, Record<string, string>>();
   private readonly rootSlash: string;
 
   constructor(
@@ -68,7 +68,7 @@ class LocalSandbox implements Sandbox {
     private readonly onKilled: (s: LocalSandbox) => void,
   ) {
     this.id = `local-${randomUUID()}`;
-    this.env = Object.freeze(baseEnv(home));
+    this.env = baseEnv(home);
     this.rootSlash = `${root}/`;
   }
 
@@ -115,16 +115,17 @@ class LocalSandbox implements Sandbox {
   }
 
   /**
-   * The sandbox's environment with a command's own variables over it. Spreading some 30 variables
-   * into a new object costs tens of microseconds, more than the rest of exec; a caller that passes
-   * the same frozen object for every command (the git runtime does) gets the merge made once.
+   * The sandbox's environment with a command's own variables over it, for spawn. Spreading some 30
+   * variables into a new object costs tens of microseconds, more than the rest of exec; a caller
+   * that passes the same frozen object for every command (the git runtime does) gets the merge made
+   * once. Not frozen itself: spawn adds NODE_V8_COVERAGE to the object it is given when the process
+   * has it (coverage runs), and would throw on a frozen one; kept, that is what it adds every time.
    */
-  private envWith(extra: Readonly<Record<string, string>> | undefined): Readonly<Record<string, string>> {
-    if (extra === undefined) return this.env;
-    if (!Object.isFrozen(extra)) return Object.assign({}, this.env, extra);
+  private envWith(extra: Readonly<Record<string, string>> | undefined): Record<string, string> {
+    if (extra === undefined || !Object.isFrozen(extra)) return Object.assign({}, this.env, extra);
     let merged = this.mergedEnvs.get(extra);
     if (merged === undefined) {
-      merged = Object.freeze(Object.assign({}, this.env, extra));
+      merged = Object.assign({}, this.env, extra);
       this.mergedEnvs.set(extra, merged);
     }
     return merged;
