@@ -91,10 +91,16 @@ export async function concurrencyBench(opts: { agents: number; opsPerAgent: numb
       const t0 = process.hrtime.bigint();
       await Promise.all(
         clones.map(async (_, n) => {
+          // Every agent asks at the start of the phase, then again as soon as an answer arrives.
+          // (Its clock must not start when the call is made: raw git spawns within the call, so the
+          // 50th agent would call only after 49 spawns and never count that wait; the runtime
+          // takes every request first and spawns later, and would count it for all.)
+          let asked = t0;
           for (let k = 0; k < opts.opsPerAgent; k++) {
-            const s = process.hrtime.bigint();
             await one(n, opOf(k + n));
-            latencies.push(Number(process.hrtime.bigint() - s) / 1e6);
+            const answered = process.hrtime.bigint();
+            latencies.push(Number(answered - asked) / 1e6);
+            asked = answered;
           }
         }),
       );

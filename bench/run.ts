@@ -221,7 +221,7 @@ function concurrencySection(c: ConcurrencyResult): string[] {
   return [
     `### ${c.agents} agents at once`,
     "",
-    `${c.agents} agents, each with its own cached sandbox (a clone of a 300-file repository with 30 changed files), each doing ${c.opsPerAgent} requests alternating \`status\` and \`diff\`, all at once; against the same git commands in the same clones, spawned as the sandbox spawns them (stdin closed, the sandbox's environment: bench/raw-git.ts) at the same concurrency; both print the same bytes (checked first). Phases alternate which goes first. Latencies are wall time per request while all agents run, over every request of every round.`,
+    `${c.agents} agents, each with its own cached sandbox (a clone of a 300-file repository with 30 changed files), each doing ${c.opsPerAgent} requests alternating \`status\` and \`diff\`, all at once; against the same git commands in the same clones, spawned as the sandbox spawns them (stdin closed, the sandbox's environment: bench/raw-git.ts) at the same concurrency; both print the same bytes (checked first). Phases alternate which goes first. Latencies are wall time per request while all agents run, counted from when the agent asks (its first request from the start of the phase), over every request of every round.`,
     "",
     table(
       ["", "operations per second, median (min–max)", "latency p50, ms", "latency p99, ms"],

@@ -3,7 +3,7 @@
 // .git was tampered with (hooks, configuration that names commands). The runtime is driven over
 // its HTTP API on 127.0.0.1; every attack leaves a marker file if anything it planted ran.
 import { execFile } from "node:child_process";
-import { access, chmod, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
+import { access, chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -203,6 +203,29 @@ describe("a clone whose .git was tampered with", () => {
       expect(JSON.stringify(r.body)).not.toContain(rt.sandboxRoot);
     }
     expect(await exists(marker)).toBe(false);
+  });
+
+  it("checks .git/config again before every command: a config rewritten after a passing status, same size and times, is refused", async () => {
+    const repo = await freshClone("agent-rewrite");
+    const path = join(repo, ".git", "config");
+    // The first status passes the check, and the runtime remembers the text that passed.
+    expect((await call("status", req("agent-rewrite"))).status).toBe(200);
+    const original = await readFile(path, "utf8");
+    const before = await stat(path);
+    // The same number of bytes, then the old modification time back: nothing about the file's
+    // size or times tells that it changed, only its text.
+    const tampered = original.replace("\tbare = false\n", "\tpager = cat\t\n");
+    expect(tampered).not.toBe(original);
+    expect(Buffer.byteLength(tampered)).toBe(before.size);
+    await writeFile(path, tampered);
+    await utimes(path, before.atime, before.mtime);
+    for (const op of ["status", "diff"]) {
+      const r = await call(op, req("agent-rewrite"));
+      expect(r.body).toMatchObject({ ok: false, error: { type: "other", message: expect.stringContaining("core.pager") } });
+    }
+    // Put back as git clone wrote it, the clone is usable again.
+    await writeFile(path, original);
+    expect((await call("status", req("agent-rewrite"))).status).toBe(200);
   });
 });
 

@@ -1,6 +1,8 @@
 // The behaviour every sandbox provider owes the git runtime, as one suite each provider runs
 // (local, and E2B against the emulator). A provider passes only by doing the real thing: real
 // processes, real files, real git.
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ExecResult, Sandbox, SandboxProvider } from "../../src/runtime/sandbox/provider.ts";
 import { SandboxError, UnsafePathError } from "../../src/runtime/sandbox/provider.ts";
@@ -85,6 +87,24 @@ export function sandboxProviderContract(label: string, start: () => Promise<Cont
     it("passes the environment to one command only", async () => {
       const env = { OBSGEN_CONTRACT: "value with 'quotes' and spaces" };
       expect((await run(["sh", "-c", 'printf %s "$OBSGEN_CONTRACT"'], { env })).stdout).toBe(env.OBSGEN_CONTRACT);
+      expect((await run(["sh", "-c", 'printf %s "${OBSGEN_CONTRACT-unset}"'])).stdout).toBe("unset");
+    });
+
+    it("takes one frozen environment for command after command, its own variables each time, also in a coverage run", async () => {
+      // The git runtime passes the same frozen object to every command of a sandbox; Node's spawn
+      // writes NODE_V8_COVERAGE into the environment it is given when the process has it.
+      const env = Object.freeze({ OBSGEN_CONTRACT: "frozen" });
+      const print = ["sh", "-c", 'printf "%s %s" "$OBSGEN_CONTRACT" "${NODE_V8_COVERAGE-unset}"'];
+      const before = process.env["NODE_V8_COVERAGE"];
+      process.env["NODE_V8_COVERAGE"] = join(tmpdir(), "obsgen-contract-coverage");
+      try {
+        for (let i = 0; i < 3; i++) expect((await sandbox.exec(print, { ...T, env })).stdout).toMatch(/^frozen /);
+        expect((await sandbox.exec(["true"], T)).exitCode).toBe(0);
+      } finally {
+        if (before === undefined) delete process.env["NODE_V8_COVERAGE"];
+        else process.env["NODE_V8_COVERAGE"] = before;
+      }
+      expect((await sandbox.exec(print, { ...T, env })).stdout).toMatch(/^frozen /);
       expect((await run(["sh", "-c", 'printf %s "${OBSGEN_CONTRACT-unset}"'])).stdout).toBe("unset");
     });
 

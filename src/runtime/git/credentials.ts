@@ -37,16 +37,21 @@ export interface Grant {
   credentials: Credentials;
 }
 
+const HTTP_SCHEME = /^https?:/i;
+
 /**
  * The credentials git may use for `url` (already stripped of userinfo): the URL's own, or the
  * runtime's when its host is listed; undefined when none may be sent.
  */
 export function grantFor(url: string, own: Credentials | undefined, runtime: Credentials | undefined, policy: CredentialPolicy): Grant | undefined {
+  // Only http(s) remotes ever get credentials; anything else (ssh, scp-like, a local path) is
+  // settled here, without URL parsing, which throws on the last two: an exception per request.
+  if (!HTTP_SCHEME.test(url)) return undefined;
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    return undefined; // scp-like ssh, a local path: askpass is never asked for a password
+    return undefined;
   }
   const schemes = policy.allowLocalRemotes ? ["https:", "http:"] : ["https:"];
   if (!schemes.includes(parsed.protocol) || parsed.host === "") return undefined;

@@ -101,7 +101,12 @@ export class GitRuntime {
   // once seen, a clone stays until its sandbox dies, and a warm request runs git once, not twice.
   private readonly cloned = new WeakSet<Sandbox>();
   private readonly branchQueues = new Map<string, Promise<void>>();
-  private readonly configArgs: readonly string[];
+  /** `git` and the hardened `-c` arguments: the start of every git command line. */
+  private readonly gitCommand: readonly string[];
+  /** Per sandbox, the text of its clone's .git/config that last passed cloneConfigRefusal. */
+  private readonly passedConfigs = new WeakMap<Sandbox, string>();
+  /** Per sandbox, the environment of its git commands that carry no credentials (envFor). */
+  private readonly plainEnvs = new WeakMap<Sandbox, { who: string; env: Readonly<Record<string, string>> }>();
 
   constructor(private readonly opts: GitRuntimeOptions) {
     this.schemas = requestSchemas(opts);
@@ -113,7 +118,7 @@ export class GitRuntime {
     this.random = opts.random ?? Math.random;
     this.log = opts.log ?? (() => undefined);
     this.redactor = new Redactor([opts.credentials?.password ?? ""]);
-    this.configArgs = hardenedConfigArgs(opts.allowLocalRemotes ?? false);
+    this.gitCommand = ["git", ...hardenedConfigArgs(opts.allowLocalRemotes ?? false)];
   }
 
   /** Validates a request; throws ValidationError naming each bad field. */
@@ -287,7 +292,8 @@ export class GitRuntime {
     const { url, credentials } = splitCredentials(input.repo_url);
     const policy = { hosts: this.opts.credentialHosts ?? [], allowLocalRemotes: this.opts.allowLocalRemotes ?? false };
     const grant = grantFor(url, credentials, this.opts.credentials, policy);
-    const ctx: Context = { input, url, grant, redactor: this.redactor.with([credentials?.password, credentials?.username]) };
+    const redactor = credentials === undefined ? this.redactor : this.redactor.with([credentials.password, credentials.username]);
+    const ctx: Context = { input, url, grant, redactor };
     const started = process.hrtime.bigint();
     this.metrics.gitOperationTotal.inc({ operation, status: "started" });
     try {
@@ -369,16 +375,8 @@ export class GitRuntime {
       await sandbox.exec(["chmod", "700", askpass], { timeoutMs: this.timeoutMs });
       this.askpassReady.add(sandbox);
     }
-    const who = ctx.input.agent_id;
-    const env: Record<string, string> = {
-      ...hardenedEnv(askpass, this.opts.allowLocalRemotes ?? false),
-      GIT_AUTHOR_NAME: who,
-      GIT_AUTHOR_EMAIL: `${who}@agents.obsgen.invalid`,
-      GIT_COMMITTER_NAME: who,
-      GIT_COMMITTER_EMAIL: `${who}@agents.obsgen.invalid`,
-      ...grantEnv(remote ? ctx.grant : undefined),
-    };
-    const argv = ["git", ...this.configArgs, ...args];
+    const env = this.envFor(ctx.input.agent_id, sandbox, askpass, remote ? ctx.grant : undefined);
+    const argv = this.gitCommand.concat(args);
     if (cwd !== repoPath(sandbox)) return sandbox.exec(argv, { cwd, env, timeoutMs: this.timeoutMs });
     // In a clone, git runs only after its .git/config passed the check (hardening.ts): per-name
     // drivers (filter, merge), includes, URL rewrites and uploadpack cannot be neutralised by -c,
@@ -391,17 +389,45 @@ export class GitRuntime {
       // sequence) and none of which writes .git/config after the clone; and by writeFilesBeneath,
       // which refuses any path through .git or a symbolic link. So the window is the one the shell
       // guard has too (sh reads the file, then git reads it again after exec), and every command
-      // reads the file afresh: nothing is cached that a change could slip past.
+      // reads the file afresh: nothing is cached that a change could slip past. (What is kept is
+      // the text that passed last, to skip parsing the very same bytes again: the verdict is a
+      // function of the text alone. Not a verdict keyed on the file's metadata, which a write
+      // through a shared mapping can leave unchanged.)
       const read = await sandbox.readRegularFile(`${cwd}/.git/config`, MAX_CLONE_CONFIG_BYTES);
-      const foreign =
-        read.kind === "file" ? cloneConfigRefusal(read.text) : read.kind === "not-a-file" ? ".git/config (not a file)" : `.git/config (larger than ${MAX_CLONE_CONFIG_BYTES} bytes)`;
-      if (foreign !== undefined) throw this.tampered([foreign]);
+      if (read.kind !== "file" || this.passedConfigs.get(sandbox) !== read.text) {
+        const foreign =
+          read.kind === "file" ? cloneConfigRefusal(read.text) : read.kind === "not-a-file" ? ".git/config (not a file)" : `.git/config (larger than ${MAX_CLONE_CONFIG_BYTES} bytes)`;
+        if (foreign !== undefined) throw this.tampered([foreign]);
+        if (read.kind === "file") this.passedConfigs.set(sandbox, read.text);
+      }
       return sandbox.exec(argv, { cwd, env, timeoutMs: this.timeoutMs });
     }
     const r = await sandbox.exec(["sh", "-c", GUARD_SCRIPT, "git-guard", ...argv], { cwd, env, timeoutMs: this.timeoutMs });
     const foreign = guardRefusal(r.exitCode, r.stderr);
     if (foreign !== undefined) throw this.tampered(foreign);
     return r;
+  }
+
+  /**
+   * The environment of a git command: hardened, the agent as author and committer, and the grant's
+   * credentials or none. Without a grant it is the same for every command in a sandbox, so it is
+   * built once per sandbox, and frozen (the provider may then reuse what it derives from it);
+   * building a 30-variable object per command cost more than anything else the runtime adds to a
+   * command.
+   */
+  private envFor(who: string, sandbox: Sandbox, askpass: string, grant: Grant | undefined): Readonly<Record<string, string>> {
+    const cached = grant === undefined ? this.plainEnvs.get(sandbox) : undefined;
+    if (cached !== undefined && cached.who === who) return cached.env;
+    const env = Object.freeze(
+      Object.assign(hardenedEnv(askpass, this.opts.allowLocalRemotes ?? false), {
+        GIT_AUTHOR_NAME: who,
+        GIT_AUTHOR_EMAIL: `${who}@agents.obsgen.invalid`,
+        GIT_COMMITTER_NAME: who,
+        GIT_COMMITTER_EMAIL: `${who}@agents.obsgen.invalid`,
+      }, grantEnv(grant)),
+    );
+    if (grant === undefined) this.plainEnvs.set(sandbox, { who, env });
+    return env;
   }
 
   private tampered(foreign: readonly string[]): GitFailure {

@@ -21,6 +21,8 @@ import {
 } from "./provider.ts";
 import { parseRefusal, safeWriteArgv, UNSAFE_PATH_EXIT } from "./safe-write.ts";
 
+/** A `.` or `..` path segment. */
+const DOT_SEGMENT = /\/\.\.?(?:\/|$)/;
 /** Prefix of every sandbox directory, so tests (and operators) can find leftovers. */
 export const LOCAL_SANDBOX_PREFIX = "obsgen-sandbox-";
 /** Output beyond this many bytes per stream is dropped; git's progress output is not needed. */
@@ -55,7 +57,9 @@ class LocalSandbox implements Sandbox {
   readonly id: string;
   private killed = false;
   private readonly running = new Set<ChildProcess>();
-  private readonly env: Record<string, string>;
+  private readonly env: Readonly<Record<string, string>>;
+  private readonly mergedEnvs = new WeakMap<object, Record<string, string>>();
+  private readonly rootSlash: string;
 
   constructor(
     private readonly root: string,
@@ -65,26 +69,27 @@ class LocalSandbox implements Sandbox {
   ) {
     this.id = `local-${randomUUID()}`;
     this.env = baseEnv(home);
+    this.rootSlash = `${root}/`;
   }
 
   exec(argv: readonly string[], opts: ExecOptions): Promise<ExecResult> {
-    const [program, ...args] = argv;
+    const program = argv[0];
     if (this.killed) return Promise.reject(this.notFound());
     if (program === undefined) return Promise.reject(new SandboxError("other", "exec needs a program"));
     const cwd = opts.cwd ?? this.workdir;
     if (!this.contains(cwd)) return Promise.reject(new SandboxError("other", `cwd is outside the sandbox: ${cwd}`));
     return new Promise<ExecResult>((resolve, reject) => {
-      const child = spawn(program, args, {
+      const child = spawn(program, argv.slice(1), {
         cwd,
-        env: { ...this.env, ...opts.env },
+        env: this.envWith(opts.env),
         detached: true,
         stdio: ["ignore", "pipe", "pipe"],
       });
       this.running.add(child);
-      const out = collector();
-      const err = collector();
-      child.stdout.on("data", out.push);
-      child.stderr.on("data", err.push);
+      const out = new Collector();
+      const err = new Collector();
+      child.stdout.on("data", (chunk: Buffer) => out.push(chunk));
+      child.stderr.on("data", (chunk: Buffer) => err.push(chunk));
       let timedOut = false;
       const timer = setTimeout(() => {
         timedOut = true;
@@ -107,6 +112,23 @@ class LocalSandbox implements Sandbox {
         resolve({ exitCode: code ?? (signal ? 128 : 1), stdout: out.text(), stderr: err.text() });
       });
     });
+  }
+
+  /**
+   * The sandbox's environment with a command's own variables over it, for spawn. Spreading some 30
+   * variables into a new object costs tens of microseconds, more than the rest of exec; a caller
+   * that passes the same frozen object for every command (the git runtime does) gets the merge made
+   * once. Not frozen itself: spawn adds NODE_V8_COVERAGE to the object it is given when the process
+   * has it (coverage runs), and would throw on a frozen one; kept, that is what it adds every time.
+   */
+  private envWith(extra: Readonly<Record<string, string>> | undefined): Record<string, string> {
+    if (extra === undefined || !Object.isFrozen(extra)) return Object.assign({}, this.env, extra);
+    let merged = this.mergedEnvs.get(extra);
+    if (merged === undefined) {
+      merged = Object.assign({}, this.env, extra);
+      this.mergedEnvs.set(extra, merged);
+    }
+    return merged;
   }
 
   async writeFile(path: string, content: string): Promise<void> {
@@ -157,15 +179,22 @@ class LocalSandbox implements Sandbox {
       const info = fstatSync(fd);
       if (!info.isFile()) return { kind: "not-a-file" };
       if (info.size > maxBytes) return { kind: "too-large" };
-      const buffer = Buffer.alloc(maxBytes + 1);
+      // Sized by fstat (one byte more, to see the end of the file in the same read), grown if the
+      // file grew since; only the bytes read are ever looked at.
+      let buffer = Buffer.allocUnsafe(info.size + 1);
       let length = 0;
       for (;;) {
+        if (length === buffer.length) {
+          const grown = Buffer.allocUnsafe(Math.min(maxBytes + 1, buffer.length * 2));
+          buffer.copy(grown, 0, 0, length);
+          buffer = grown;
+        }
         const read = readSync(fd, buffer, length, buffer.length - length, null);
         if (read === 0) break;
         length += read;
         if (length > maxBytes) return { kind: "too-large" };
       }
-      return { kind: "file", text: buffer.subarray(0, length).toString("utf8") };
+      return { kind: "file", text: buffer.toString("utf8", 0, length) };
     } finally {
       closeSync(fd);
     }
@@ -190,6 +219,9 @@ class LocalSandbox implements Sandbox {
   }
 
   private contains(path: string): boolean {
+    // The paths the runtime passes (the work directory and below, spelled without `.` or `..`
+    // segments) are settled without path.relative's normalisation, twice per git command.
+    if (path.startsWith(this.rootSlash) && !DOT_SEGMENT.test(path)) return true;
     const rel = relative(this.root, path);
     return isAbsolute(path) && !rel.startsWith("..") && !isAbsolute(rel);
   }
@@ -201,24 +233,35 @@ class LocalSandbox implements Sandbox {
 
 function killGroup(child: ChildProcess): void {
   if (child.pid === undefined) return;
+  // After every command that left nothing behind the group is gone and process.kill throws
+  // ESRCH; the error's stack trace, never looked at, is most of what that costs.
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
   try {
     process.kill(-child.pid, "SIGKILL");
   } catch {
     // ESRCH: the group is already gone.
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
   }
 }
 
-function collector(): { push: (chunk: Buffer) => void; text: () => string } {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  return {
-    push: (chunk: Buffer) => {
-      if (size >= MAX_OUTPUT_BYTES) return;
-      chunks.push(chunk);
-      size += chunk.length;
-    },
-    text: () => Buffer.concat(chunks).toString("utf8"),
-  };
+/** A command's output stream, up to MAX_OUTPUT_BYTES. */
+class Collector {
+  private readonly chunks: Buffer[] = [];
+  private size = 0;
+
+  push(chunk: Buffer): void {
+    if (this.size >= MAX_OUTPUT_BYTES) return;
+    this.chunks.push(chunk);
+    this.size += chunk.length;
+  }
+
+  text(): string {
+    const first = this.chunks[0];
+    if (first === undefined) return "";
+    return this.chunks.length === 1 ? first.toString("utf8") : Buffer.concat(this.chunks, this.size).toString("utf8");
+  }
 }
 
 export function createLocalProvider(options: LocalProviderOptions = {}): SandboxProvider {
