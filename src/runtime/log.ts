@@ -1,8 +1,10 @@
 // The runtime's log: one JSON object per line on stderr, in a documented schema (docs/LOGS.md),
 // so a failed call can be found by its request id and logs can be queried without parsing prose.
 // Every string value passes the runtime's redactor, fields named like credentials are dropped,
-// and nothing a caller sends becomes a field name.
-import { AsyncLocalStorage } from "node:async_hooks";
+// and nothing a caller sends becomes a field name. A line carries a request id only when its
+// writer passes one: the id travels with the call (Runtime.run, GitRuntime.run), never through
+// AsyncLocalStorage, whose first use turns on promise hooks for the whole process for good (on
+// Node 20 every promise after it pays a hook call, a scrape and a git operation alike).
 import { randomUUID } from "node:crypto";
 import type { LogLine } from "./git/runtime.ts";
 
@@ -46,20 +48,12 @@ function clean(value: unknown, redact: (text: string) => string): unknown {
   return redact(String(value));
 }
 
-/** The request being served: lines logged while handling it (the git runtime's too) carry its id. */
-const currentRequest = new AsyncLocalStorage<string>();
-
-export function withRequestId<T>(requestId: string, fn: () => T): T {
-  return currentRequest.run(requestId, fn);
-}
-
 export function createJsonLogger(opts: JsonLoggerOptions): Logger {
   const redact = opts.redact ?? ((text: string) => text);
   const now = opts.now ?? (() => new Date().toISOString());
   return (line) => {
     const record: Record<string, unknown> = { time: now() };
-    const requestId = currentRequest.getStore();
-    const given = Object.entries(requestId !== undefined && line.request_id === undefined ? { ...line, request_id: requestId } : line).filter(([key, value]) => value !== undefined && key !== "time" && !CREDENTIAL_FIELD.test(key));
+    const given = Object.entries(line).filter(([key, value]) => value !== undefined && key !== "time" && !CREDENTIAL_FIELD.test(key));
     const rank = (key: string) => {
       const i = (LOG_FIELDS as readonly string[]).indexOf(key);
       return i === -1 ? LOG_FIELDS.length : i;

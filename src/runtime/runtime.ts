@@ -1,12 +1,11 @@
 // The runtime's composition root: one metrics registry (the generated module), the cost meter,
 // the sandbox cache over a provider, and the git operations on top. The HTTP API, the MCP server
 // and the tests all build it here.
-import { AsyncLocalStorage } from "node:async_hooks";
 import { createMetrics, type Metrics } from "../../generated/metrics.ts";
 import { CostMeter } from "./cost.ts";
 import type { Project } from "./project.ts";
 import type { Operation } from "./git/input.ts";
-import { GitRuntime, type GitRuntimeOptions, type LogLine } from "./git/runtime.ts";
+import { type CallContext, GitRuntime, type GitRuntimeOptions, type LogLine } from "./git/runtime.ts";
 import type { RunResult } from "./results.ts";
 import { SandboxBusyError, SandboxCache } from "./sandbox/cache.ts";
 import type { SandboxProvider } from "./sandbox/provider.ts";
@@ -36,9 +35,10 @@ export interface Runtime {
   readonly provider: SandboxProvider;
   /**
    * Validates and runs one operation (throws ValidationError). A request refused for want of a
-   * sandbox slot is a BusyResult; it is also counted as a failed operation of type "other".
+   * sandbox slot is a BusyResult; it is also counted as a failed operation of type "other". The
+   * call's request id, when given, is on every log line the operation writes.
    */
-  run(operation: Operation, body: unknown): Promise<RunResult>;
+  run(operation: Operation, body: unknown, call?: CallContext): Promise<RunResult>;
   /** The runtime's log (a no-op unless RuntimeOptions.log is given); the HTTP API logs requests to it. */
   readonly log: (line: LogLine) => void;
   /** Kills every sandbox; the active gauge ends at 0 and the last sandbox-hours are booked. */
@@ -48,9 +48,6 @@ export interface Runtime {
 export function createRuntime(opts: RuntimeOptions): Runtime {
   const metrics = createMetrics();
   const cost = new CostMeter({ metrics, ratePerSandboxHour: opts.ratePerSandboxHour, now: opts.now });
-  // The git runtime turns every failure inside an operation into a result of one of the guide's
-  // error types; this carries the one failure callers must tell apart (come back later) past it.
-  const refusals = new AsyncLocalStorage<{ busy?: SandboxBusyError }>();
   const cache = new SandboxCache({
     provider: opts.provider,
     metrics,
@@ -58,10 +55,6 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
     ttlMs: opts.sandboxTtlMs ?? 15 * 60_000,
     maxActive: opts.maxActiveSandboxes ?? 50,
     waitMs: opts.sandboxWaitMs,
-    onBusy: (error) => {
-      const request = refusals.getStore();
-      if (request) request.busy = error;
-    },
     project: opts.project,
     now: opts.now,
   });
@@ -78,19 +71,12 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
     cache,
     cost,
     provider: opts.provider,
-    async run(operation, body) {
-      const request: { busy?: SandboxBusyError } = {};
-      const busy = (error: SandboxBusyError): RunResult => ({
-        ok: false,
-        operation,
-        error: { type: "busy", message: error.message, retry_after_seconds: error.retryAfterSeconds },
-      });
+    async run(operation, body, call) {
       try {
-        const result = await refusals.run(request, () => git.run(operation, body));
-        return result.ok || request.busy === undefined ? result : busy(request.busy);
+        return await git.run(operation, body, call);
       } catch (error) {
-        if (error instanceof SandboxBusyError) return busy(error);
-        throw error;
+        if (!(error instanceof SandboxBusyError)) throw error;
+        return { ok: false, operation, error: { type: "busy", message: error.message, retry_after_seconds: error.retryAfterSeconds } };
       }
     },
     log: log ?? (() => undefined),

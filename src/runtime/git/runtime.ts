@@ -4,7 +4,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Metrics } from "../../../generated/metrics.ts";
 import type { CostMeter } from "../cost.ts";
-import type { SandboxCache } from "../sandbox/cache.ts";
+import { SandboxBusyError, type SandboxCache } from "../sandbox/cache.ts";
 import { type ErrorType, type ExecResult, type Sandbox, UnsafePathError } from "../sandbox/provider.ts";
 import { classifyGitOutput, GitFailure, toGitFailure } from "./classify.ts";
 import { ASKPASS_SCRIPT, type Grant, grantEnv, grantFor } from "./credentials.ts";
@@ -65,6 +65,12 @@ export interface GitRuntimeOptions extends InputOptions {
   log?: (line: LogLine) => void;
 }
 
+/** Who an operation is run for: passed along the call, so the operation's log lines name it. */
+export interface CallContext {
+  /** The id of the HTTP request being served; the git runtime's log lines for the call carry it. */
+  requestId?: string;
+}
+
 export type OperationResult =
   | { ok: true; operation: Operation; sandbox_id: string; output: string; commit?: string; retries?: number; note?: string }
   | { ok: false; operation: Operation; retries?: number; error: { type: ErrorType; message: string; conflicting_files?: string[] } };
@@ -75,6 +81,7 @@ interface Context {
   /** Credentials git may answer a prompt of the remote with, and for which origin. */
   grant: Grant | undefined;
   redactor: Redactor;
+  requestId: string | undefined;
 }
 
 /** A push that failed after it began pushing: how many re-pushes it made first. */
@@ -128,24 +135,28 @@ export class GitRuntime {
     return result.data as OperationInput<O>;
   }
 
-  /** Validates then runs one operation; a failed git command is a result, never a throw. */
-  run(operation: Operation, body: unknown): Promise<OperationResult> {
+  /**
+   * Validates then runs one operation; a failed git command is a result, never a throw. The two
+   * refusals before git runs are thrown: ValidationError, and SandboxBusyError when no sandbox slot
+   * freed up (counted and logged as a failure of type other first).
+   */
+  run(operation: Operation, body: unknown, call: CallContext = {}): Promise<OperationResult> {
     switch (operation) {
       case "clone":
-        return this.clone(this.parse("clone", body));
+        return this.clone(this.parse("clone", body), call);
       case "status":
-        return this.status(this.parse("status", body));
+        return this.status(this.parse("status", body), call);
       case "diff":
-        return this.diff(this.parse("diff", body));
+        return this.diff(this.parse("diff", body), call);
       case "pull":
-        return this.pull(this.parse("pull", body));
+        return this.pull(this.parse("pull", body), call);
       case "push":
-        return this.push(this.parse("push", body));
+        return this.push(this.parse("push", body), call);
     }
   }
 
-  clone(input: CommonInput): Promise<OperationResult> {
-    return this.instrument("clone", input, async (ctx, sandbox) => {
+  clone(input: CommonInput, call: CallContext = {}): Promise<OperationResult> {
+    return this.instrument("clone", input, call, async (ctx, sandbox) => {
       const repo = repoPath(sandbox);
       if (await this.isCloned(ctx, sandbox)) {
         const origin = await this.git(ctx, sandbox, ["remote", "get-url", "origin"], repo);
@@ -158,32 +169,32 @@ export class GitRuntime {
     });
   }
 
-  status(input: CommonInput): Promise<OperationResult> {
-    return this.instrument("status", input, async (ctx, sandbox) => {
+  status(input: CommonInput, call: CallContext = {}): Promise<OperationResult> {
+    return this.instrument("status", input, call, async (ctx, sandbox) => {
       await this.requireClone(ctx, sandbox);
       const r = await this.must(ctx, sandbox, ["status", "--porcelain=v1", "--branch"], repoPath(sandbox));
       return { output: r.stdout };
     });
   }
 
-  diff(input: CommonInput): Promise<OperationResult> {
-    return this.instrument("diff", input, async (ctx, sandbox) => {
+  diff(input: CommonInput, call: CallContext = {}): Promise<OperationResult> {
+    return this.instrument("diff", input, call, async (ctx, sandbox) => {
       await this.requireClone(ctx, sandbox);
       const r = await this.must(ctx, sandbox, ["diff", "--no-ext-diff", "--no-textconv", "HEAD", "--"], repoPath(sandbox));
       return { output: r.stdout };
     });
   }
 
-  pull(input: CommonInput): Promise<OperationResult> {
-    return this.instrument("pull", input, async (ctx, sandbox) => {
+  pull(input: CommonInput, call: CallContext = {}): Promise<OperationResult> {
+    return this.instrument("pull", input, call, async (ctx, sandbox) => {
       await this.requireClone(ctx, sandbox);
       await this.rebaseOnto(ctx, sandbox, "pull");
       return { output: "", commit: await this.head(ctx, sandbox) };
     });
   }
 
-  push(input: PushInput): Promise<OperationResult> {
-    return this.instrument("push", input, async (ctx, sandbox) => {
+  push(input: PushInput, call: CallContext = {}): Promise<OperationResult> {
+    return this.instrument("push", input, call, async (ctx, sandbox) => {
       await this.requireClone(ctx, sandbox);
       const repo = repoPath(sandbox);
       if (input.commit) await this.commitFiles(ctx, sandbox, input.commit);
@@ -208,7 +219,13 @@ export class GitRuntime {
     } catch (error) {
       // The push's own failure is what the caller needs; a failed restore is logged beside it.
       await this.restore(ctx, sandbox, paths).catch((restoreError: unknown) =>
-        this.log({ level: "error", msg: "restoring the files of a failed push failed", error: ctx.redactor.text(toGitFailure(restoreError).message), agent_id: ctx.input.agent_id }),
+        this.log({
+          level: "error",
+          msg: "restoring the files of a failed push failed",
+          request_id: ctx.requestId,
+          error: ctx.redactor.text(toGitFailure(restoreError).message),
+          agent_id: ctx.input.agent_id,
+        }),
       );
       if (error instanceof UnsafePathError) {
         throw new ValidationError([{ field: `commit.files.${error.index}.path`, message: `refused: ${error.reason}` }]);
@@ -253,7 +270,7 @@ export class GitRuntime {
         const attempt = ATTEMPT_LABELS[retries - 1] ?? "5";
         this.metrics.gitOperationTotal.inc({ operation: "push", status: "retry" });
         this.metrics.gitPushRetryCountTotal.inc({ attempt });
-        this.log({ level: "info", msg: "push rejected, rebased, pushing again", attempt, agent_id: input.agent_id });
+        this.log({ level: "info", msg: "push rejected, rebased, pushing again", request_id: ctx.requestId, attempt, agent_id: input.agent_id });
       }
     } catch (error) {
       throw new PushFailure(toGitFailure(error), retries);
@@ -287,13 +304,14 @@ export class GitRuntime {
   private async instrument(
     operation: Operation,
     input: CommonInput,
+    call: CallContext,
     body: (ctx: Context, sandbox: Sandbox) => Promise<{ output: string; commit?: string; retries?: number; note?: string }>,
   ): Promise<OperationResult> {
     const { url, credentials } = splitCredentials(input.repo_url);
     const policy = { hosts: this.opts.credentialHosts ?? [], allowLocalRemotes: this.opts.allowLocalRemotes ?? false };
     const grant = grantFor(url, credentials, this.opts.credentials, policy);
     const redactor = credentials === undefined ? this.redactor : this.redactor.with([credentials.password, credentials.username]);
-    const ctx: Context = { input, url, grant, redactor };
+    const ctx: Context = { input, url, grant, redactor, requestId: call.requestId };
     const started = process.hrtime.bigint();
     this.metrics.gitOperationTotal.inc({ operation, status: "started" });
     try {
@@ -314,7 +332,19 @@ export class GitRuntime {
       this.metrics.gitOperationTotal.inc({ operation, status: "failure" });
       this.metrics.gitErrorsTotal.inc({ operation, error_type: failure.errorType });
       const message = ctx.redactor.text(failure.message);
-      this.log({ level: "warn", msg: `${operation} failed`, error_type: refused ? "validation" : failure.errorType, error: message, agent_id: input.agent_id, task_id: input.task_id, repo_url: ctx.redactor.text(url) });
+      this.log({
+        level: "warn",
+        msg: `${operation} failed`,
+        request_id: ctx.requestId,
+        error_type: refused ? "validation" : failure.errorType,
+        error: message,
+        agent_id: input.agent_id,
+        task_id: input.task_id,
+        repo_url: ctx.redactor.text(url),
+      });
+      // No sandbox slot freed up: the caller must be told to come back later (Runtime.run answers
+      // it as busy), which a result of the guide's error types cannot say.
+      if (error instanceof SandboxBusyError) throw error;
       // A request the sandbox refused (a path through a symlink) is the caller's error, as if
       // validation had caught it: the HTTP API and the MCP tools answer it as one.
       if (refused) throw new ValidationError(error.problems.map((p) => ({ field: p.field, message: ctx.redactor.text(p.message) })));

@@ -12,7 +12,7 @@ import { type RunResult, validationResult } from "../results.ts";
 import type { Runtime } from "../runtime.ts";
 import { bearer, DEFAULT_MAX_REQUEST_BYTES, jsonBodyOnly, requestSizeLimit, sameOriginOnly } from "./guards.ts";
 import { operationPath } from "./paths.ts";
-import { requestLog } from "./request-log.ts";
+import { requestLog, type RequestEnv } from "./request-log.ts";
 
 export const API_VERSION = "0.1.0";
 
@@ -34,8 +34,8 @@ export function httpStatus(result: RunResult): ContentfulStatusCode {
   return result.ok ? 200 : (STATUS_OF[result.error.type] ?? 502);
 }
 
-export function createHttpApp(runtime: Runtime, opts: HttpAppOptions = {}): Hono {
-  const app = new Hono();
+export function createHttpApp(runtime: Runtime, opts: HttpAppOptions = {}): Hono<RequestEnv> {
+  const app = new Hono<RequestEnv>();
   app.use("*", requestLog(runtime.log));
   let doc: Promise<Record<string, unknown>> | undefined;
   const openApi = () => (doc ??= import("./openapi.ts").then((m) => m.openApiDocument(runtime.git.schemas, API_VERSION)));
@@ -68,7 +68,7 @@ export function createHttpApp(runtime: Runtime, opts: HttpAppOptions = {}): Hono
         return c.json(validationResult(operation, "the body is not JSON", [{ field: "(body)", message: "must be a JSON object" }]), 400);
       }
       try {
-        const result = await runtime.run(operation, body);
+        const result = await runtime.run(operation, body, { requestId: c.get("requestId") });
         const headers = !result.ok && result.error.type === "busy" ? { "Retry-After": String(result.error.retry_after_seconds) } : undefined;
         return c.json(result, httpStatus(result), headers);
       } catch (error) {
@@ -85,7 +85,7 @@ export function createHttpApp(runtime: Runtime, opts: HttpAppOptions = {}): Hono
       import("../mcp/server.ts"),
       import("@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js"),
     ]);
-    const server = createMcpServer(runtime, API_VERSION);
+    const server = createMcpServer(runtime, { version: API_VERSION, requestId: c.get("requestId") });
     const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     await server.connect(transport);
     try {

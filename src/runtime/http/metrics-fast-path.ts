@@ -7,7 +7,7 @@
 // rendering fails go to hono, which answers them with its routes, guards, error body and log line.
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 import type { Registry } from "prom-client";
-import { requestIdFrom, withRequestId } from "../log.ts";
+import { requestIdFrom } from "../log.ts";
 
 const PATH = "/metrics";
 
@@ -24,8 +24,9 @@ export function withMetricsFastPath(registry: Pick<Registry, "metrics" | "conten
     }
     const header = req.headers["x-request-id"];
     const id = requestIdFrom(Array.isArray(header) ? header.join(", ") : header);
-    // Lines logged while the registry renders (a sandbox sweep run by a collect callback) carry the id.
-    withRequestId(id, () => registry.metrics()).then(
+    // The collect callbacks the rendering runs (the sandbox sweep, the cost tick) are the runtime's
+    // own work, not the caller's: nothing they might log carries the scrape's id (docs/LOGS.md).
+    registry.metrics().then(
       (text) => {
         res.writeHead(200, { "content-type": registry.contentType, "x-request-id": id, "content-length": Buffer.byteLength(text) });
         res.end(text);

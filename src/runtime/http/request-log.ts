@@ -5,10 +5,15 @@
 import type { MiddlewareHandler } from "hono";
 import { routePath } from "hono/route";
 import { OPERATIONS } from "../git/input.ts";
-import { requestIdFrom, withRequestId, type Logger } from "../log.ts";
+import { requestIdFrom, type Logger } from "../log.ts";
 import { operationPath } from "./paths.ts";
 
 export const REQUEST_ID_HEADER = "X-Request-Id";
+
+/** The request's id, for the handlers to pass on to what they call (`c.get("requestId")`). */
+export interface RequestEnv {
+  Variables: { requestId: string };
+}
 /** Scrapes and health probes succeed every few seconds; logging each would bury everything else. */
 const QUIET_ROUTES = new Set(["/metrics", "/healthz"]);
 const OPERATION_OF = new Map(OPERATIONS.map((op) => [operationPath(op), op]));
@@ -21,11 +26,12 @@ function objectField(value: unknown, key: string): unknown {
   return typeof value === "object" && value !== null && key in value ? (value as Record<string, unknown>)[key] : undefined;
 }
 
-export function requestLog(log: Logger): MiddlewareHandler {
+export function requestLog(log: Logger): MiddlewareHandler<RequestEnv> {
   return async (c, next) => {
     const started = performance.now();
     const id = requestIdFrom(c.req.header(REQUEST_ID_HEADER));
-    await withRequestId(id, next);
+    c.set("requestId", id);
+    await next();
     const duration = Math.round((performance.now() - started) * 1000) / 1000;
     c.res.headers.set(REQUEST_ID_HEADER, id);
     const route = routePath(c, -1);

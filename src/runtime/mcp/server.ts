@@ -23,8 +23,17 @@ function toolResult(body: { ok: boolean }): CallToolResult {
   return { content: [{ type: "text", text: JSON.stringify(body) }], isError: !body.ok };
 }
 
-export function createMcpServer(runtime: Pick<Runtime, "git" | "run">, version = "0.1.0"): Server {
-  const server = new Server({ name: MCP_SERVER_NAME, version }, { capabilities: { tools: {} } });
+export interface McpServerOptions {
+  version?: string;
+  /**
+   * The id of the HTTP request this server answers (over streamable HTTP a server serves one
+   * request); the tool calls' log lines carry it. None on stdio, where there is no HTTP request.
+   */
+  requestId?: string;
+}
+
+export function createMcpServer(runtime: Pick<Runtime, "git" | "run">, opts: McpServerOptions = {}): Server {
+  const server = new Server({ name: MCP_SERVER_NAME, version: opts.version ?? "0.1.0" }, { capabilities: { tools: {} } });
   const tools: Tool[] = OPERATIONS.map((operation) => {
     const schema = runtime.git.schemas[operation];
     return { name: toolName(operation), description: schema.description ?? operation, inputSchema: { ...requestJsonSchema(schema), type: "object" } };
@@ -34,7 +43,7 @@ export function createMcpServer(runtime: Pick<Runtime, "git" | "run">, version =
     const operation = OPERATION_OF_TOOL.get(request.params.name);
     if (operation === undefined) throw new McpError(ErrorCode.InvalidParams, `no tool ${request.params.name}; the tools are ${[...OPERATION_OF_TOOL.keys()].join(", ")}`);
     try {
-      return toolResult(await runtime.run(operation, request.params.arguments ?? {}));
+      return toolResult(await runtime.run(operation, request.params.arguments ?? {}, { requestId: opts.requestId }));
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
       return toolResult(validationResult(operation, error.message, error.problems));

@@ -25,8 +25,6 @@ export interface SandboxCacheOptions {
   maxActive: number;
   /** How long a request waits for a slot when every sandbox is busy (SANDBOX_WAIT_SECONDS). */
   waitMs?: number;
-  /** Told about every request refused for want of a slot, before the error is thrown. */
-  onBusy?: (error: SandboxBusyError) => void;
   project?: Project;
   now?: () => number;
 }
@@ -165,9 +163,7 @@ export class SandboxCache {
       }
       const remaining = deadline - performance.now();
       if (remaining <= 0 || !(await this.changed(remaining))) {
-        const error = new SandboxBusyError(this.opts.maxActive, Math.max(1, Math.ceil(this.waitMs / 1000)));
-        this.opts.onBusy?.(error);
-        throw error;
+        throw new SandboxBusyError(this.opts.maxActive, Math.max(1, Math.ceil(this.waitMs / 1000)));
       }
     }
   }
