@@ -40,7 +40,8 @@ export interface Script {
 /** Cost accrual and the cost estimate run once every this many operations (a timer in the runtime). */
 export const COST_TICK_EVERY = 16;
 
-function prng(seed: number): () => number {
+/** A seeded uniform draw in [0, 1) (xorshift32): the same sequence on every run. */
+export function prng(seed: number): () => number {
   let x = seed >>> 0;
   return () => {
     // xorshift32: uniform enough for choosing label values.

@@ -107,25 +107,33 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
+/**
+ * A copy of the spec directory `from` in a temp directory, watched into `out` there until the
+ * test ends; resolves after the first regeneration.
+ */
+async function watchedCopy(prefix: string, from = "metrics-spec"): Promise<{ dir: string; spec: string; out: string; w: Watcher }> {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  const spec = join(dir, "spec");
+  const out = join(dir, "out");
+  cpSync(from, spec, { recursive: true });
+  const w = startWatcher(spec, out);
+  cleanups.push(async () => {
+    if (w.child.exitCode === null) {
+      w.child.kill("SIGKILL");
+      await w.exited;
+    }
+  });
+  await w.waitFor(REGENERATED, 0);
+  return { dir, spec, out, w };
+}
+
 describe("obsgen generate --watch", () => {
   it("regenerates on a save writing only the changed files, writes nothing for an invalid save, and stops on SIGINT", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "obsgen-watch-"));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    const spec = join(dir, "spec");
-    const out = join(dir, "out");
-    cpSync("metrics-spec", spec, { recursive: true });
+    const { spec, out, w } = await watchedCopy("obsgen-watch-");
     const specPath = join(spec, SPEC_FILE);
     const original = readFileSync(specPath, "utf8");
     expect(original).toContain(HELP);
-
-    const w = startWatcher(spec, out);
-    cleanups.push(async () => {
-      if (w.child.exitCode === null) {
-        w.child.kill("SIGKILL");
-        await w.exited;
-      }
-    });
-    await w.waitFor(/regenerated in \d+ ms; watching/, 0);
     const before = snapshot(out);
     expect(before.get("metrics.ts")?.text).toContain('"Sandboxes currently alive."');
 
@@ -156,22 +164,10 @@ describe("obsgen generate --watch", () => {
   }, 120_000);
 
   it("writes after every save exactly what a cold generate writes, though it reuses work between saves", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "obsgen-watch-cold-"));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    const spec = join(dir, "spec");
-    const out = join(dir, "out");
+    const { dir, spec, out, w } = await watchedCopy("obsgen-watch-cold-");
     const cold = join(dir, "cold");
-    cpSync("metrics-spec", spec, { recursive: true });
     const specPath = join(spec, SPEC_FILE);
     const original = readFileSync(specPath, "utf8");
-    const w = startWatcher(spec, out);
-    cleanups.push(async () => {
-      if (w.child.exitCode === null) {
-        w.child.kill("SIGKILL");
-        await w.exited;
-      }
-    });
-    await w.waitFor(REGENERATED, 0);
 
     const save = async (text: string, expect: RegExp = REGENERATED): Promise<void> => {
       const mark = w.out().length + w.err().length;
@@ -241,21 +237,9 @@ describe("obsgen generate --watch", () => {
   }, 180_000);
 
   it("regenerates once for each save, whether the editor renames a new file over the spec or truncates and writes it", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "obsgen-watch-saves-"));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    const spec = join(dir, "spec");
-    const out = join(dir, "out");
-    cpSync("metrics-spec", spec, { recursive: true });
+    const { spec, out, w } = await watchedCopy("obsgen-watch-saves-");
     const specPath = join(spec, SPEC_FILE);
     const original = readFileSync(specPath, "utf8");
-    const w = startWatcher(spec, out);
-    cleanups.push(async () => {
-      if (w.child.exitCode === null) {
-        w.child.kill("SIGKILL");
-        await w.exited;
-      }
-    });
-    await w.waitFor(REGENERATED, 0);
     let n = 0;
     const edited = () => original.replace(HELP, `help: Sandboxes alive, save ${++n}.`);
 
@@ -305,24 +289,12 @@ describe("obsgen generate --watch", () => {
   }, 120_000);
 
   it("writes what a cold generate writes after saves of either file of a two-service spec, the other file's parse reused", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "obsgen-watch-two-"));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    const spec = join(dir, "spec");
-    const out = join(dir, "out");
+    const { dir, spec, out, w } = await watchedCopy("obsgen-watch-two-", "test/golden/two-services/spec");
     const cold = join(dir, "cold");
-    cpSync("test/golden/two-services/spec", spec, { recursive: true });
     const api = join(spec, "api.yaml");
     const worker = join(spec, "worker.yaml");
     const apiText = readFileSync(api, "utf8");
     const workerText = readFileSync(worker, "utf8");
-    const w = startWatcher(spec, out);
-    cleanups.push(async () => {
-      if (w.child.exitCode === null) {
-        w.child.kill("SIGKILL");
-        await w.exited;
-      }
-    });
-    await w.waitFor(REGENERATED, 0);
     const steps: [string, string, RegExp?][] = [
       [api, apiText.replace("help: API requests, by outcome.", "help: API requests served, by outcome.")],
       [worker, workerText.replace("help: Jobs waiting for the worker.", "help: Jobs queued for the worker.")],

@@ -12,6 +12,7 @@ import { generate } from "../src/generators/index.js";
 import { resolve } from "../src/pipeline/load.js";
 import { parseSpecText } from "../src/spec/load.js";
 import type { ServiceModel } from "../src/model/types.js";
+import { prng } from "../bench/mix.js";
 import { scratchDir } from "./support/generated-module.js";
 
 const ROUTES = Array.from({ length: BRANCHLESS_MAX_VALUES + 4 }, (_, i) => `r${String(i).padStart(2, "0")}`);
@@ -64,18 +65,6 @@ const threw = hostile.map((h) => {
 });
 process.stdout.write(JSON.stringify({ generated: await generated.registry.metrics(), plain: await registry.metrics(), threw }));
 `;
-
-function prng(seed: number): () => number {
-  let x = seed >>> 0;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x / 4294967296;
-  };
-}
 
 let scratch: { dir: string; dispose: () => void };
 let service: ServiceModel;
