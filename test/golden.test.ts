@@ -22,7 +22,7 @@ describe("golden specs", () => {
     describe(c.name, () => {
       it("regenerates its expected output byte for byte (npm run golden:update after an intended change)", () => {
         const drift = compare(generateCase(c), repoPath(c.expected));
-        expect(drift, `${c.expected}/ differs from what ${c.spec}/ generates; run npm run golden:update and review the diff`).toEqual({ stale: [], missing: [], extra: [] });
+        expect(drift, `${c.expected}/ differs from what ${c.spec}/ generates; run npm run golden:update and review the diff`).toEqual({ stale: [], edited: [], missing: [], obsolete: [] });
       });
 
       it("passes promtool check rules, check config and test rules, and amtool check-config", () => {

@@ -137,14 +137,14 @@ describe("the module language between runs", () => {
     writeFileSync(join(out, METRICS_MODULE_JS_PATH), `${readFileSync(join(out, METRICS_MODULE_JS_PATH), "utf8")}// hand edit\n`);
     const stale = await run(["check", "--out", out]);
     expect(stale.code).toBe(EXIT.findings);
-    expect(stale.err).toContain(`  stale    ${METRICS_MODULE_JS_PATH}`);
+    expect(stale.err).toContain(`  edited   ${METRICS_MODULE_JS_PATH} (changed by hand`);
     expect(stale.err).toContain("run `npx obsgen generate --lang js` and commit the result");
 
     const asTs = await run(["check", "--out", out, "--lang", "ts"]);
     expect(asTs.code).toBe(EXIT.findings);
     expect(asTs.err).toContain(`  missing  ${METRICS_MODULE_PATH}`);
-    expect(asTs.err).toContain(`  extra    ${METRICS_MODULE_DTS_PATH}`);
-    expect(asTs.err).toContain(`  extra    ${METRICS_MODULE_JS_PATH}`);
+    expect(asTs.err).toContain(`  obsolete ${METRICS_MODULE_DTS_PATH}`);
+    expect(asTs.err).toContain(`  obsolete ${METRICS_MODULE_JS_PATH}`);
 
     const back = await run(["generate", "--out", out, "--lang", "ts"]);
     expect(back.out).toContain(`  removed ${METRICS_MODULE_DTS_PATH}\n  removed ${METRICS_MODULE_JS_PATH}`);

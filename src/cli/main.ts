@@ -4,6 +4,7 @@ import { SpecError, formatIssue } from "../conventions/issue.js";
 import type { CommandEntry, CommandIO } from "./command.js";
 import { commands } from "./registry.js";
 import { EXIT, ToolMissingError, UsageError } from "./exit-codes.js";
+import { OutputDirError } from "../output/output-dir-error.js";
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
@@ -14,7 +15,7 @@ function help(): string {
     "",
     ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     "",
-    "exit codes: 0 ok, 1 findings (drift, lint, validation, breaking), 2 invalid spec, 3 usage, 4 tool missing, 70 internal",
+    "exit codes: 0 ok, 1 findings (drift, lint, validation, breaking), 2 invalid spec or output directory, 3 usage, 4 tool missing, 70 internal",
   ].join("\n");
 }
 
@@ -39,6 +40,10 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
       for (const issue of e.issues) io.err(formatIssue(issue));
       const errors = e.issues.filter((i) => i.severity === "error").length;
       io.err(`obsgen: ${errors} error(s); nothing was written`);
+      return EXIT.invalidSpec;
+    }
+    if (e instanceof OutputDirError) {
+      io.err(`obsgen ${entry.name}: ${e.message}`);
       return EXIT.invalidSpec;
     }
     if (e instanceof UsageError) {

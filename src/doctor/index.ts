@@ -85,7 +85,7 @@ function specAndOutput(spec: string, out: string): Diagnosis[] {
     const names = model.services.map((s) => s.name).join(", ");
     const specOk: Diagnosis = { what: "spec", ok: true, detail: `${spec}: ${model.services.length} service(s) (${names})${warnings.length > 0 ? `, ${warnings.length} warning(s)` : ""}` };
     const drift = compare(generate(model), out);
-    const stale = drift.stale.length + drift.missing.length + drift.extra.length;
+    const stale = drift.stale.length + drift.edited.length + drift.missing.length + drift.obsolete.length + (drift.manifest !== undefined ? 1 : 0);
     return [specOk, hasDrift(drift)
       ? { what: "generated", ok: false, detail: `${out}/ is out of date with the spec (${stale} file(s))`, fix: "npx obsgen generate" }
       : { what: "generated", ok: true, detail: `${out}/ is up to date` }];

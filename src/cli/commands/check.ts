@@ -1,4 +1,5 @@
 import { generate } from "../../generators/index.js";
+import { MANIFEST_PATH } from "../../conventions/artifact.js";
 import { formatIssue } from "../../conventions/issue.js";
 import { loadModel } from "../../pipeline/load.js";
 import { compare, hasDrift } from "../../output/files.js";
@@ -22,8 +23,11 @@ export const checkCommand: Command = {
     }
     io.err(`obsgen: ${values.out}/ is out of date with ${model.files.join(", ")}:`);
     for (const f of drift.stale) io.err(`  stale    ${f}`);
+    for (const f of drift.edited) io.err(`  edited   ${f} (changed by hand since obsgen wrote it: generate overwrites it; change the spec instead)`);
     for (const f of drift.missing) io.err(`  missing  ${f}`);
-    for (const f of drift.extra) io.err(`  extra    ${f}`);
+    for (const f of drift.obsolete) io.err(`  obsolete ${f} (obsgen wrote it, the spec no longer generates it: generate removes it)`);
+    if (drift.manifest === "missing") io.err(`  missing  ${MANIFEST_PATH} (the list of files obsgen generated; an older obsgen wrote none)`);
+    if (drift.manifest === "stale") io.err(`  stale    ${MANIFEST_PATH} (the list of files obsgen generated, with their sha256)`);
     io.err(`run \`npx obsgen generate${lang === "js" ? " --lang js" : ""}\` and commit the result`);
     return EXIT.findings;
   },

@@ -13,10 +13,11 @@ import { langOption, resolveLang } from "./lang-option.js";
 function generateOnce(spec: string, out: string, lang: ModuleLang, io: CommandIO): void {
   const { model, warnings } = loadModel(spec);
   for (const w of warnings) io.err(formatIssue(w));
-  const { written, removed } = writeArtifacts(generate(model, { lang }), out);
+  const { written, removed, overwrittenEdits } = writeArtifacts(generate(model, { lang }), out);
   io.out(`obsgen: ${written.length} file(s) written, ${removed.length} removed in ${out}/`);
   for (const f of written) io.out(`  wrote ${f}`);
   for (const f of removed) io.out(`  removed ${f}`);
+  for (const f of overwrittenEdits) io.err(`obsgen: warning: ${out}/${f} had been edited by hand since obsgen wrote it; the edit is gone (change the spec instead, or recover it from version control)`);
 }
 
 // Watch mode: every save regenerates in this process (modules loaded and compiled once), so a
