@@ -3,7 +3,7 @@
 // migration from an output directory an older obsgen wrote, and manifests written to attack.
 import { createHash } from "node:crypto";
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -234,6 +234,27 @@ describe("what obsgen check reports", () => {
     mkdirSync(join(out, "ours"));
     writeFileSync(join(out, "ours", "README.md"), "ours\n");
     expect(await run(["check", "--spec", spec, "--out", out])).toEqual({ code: EXIT.ok, out: `obsgen: ${out}/ is up to date`, err: "" });
+  });
+});
+
+describe("a huge file where obsgen wrote one", () => {
+  it("is reported as edited by its size, never read whole, and generate replaces it and removes an obsolete one", async () => {
+    const { spec, out } = await generated();
+    // Sparse: 3 GiB on paper, nothing on disk; more than node will read into one string.
+    const huge = 3 * 1024 ** 3;
+    truncateSync(join(out, "METRICS.md"), huge);
+    truncateSync(join(out, "runbooks", "HighLatency.md"), huge);
+    renameAlert(spec);
+    const check = await run(["check", "--spec", spec, "--out", out]);
+    expect(check.code, check.err).toBe(EXIT.findings);
+    expect(check.err).toMatch(/^ {2}edited {3}METRICS\.md /m);
+    expect(check.err).toMatch(/^ {2}obsolete runbooks\/HighLatency\.md /m);
+    const gen = await run(["generate", "--spec", spec, "--out", out]);
+    expect(gen.code, gen.err).toBe(EXIT.ok);
+    expect(gen.err).toContain(`${out}/METRICS.md had been edited by hand`);
+    expect(gen.err).toContain(`${out}/runbooks/HighLatency.md had been edited by hand`);
+    expect(statSync(join(out, "METRICS.md")).size).toBeLessThan(1024 * 1024);
+    expect(existsSync(join(out, "runbooks", "HighLatency.md"))).toBe(false);
   });
 });
 
