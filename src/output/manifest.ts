@@ -32,11 +32,23 @@ export function sha256(text: string): string {
   return createHash("sha256").update(text, "utf8").digest("hex");
 }
 
+// Watch mode builds the manifest after every save, and most files come out as they were: their
+// hashes are kept from the last build (a string compare is far cheaper than a sha256).
+const lastHash = new Map<string, { content: string; sha256: string }>();
+
+function hashOf(a: Artifact): string {
+  const last = lastHash.get(a.path);
+  if (last !== undefined && last.content === a.content) return last.sha256;
+  const hash = sha256(a.content);
+  lastHash.set(a.path, { content: a.content, sha256: hash });
+  return hash;
+}
+
 /** The manifest of `artifacts`, as the file obsgen writes (keys sorted, a trailing newline). */
 export function manifestArtifact(artifacts: readonly Artifact[]): Artifact {
   const files: Record<string, ManifestEntry> = {};
   for (const a of [...artifacts].sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0))) {
-    files[a.path] = a.generator === undefined ? { sha256: sha256(a.content) } : { generator: a.generator, sha256: sha256(a.content) };
+    files[a.path] = a.generator === undefined ? { sha256: hashOf(a) } : { generator: a.generator, sha256: hashOf(a) };
   }
   return { path: MANIFEST_PATH, content: `${JSON.stringify({ __comment: COMMENT, files, format: FORMAT }, null, 2)}\n` };
 }
