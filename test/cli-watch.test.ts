@@ -5,6 +5,7 @@ import { closeSync, cpSync, mkdtempSync, openSync, readdirSync, readFileSync, re
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { MANIFEST_PATH } from "../src/conventions/artifact.js";
 
 const SPEC_FILE = "git-operations.yaml";
 const HELP = "help: Sandboxes currently alive.";
@@ -176,6 +177,8 @@ describe("obsgen generate --watch", () => {
     };
     const matchesCold = async (label: string): Promise<void> => {
       await coldGenerate(spec, cold);
+      // The manifest of generated files too: it is right after every save.
+      expect(contents(cold).has(MANIFEST_PATH), label).toBe(true);
       expect(contents(out), label).toEqual(contents(cold));
     };
 
