@@ -63,6 +63,51 @@ export function generatedLoops(g: Metrics): Loops {
   };
 }
 
+// The same mix through the generated module's `labels(…)`: the label values in order, each call
+// picking its series' handle (nothing resolved up front, no labels object).
+export function generatedSeriesLoops(g: Metrics): Loops {
+  return {
+    full(s) {
+      let active = 0;
+      for (let i = 0; i < s.n; i++) {
+        const operation = OPERATIONS[u8(s.op, i)] ?? "clone";
+        g.gitOperationTotal.labels(operation, "started").inc();
+        if (u8(s.miss, i) === 1) {
+          g.sandboxCacheMissesTotal.labels().inc();
+          g.sandboxCreationSeconds.labels().observe(f64(s.creationSeconds, i));
+          g.activeSandboxesTotal.labels().set((active = (active + 1) & 63));
+        } else g.sandboxCacheHitsTotal.labels().inc();
+        const retry = u8(s.retry, i);
+        if (retry > 0) {
+          g.gitOperationTotal.labels("push", "retry").inc();
+          g.gitPushRetryCountTotal.labels(ATTEMPTS[retry - 1] ?? "1").inc();
+        }
+        const conflict = u8(s.conflict, i);
+        if (conflict > 0) g.gitConflictsDetectedTotal.labels(CONFLICT_OPERATIONS[conflict - 1] ?? "pull").inc();
+        if (u8(s.failed, i) === 1) {
+          g.gitOperationTotal.labels(operation, "failure").inc();
+          g.gitErrorsTotal.labels(operation, ERROR_TYPES[u8(s.errorType, i)] ?? "other").inc();
+        } else g.gitOperationTotal.labels(operation, "success").inc();
+        g.gitOperationDurationSeconds.labels(operation).observe(f64(s.seconds, i));
+        if (i % COST_TICK_EVERY === 0) {
+          g.sandboxHoursTotal.labels(PROJECTS[u8(s.project, i)] ?? "default").inc(0.25);
+          for (const period of PERIODS) g.estimatedCostDollars.labels(period).set(active * RATE * PERIOD_HOURS[period]);
+        }
+      }
+      return g.gitOperationTotal.labels("push", "success").value;
+    },
+    core(s) {
+      for (let i = 0; i < s.n; i++) {
+        const operation = OPERATIONS[u8(s.op, i)] ?? "clone";
+        g.gitOperationTotal.labels(operation, "started").inc();
+        g.gitOperationTotal.labels(operation, u8(s.failed, i) === 1 ? "failure" : "success").inc();
+        g.gitOperationDurationSeconds.labels(operation).observe(f64(s.seconds, i));
+      }
+      return g.gitOperationDurationSeconds.countOf({ operation: "push" });
+    },
+  };
+}
+
 interface PromMetrics {
   counter: Counter<string>;
   gauge: Gauge<string>;

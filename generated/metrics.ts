@@ -7,7 +7,7 @@
 // must name exactly the metric's labels: an extra or a missing key is a type error and a RangeError.
 
 import { Registry } from "prom-client";
-import { EnumCounter, EnumGauge, EnumHistogram, enumIndex, labelKeysError, type AnyRegistry } from "obsgen/runtime";
+import { type CounterSeries, EnumCounter, EnumGauge, EnumHistogram, enumIndex, type GaugeSeries, HistogramSeries, labelKeysError, type AnyRegistry } from "obsgen/runtime";
 
 // ---- service git-operations: 11 metrics, at most 144 series
 
@@ -26,6 +26,12 @@ const ActiveSandboxesTotalSets: readonly ActiveSandboxesTotalLabels[] = [
 export class ActiveSandboxesTotalGauge extends EnumGauge<ActiveSandboxesTotalLabels> {
   constructor(registry?: AnyRegistry) {
     super({ name: "active_sandboxes_total", help: "Sandboxes currently alive.", labelSets: ActiveSandboxesTotalSets, registry });
+  }
+
+  /** The series of no label values: record on it without building a labels object. */
+  labels(): GaugeSeries {
+    if (arguments.length !== 0) throw this.countError(arguments.length);
+    return this.handles[0] as GaugeSeries;
   }
 
   set(labels: ActiveSandboxesTotalLabels, value: number): void {
@@ -85,6 +91,13 @@ export class EstimatedCostDollarsGauge extends EnumGauge<EstimatedCostDollarsLab
     super({ name: "estimated_cost_dollars", help: "Estimated cost of the sandboxes alive now, extrapolated over the period.", labelSets: EstimatedCostDollarsSets, registry });
   }
 
+  /** The series of the values of period, in this order: record on it without building a labels object. */
+  labels(periodValue: EstimatedCostDollarsLabels["period"]): GaugeSeries {
+    if (arguments.length !== 1) throw this.countError(arguments.length);
+    const k0 = +(periodValue === "hourly") + 2 * +(periodValue === "daily") + 3 * +(periodValue === "monthly") - 1;
+    return this.handles[(k0) >= 0 ? k0 : estimatedCostDollarsSlowIndex({ period: periodValue })] as GaugeSeries;
+  }
+
   set(labels: EstimatedCostDollarsLabels, value: number): void {
     const i = estimatedCostDollarsIndex(labels);
     if (!Number.isFinite(value)) throw this.valueError(value);
@@ -141,6 +154,13 @@ export class GitConflictsDetectedTotalCounter extends EnumCounter<GitConflictsDe
     super({ name: "git_conflicts_detected_total", help: "Rebase or merge conflicts detected, by the operation that met them.", labelSets: GitConflictsDetectedTotalSets, registry });
   }
 
+  /** The series of the values of operation, in this order: record on it without building a labels object. */
+  labels(operationValue: GitConflictsDetectedTotalLabels["operation"]): CounterSeries {
+    if (arguments.length !== 1) throw this.countError(arguments.length);
+    const k0 = +(operationValue === "pull") + 2 * +(operationValue === "push") - 1;
+    return this.handles[(k0) >= 0 ? k0 : gitConflictsDetectedTotalSlowIndex({ operation: operationValue })] as CounterSeries;
+  }
+
   inc(labels: GitConflictsDetectedTotalLabels, value = 1): void {
     const i = gitConflictsDetectedTotalIndex(labels);
     if (!(Number.isFinite(value) && value >= 0)) throw this.valueError(value);
@@ -166,8 +186,8 @@ function gitErrorsTotalIndex(labels: GitErrorsTotalLabels): number {
     if (key !== "operation" && key !== "error_type") return gitErrorsTotalSlowIndex(labels);
   }
   const v0 = labels.operation;
-  const k0 = +(v0 === "clone") + 2 * +(v0 === "status") + 3 * +(v0 === "diff") + 4 * +(v0 === "pull") + 5 * +(v0 === "push") - 1;
   const v1 = labels.error_type;
+  const k0 = +(v0 === "clone") + 2 * +(v0 === "status") + 3 * +(v0 === "diff") + 4 * +(v0 === "pull") + 5 * +(v0 === "push") - 1;
   const k1 = +(v1 === "timeout") + 2 * +(v1 === "auth") + 3 * +(v1 === "conflict") + 4 * +(v1 === "network") + 5 * +(v1 === "sandbox_not_found") + 6 * +(v1 === "other") - 1;
   return (k0 | k1) >= 0 ? k0 * 6 + k1 : gitErrorsTotalSlowIndex(labels);
 }
@@ -217,6 +237,14 @@ export class GitErrorsTotalCounter extends EnumCounter<GitErrorsTotalLabels> {
     super({ name: "git_errors_total", help: "Failed git operations by classified error type.", labelSets: GitErrorsTotalSets, registry });
   }
 
+  /** The series of the values of operation, error_type, in this order: record on it without building a labels object. */
+  labels(operationValue: GitErrorsTotalLabels["operation"], errorTypeValue: GitErrorsTotalLabels["error_type"]): CounterSeries {
+    if (arguments.length !== 2) throw this.countError(arguments.length);
+    const k0 = +(operationValue === "clone") + 2 * +(operationValue === "status") + 3 * +(operationValue === "diff") + 4 * +(operationValue === "pull") + 5 * +(operationValue === "push") - 1;
+    const k1 = +(errorTypeValue === "timeout") + 2 * +(errorTypeValue === "auth") + 3 * +(errorTypeValue === "conflict") + 4 * +(errorTypeValue === "network") + 5 * +(errorTypeValue === "sandbox_not_found") + 6 * +(errorTypeValue === "other") - 1;
+    return this.handles[(k0 | k1) >= 0 ? k0 * 6 + k1 : gitErrorsTotalSlowIndex({ operation: operationValue, error_type: errorTypeValue })] as CounterSeries;
+  }
+
   inc(labels: GitErrorsTotalLabels, value = 1): void {
     const i = gitErrorsTotalIndex(labels);
     if (!(Number.isFinite(value) && value >= 0)) throw this.valueError(value);
@@ -260,10 +288,30 @@ function gitOperationDurationSecondsBucket(value: number): number {
   return +(value > 0.1) + +(value > 0.5) + +(value > 1) + +(value > 2) + +(value > 5) + +(value > 10) + +(value > 30) + +(value > 60) + +(value > 120) + +(value > 300);
 }
 
+/** One series of git_operation_duration_seconds, as its `labels(…)` returns it. */
+export class GitOperationDurationSecondsSeries extends HistogramSeries {
+  observe(value: number): void {
+    if (!Number.isFinite(value)) throw this.valueError(value);
+    const s = this.values;
+    const base = this.base;
+    const b = base + gitOperationDurationSecondsBucket(value);
+    s[b] = (s[b] as number) + 1;
+    s[base + 11] = (s[base + 11] as number) + value;
+    s[base + 12] = (s[base + 12] as number) + 1;
+  }
+}
+
 /** Latency of git operations, from start to outcome. Unit: seconds. (histogram, at most 65 series) */
-export class GitOperationDurationSecondsHistogram extends EnumHistogram<GitOperationDurationSecondsLabels> {
+export class GitOperationDurationSecondsHistogram extends EnumHistogram<GitOperationDurationSecondsLabels, GitOperationDurationSecondsSeries> {
   constructor(registry?: AnyRegistry) {
-    super({ name: "git_operation_duration_seconds", help: "Latency of git operations, from start to outcome.", labelSets: GitOperationDurationSecondsSets, buckets: [0.1, 0.5, 1, 2, 5, 10, 30, 60, 120, 300], registry });
+    super({ name: "git_operation_duration_seconds", help: "Latency of git operations, from start to outcome.", labelSets: GitOperationDurationSecondsSets, buckets: [0.1, 0.5, 1, 2, 5, 10, 30, 60, 120, 300], registry }, (metric: string, values: Float64Array, base: number) => new GitOperationDurationSecondsSeries(metric, values, base));
+  }
+
+  /** The series of the values of operation, in this order: record on it without building a labels object. */
+  labels(operationValue: GitOperationDurationSecondsLabels["operation"]): GitOperationDurationSecondsSeries {
+    if (arguments.length !== 1) throw this.countError(arguments.length);
+    const k0 = +(operationValue === "clone") + 2 * +(operationValue === "status") + 3 * +(operationValue === "diff") + 4 * +(operationValue === "pull") + 5 * +(operationValue === "push") - 1;
+    return this.handles[(k0) >= 0 ? k0 : gitOperationDurationSecondsSlowIndex({ operation: operationValue })] as GitOperationDurationSecondsSeries;
   }
 
   observe(labels: GitOperationDurationSecondsLabels, value: number): void {
@@ -303,8 +351,8 @@ function gitOperationTotalIndex(labels: GitOperationTotalLabels): number {
     if (key !== "operation" && key !== "status") return gitOperationTotalSlowIndex(labels);
   }
   const v0 = labels.operation;
-  const k0 = +(v0 === "clone") + 2 * +(v0 === "status") + 3 * +(v0 === "diff") + 4 * +(v0 === "pull") + 5 * +(v0 === "push") - 1;
   const v1 = labels.status;
+  const k0 = +(v0 === "clone") + 2 * +(v0 === "status") + 3 * +(v0 === "diff") + 4 * +(v0 === "pull") + 5 * +(v0 === "push") - 1;
   const k1 = +(v1 === "started") + 2 * +(v1 === "success") + 3 * +(v1 === "failure") + 4 * +(v1 === "retry") - 1;
   return (k0 | k1) >= 0 ? k0 * 4 + k1 : gitOperationTotalSlowIndex(labels);
 }
@@ -342,6 +390,14 @@ const GitOperationTotalSets: readonly GitOperationTotalLabels[] = [
 export class GitOperationTotalCounter extends EnumCounter<GitOperationTotalLabels> {
   constructor(registry?: AnyRegistry) {
     super({ name: "git_operation_total", help: "Git operations by operation and outcome; started counts each operation once.", labelSets: GitOperationTotalSets, registry });
+  }
+
+  /** The series of the values of operation, status, in this order: record on it without building a labels object. */
+  labels(operationValue: GitOperationTotalLabels["operation"], statusValue: GitOperationTotalLabels["status"]): CounterSeries {
+    if (arguments.length !== 2) throw this.countError(arguments.length);
+    const k0 = +(operationValue === "clone") + 2 * +(operationValue === "status") + 3 * +(operationValue === "diff") + 4 * +(operationValue === "pull") + 5 * +(operationValue === "push") - 1;
+    const k1 = +(statusValue === "started") + 2 * +(statusValue === "success") + 3 * +(statusValue === "failure") + 4 * +(statusValue === "retry") - 1;
+    return this.handles[(k0 | k1) >= 0 ? k0 * 4 + k1 : gitOperationTotalSlowIndex({ operation: operationValue, status: statusValue })] as CounterSeries;
   }
 
   inc(labels: GitOperationTotalLabels, value = 1): void {
@@ -390,6 +446,13 @@ export class GitPushRetryCountTotalCounter extends EnumCounter<GitPushRetryCount
     super({ name: "git_push_retry_count_total", help: "Push retries after a rejected (non-fast-forward) push, by retry attempt number.", labelSets: GitPushRetryCountTotalSets, registry });
   }
 
+  /** The series of the values of attempt, in this order: record on it without building a labels object. */
+  labels(attemptValue: GitPushRetryCountTotalLabels["attempt"]): CounterSeries {
+    if (arguments.length !== 1) throw this.countError(arguments.length);
+    const k0 = +(attemptValue === "1") + 2 * +(attemptValue === "2") + 3 * +(attemptValue === "3") + 4 * +(attemptValue === "4") + 5 * +(attemptValue === "5") - 1;
+    return this.handles[(k0) >= 0 ? k0 : gitPushRetryCountTotalSlowIndex({ attempt: attemptValue })] as CounterSeries;
+  }
+
   inc(labels: GitPushRetryCountTotalLabels, value = 1): void {
     const i = gitPushRetryCountTotalIndex(labels);
     if (!(Number.isFinite(value) && value >= 0)) throw this.valueError(value);
@@ -417,6 +480,12 @@ const SandboxCacheHitsTotalSets: readonly SandboxCacheHitsTotalLabels[] = [
 export class SandboxCacheHitsTotalCounter extends EnumCounter<SandboxCacheHitsTotalLabels> {
   constructor(registry?: AnyRegistry) {
     super({ name: "sandbox_cache_hits_total", help: "Sandbox requests served by a live cached sandbox.", labelSets: SandboxCacheHitsTotalSets, registry });
+  }
+
+  /** The series of no label values: record on it without building a labels object. */
+  labels(): CounterSeries {
+    if (arguments.length !== 0) throw this.countError(arguments.length);
+    return this.handles[0] as CounterSeries;
   }
 
   inc(labels: SandboxCacheHitsTotalLabels, value = 1): void {
@@ -448,6 +517,12 @@ export class SandboxCacheMissesTotalCounter extends EnumCounter<SandboxCacheMiss
     super({ name: "sandbox_cache_misses_total", help: "Sandbox requests that had to create a new sandbox.", labelSets: SandboxCacheMissesTotalSets, registry });
   }
 
+  /** The series of no label values: record on it without building a labels object. */
+  labels(): CounterSeries {
+    if (arguments.length !== 0) throw this.countError(arguments.length);
+    return this.handles[0] as CounterSeries;
+  }
+
   inc(labels: SandboxCacheMissesTotalLabels, value = 1): void {
     const i = sandboxCacheMissesTotalIndex(labels);
     if (!(Number.isFinite(value) && value >= 0)) throw this.valueError(value);
@@ -474,10 +549,29 @@ function sandboxCreationSecondsBucket(value: number): number {
   return +(value > 0.05) + +(value > 0.1) + +(value > 0.25) + +(value > 0.5) + +(value > 1) + +(value > 2) + +(value > 5) + +(value > 10) + +(value > 30);
 }
 
+/** One series of sandbox_creation_seconds, as its `labels(…)` returns it. */
+export class SandboxCreationSecondsSeries extends HistogramSeries {
+  observe(value: number): void {
+    if (!Number.isFinite(value)) throw this.valueError(value);
+    const s = this.values;
+    const base = this.base;
+    const b = base + sandboxCreationSecondsBucket(value);
+    s[b] = (s[b] as number) + 1;
+    s[base + 10] = (s[base + 10] as number) + value;
+    s[base + 11] = (s[base + 11] as number) + 1;
+  }
+}
+
 /** Time to create a sandbox, from request to ready. Unit: seconds. (histogram, at most 12 series) */
-export class SandboxCreationSecondsHistogram extends EnumHistogram<SandboxCreationSecondsLabels> {
+export class SandboxCreationSecondsHistogram extends EnumHistogram<SandboxCreationSecondsLabels, SandboxCreationSecondsSeries> {
   constructor(registry?: AnyRegistry) {
-    super({ name: "sandbox_creation_seconds", help: "Time to create a sandbox, from request to ready.", labelSets: SandboxCreationSecondsSets, buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30], registry });
+    super({ name: "sandbox_creation_seconds", help: "Time to create a sandbox, from request to ready.", labelSets: SandboxCreationSecondsSets, buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30], registry }, (metric: string, values: Float64Array, base: number) => new SandboxCreationSecondsSeries(metric, values, base));
+  }
+
+  /** The series of no label values: record on it without building a labels object. */
+  labels(): SandboxCreationSecondsSeries {
+    if (arguments.length !== 0) throw this.countError(arguments.length);
+    return this.handles[0] as SandboxCreationSecondsSeries;
   }
 
   observe(labels: SandboxCreationSecondsLabels, value: number): void {
@@ -537,6 +631,13 @@ const SandboxHoursTotalSets: readonly SandboxHoursTotalLabels[] = [
 export class SandboxHoursTotalCounter extends EnumCounter<SandboxHoursTotalLabels> {
   constructor(registry?: AnyRegistry) {
     super({ name: "sandbox_hours_total", help: "Sandbox lifetime consumed, in hours, by project.", labelSets: SandboxHoursTotalSets, registry });
+  }
+
+  /** The series of the values of project, in this order: record on it without building a labels object. */
+  labels(projectValue: SandboxHoursTotalLabels["project"]): CounterSeries {
+    if (arguments.length !== 1) throw this.countError(arguments.length);
+    const k0 = +(projectValue === "default") + 2 * +(projectValue === "agents") + 3 * +(projectValue === "ci") + 4 * +(projectValue === "other") - 1;
+    return this.handles[(k0) >= 0 ? k0 : sandboxHoursTotalSlowIndex({ project: projectValue })] as CounterSeries;
   }
 
   inc(labels: SandboxHoursTotalLabels, value = 1): void {

@@ -7,7 +7,7 @@
 // must name exactly the metric's labels: an extra or a missing key is a type error and a RangeError.
 
 import { Registry } from "prom-client";
-import { EnumCounter, EnumGauge, EnumHistogram, enumIndex, labelKeysError, type AnyRegistry } from "obsgen/runtime";
+import { type CounterSeries, EnumCounter, EnumGauge, EnumHistogram, enumIndex, type GaugeSeries, HistogramSeries, labelCountError, labelKeysError, type AnyRegistry } from "obsgen/runtime";
 
 // ---- service checkout: 3 metrics, at most 154 series
 
@@ -23,8 +23,8 @@ function httpRequestDurationSecondsIndex(labels: HttpRequestDurationSecondsLabel
     if (key !== "method" && key !== "route") return httpRequestDurationSecondsSlowIndex(labels);
   }
   const v0 = labels.method;
-  const k0 = +(v0 === "GET") + 2 * +(v0 === "POST") + 3 * +(v0 === "DELETE") - 1;
   const v1 = labels.route;
+  const k0 = +(v0 === "GET") + 2 * +(v0 === "POST") + 3 * +(v0 === "DELETE") - 1;
   const k1 = +(v1 === "/cart") + 2 * +(v1 === "/checkout") + 3 * +(v1 === "/orders/:id") - 1;
   return (k0 | k1) >= 0 ? k0 * 3 + k1 : httpRequestDurationSecondsSlowIndex(labels);
 }
@@ -50,10 +50,31 @@ function httpRequestDurationSecondsBucket(value: number): number {
   return +(value > 0.025) + +(value > 0.05) + +(value > 0.1) + +(value > 0.25) + +(value > 0.5) + +(value > 1) + +(value > 2.5);
 }
 
+/** One series of http_request_duration_seconds, as its `labels(…)` returns it. */
+export class HttpRequestDurationSecondsSeries extends HistogramSeries {
+  observe(value: number): void {
+    if (!Number.isFinite(value)) throw this.valueError(value);
+    const s = this.values;
+    const base = this.base;
+    const b = base + httpRequestDurationSecondsBucket(value);
+    s[b] = (s[b] as number) + 1;
+    s[base + 8] = (s[base + 8] as number) + value;
+    s[base + 9] = (s[base + 9] as number) + 1;
+  }
+}
+
 /** Time to serve an HTTP request, by method and route. Unit: seconds. (histogram, at most 90 series) */
-export class HttpRequestDurationSecondsHistogram extends EnumHistogram<HttpRequestDurationSecondsLabels> {
+export class HttpRequestDurationSecondsHistogram extends EnumHistogram<HttpRequestDurationSecondsLabels, HttpRequestDurationSecondsSeries> {
   constructor(registry?: AnyRegistry) {
-    super({ name: "http_request_duration_seconds", help: "Time to serve an HTTP request, by method and route.", labelSets: HttpRequestDurationSecondsSets, buckets: [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registry });
+    super({ name: "http_request_duration_seconds", help: "Time to serve an HTTP request, by method and route.", labelSets: HttpRequestDurationSecondsSets, buckets: [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registry }, (metric: string, values: Float64Array, base: number) => new HttpRequestDurationSecondsSeries(metric, values, base));
+  }
+
+  /** The series of the values of method, route, in this order: record on it without building a labels object. */
+  labels(methodValue: HttpRequestDurationSecondsLabels["method"], routeValue: HttpRequestDurationSecondsLabels["route"]): HttpRequestDurationSecondsSeries {
+    if (arguments.length !== 2) throw labelCountError("http_request_duration_seconds", HttpRequestDurationSecondsLabelNames, arguments.length);
+    const k0 = +(methodValue === "GET") + 2 * +(methodValue === "POST") + 3 * +(methodValue === "DELETE") - 1;
+    const k1 = +(routeValue === "/cart") + 2 * +(routeValue === "/checkout") + 3 * +(routeValue === "/orders/:id") - 1;
+    return this.handles[(k0 | k1) >= 0 ? k0 * 3 + k1 : httpRequestDurationSecondsSlowIndex({ method: methodValue, route: routeValue })] as HttpRequestDurationSecondsSeries;
   }
 
   observe(labels: HttpRequestDurationSecondsLabels, value: number): void {
@@ -98,6 +119,12 @@ export class HttpRequestsInFlightGauge extends EnumGauge<HttpRequestsInFlightLab
     super({ name: "http_requests_in_flight", help: "HTTP requests being served now.", labelSets: HttpRequestsInFlightSets, registry });
   }
 
+  /** The series of no label values: record on it without building a labels object. */
+  labels(): GaugeSeries {
+    if (arguments.length !== 0) throw labelCountError("http_requests_in_flight", [], arguments.length);
+    return this.handles[0] as GaugeSeries;
+  }
+
   set(labels: HttpRequestsInFlightLabels, value: number): void {
     const i = httpRequestsInFlightIndex(labels);
     if (!Number.isFinite(value)) throw this.valueError(value);
@@ -137,10 +164,10 @@ function httpRequestsTotalIndex(labels: HttpRequestsTotalLabels): number {
     if (key !== "method" && key !== "route" && key !== "status_code") return httpRequestsTotalSlowIndex(labels);
   }
   const v0 = labels.method;
-  const k0 = +(v0 === "GET") + 2 * +(v0 === "POST") + 3 * +(v0 === "DELETE") - 1;
   const v1 = labels.route;
-  const k1 = +(v1 === "/cart") + 2 * +(v1 === "/checkout") + 3 * +(v1 === "/orders/:id") - 1;
   const v2 = labels.status_code;
+  const k0 = +(v0 === "GET") + 2 * +(v0 === "POST") + 3 * +(v0 === "DELETE") - 1;
+  const k1 = +(v1 === "/cart") + 2 * +(v1 === "/checkout") + 3 * +(v1 === "/orders/:id") - 1;
   const k2 = +(v2 === "200") + 2 * +(v2 === "201") + 3 * +(v2 === "400") + 4 * +(v2 === "404") + 5 * +(v2 === "500") + 6 * +(v2 === "502") + 7 * +(v2 === "503") - 1;
   return (k0 | k1 | k2) >= 0 ? (k0 * 3 + k1) * 7 + k2 : httpRequestsTotalSlowIndex(labels);
 }
@@ -221,6 +248,15 @@ const HttpRequestsTotalSets: readonly HttpRequestsTotalLabels[] = [
 export class HttpRequestsTotalCounter extends EnumCounter<HttpRequestsTotalLabels> {
   constructor(registry?: AnyRegistry) {
     super({ name: "http_requests_total", help: "HTTP requests served, by method, route and status code.", labelSets: HttpRequestsTotalSets, registry });
+  }
+
+  /** The series of the values of method, route, status_code, in this order: record on it without building a labels object. */
+  labels(methodValue: HttpRequestsTotalLabels["method"], routeValue: HttpRequestsTotalLabels["route"], statusCodeValue: HttpRequestsTotalLabels["status_code"]): CounterSeries {
+    if (arguments.length !== 3) throw labelCountError("http_requests_total", HttpRequestsTotalLabelNames, arguments.length);
+    const k0 = +(methodValue === "GET") + 2 * +(methodValue === "POST") + 3 * +(methodValue === "DELETE") - 1;
+    const k1 = +(routeValue === "/cart") + 2 * +(routeValue === "/checkout") + 3 * +(routeValue === "/orders/:id") - 1;
+    const k2 = +(statusCodeValue === "200") + 2 * +(statusCodeValue === "201") + 3 * +(statusCodeValue === "400") + 4 * +(statusCodeValue === "404") + 5 * +(statusCodeValue === "500") + 6 * +(statusCodeValue === "502") + 7 * +(statusCodeValue === "503") - 1;
+    return this.handles[(k0 | k1 | k2) >= 0 ? (k0 * 3 + k1) * 7 + k2 : httpRequestsTotalSlowIndex({ method: methodValue, route: routeValue, status_code: statusCodeValue })] as CounterSeries;
   }
 
   inc(labels: HttpRequestsTotalLabels, value = 1): void {

@@ -7,7 +7,7 @@
 // must name exactly the metric's labels: an extra or a missing key is a type error and a RangeError.
 
 import { Registry } from "prom-client";
-import { EnumCounter, labelKeysError, type AnyRegistry } from "obsgen/runtime";
+import { type CounterSeries, EnumCounter, labelCountError, labelKeysError, type AnyRegistry } from "obsgen/runtime";
 
 // ---- service minimal: 1 metrics, at most 1 series
 
@@ -26,6 +26,12 @@ const JobsProcessedTotalSets: readonly JobsProcessedTotalLabels[] = [
 export class JobsProcessedTotalCounter extends EnumCounter<JobsProcessedTotalLabels> {
   constructor(registry?: AnyRegistry) {
     super({ name: "jobs_processed_total", help: "Jobs processed since the process started.", labelSets: JobsProcessedTotalSets, registry });
+  }
+
+  /** The series of no label values: record on it without building a labels object. */
+  labels(): CounterSeries {
+    if (arguments.length !== 0) throw labelCountError("jobs_processed_total", [], arguments.length);
+    return this.handles[0] as CounterSeries;
   }
 
   inc(labels: JobsProcessedTotalLabels, value = 1): void {

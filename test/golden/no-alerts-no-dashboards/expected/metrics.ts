@@ -7,7 +7,7 @@
 // must name exactly the metric's labels: an extra or a missing key is a type error and a RangeError.
 
 import { Registry } from "prom-client";
-import { EnumCounter, EnumGauge, EnumHistogram, enumIndex, labelKeysError, type AnyRegistry } from "obsgen/runtime";
+import { type CounterSeries, EnumCounter, EnumGauge, EnumHistogram, enumIndex, type GaugeSeries, HistogramSeries, labelCountError, labelKeysError, type AnyRegistry } from "obsgen/runtime";
 
 // ---- service batch-worker: 3 metrics, at most 24 series
 
@@ -39,10 +39,30 @@ function batchJobDurationSecondsBucket(value: number): number {
   return +(value > 1) + +(value > 5) + +(value > 30) + +(value > 120) + +(value > 600);
 }
 
+/** One series of batch_job_duration_seconds, as its `labels(…)` returns it. */
+export class BatchJobDurationSecondsSeries extends HistogramSeries {
+  observe(value: number): void {
+    if (!Number.isFinite(value)) throw this.valueError(value);
+    const s = this.values;
+    const base = this.base;
+    const b = base + batchJobDurationSecondsBucket(value);
+    s[b] = (s[b] as number) + 1;
+    s[base + 6] = (s[base + 6] as number) + value;
+    s[base + 7] = (s[base + 7] as number) + 1;
+  }
+}
+
 /** Time to run one batch job, by queue. Unit: seconds. (histogram, at most 16 series) */
-export class BatchJobDurationSecondsHistogram extends EnumHistogram<BatchJobDurationSecondsLabels> {
+export class BatchJobDurationSecondsHistogram extends EnumHistogram<BatchJobDurationSecondsLabels, BatchJobDurationSecondsSeries> {
   constructor(registry?: AnyRegistry) {
-    super({ name: "batch_job_duration_seconds", help: "Time to run one batch job, by queue.", labelSets: BatchJobDurationSecondsSets, buckets: [1, 5, 30, 120, 600], registry });
+    super({ name: "batch_job_duration_seconds", help: "Time to run one batch job, by queue.", labelSets: BatchJobDurationSecondsSets, buckets: [1, 5, 30, 120, 600], registry }, (metric: string, values: Float64Array, base: number) => new BatchJobDurationSecondsSeries(metric, values, base));
+  }
+
+  /** The series of the values of queue, in this order: record on it without building a labels object. */
+  labels(queueValue: BatchJobDurationSecondsLabels["queue"]): BatchJobDurationSecondsSeries {
+    if (arguments.length !== 1) throw labelCountError("batch_job_duration_seconds", BatchJobDurationSecondsLabelNames, arguments.length);
+    const k0 = +(queueValue === "default") + 2 * +(queueValue === "priority") - 1;
+    return this.handles[(k0) >= 0 ? k0 : batchJobDurationSecondsSlowIndex({ queue: queueValue })] as BatchJobDurationSecondsSeries;
   }
 
   observe(labels: BatchJobDurationSecondsLabels, value: number): void {
@@ -83,8 +103,8 @@ function batchJobsTotalIndex(labels: BatchJobsTotalLabels): number {
     if (key !== "queue" && key !== "outcome") return batchJobsTotalSlowIndex(labels);
   }
   const v0 = labels.queue;
-  const k0 = +(v0 === "default") + 2 * +(v0 === "priority") - 1;
   const v1 = labels.outcome;
+  const k0 = +(v0 === "default") + 2 * +(v0 === "priority") - 1;
   const k1 = +(v1 === "success") + 2 * +(v1 === "failure") + 3 * +(v1 === "other") - 1;
   return (k0 | k1) >= 0 ? k0 * 3 + k1 : batchJobsTotalSlowIndex(labels);
 }
@@ -108,6 +128,14 @@ const BatchJobsTotalSets: readonly BatchJobsTotalLabels[] = [
 export class BatchJobsTotalCounter extends EnumCounter<BatchJobsTotalLabels> {
   constructor(registry?: AnyRegistry) {
     super({ name: "batch_jobs_total", help: "Batch jobs finished, by queue and outcome.", labelSets: BatchJobsTotalSets, registry });
+  }
+
+  /** The series of the values of queue, outcome, in this order: record on it without building a labels object. */
+  labels(queueValue: BatchJobsTotalLabels["queue"], outcomeValue: BatchJobsTotalLabels["outcome"]): CounterSeries {
+    if (arguments.length !== 2) throw labelCountError("batch_jobs_total", BatchJobsTotalLabelNames, arguments.length);
+    const k0 = +(queueValue === "default") + 2 * +(queueValue === "priority") - 1;
+    const k1 = +(outcomeValue === "success") + 2 * +(outcomeValue === "failure") + 3 * +(outcomeValue === "other") - 1;
+    return this.handles[(k0 | k1) >= 0 ? k0 * 3 + k1 : batchJobsTotalSlowIndex({ queue: queueValue, outcome: outcomeValue })] as CounterSeries;
   }
 
   inc(labels: BatchJobsTotalLabels, value = 1): void {
@@ -151,6 +179,13 @@ const BatchQueueDepthSets: readonly BatchQueueDepthLabels[] = [
 export class BatchQueueDepthGauge extends EnumGauge<BatchQueueDepthLabels> {
   constructor(registry?: AnyRegistry) {
     super({ name: "batch_queue_depth", help: "Jobs waiting in each queue.", labelSets: BatchQueueDepthSets, registry });
+  }
+
+  /** The series of the values of queue, in this order: record on it without building a labels object. */
+  labels(queueValue: BatchQueueDepthLabels["queue"]): GaugeSeries {
+    if (arguments.length !== 1) throw labelCountError("batch_queue_depth", BatchQueueDepthLabelNames, arguments.length);
+    const k0 = +(queueValue === "default") + 2 * +(queueValue === "priority") - 1;
+    return this.handles[(k0) >= 0 ? k0 : batchQueueDepthSlowIndex({ queue: queueValue })] as GaugeSeries;
   }
 
   set(labels: BatchQueueDepthLabels, value: number): void {

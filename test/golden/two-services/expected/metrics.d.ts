@@ -7,7 +7,7 @@
 // must name exactly the metric's labels: an extra or a missing key is a type error and a RangeError.
 
 import { Registry } from "prom-client";
-import { EnumCounter, EnumGauge, type AnyRegistry } from "obsgen/runtime";
+import { type CounterSeries, EnumCounter, EnumGauge, type GaugeSeries, type AnyRegistry } from "obsgen/runtime";
 
 // ---- service api: 1 metrics, at most 2 series
 
@@ -19,6 +19,8 @@ declare const ApiRequestsTotalOutcomeValues: readonly ["success", "failure"];
 /** API requests, by outcome. (counter, at most 2 series) */
 export declare class ApiRequestsTotalCounter extends EnumCounter<ApiRequestsTotalLabels> {
   constructor(registry?: AnyRegistry);
+  /** The series of the values of outcome, in this order: record on it without building a labels object. */
+  labels(outcomeValue: ApiRequestsTotalLabels["outcome"]): CounterSeries;
   inc(labels: ApiRequestsTotalLabels, value?: number): void;
   valueFor(labels: ApiRequestsTotalLabels): number;
 }
@@ -53,6 +55,8 @@ declare const WorkerJobsTotalOutcomeValues: readonly ["success", "failure"];
 /** Jobs the worker finished, by outcome. (counter, at most 2 series) */
 export declare class WorkerJobsTotalCounter extends EnumCounter<WorkerJobsTotalLabels> {
   constructor(registry?: AnyRegistry);
+  /** The series of the values of outcome, in this order: record on it without building a labels object. */
+  labels(outcomeValue: WorkerJobsTotalLabels["outcome"]): CounterSeries;
   inc(labels: WorkerJobsTotalLabels, value?: number): void;
   valueFor(labels: WorkerJobsTotalLabels): number;
 }
@@ -62,6 +66,8 @@ export type WorkerQueueDepthLabels = Record<string, never>;
 /** Jobs waiting for the worker. (gauge, at most 1 series) */
 export declare class WorkerQueueDepthGauge extends EnumGauge<WorkerQueueDepthLabels> {
   constructor(registry?: AnyRegistry);
+  /** The series of no label values: record on it without building a labels object. */
+  labels(): GaugeSeries;
   set(labels: WorkerQueueDepthLabels, value: number): void;
   inc(labels: WorkerQueueDepthLabels, value?: number): void;
   dec(labels: WorkerQueueDepthLabels, value?: number): void;

@@ -7,7 +7,7 @@
 // must name exactly the metric's labels: an extra or a missing key is a type error and a RangeError.
 
 import { Registry } from "prom-client";
-import { EnumCounter, EnumGauge, enumIndex, labelKeysError } from "obsgen/runtime";
+import { EnumCounter, EnumGauge, enumIndex, labelCountError, labelKeysError } from "obsgen/runtime";
 
 // ---- service api: 1 metrics, at most 2 series
 
@@ -37,6 +37,13 @@ const ApiRequestsTotalSets = [
 export class ApiRequestsTotalCounter extends EnumCounter {
   constructor(registry) {
     super({ name: "api_requests_total", help: "API requests, by outcome.", labelSets: ApiRequestsTotalSets, registry });
+  }
+
+  /** The series of the values of outcome, in this order: record on it without building a labels object. */
+  labels(outcomeValue) {
+    if (arguments.length !== 1) throw labelCountError("api_requests_total", ApiRequestsTotalLabelNames, arguments.length);
+    const k0 = +(outcomeValue === "success") + 2 * +(outcomeValue === "failure") - 1;
+    return this.handles[(k0) >= 0 ? k0 : apiRequestsTotalSlowIndex({ outcome: outcomeValue })];
   }
 
   inc(labels, value = 1) {
@@ -99,6 +106,13 @@ export class WorkerJobsTotalCounter extends EnumCounter {
     super({ name: "worker_jobs_total", help: "Jobs the worker finished, by outcome.", labelSets: WorkerJobsTotalSets, registry });
   }
 
+  /** The series of the values of outcome, in this order: record on it without building a labels object. */
+  labels(outcomeValue) {
+    if (arguments.length !== 1) throw labelCountError("worker_jobs_total", WorkerJobsTotalLabelNames, arguments.length);
+    const k0 = +(outcomeValue === "success") + 2 * +(outcomeValue === "failure") - 1;
+    return this.handles[(k0) >= 0 ? k0 : workerJobsTotalSlowIndex({ outcome: outcomeValue })];
+  }
+
   inc(labels, value = 1) {
     const i = workerJobsTotalIndex(labels);
     if (!(Number.isFinite(value) && value >= 0)) throw this.valueError(value);
@@ -125,6 +139,12 @@ const WorkerQueueDepthSets = [
 export class WorkerQueueDepthGauge extends EnumGauge {
   constructor(registry) {
     super({ name: "worker_queue_depth", help: "Jobs waiting for the worker.", labelSets: WorkerQueueDepthSets, registry });
+  }
+
+  /** The series of no label values: record on it without building a labels object. */
+  labels() {
+    if (arguments.length !== 0) throw labelCountError("worker_queue_depth", [], arguments.length);
+    return this.handles[0];
   }
 
   set(labels, value) {
