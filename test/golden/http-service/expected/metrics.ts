@@ -7,7 +7,7 @@
 // must name exactly the metric's labels: an extra or a missing key is a type error and a RangeError.
 
 import { Registry } from "prom-client";
-import { type CounterSeries, EnumCounter, EnumGauge, EnumHistogram, enumIndex, type GaugeSeries, HistogramSeries, labelCountError, labelKeysError, type AnyRegistry } from "obsgen/runtime";
+import { type CounterSeries, EnumCounter, EnumGauge, EnumHistogram, enumIndex, type GaugeSeries, HistogramSeries, labelKeysError, type AnyRegistry } from "obsgen/runtime";
 
 // ---- service checkout: 3 metrics, at most 154 series
 
@@ -71,7 +71,7 @@ export class HttpRequestDurationSecondsHistogram extends EnumHistogram<HttpReque
 
   /** The series of the values of method, route, in this order: record on it without building a labels object. */
   labels(methodValue: HttpRequestDurationSecondsLabels["method"], routeValue: HttpRequestDurationSecondsLabels["route"]): HttpRequestDurationSecondsSeries {
-    if (arguments.length !== 2) throw labelCountError("http_request_duration_seconds", HttpRequestDurationSecondsLabelNames, arguments.length);
+    if (arguments.length !== 2) throw this.countError(arguments.length);
     const k0 = +(methodValue === "GET") + 2 * +(methodValue === "POST") + 3 * +(methodValue === "DELETE") - 1;
     const k1 = +(routeValue === "/cart") + 2 * +(routeValue === "/checkout") + 3 * +(routeValue === "/orders/:id") - 1;
     return this.handles[(k0 | k1) >= 0 ? k0 * 3 + k1 : httpRequestDurationSecondsSlowIndex({ method: methodValue, route: routeValue })] as HttpRequestDurationSecondsSeries;
@@ -121,7 +121,7 @@ export class HttpRequestsInFlightGauge extends EnumGauge<HttpRequestsInFlightLab
 
   /** The series of no label values: record on it without building a labels object. */
   labels(): GaugeSeries {
-    if (arguments.length !== 0) throw labelCountError("http_requests_in_flight", [], arguments.length);
+    if (arguments.length !== 0) throw this.countError(arguments.length);
     return this.handles[0] as GaugeSeries;
   }
 
@@ -252,7 +252,7 @@ export class HttpRequestsTotalCounter extends EnumCounter<HttpRequestsTotalLabel
 
   /** The series of the values of method, route, status_code, in this order: record on it without building a labels object. */
   labels(methodValue: HttpRequestsTotalLabels["method"], routeValue: HttpRequestsTotalLabels["route"], statusCodeValue: HttpRequestsTotalLabels["status_code"]): CounterSeries {
-    if (arguments.length !== 3) throw labelCountError("http_requests_total", HttpRequestsTotalLabelNames, arguments.length);
+    if (arguments.length !== 3) throw this.countError(arguments.length);
     const k0 = +(methodValue === "GET") + 2 * +(methodValue === "POST") + 3 * +(methodValue === "DELETE") - 1;
     const k1 = +(routeValue === "/cart") + 2 * +(routeValue === "/checkout") + 3 * +(routeValue === "/orders/:id") - 1;
     const k2 = +(statusCodeValue === "200") + 2 * +(statusCodeValue === "201") + 3 * +(statusCodeValue === "400") + 4 * +(statusCodeValue === "404") + 5 * +(statusCodeValue === "500") + 6 * +(statusCodeValue === "502") + 7 * +(statusCodeValue === "503") - 1;

@@ -7,7 +7,7 @@
 // must name exactly the metric's labels: an extra or a missing key is a type error and a RangeError.
 
 import { Registry } from "prom-client";
-import { type CounterSeries, EnumCounter, labelCountError, labelKeysError, type AnyRegistry } from "obsgen/runtime";
+import { type CounterSeries, EnumCounter, labelKeysError, type AnyRegistry } from "obsgen/runtime";
 
 // ---- service minimal: 1 metrics, at most 1 series
 
@@ -30,7 +30,7 @@ export class JobsProcessedTotalCounter extends EnumCounter<JobsProcessedTotalLab
 
   /** The series of no label values: record on it without building a labels object. */
   labels(): CounterSeries {
-    if (arguments.length !== 0) throw labelCountError("jobs_processed_total", [], arguments.length);
+    if (arguments.length !== 0) throw this.countError(arguments.length);
     return this.handles[0] as CounterSeries;
   }
 

@@ -7,7 +7,7 @@
 // must name exactly the metric's labels: an extra or a missing key is a type error and a RangeError.
 
 import { Registry } from "prom-client";
-import { type CounterSeries, EnumCounter, EnumGauge, EnumHistogram, enumIndex, type GaugeSeries, HistogramSeries, labelCountError, labelKeysError, type AnyRegistry } from "obsgen/runtime";
+import { type CounterSeries, EnumCounter, EnumGauge, EnumHistogram, enumIndex, type GaugeSeries, HistogramSeries, labelKeysError, type AnyRegistry } from "obsgen/runtime";
 
 // ---- service batch-worker: 3 metrics, at most 24 series
 
@@ -60,7 +60,7 @@ export class BatchJobDurationSecondsHistogram extends EnumHistogram<BatchJobDura
 
   /** The series of the values of queue, in this order: record on it without building a labels object. */
   labels(queueValue: BatchJobDurationSecondsLabels["queue"]): BatchJobDurationSecondsSeries {
-    if (arguments.length !== 1) throw labelCountError("batch_job_duration_seconds", BatchJobDurationSecondsLabelNames, arguments.length);
+    if (arguments.length !== 1) throw this.countError(arguments.length);
     const k0 = +(queueValue === "default") + 2 * +(queueValue === "priority") - 1;
     return this.handles[(k0) >= 0 ? k0 : batchJobDurationSecondsSlowIndex({ queue: queueValue })] as BatchJobDurationSecondsSeries;
   }
@@ -132,7 +132,7 @@ export class BatchJobsTotalCounter extends EnumCounter<BatchJobsTotalLabels> {
 
   /** The series of the values of queue, outcome, in this order: record on it without building a labels object. */
   labels(queueValue: BatchJobsTotalLabels["queue"], outcomeValue: BatchJobsTotalLabels["outcome"]): CounterSeries {
-    if (arguments.length !== 2) throw labelCountError("batch_jobs_total", BatchJobsTotalLabelNames, arguments.length);
+    if (arguments.length !== 2) throw this.countError(arguments.length);
     const k0 = +(queueValue === "default") + 2 * +(queueValue === "priority") - 1;
     const k1 = +(outcomeValue === "success") + 2 * +(outcomeValue === "failure") + 3 * +(outcomeValue === "other") - 1;
     return this.handles[(k0 | k1) >= 0 ? k0 * 3 + k1 : batchJobsTotalSlowIndex({ queue: queueValue, outcome: outcomeValue })] as CounterSeries;
@@ -183,7 +183,7 @@ export class BatchQueueDepthGauge extends EnumGauge<BatchQueueDepthLabels> {
 
   /** The series of the values of queue, in this order: record on it without building a labels object. */
   labels(queueValue: BatchQueueDepthLabels["queue"]): GaugeSeries {
-    if (arguments.length !== 1) throw labelCountError("batch_queue_depth", BatchQueueDepthLabelNames, arguments.length);
+    if (arguments.length !== 1) throw this.countError(arguments.length);
     const k0 = +(queueValue === "default") + 2 * +(queueValue === "priority") - 1;
     return this.handles[(k0) >= 0 ? k0 : batchQueueDepthSlowIndex({ queue: queueValue })] as GaugeSeries;
   }

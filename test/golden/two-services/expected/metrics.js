@@ -7,7 +7,7 @@
 // must name exactly the metric's labels: an extra or a missing key is a type error and a RangeError.
 
 import { Registry } from "prom-client";
-import { EnumCounter, EnumGauge, enumIndex, labelCountError, labelKeysError } from "obsgen/runtime";
+import { EnumCounter, EnumGauge, enumIndex, labelKeysError } from "obsgen/runtime";
 
 // ---- service api: 1 metrics, at most 2 series
 
@@ -41,7 +41,7 @@ export class ApiRequestsTotalCounter extends EnumCounter {
 
   /** The series of the values of outcome, in this order: record on it without building a labels object. */
   labels(outcomeValue) {
-    if (arguments.length !== 1) throw labelCountError("api_requests_total", ApiRequestsTotalLabelNames, arguments.length);
+    if (arguments.length !== 1) throw this.countError(arguments.length);
     const k0 = +(outcomeValue === "success") + 2 * +(outcomeValue === "failure") - 1;
     return this.handles[(k0) >= 0 ? k0 : apiRequestsTotalSlowIndex({ outcome: outcomeValue })];
   }
@@ -108,7 +108,7 @@ export class WorkerJobsTotalCounter extends EnumCounter {
 
   /** The series of the values of outcome, in this order: record on it without building a labels object. */
   labels(outcomeValue) {
-    if (arguments.length !== 1) throw labelCountError("worker_jobs_total", WorkerJobsTotalLabelNames, arguments.length);
+    if (arguments.length !== 1) throw this.countError(arguments.length);
     const k0 = +(outcomeValue === "success") + 2 * +(outcomeValue === "failure") - 1;
     return this.handles[(k0) >= 0 ? k0 : workerJobsTotalSlowIndex({ outcome: outcomeValue })];
   }
@@ -143,7 +143,7 @@ export class WorkerQueueDepthGauge extends EnumGauge {
 
   /** The series of no label values: record on it without building a labels object. */
   labels() {
-    if (arguments.length !== 0) throw labelCountError("worker_queue_depth", [], arguments.length);
+    if (arguments.length !== 0) throw this.countError(arguments.length);
     return this.handles[0];
   }
 
