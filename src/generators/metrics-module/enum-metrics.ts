@@ -243,6 +243,9 @@ export abstract class EnumCounter<L extends Labels> extends EnumScalar<L, Counte
   constructor(cfg: EnumMetricConfig<L>) {
     super(cfg, (metric, values, slot) => new CounterSeries(metric, values, slot));
   }
+
+  /** The series of these label values, in the order of the metric's labels (generated per metric). */
+  abstract labels(...values: string[]): CounterSeries;
   abstract inc(labels: L, value?: number): void;
 
   // The generated methods throw what this returns: one short call keeps their bytecode small.
@@ -258,6 +261,9 @@ export abstract class EnumGauge<L extends Labels> extends EnumScalar<L, GaugeSer
   constructor(cfg: EnumMetricConfig<L>) {
     super(cfg, (metric, values, slot) => new GaugeSeries(metric, values, slot));
   }
+
+  /** The series of these label values, in the order of the metric's labels (generated per metric). */
+  abstract labels(...values: string[]): GaugeSeries;
 
   protected valueError(value: number): Error {
     return finiteValueError(this.name, value);
@@ -297,6 +303,8 @@ export abstract class EnumHistogram<L extends Labels, H extends HistogramSeries 
     return finiteValueError(this.name, value);
   }
 
+  /** The series of these label values, in the order of the metric's labels (generated per metric). */
+  abstract labels(...values: string[]): H;
   abstract observe(labels: L, value: number): void;
   /** Observes the seconds since `start` (a process.hrtime.bigint() reading) and returns them. */
   abstract observeSince(labels: L, start: bigint): number;
