@@ -92,7 +92,22 @@ describe("labels(…) with label names JavaScript reserves or that clash in came
     const out = JSON.parse(r.stdout) as { handles: string; objects: string };
     expect(out.handles).toBe(out.objects);
     expect(out.handles).toContain('words_total{class="b",arguments="c",eval="e",constructor="g"} 3\n');
-    expect(out.handles).toContain('clash_total{a_b="x",aB="x"} 3\n');
+    expect(out.handles).toContain('clash_total{a_b="x",aB="x"} 6\n');
     expect(out.handles).toContain('locals_total{k0="1",v0="1",this_value="p"} 3\n');
+  });
+});
+
+describe("metric names whose generated class would be a name the module imports", () => {
+  it("refuses a counter named enum and a histogram named counter, naming the metric and the class", () => {
+    const spec = SPEC.replace("  words_total:\n    type: counter", "  enum:\n    type: counter").concat(
+      ["  counter:", "    type: histogram", "    help: Observations.", "    buckets: [1]", ""].join("\n"),
+    );
+    const generated = generateFromText(spec, "names.yaml");
+    expect(generated.ok).toBe(false);
+    const found = generated.issues.filter((i) => i.code === "OBS003").map((i) => `${i.file}:${i.line}:${i.column} ${i.path}: ${i.message}`);
+    expect(found).toEqual([
+      'names.yaml:7:3 metrics.enum: metric "enum" would be EnumCounter in the generated module, a name it imports from prom-client or obsgen/runtime',
+      'names.yaml:28:3 metrics.counter: metric "counter" would be CounterSeries in the generated module, a name it imports from prom-client or obsgen/runtime',
+    ]);
   });
 });

@@ -14,7 +14,7 @@ import { lineComment, tsComment, tsStringLiteral } from "../../conventions/text-
 import type { LabelModel, MetricModel, Model, ServiceModel } from "../../model/types.js";
 import { generatedHeader, type Artifact } from "../artifact.js";
 
-import { METRICS_MODULE_DTS_PATH, METRICS_MODULE_JS_PATH, METRICS_MODULE_PATH, type ModuleLang } from "../../conventions/module.js";
+import { BASE_CLASS, CLASS_SUFFIX, METRICS_MODULE_DTS_PATH, METRICS_MODULE_JS_PATH, METRICS_MODULE_PATH, SERIES_CLASS, type ModuleLang } from "../../conventions/module.js";
 
 export { METRICS_MODULE_DTS_PATH, METRICS_MODULE_JS_PATH, METRICS_MODULE_PATH, MODULE_LANGS, MODULE_PATHS, type ModuleLang } from "../../conventions/module.js";
 
@@ -25,10 +25,6 @@ export const RUNTIME_SPECIFIER = "obsgen/runtime";
 // declarations only types.
 type Flavor = "ts" | "js" | "dts";
 
-const BASE_CLASS = { counter: "EnumCounter", gauge: "EnumGauge", histogram: "EnumHistogram" } as const;
-const CLASS_SUFFIX = { counter: "Counter", gauge: "Gauge", histogram: "Histogram" } as const;
-/** What `labels(…)` returns: obsgen/runtime's handle classes (a histogram's is extended per metric). */
-const SERIES_CLASS = { counter: "CounterSeries", gauge: "GaugeSeries", histogram: "HistogramSeries" } as const;
 
 export function generateMetricsModule(model: Model, lang: ModuleLang = "ts"): Artifact[] {
   if (lang === "ts") return [{ path: METRICS_MODULE_PATH, content: render(model, "ts") }];
@@ -113,18 +109,24 @@ function costSection(service: ServiceModel, f: Flavor): string[] {
   return ["/** Dollars per sandbox-hour (the spec's cost.ratePerSandboxHour). */", `export ${f === "dts" ? "declare " : ""}const ${rateConstantName(service)} = ${String(rate)};`, ""];
 }
 
-// Identifiers derived from a metric's (validated) name.
+// Identifiers derived from a metric's (validated) name. The exported ones are the metric's
+// PascalCase name and one of a fixed set of suffixes, none a suffix of another, so two metrics
+// (whose camelCase names the model keeps distinct) cannot share one, and the model refuses a name
+// that would become one of obsgen/runtime's. The module's own ones join the metric's camelCase
+// name, a label's name as written and what the constant is with `$`, which no metric or label
+// name contains: one identifier for one (metric, label, role), whatever the names (a label
+// "slow" next to a metric's slow path, labels a_b and aB).
 const ident = {
   labels: (m: MetricModel) => `${pascalCase(m.name)}Labels`,
   cls: (m: MetricModel) => `${pascalCase(m.name)}${CLASS_SUFFIX[m.type]}`,
-  index: (m: MetricModel) => `${camelCase(m.name)}Index`,
-  slowIndex: (m: MetricModel) => `${camelCase(m.name)}SlowIndex`,
-  labelIndex: (m: MetricModel, l: LabelModel) => `${camelCase(m.name)}${pascalCase(l.name)}Index`,
-  values: (m: MetricModel, l: LabelModel) => `${pascalCase(m.name)}${pascalCase(l.name)}Values`,
-  labelNames: (m: MetricModel) => `${pascalCase(m.name)}LabelNames`,
-  sets: (m: MetricModel) => `${pascalCase(m.name)}Sets`,
-  bucket: (m: MetricModel) => `${camelCase(m.name)}Bucket`,
   series: (m: MetricModel) => (m.type === "histogram" ? `${pascalCase(m.name)}Series` : SERIES_CLASS[m.type]),
+  index: (m: MetricModel) => `${camelCase(m.name)}$index`,
+  slowIndex: (m: MetricModel) => `${camelCase(m.name)}$slowIndex`,
+  labelIndex: (m: MetricModel, l: LabelModel) => `${camelCase(m.name)}$${l.name}$index`,
+  values: (m: MetricModel, l: LabelModel) => `${camelCase(m.name)}$${l.name}$values`,
+  labelNames: (m: MetricModel) => `${camelCase(m.name)}$labelNames`,
+  sets: (m: MetricModel) => `${camelCase(m.name)}$sets`,
+  bucket: (m: MetricModel) => `${camelCase(m.name)}$bucket`,
   field: (m: MetricModel) => camelCase(m.name),
 };
 

@@ -14,7 +14,7 @@ import { type CounterSeries, EnumCounter, EnumGauge, type GaugeSeries, type AnyR
 export type ApiRequestsTotalLabels = {
   outcome: "success" | "failure";
 };
-declare const ApiRequestsTotalOutcomeValues: readonly ["success", "failure"];
+declare const apiRequestsTotal$outcome$values: readonly ["success", "failure"];
 
 /** API requests, by outcome. (counter, at most 2 series) */
 export declare class ApiRequestsTotalCounter extends EnumCounter<ApiRequestsTotalLabels> {
@@ -28,7 +28,7 @@ export declare class ApiRequestsTotalCounter extends EnumCounter<ApiRequestsTota
 /** Enumerated label values of api, by metric and label. */
 export declare const apiLabelValues: {
   readonly api_requests_total: {
-    readonly outcome: typeof ApiRequestsTotalOutcomeValues;
+    readonly outcome: typeof apiRequestsTotal$outcome$values;
   };
 };
 
@@ -50,7 +50,7 @@ export declare function createApiMetrics<R extends AnyRegistry>(registry: R): Ap
 export type WorkerJobsTotalLabels = {
   outcome: "success" | "failure";
 };
-declare const WorkerJobsTotalOutcomeValues: readonly ["success", "failure"];
+declare const workerJobsTotal$outcome$values: readonly ["success", "failure"];
 
 /** Jobs the worker finished, by outcome. (counter, at most 2 series) */
 export declare class WorkerJobsTotalCounter extends EnumCounter<WorkerJobsTotalLabels> {
@@ -77,7 +77,7 @@ export declare class WorkerQueueDepthGauge extends EnumGauge<WorkerQueueDepthLab
 /** Enumerated label values of worker, by metric and label. */
 export declare const workerLabelValues: {
   readonly worker_jobs_total: {
-    readonly outcome: typeof WorkerJobsTotalOutcomeValues;
+    readonly outcome: typeof workerJobsTotal$outcome$values;
   };
 };
 
