@@ -8,14 +8,21 @@
 import { createMetrics as createGeneratedMetrics, type Metrics } from "../generated/metrics.js";
 import type { ServiceModel } from "../src/model/types.js";
 import { scaled, sideBySide, type Case, type Stat } from "./measure.js";
-import { generatedLoops, otelLoops, promClientBoundLoops, promClientLoops, type Loops } from "./mix-loops.js";
+import { generatedLoops, generatedSeriesLoops, otelLoops, promClientBoundLoops, promClientLoops, promClientPositionalLoops, type Loops } from "./mix-loops.js";
 import { makeScript } from "./mix.js";
 import { otelMirror } from "./otel-mirror.js";
 import { promClientMirror } from "./prom-client-mirror.js";
 
-export const IMPLEMENTATIONS = ["prom-client (idiomatic: labels object per call)", "prom-client pre-bound labels() children", "OpenTelemetry sdk-metrics", "generated module"] as const;
+export const IMPLEMENTATIONS = [
+  "prom-client (idiomatic: labels object per call)",
+  "prom-client labels(…) per call",
+  "prom-client pre-bound labels() children",
+  "OpenTelemetry sdk-metrics",
+  "generated module (labels object per call)",
+  "generated module (labels(…) per call)",
+] as const;
 export type Implementation = (typeof IMPLEMENTATIONS)[number];
-export const [PROM_CLIENT, PROM_CLIENT_BOUND, OTEL, GENERATED] = IMPLEMENTATIONS;
+export const [PROM_CLIENT, PROM_CLIENT_POSITIONAL, PROM_CLIENT_BOUND, OTEL, GENERATED, GENERATED_SERIES] = IMPLEMENTATIONS;
 
 export interface HotPathResult {
   operations: number;
@@ -38,14 +45,18 @@ export interface HotPathOptions {
 export async function hotPath(service: ServiceModel, opts: HotPathOptions, createMetrics: () => Metrics = createGeneratedMetrics): Promise<HotPathResult> {
   const script = makeScript(opts.operations);
   const generated = createMetrics();
+  const series = createMetrics();
   const plain = promClientMirror(service);
   const bound = promClientMirror(service);
+  const positional = promClientMirror(service);
   const otel = otelMirror(service);
   const loops: Record<Implementation, Loops> = {
     [PROM_CLIENT]: promClientLoops(plain),
+    [PROM_CLIENT_POSITIONAL]: promClientPositionalLoops(positional),
     [PROM_CLIENT_BOUND]: promClientBoundLoops(bound),
     [OTEL]: otelLoops(otel),
     [GENERATED]: generatedLoops(generated),
+    [GENERATED_SERIES]: generatedSeriesLoops(series),
   };
   try {
     const cases = (which: keyof Loops): Case<Implementation>[] => IMPLEMENTATIONS.map((key) => ({ key, run: () => loops[key][which](script) }));
@@ -54,7 +65,7 @@ export async function hotPath(service: ServiceModel, opts: HotPathOptions, creat
     const full = perOperation(await sideBySide(cases("full"), opts.rounds, opts.warmup, "cpu"));
     const core = perOperation(await sideBySide(cases("core"), opts.rounds, opts.warmup, "cpu"));
     const text = await generated.registry.metrics();
-    const identical = text === (await plain.registry.metrics()) && text === (await bound.registry.metrics());
+    const identical = text === (await plain.registry.metrics()) && text === (await bound.registry.metrics()) && text === (await series.registry.metrics()) && text === (await positional.registry.metrics());
     return { operations: script.n, callsPerOperation: script.calls / script.n, full, core, identical };
   } finally {
     await otel.shutdown();

@@ -1,5 +1,6 @@
 // The workload of bench/mix.ts written once per instrumentation library, each the way its users
-// write it: the generated module and idiomatic prom-client with a labels object per call,
+// write it: the generated module and idiomatic prom-client with a labels object per call, the
+// generated module and prom-client through `labels(…)` per call (as the reference runtime records),
 // prom-client's pre-bound children (every `labels(…)` child resolved once, up front, then picked
 // by index: the fastest prom-client allows), and OpenTelemetry with an attributes object per call.
 // `full` is every metric's calls per operation; `core` is one recorded operation as the runtime
@@ -57,6 +58,51 @@ export function generatedLoops(g: Metrics): Loops {
         g.gitOperationTotal.inc({ operation, status: "started" });
         g.gitOperationTotal.inc({ operation, status: u8(s.failed, i) === 1 ? "failure" : "success" });
         g.gitOperationDurationSeconds.observe({ operation }, f64(s.seconds, i));
+      }
+      return g.gitOperationDurationSeconds.countOf({ operation: "push" });
+    },
+  };
+}
+
+// The same mix through the generated module's `labels(…)`: the label values in order, each call
+// picking its series' handle (nothing resolved up front, no labels object).
+export function generatedSeriesLoops(g: Metrics): Loops {
+  return {
+    full(s) {
+      let active = 0;
+      for (let i = 0; i < s.n; i++) {
+        const operation = OPERATIONS[u8(s.op, i)] ?? "clone";
+        g.gitOperationTotal.labels(operation, "started").inc();
+        if (u8(s.miss, i) === 1) {
+          g.sandboxCacheMissesTotal.labels().inc();
+          g.sandboxCreationSeconds.labels().observe(f64(s.creationSeconds, i));
+          g.activeSandboxesTotal.labels().set((active = (active + 1) & 63));
+        } else g.sandboxCacheHitsTotal.labels().inc();
+        const retry = u8(s.retry, i);
+        if (retry > 0) {
+          g.gitOperationTotal.labels("push", "retry").inc();
+          g.gitPushRetryCountTotal.labels(ATTEMPTS[retry - 1] ?? "1").inc();
+        }
+        const conflict = u8(s.conflict, i);
+        if (conflict > 0) g.gitConflictsDetectedTotal.labels(CONFLICT_OPERATIONS[conflict - 1] ?? "pull").inc();
+        if (u8(s.failed, i) === 1) {
+          g.gitOperationTotal.labels(operation, "failure").inc();
+          g.gitErrorsTotal.labels(operation, ERROR_TYPES[u8(s.errorType, i)] ?? "other").inc();
+        } else g.gitOperationTotal.labels(operation, "success").inc();
+        g.gitOperationDurationSeconds.labels(operation).observe(f64(s.seconds, i));
+        if (i % COST_TICK_EVERY === 0) {
+          g.sandboxHoursTotal.labels(PROJECTS[u8(s.project, i)] ?? "default").inc(0.25);
+          for (const period of PERIODS) g.estimatedCostDollars.labels(period).set(active * RATE * PERIOD_HOURS[period]);
+        }
+      }
+      return g.gitOperationTotal.labels("push", "success").value;
+    },
+    core(s) {
+      for (let i = 0; i < s.n; i++) {
+        const operation = OPERATIONS[u8(s.op, i)] ?? "clone";
+        g.gitOperationTotal.labels(operation, "started").inc();
+        g.gitOperationTotal.labels(operation, u8(s.failed, i) === 1 ? "failure" : "success").inc();
+        g.gitOperationDurationSeconds.labels(operation).observe(f64(s.seconds, i));
       }
       return g.gitOperationDurationSeconds.countOf({ operation: "push" });
     },
@@ -144,6 +190,52 @@ export function promClientLoops(mirror: PromClientMirror): Loops {
         p.opTotal.inc({ operation, status: "started" });
         p.opTotal.inc({ operation, status: u8(s.failed, i) === 1 ? "failure" : "success" });
         p.duration.observe({ operation }, f64(s.seconds, i));
+      }
+      return 1;
+    },
+  };
+}
+
+// prom-client's positional form per call, the shape of the generated module's `labels(…)`: each
+// call resolves its child from the values (prom-client hashes them and looks the child up).
+export function promClientPositionalLoops(mirror: PromClientMirror): Loops {
+  const p = promHandles(mirror);
+  return {
+    full(s) {
+      let active = 0;
+      for (let i = 0; i < s.n; i++) {
+        const operation = OPERATIONS[u8(s.op, i)] ?? "clone";
+        p.opTotal.labels(operation, "started").inc();
+        if (u8(s.miss, i) === 1) {
+          p.misses.inc();
+          p.creation.observe(f64(s.creationSeconds, i));
+          p.active.set((active = (active + 1) & 63));
+        } else p.hits.inc();
+        const retry = u8(s.retry, i);
+        if (retry > 0) {
+          p.opTotal.labels("push", "retry").inc();
+          p.retries.labels(ATTEMPTS[retry - 1] ?? "1").inc();
+        }
+        const conflict = u8(s.conflict, i);
+        if (conflict > 0) p.conflicts.labels(CONFLICT_OPERATIONS[conflict - 1] ?? "pull").inc();
+        if (u8(s.failed, i) === 1) {
+          p.opTotal.labels(operation, "failure").inc();
+          p.errors.labels(operation, ERROR_TYPES[u8(s.errorType, i)] ?? "other").inc();
+        } else p.opTotal.labels(operation, "success").inc();
+        p.duration.labels(operation).observe(f64(s.seconds, i));
+        if (i % COST_TICK_EVERY === 0) {
+          p.hours.labels(PROJECTS[u8(s.project, i)] ?? "default").inc(0.25);
+          for (const period of PERIODS) p.cost.labels(period).set(active * RATE * PERIOD_HOURS[period]);
+        }
+      }
+      return 1;
+    },
+    core(s) {
+      for (let i = 0; i < s.n; i++) {
+        const operation = OPERATIONS[u8(s.op, i)] ?? "clone";
+        p.opTotal.labels(operation, "started").inc();
+        p.opTotal.labels(operation, u8(s.failed, i) === 1 ? "failure" : "success").inc();
+        p.duration.labels(operation).observe(f64(s.seconds, i));
       }
       return 1;
     },

@@ -7,73 +7,79 @@
 // must name exactly the metric's labels: an extra or a missing key is a type error and a RangeError.
 
 import { Registry } from "prom-client";
-import { EnumCounter, EnumGauge, EnumHistogram, enumIndex, labelKeysError, type AnyRegistry } from "obsgen/runtime";
+import { type CounterSeries, EnumCounter, EnumGauge, EnumHistogram, enumIndex, type GaugeSeries, HistogramSeries, labelKeysError, type AnyRegistry } from "obsgen/runtime";
 
 // ---- service git-operations: 11 metrics, at most 144 series
 
 export type ActiveSandboxesTotalLabels = Record<string, never>;
-function activeSandboxesTotalIndex(labels: ActiveSandboxesTotalLabels): number {
+function activeSandboxesTotal$index(labels: ActiveSandboxesTotalLabels): number {
   for (const _key in labels) {
     throw labelKeysError("active_sandboxes_total", [], labels);
   }
   return 0;
 }
-const ActiveSandboxesTotalSets: readonly ActiveSandboxesTotalLabels[] = [
+const activeSandboxesTotal$sets: readonly ActiveSandboxesTotalLabels[] = [
   {},
 ];
 
 /** Sandboxes currently alive. (gauge, at most 1 series) */
 export class ActiveSandboxesTotalGauge extends EnumGauge<ActiveSandboxesTotalLabels> {
   constructor(registry?: AnyRegistry) {
-    super({ name: "active_sandboxes_total", help: "Sandboxes currently alive.", labelSets: ActiveSandboxesTotalSets, registry });
+    super({ name: "active_sandboxes_total", help: "Sandboxes currently alive.", labelSets: activeSandboxesTotal$sets, registry });
+  }
+
+  /** The series of no label values: record on it without building a labels object. */
+  labels(): GaugeSeries {
+    if (arguments.length !== 0) throw this.countError(arguments.length);
+    return this.handles[0] as GaugeSeries;
   }
 
   set(labels: ActiveSandboxesTotalLabels, value: number): void {
-    const i = activeSandboxesTotalIndex(labels);
+    const i = activeSandboxesTotal$index(labels);
     if (!Number.isFinite(value)) throw this.valueError(value);
     this.series[i] = value;
   }
 
   inc(labels: ActiveSandboxesTotalLabels, value = 1): void {
-    const i = activeSandboxesTotalIndex(labels);
+    const i = activeSandboxesTotal$index(labels);
     if (!Number.isFinite(value)) throw this.valueError(value);
     const s = this.series;
     s[i] = (s[i] as number) + value;
   }
 
   dec(labels: ActiveSandboxesTotalLabels, value = 1): void {
-    const i = activeSandboxesTotalIndex(labels);
+    const i = activeSandboxesTotal$index(labels);
     if (!Number.isFinite(value)) throw this.valueError(value);
     const s = this.series;
     s[i] = (s[i] as number) - value;
   }
 
   valueFor(labels: ActiveSandboxesTotalLabels): number {
-    return this.series[activeSandboxesTotalIndex(labels)] ?? 0;
+    return this.series[activeSandboxesTotal$index(labels)] ?? 0;
   }
 }
 
 export type EstimatedCostDollarsLabels = {
   period: "hourly" | "daily" | "monthly";
 };
-const EstimatedCostDollarsLabelNames: readonly string[] = ["period"];
-const EstimatedCostDollarsPeriodValues = ["hourly", "daily", "monthly"] as const;
-function estimatedCostDollarsIndex(labels: EstimatedCostDollarsLabels): number {
+const estimatedCostDollars$labelNames: readonly string[] = ["period"];
+const estimatedCostDollars$period$values = ["hourly", "daily", "monthly"] as const;
+function estimatedCostDollars$index(labels: EstimatedCostDollarsLabels): number {
   for (const key in labels) {
-    if (key !== "period") return estimatedCostDollarsSlowIndex(labels);
+    if (key !== "period") return estimatedCostDollars$slowIndex(labels);
   }
   const v0 = labels.period;
   const k0 = +(v0 === "hourly") + 2 * +(v0 === "daily") + 3 * +(v0 === "monthly") - 1;
-  return (k0) >= 0 ? k0 : estimatedCostDollarsSlowIndex(labels);
+  return (k0) >= 0 ? k0 : estimatedCostDollars$slowIndex(labels);
 }
-function estimatedCostDollarsSlowIndex(labels: EstimatedCostDollarsLabels): number {
+function estimatedCostDollars$slowIndex(labels: EstimatedCostDollarsLabels): number {
   for (const key in labels) {
-    if (key !== "period") throw labelKeysError("estimated_cost_dollars", EstimatedCostDollarsLabelNames, labels);
+    if (key !== "period") throw labelKeysError("estimated_cost_dollars", estimatedCostDollars$labelNames, labels);
   }
-  if (labels.period === undefined) throw labelKeysError("estimated_cost_dollars", EstimatedCostDollarsLabelNames, labels);
-  return enumIndex(EstimatedCostDollarsPeriodValues, labels.period, "estimated_cost_dollars", "period", -1);
+  if (labels.period === undefined) throw labelKeysError("estimated_cost_dollars", estimatedCostDollars$labelNames, labels);
+  return enumIndex(estimatedCostDollars$period$values, labels.period, "estimated_cost_dollars", "period", -1);
 }
-const EstimatedCostDollarsSets: readonly EstimatedCostDollarsLabels[] = [
+const estimatedCostDollars$sets: readonly EstimatedCostDollarsLabels[] = [
   { period: "hourly" },
   { period: "daily" },
   { period: "monthly" },
@@ -82,55 +88,62 @@ const EstimatedCostDollarsSets: readonly EstimatedCostDollarsLabels[] = [
 /** Estimated cost of the sandboxes alive now, extrapolated over the period. Unit: dollars. (gauge, at most 3 series) */
 export class EstimatedCostDollarsGauge extends EnumGauge<EstimatedCostDollarsLabels> {
   constructor(registry?: AnyRegistry) {
-    super({ name: "estimated_cost_dollars", help: "Estimated cost of the sandboxes alive now, extrapolated over the period.", labelSets: EstimatedCostDollarsSets, registry });
+    super({ name: "estimated_cost_dollars", help: "Estimated cost of the sandboxes alive now, extrapolated over the period.", labelSets: estimatedCostDollars$sets, registry });
+  }
+
+  /** The series of the values of period, in this order: record on it without building a labels object. */
+  labels(periodValue: EstimatedCostDollarsLabels["period"]): GaugeSeries {
+    if (arguments.length !== 1) throw this.countError(arguments.length);
+    const k0 = +(periodValue === "hourly") + 2 * +(periodValue === "daily") + 3 * +(periodValue === "monthly") - 1;
+    return this.handles[(k0) >= 0 ? k0 : estimatedCostDollars$slowIndex({ period: periodValue })] as GaugeSeries;
   }
 
   set(labels: EstimatedCostDollarsLabels, value: number): void {
-    const i = estimatedCostDollarsIndex(labels);
+    const i = estimatedCostDollars$index(labels);
     if (!Number.isFinite(value)) throw this.valueError(value);
     this.series[i] = value;
   }
 
   inc(labels: EstimatedCostDollarsLabels, value = 1): void {
-    const i = estimatedCostDollarsIndex(labels);
+    const i = estimatedCostDollars$index(labels);
     if (!Number.isFinite(value)) throw this.valueError(value);
     const s = this.series;
     s[i] = (s[i] as number) + value;
   }
 
   dec(labels: EstimatedCostDollarsLabels, value = 1): void {
-    const i = estimatedCostDollarsIndex(labels);
+    const i = estimatedCostDollars$index(labels);
     if (!Number.isFinite(value)) throw this.valueError(value);
     const s = this.series;
     s[i] = (s[i] as number) - value;
   }
 
   valueFor(labels: EstimatedCostDollarsLabels): number {
-    return this.series[estimatedCostDollarsIndex(labels)] ?? 0;
+    return this.series[estimatedCostDollars$index(labels)] ?? 0;
   }
 }
 
 export type GitConflictsDetectedTotalLabels = {
   operation: "pull" | "push";
 };
-const GitConflictsDetectedTotalLabelNames: readonly string[] = ["operation"];
-const GitConflictsDetectedTotalOperationValues = ["pull", "push"] as const;
-function gitConflictsDetectedTotalIndex(labels: GitConflictsDetectedTotalLabels): number {
+const gitConflictsDetectedTotal$labelNames: readonly string[] = ["operation"];
+const gitConflictsDetectedTotal$operation$values = ["pull", "push"] as const;
+function gitConflictsDetectedTotal$index(labels: GitConflictsDetectedTotalLabels): number {
   for (const key in labels) {
-    if (key !== "operation") return gitConflictsDetectedTotalSlowIndex(labels);
+    if (key !== "operation") return gitConflictsDetectedTotal$slowIndex(labels);
   }
   const v0 = labels.operation;
   const k0 = +(v0 === "pull") + 2 * +(v0 === "push") - 1;
-  return (k0) >= 0 ? k0 : gitConflictsDetectedTotalSlowIndex(labels);
+  return (k0) >= 0 ? k0 : gitConflictsDetectedTotal$slowIndex(labels);
 }
-function gitConflictsDetectedTotalSlowIndex(labels: GitConflictsDetectedTotalLabels): number {
+function gitConflictsDetectedTotal$slowIndex(labels: GitConflictsDetectedTotalLabels): number {
   for (const key in labels) {
-    if (key !== "operation") throw labelKeysError("git_conflicts_detected_total", GitConflictsDetectedTotalLabelNames, labels);
+    if (key !== "operation") throw labelKeysError("git_conflicts_detected_total", gitConflictsDetectedTotal$labelNames, labels);
   }
-  if (labels.operation === undefined) throw labelKeysError("git_conflicts_detected_total", GitConflictsDetectedTotalLabelNames, labels);
-  return enumIndex(GitConflictsDetectedTotalOperationValues, labels.operation, "git_conflicts_detected_total", "operation", -1);
+  if (labels.operation === undefined) throw labelKeysError("git_conflicts_detected_total", gitConflictsDetectedTotal$labelNames, labels);
+  return enumIndex(gitConflictsDetectedTotal$operation$values, labels.operation, "git_conflicts_detected_total", "operation", -1);
 }
-const GitConflictsDetectedTotalSets: readonly GitConflictsDetectedTotalLabels[] = [
+const gitConflictsDetectedTotal$sets: readonly GitConflictsDetectedTotalLabels[] = [
   { operation: "pull" },
   { operation: "push" },
 ];
@@ -138,18 +151,25 @@ const GitConflictsDetectedTotalSets: readonly GitConflictsDetectedTotalLabels[] 
 /** Rebase or merge conflicts detected, by the operation that met them. (counter, at most 2 series) */
 export class GitConflictsDetectedTotalCounter extends EnumCounter<GitConflictsDetectedTotalLabels> {
   constructor(registry?: AnyRegistry) {
-    super({ name: "git_conflicts_detected_total", help: "Rebase or merge conflicts detected, by the operation that met them.", labelSets: GitConflictsDetectedTotalSets, registry });
+    super({ name: "git_conflicts_detected_total", help: "Rebase or merge conflicts detected, by the operation that met them.", labelSets: gitConflictsDetectedTotal$sets, registry });
+  }
+
+  /** The series of the values of operation, in this order: record on it without building a labels object. */
+  labels(operationValue: GitConflictsDetectedTotalLabels["operation"]): CounterSeries {
+    if (arguments.length !== 1) throw this.countError(arguments.length);
+    const k0 = +(operationValue === "pull") + 2 * +(operationValue === "push") - 1;
+    return this.handles[(k0) >= 0 ? k0 : gitConflictsDetectedTotal$slowIndex({ operation: operationValue })] as CounterSeries;
   }
 
   inc(labels: GitConflictsDetectedTotalLabels, value = 1): void {
-    const i = gitConflictsDetectedTotalIndex(labels);
+    const i = gitConflictsDetectedTotal$index(labels);
     if (!(Number.isFinite(value) && value >= 0)) throw this.valueError(value);
     const s = this.series;
     s[i] = (s[i] as number) + value;
   }
 
   valueFor(labels: GitConflictsDetectedTotalLabels): number {
-    return this.series[gitConflictsDetectedTotalIndex(labels)] ?? 0;
+    return this.series[gitConflictsDetectedTotal$index(labels)] ?? 0;
   }
 }
 
@@ -158,27 +178,27 @@ export type GitErrorsTotalLabels = {
   /** Unknown values are recorded as "other". */
   error_type: "timeout" | "auth" | "conflict" | "network" | "sandbox_not_found" | "other" | (string & {});
 };
-const GitErrorsTotalLabelNames: readonly string[] = ["operation", "error_type"];
-const GitErrorsTotalOperationValues = ["clone", "status", "diff", "pull", "push"] as const;
-const GitErrorsTotalErrorTypeValues = ["timeout", "auth", "conflict", "network", "sandbox_not_found", "other"] as const;
-function gitErrorsTotalIndex(labels: GitErrorsTotalLabels): number {
+const gitErrorsTotal$labelNames: readonly string[] = ["operation", "error_type"];
+const gitErrorsTotal$operation$values = ["clone", "status", "diff", "pull", "push"] as const;
+const gitErrorsTotal$error_type$values = ["timeout", "auth", "conflict", "network", "sandbox_not_found", "other"] as const;
+function gitErrorsTotal$index(labels: GitErrorsTotalLabels): number {
   for (const key in labels) {
-    if (key !== "operation" && key !== "error_type") return gitErrorsTotalSlowIndex(labels);
+    if (key !== "operation" && key !== "error_type") return gitErrorsTotal$slowIndex(labels);
   }
   const v0 = labels.operation;
-  const k0 = +(v0 === "clone") + 2 * +(v0 === "status") + 3 * +(v0 === "diff") + 4 * +(v0 === "pull") + 5 * +(v0 === "push") - 1;
   const v1 = labels.error_type;
+  const k0 = +(v0 === "clone") + 2 * +(v0 === "status") + 3 * +(v0 === "diff") + 4 * +(v0 === "pull") + 5 * +(v0 === "push") - 1;
   const k1 = +(v1 === "timeout") + 2 * +(v1 === "auth") + 3 * +(v1 === "conflict") + 4 * +(v1 === "network") + 5 * +(v1 === "sandbox_not_found") + 6 * +(v1 === "other") - 1;
-  return (k0 | k1) >= 0 ? k0 * 6 + k1 : gitErrorsTotalSlowIndex(labels);
+  return (k0 | k1) >= 0 ? k0 * 6 + k1 : gitErrorsTotal$slowIndex(labels);
 }
-function gitErrorsTotalSlowIndex(labels: GitErrorsTotalLabels): number {
+function gitErrorsTotal$slowIndex(labels: GitErrorsTotalLabels): number {
   for (const key in labels) {
-    if (key !== "operation" && key !== "error_type") throw labelKeysError("git_errors_total", GitErrorsTotalLabelNames, labels);
+    if (key !== "operation" && key !== "error_type") throw labelKeysError("git_errors_total", gitErrorsTotal$labelNames, labels);
   }
-  if (labels.operation === undefined || labels.error_type === undefined) throw labelKeysError("git_errors_total", GitErrorsTotalLabelNames, labels);
-  return enumIndex(GitErrorsTotalOperationValues, labels.operation, "git_errors_total", "operation", -1) * 6 + enumIndex(GitErrorsTotalErrorTypeValues, labels.error_type, "git_errors_total", "error_type", 5);
+  if (labels.operation === undefined || labels.error_type === undefined) throw labelKeysError("git_errors_total", gitErrorsTotal$labelNames, labels);
+  return enumIndex(gitErrorsTotal$operation$values, labels.operation, "git_errors_total", "operation", -1) * 6 + enumIndex(gitErrorsTotal$error_type$values, labels.error_type, "git_errors_total", "error_type", 5);
 }
-const GitErrorsTotalSets: readonly GitErrorsTotalLabels[] = [
+const gitErrorsTotal$sets: readonly GitErrorsTotalLabels[] = [
   { operation: "clone", error_type: "timeout" },
   { operation: "clone", error_type: "auth" },
   { operation: "clone", error_type: "conflict" },
@@ -214,63 +234,91 @@ const GitErrorsTotalSets: readonly GitErrorsTotalLabels[] = [
 /** Failed git operations by classified error type. (counter, at most 30 series) */
 export class GitErrorsTotalCounter extends EnumCounter<GitErrorsTotalLabels> {
   constructor(registry?: AnyRegistry) {
-    super({ name: "git_errors_total", help: "Failed git operations by classified error type.", labelSets: GitErrorsTotalSets, registry });
+    super({ name: "git_errors_total", help: "Failed git operations by classified error type.", labelSets: gitErrorsTotal$sets, registry });
+  }
+
+  /** The series of the values of operation, error_type, in this order: record on it without building a labels object. */
+  labels(operationValue: GitErrorsTotalLabels["operation"], errorTypeValue: GitErrorsTotalLabels["error_type"]): CounterSeries {
+    if (arguments.length !== 2) throw this.countError(arguments.length);
+    const k0 = +(operationValue === "clone") + 2 * +(operationValue === "status") + 3 * +(operationValue === "diff") + 4 * +(operationValue === "pull") + 5 * +(operationValue === "push") - 1;
+    const k1 = +(errorTypeValue === "timeout") + 2 * +(errorTypeValue === "auth") + 3 * +(errorTypeValue === "conflict") + 4 * +(errorTypeValue === "network") + 5 * +(errorTypeValue === "sandbox_not_found") + 6 * +(errorTypeValue === "other") - 1;
+    return this.handles[(k0 | k1) >= 0 ? k0 * 6 + k1 : gitErrorsTotal$slowIndex({ operation: operationValue, error_type: errorTypeValue })] as CounterSeries;
   }
 
   inc(labels: GitErrorsTotalLabels, value = 1): void {
-    const i = gitErrorsTotalIndex(labels);
+    const i = gitErrorsTotal$index(labels);
     if (!(Number.isFinite(value) && value >= 0)) throw this.valueError(value);
     const s = this.series;
     s[i] = (s[i] as number) + value;
   }
 
   valueFor(labels: GitErrorsTotalLabels): number {
-    return this.series[gitErrorsTotalIndex(labels)] ?? 0;
+    return this.series[gitErrorsTotal$index(labels)] ?? 0;
   }
 }
 
 export type GitOperationDurationSecondsLabels = {
   operation: "clone" | "status" | "diff" | "pull" | "push";
 };
-const GitOperationDurationSecondsLabelNames: readonly string[] = ["operation"];
-const GitOperationDurationSecondsOperationValues = ["clone", "status", "diff", "pull", "push"] as const;
-function gitOperationDurationSecondsIndex(labels: GitOperationDurationSecondsLabels): number {
+const gitOperationDurationSeconds$labelNames: readonly string[] = ["operation"];
+const gitOperationDurationSeconds$operation$values = ["clone", "status", "diff", "pull", "push"] as const;
+function gitOperationDurationSeconds$index(labels: GitOperationDurationSecondsLabels): number {
   for (const key in labels) {
-    if (key !== "operation") return gitOperationDurationSecondsSlowIndex(labels);
+    if (key !== "operation") return gitOperationDurationSeconds$slowIndex(labels);
   }
   const v0 = labels.operation;
   const k0 = +(v0 === "clone") + 2 * +(v0 === "status") + 3 * +(v0 === "diff") + 4 * +(v0 === "pull") + 5 * +(v0 === "push") - 1;
-  return (k0) >= 0 ? k0 : gitOperationDurationSecondsSlowIndex(labels);
+  return (k0) >= 0 ? k0 : gitOperationDurationSeconds$slowIndex(labels);
 }
-function gitOperationDurationSecondsSlowIndex(labels: GitOperationDurationSecondsLabels): number {
+function gitOperationDurationSeconds$slowIndex(labels: GitOperationDurationSecondsLabels): number {
   for (const key in labels) {
-    if (key !== "operation") throw labelKeysError("git_operation_duration_seconds", GitOperationDurationSecondsLabelNames, labels);
+    if (key !== "operation") throw labelKeysError("git_operation_duration_seconds", gitOperationDurationSeconds$labelNames, labels);
   }
-  if (labels.operation === undefined) throw labelKeysError("git_operation_duration_seconds", GitOperationDurationSecondsLabelNames, labels);
-  return enumIndex(GitOperationDurationSecondsOperationValues, labels.operation, "git_operation_duration_seconds", "operation", -1);
+  if (labels.operation === undefined) throw labelKeysError("git_operation_duration_seconds", gitOperationDurationSeconds$labelNames, labels);
+  return enumIndex(gitOperationDurationSeconds$operation$values, labels.operation, "git_operation_duration_seconds", "operation", -1);
 }
-const GitOperationDurationSecondsSets: readonly GitOperationDurationSecondsLabels[] = [
+const gitOperationDurationSeconds$sets: readonly GitOperationDurationSecondsLabels[] = [
   { operation: "clone" },
   { operation: "status" },
   { operation: "diff" },
   { operation: "pull" },
   { operation: "push" },
 ];
-function gitOperationDurationSecondsBucket(value: number): number {
+function gitOperationDurationSeconds$bucket(value: number): number {
   return +(value > 0.1) + +(value > 0.5) + +(value > 1) + +(value > 2) + +(value > 5) + +(value > 10) + +(value > 30) + +(value > 60) + +(value > 120) + +(value > 300);
 }
 
+/** One series of git_operation_duration_seconds, as its `labels(…)` returns it. */
+export class GitOperationDurationSecondsSeries extends HistogramSeries {
+  observe(value: number): void {
+    if (!Number.isFinite(value)) throw this.valueError(value);
+    const s = this.values;
+    const base = this.base;
+    const b = base + gitOperationDurationSeconds$bucket(value);
+    s[b] = (s[b] as number) + 1;
+    s[base + 11] = (s[base + 11] as number) + value;
+    s[base + 12] = (s[base + 12] as number) + 1;
+  }
+}
+
 /** Latency of git operations, from start to outcome. Unit: seconds. (histogram, at most 65 series) */
-export class GitOperationDurationSecondsHistogram extends EnumHistogram<GitOperationDurationSecondsLabels> {
+export class GitOperationDurationSecondsHistogram extends EnumHistogram<GitOperationDurationSecondsLabels, GitOperationDurationSecondsSeries> {
   constructor(registry?: AnyRegistry) {
-    super({ name: "git_operation_duration_seconds", help: "Latency of git operations, from start to outcome.", labelSets: GitOperationDurationSecondsSets, buckets: [0.1, 0.5, 1, 2, 5, 10, 30, 60, 120, 300], registry });
+    super({ name: "git_operation_duration_seconds", help: "Latency of git operations, from start to outcome.", labelSets: gitOperationDurationSeconds$sets, buckets: [0.1, 0.5, 1, 2, 5, 10, 30, 60, 120, 300], registry }, (metric: string, values: Float64Array, base: number) => new GitOperationDurationSecondsSeries(metric, values, base));
+  }
+
+  /** The series of the values of operation, in this order: record on it without building a labels object. */
+  labels(operationValue: GitOperationDurationSecondsLabels["operation"]): GitOperationDurationSecondsSeries {
+    if (arguments.length !== 1) throw this.countError(arguments.length);
+    const k0 = +(operationValue === "clone") + 2 * +(operationValue === "status") + 3 * +(operationValue === "diff") + 4 * +(operationValue === "pull") + 5 * +(operationValue === "push") - 1;
+    return this.handles[(k0) >= 0 ? k0 : gitOperationDurationSeconds$slowIndex({ operation: operationValue })] as GitOperationDurationSecondsSeries;
   }
 
   observe(labels: GitOperationDurationSecondsLabels, value: number): void {
-    const base = gitOperationDurationSecondsIndex(labels) * 13;
+    const base = gitOperationDurationSeconds$index(labels) * 13;
     if (!Number.isFinite(value)) throw this.valueError(value);
     const s = this.series;
-    const b = base + gitOperationDurationSecondsBucket(value);
+    const b = base + gitOperationDurationSeconds$bucket(value);
     s[b] = (s[b] as number) + 1;
     s[base + 11] = (s[base + 11] as number) + value;
     s[base + 12] = (s[base + 12] as number) + 1;
@@ -283,11 +331,11 @@ export class GitOperationDurationSecondsHistogram extends EnumHistogram<GitOpera
   }
 
   countOf(labels: GitOperationDurationSecondsLabels): number {
-    return this.series[gitOperationDurationSecondsIndex(labels) * 13 + 12] ?? 0;
+    return this.series[gitOperationDurationSeconds$index(labels) * 13 + 12] ?? 0;
   }
 
   sumOf(labels: GitOperationDurationSecondsLabels): number {
-    return this.series[gitOperationDurationSecondsIndex(labels) * 13 + 11] ?? 0;
+    return this.series[gitOperationDurationSeconds$index(labels) * 13 + 11] ?? 0;
   }
 }
 
@@ -295,27 +343,27 @@ export type GitOperationTotalLabels = {
   operation: "clone" | "status" | "diff" | "pull" | "push";
   status: "started" | "success" | "failure" | "retry";
 };
-const GitOperationTotalLabelNames: readonly string[] = ["operation", "status"];
-const GitOperationTotalOperationValues = ["clone", "status", "diff", "pull", "push"] as const;
-const GitOperationTotalStatusValues = ["started", "success", "failure", "retry"] as const;
-function gitOperationTotalIndex(labels: GitOperationTotalLabels): number {
+const gitOperationTotal$labelNames: readonly string[] = ["operation", "status"];
+const gitOperationTotal$operation$values = ["clone", "status", "diff", "pull", "push"] as const;
+const gitOperationTotal$status$values = ["started", "success", "failure", "retry"] as const;
+function gitOperationTotal$index(labels: GitOperationTotalLabels): number {
   for (const key in labels) {
-    if (key !== "operation" && key !== "status") return gitOperationTotalSlowIndex(labels);
+    if (key !== "operation" && key !== "status") return gitOperationTotal$slowIndex(labels);
   }
   const v0 = labels.operation;
-  const k0 = +(v0 === "clone") + 2 * +(v0 === "status") + 3 * +(v0 === "diff") + 4 * +(v0 === "pull") + 5 * +(v0 === "push") - 1;
   const v1 = labels.status;
+  const k0 = +(v0 === "clone") + 2 * +(v0 === "status") + 3 * +(v0 === "diff") + 4 * +(v0 === "pull") + 5 * +(v0 === "push") - 1;
   const k1 = +(v1 === "started") + 2 * +(v1 === "success") + 3 * +(v1 === "failure") + 4 * +(v1 === "retry") - 1;
-  return (k0 | k1) >= 0 ? k0 * 4 + k1 : gitOperationTotalSlowIndex(labels);
+  return (k0 | k1) >= 0 ? k0 * 4 + k1 : gitOperationTotal$slowIndex(labels);
 }
-function gitOperationTotalSlowIndex(labels: GitOperationTotalLabels): number {
+function gitOperationTotal$slowIndex(labels: GitOperationTotalLabels): number {
   for (const key in labels) {
-    if (key !== "operation" && key !== "status") throw labelKeysError("git_operation_total", GitOperationTotalLabelNames, labels);
+    if (key !== "operation" && key !== "status") throw labelKeysError("git_operation_total", gitOperationTotal$labelNames, labels);
   }
-  if (labels.operation === undefined || labels.status === undefined) throw labelKeysError("git_operation_total", GitOperationTotalLabelNames, labels);
-  return enumIndex(GitOperationTotalOperationValues, labels.operation, "git_operation_total", "operation", -1) * 4 + enumIndex(GitOperationTotalStatusValues, labels.status, "git_operation_total", "status", -1);
+  if (labels.operation === undefined || labels.status === undefined) throw labelKeysError("git_operation_total", gitOperationTotal$labelNames, labels);
+  return enumIndex(gitOperationTotal$operation$values, labels.operation, "git_operation_total", "operation", -1) * 4 + enumIndex(gitOperationTotal$status$values, labels.status, "git_operation_total", "status", -1);
 }
-const GitOperationTotalSets: readonly GitOperationTotalLabels[] = [
+const gitOperationTotal$sets: readonly GitOperationTotalLabels[] = [
   { operation: "clone", status: "started" },
   { operation: "clone", status: "success" },
   { operation: "clone", status: "failure" },
@@ -341,42 +389,50 @@ const GitOperationTotalSets: readonly GitOperationTotalLabels[] = [
 /** Git operations by operation and outcome; started counts each operation once. (counter, at most 20 series) */
 export class GitOperationTotalCounter extends EnumCounter<GitOperationTotalLabels> {
   constructor(registry?: AnyRegistry) {
-    super({ name: "git_operation_total", help: "Git operations by operation and outcome; started counts each operation once.", labelSets: GitOperationTotalSets, registry });
+    super({ name: "git_operation_total", help: "Git operations by operation and outcome; started counts each operation once.", labelSets: gitOperationTotal$sets, registry });
+  }
+
+  /** The series of the values of operation, status, in this order: record on it without building a labels object. */
+  labels(operationValue: GitOperationTotalLabels["operation"], statusValue: GitOperationTotalLabels["status"]): CounterSeries {
+    if (arguments.length !== 2) throw this.countError(arguments.length);
+    const k0 = +(operationValue === "clone") + 2 * +(operationValue === "status") + 3 * +(operationValue === "diff") + 4 * +(operationValue === "pull") + 5 * +(operationValue === "push") - 1;
+    const k1 = +(statusValue === "started") + 2 * +(statusValue === "success") + 3 * +(statusValue === "failure") + 4 * +(statusValue === "retry") - 1;
+    return this.handles[(k0 | k1) >= 0 ? k0 * 4 + k1 : gitOperationTotal$slowIndex({ operation: operationValue, status: statusValue })] as CounterSeries;
   }
 
   inc(labels: GitOperationTotalLabels, value = 1): void {
-    const i = gitOperationTotalIndex(labels);
+    const i = gitOperationTotal$index(labels);
     if (!(Number.isFinite(value) && value >= 0)) throw this.valueError(value);
     const s = this.series;
     s[i] = (s[i] as number) + value;
   }
 
   valueFor(labels: GitOperationTotalLabels): number {
-    return this.series[gitOperationTotalIndex(labels)] ?? 0;
+    return this.series[gitOperationTotal$index(labels)] ?? 0;
   }
 }
 
 export type GitPushRetryCountTotalLabels = {
   attempt: "1" | "2" | "3" | "4" | "5";
 };
-const GitPushRetryCountTotalLabelNames: readonly string[] = ["attempt"];
-const GitPushRetryCountTotalAttemptValues = ["1", "2", "3", "4", "5"] as const;
-function gitPushRetryCountTotalIndex(labels: GitPushRetryCountTotalLabels): number {
+const gitPushRetryCountTotal$labelNames: readonly string[] = ["attempt"];
+const gitPushRetryCountTotal$attempt$values = ["1", "2", "3", "4", "5"] as const;
+function gitPushRetryCountTotal$index(labels: GitPushRetryCountTotalLabels): number {
   for (const key in labels) {
-    if (key !== "attempt") return gitPushRetryCountTotalSlowIndex(labels);
+    if (key !== "attempt") return gitPushRetryCountTotal$slowIndex(labels);
   }
   const v0 = labels.attempt;
   const k0 = +(v0 === "1") + 2 * +(v0 === "2") + 3 * +(v0 === "3") + 4 * +(v0 === "4") + 5 * +(v0 === "5") - 1;
-  return (k0) >= 0 ? k0 : gitPushRetryCountTotalSlowIndex(labels);
+  return (k0) >= 0 ? k0 : gitPushRetryCountTotal$slowIndex(labels);
 }
-function gitPushRetryCountTotalSlowIndex(labels: GitPushRetryCountTotalLabels): number {
+function gitPushRetryCountTotal$slowIndex(labels: GitPushRetryCountTotalLabels): number {
   for (const key in labels) {
-    if (key !== "attempt") throw labelKeysError("git_push_retry_count_total", GitPushRetryCountTotalLabelNames, labels);
+    if (key !== "attempt") throw labelKeysError("git_push_retry_count_total", gitPushRetryCountTotal$labelNames, labels);
   }
-  if (labels.attempt === undefined) throw labelKeysError("git_push_retry_count_total", GitPushRetryCountTotalLabelNames, labels);
-  return enumIndex(GitPushRetryCountTotalAttemptValues, labels.attempt, "git_push_retry_count_total", "attempt", -1);
+  if (labels.attempt === undefined) throw labelKeysError("git_push_retry_count_total", gitPushRetryCountTotal$labelNames, labels);
+  return enumIndex(gitPushRetryCountTotal$attempt$values, labels.attempt, "git_push_retry_count_total", "attempt", -1);
 }
-const GitPushRetryCountTotalSets: readonly GitPushRetryCountTotalLabels[] = [
+const gitPushRetryCountTotal$sets: readonly GitPushRetryCountTotalLabels[] = [
   { attempt: "1" },
   { attempt: "2" },
   { attempt: "3" },
@@ -387,104 +443,142 @@ const GitPushRetryCountTotalSets: readonly GitPushRetryCountTotalLabels[] = [
 /** Push retries after a rejected (non-fast-forward) push, by retry attempt number. (counter, at most 5 series) */
 export class GitPushRetryCountTotalCounter extends EnumCounter<GitPushRetryCountTotalLabels> {
   constructor(registry?: AnyRegistry) {
-    super({ name: "git_push_retry_count_total", help: "Push retries after a rejected (non-fast-forward) push, by retry attempt number.", labelSets: GitPushRetryCountTotalSets, registry });
+    super({ name: "git_push_retry_count_total", help: "Push retries after a rejected (non-fast-forward) push, by retry attempt number.", labelSets: gitPushRetryCountTotal$sets, registry });
+  }
+
+  /** The series of the values of attempt, in this order: record on it without building a labels object. */
+  labels(attemptValue: GitPushRetryCountTotalLabels["attempt"]): CounterSeries {
+    if (arguments.length !== 1) throw this.countError(arguments.length);
+    const k0 = +(attemptValue === "1") + 2 * +(attemptValue === "2") + 3 * +(attemptValue === "3") + 4 * +(attemptValue === "4") + 5 * +(attemptValue === "5") - 1;
+    return this.handles[(k0) >= 0 ? k0 : gitPushRetryCountTotal$slowIndex({ attempt: attemptValue })] as CounterSeries;
   }
 
   inc(labels: GitPushRetryCountTotalLabels, value = 1): void {
-    const i = gitPushRetryCountTotalIndex(labels);
+    const i = gitPushRetryCountTotal$index(labels);
     if (!(Number.isFinite(value) && value >= 0)) throw this.valueError(value);
     const s = this.series;
     s[i] = (s[i] as number) + value;
   }
 
   valueFor(labels: GitPushRetryCountTotalLabels): number {
-    return this.series[gitPushRetryCountTotalIndex(labels)] ?? 0;
+    return this.series[gitPushRetryCountTotal$index(labels)] ?? 0;
   }
 }
 
 export type SandboxCacheHitsTotalLabels = Record<string, never>;
-function sandboxCacheHitsTotalIndex(labels: SandboxCacheHitsTotalLabels): number {
+function sandboxCacheHitsTotal$index(labels: SandboxCacheHitsTotalLabels): number {
   for (const _key in labels) {
     throw labelKeysError("sandbox_cache_hits_total", [], labels);
   }
   return 0;
 }
-const SandboxCacheHitsTotalSets: readonly SandboxCacheHitsTotalLabels[] = [
+const sandboxCacheHitsTotal$sets: readonly SandboxCacheHitsTotalLabels[] = [
   {},
 ];
 
 /** Sandbox requests served by a live cached sandbox. (counter, at most 1 series) */
 export class SandboxCacheHitsTotalCounter extends EnumCounter<SandboxCacheHitsTotalLabels> {
   constructor(registry?: AnyRegistry) {
-    super({ name: "sandbox_cache_hits_total", help: "Sandbox requests served by a live cached sandbox.", labelSets: SandboxCacheHitsTotalSets, registry });
+    super({ name: "sandbox_cache_hits_total", help: "Sandbox requests served by a live cached sandbox.", labelSets: sandboxCacheHitsTotal$sets, registry });
+  }
+
+  /** The series of no label values: record on it without building a labels object. */
+  labels(): CounterSeries {
+    if (arguments.length !== 0) throw this.countError(arguments.length);
+    return this.handles[0] as CounterSeries;
   }
 
   inc(labels: SandboxCacheHitsTotalLabels, value = 1): void {
-    const i = sandboxCacheHitsTotalIndex(labels);
+    const i = sandboxCacheHitsTotal$index(labels);
     if (!(Number.isFinite(value) && value >= 0)) throw this.valueError(value);
     const s = this.series;
     s[i] = (s[i] as number) + value;
   }
 
   valueFor(labels: SandboxCacheHitsTotalLabels): number {
-    return this.series[sandboxCacheHitsTotalIndex(labels)] ?? 0;
+    return this.series[sandboxCacheHitsTotal$index(labels)] ?? 0;
   }
 }
 
 export type SandboxCacheMissesTotalLabels = Record<string, never>;
-function sandboxCacheMissesTotalIndex(labels: SandboxCacheMissesTotalLabels): number {
+function sandboxCacheMissesTotal$index(labels: SandboxCacheMissesTotalLabels): number {
   for (const _key in labels) {
     throw labelKeysError("sandbox_cache_misses_total", [], labels);
   }
   return 0;
 }
-const SandboxCacheMissesTotalSets: readonly SandboxCacheMissesTotalLabels[] = [
+const sandboxCacheMissesTotal$sets: readonly SandboxCacheMissesTotalLabels[] = [
   {},
 ];
 
 /** Sandbox requests that had to create a new sandbox. (counter, at most 1 series) */
 export class SandboxCacheMissesTotalCounter extends EnumCounter<SandboxCacheMissesTotalLabels> {
   constructor(registry?: AnyRegistry) {
-    super({ name: "sandbox_cache_misses_total", help: "Sandbox requests that had to create a new sandbox.", labelSets: SandboxCacheMissesTotalSets, registry });
+    super({ name: "sandbox_cache_misses_total", help: "Sandbox requests that had to create a new sandbox.", labelSets: sandboxCacheMissesTotal$sets, registry });
+  }
+
+  /** The series of no label values: record on it without building a labels object. */
+  labels(): CounterSeries {
+    if (arguments.length !== 0) throw this.countError(arguments.length);
+    return this.handles[0] as CounterSeries;
   }
 
   inc(labels: SandboxCacheMissesTotalLabels, value = 1): void {
-    const i = sandboxCacheMissesTotalIndex(labels);
+    const i = sandboxCacheMissesTotal$index(labels);
     if (!(Number.isFinite(value) && value >= 0)) throw this.valueError(value);
     const s = this.series;
     s[i] = (s[i] as number) + value;
   }
 
   valueFor(labels: SandboxCacheMissesTotalLabels): number {
-    return this.series[sandboxCacheMissesTotalIndex(labels)] ?? 0;
+    return this.series[sandboxCacheMissesTotal$index(labels)] ?? 0;
   }
 }
 
 export type SandboxCreationSecondsLabels = Record<string, never>;
-function sandboxCreationSecondsIndex(labels: SandboxCreationSecondsLabels): number {
+function sandboxCreationSeconds$index(labels: SandboxCreationSecondsLabels): number {
   for (const _key in labels) {
     throw labelKeysError("sandbox_creation_seconds", [], labels);
   }
   return 0;
 }
-const SandboxCreationSecondsSets: readonly SandboxCreationSecondsLabels[] = [
+const sandboxCreationSeconds$sets: readonly SandboxCreationSecondsLabels[] = [
   {},
 ];
-function sandboxCreationSecondsBucket(value: number): number {
+function sandboxCreationSeconds$bucket(value: number): number {
   return +(value > 0.05) + +(value > 0.1) + +(value > 0.25) + +(value > 0.5) + +(value > 1) + +(value > 2) + +(value > 5) + +(value > 10) + +(value > 30);
 }
 
+/** One series of sandbox_creation_seconds, as its `labels(…)` returns it. */
+export class SandboxCreationSecondsSeries extends HistogramSeries {
+  observe(value: number): void {
+    if (!Number.isFinite(value)) throw this.valueError(value);
+    const s = this.values;
+    const base = this.base;
+    const b = base + sandboxCreationSeconds$bucket(value);
+    s[b] = (s[b] as number) + 1;
+    s[base + 10] = (s[base + 10] as number) + value;
+    s[base + 11] = (s[base + 11] as number) + 1;
+  }
+}
+
 /** Time to create a sandbox, from request to ready. Unit: seconds. (histogram, at most 12 series) */
-export class SandboxCreationSecondsHistogram extends EnumHistogram<SandboxCreationSecondsLabels> {
+export class SandboxCreationSecondsHistogram extends EnumHistogram<SandboxCreationSecondsLabels, SandboxCreationSecondsSeries> {
   constructor(registry?: AnyRegistry) {
-    super({ name: "sandbox_creation_seconds", help: "Time to create a sandbox, from request to ready.", labelSets: SandboxCreationSecondsSets, buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30], registry });
+    super({ name: "sandbox_creation_seconds", help: "Time to create a sandbox, from request to ready.", labelSets: sandboxCreationSeconds$sets, buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30], registry }, (metric: string, values: Float64Array, base: number) => new SandboxCreationSecondsSeries(metric, values, base));
+  }
+
+  /** The series of no label values: record on it without building a labels object. */
+  labels(): SandboxCreationSecondsSeries {
+    if (arguments.length !== 0) throw this.countError(arguments.length);
+    return this.handles[0] as SandboxCreationSecondsSeries;
   }
 
   observe(labels: SandboxCreationSecondsLabels, value: number): void {
-    const base = sandboxCreationSecondsIndex(labels) * 12;
+    const base = sandboxCreationSeconds$index(labels) * 12;
     if (!Number.isFinite(value)) throw this.valueError(value);
     const s = this.series;
-    const b = base + sandboxCreationSecondsBucket(value);
+    const b = base + sandboxCreationSeconds$bucket(value);
     s[b] = (s[b] as number) + 1;
     s[base + 10] = (s[base + 10] as number) + value;
     s[base + 11] = (s[base + 11] as number) + 1;
@@ -497,11 +591,11 @@ export class SandboxCreationSecondsHistogram extends EnumHistogram<SandboxCreati
   }
 
   countOf(labels: SandboxCreationSecondsLabels): number {
-    return this.series[sandboxCreationSecondsIndex(labels) * 12 + 11] ?? 0;
+    return this.series[sandboxCreationSeconds$index(labels) * 12 + 11] ?? 0;
   }
 
   sumOf(labels: SandboxCreationSecondsLabels): number {
-    return this.series[sandboxCreationSecondsIndex(labels) * 12 + 10] ?? 0;
+    return this.series[sandboxCreationSeconds$index(labels) * 12 + 10] ?? 0;
   }
 }
 
@@ -509,24 +603,24 @@ export type SandboxHoursTotalLabels = {
   /** Unknown values are recorded as "other". */
   project: "default" | "agents" | "ci" | "other" | (string & {});
 };
-const SandboxHoursTotalLabelNames: readonly string[] = ["project"];
-const SandboxHoursTotalProjectValues = ["default", "agents", "ci", "other"] as const;
-function sandboxHoursTotalIndex(labels: SandboxHoursTotalLabels): number {
+const sandboxHoursTotal$labelNames: readonly string[] = ["project"];
+const sandboxHoursTotal$project$values = ["default", "agents", "ci", "other"] as const;
+function sandboxHoursTotal$index(labels: SandboxHoursTotalLabels): number {
   for (const key in labels) {
-    if (key !== "project") return sandboxHoursTotalSlowIndex(labels);
+    if (key !== "project") return sandboxHoursTotal$slowIndex(labels);
   }
   const v0 = labels.project;
   const k0 = +(v0 === "default") + 2 * +(v0 === "agents") + 3 * +(v0 === "ci") + 4 * +(v0 === "other") - 1;
-  return (k0) >= 0 ? k0 : sandboxHoursTotalSlowIndex(labels);
+  return (k0) >= 0 ? k0 : sandboxHoursTotal$slowIndex(labels);
 }
-function sandboxHoursTotalSlowIndex(labels: SandboxHoursTotalLabels): number {
+function sandboxHoursTotal$slowIndex(labels: SandboxHoursTotalLabels): number {
   for (const key in labels) {
-    if (key !== "project") throw labelKeysError("sandbox_hours_total", SandboxHoursTotalLabelNames, labels);
+    if (key !== "project") throw labelKeysError("sandbox_hours_total", sandboxHoursTotal$labelNames, labels);
   }
-  if (labels.project === undefined) throw labelKeysError("sandbox_hours_total", SandboxHoursTotalLabelNames, labels);
-  return enumIndex(SandboxHoursTotalProjectValues, labels.project, "sandbox_hours_total", "project", 3);
+  if (labels.project === undefined) throw labelKeysError("sandbox_hours_total", sandboxHoursTotal$labelNames, labels);
+  return enumIndex(sandboxHoursTotal$project$values, labels.project, "sandbox_hours_total", "project", 3);
 }
-const SandboxHoursTotalSets: readonly SandboxHoursTotalLabels[] = [
+const sandboxHoursTotal$sets: readonly SandboxHoursTotalLabels[] = [
   { project: "default" },
   { project: "agents" },
   { project: "ci" },
@@ -536,45 +630,52 @@ const SandboxHoursTotalSets: readonly SandboxHoursTotalLabels[] = [
 /** Sandbox lifetime consumed, in hours, by project. Unit: hours. (counter, at most 4 series) */
 export class SandboxHoursTotalCounter extends EnumCounter<SandboxHoursTotalLabels> {
   constructor(registry?: AnyRegistry) {
-    super({ name: "sandbox_hours_total", help: "Sandbox lifetime consumed, in hours, by project.", labelSets: SandboxHoursTotalSets, registry });
+    super({ name: "sandbox_hours_total", help: "Sandbox lifetime consumed, in hours, by project.", labelSets: sandboxHoursTotal$sets, registry });
+  }
+
+  /** The series of the values of project, in this order: record on it without building a labels object. */
+  labels(projectValue: SandboxHoursTotalLabels["project"]): CounterSeries {
+    if (arguments.length !== 1) throw this.countError(arguments.length);
+    const k0 = +(projectValue === "default") + 2 * +(projectValue === "agents") + 3 * +(projectValue === "ci") + 4 * +(projectValue === "other") - 1;
+    return this.handles[(k0) >= 0 ? k0 : sandboxHoursTotal$slowIndex({ project: projectValue })] as CounterSeries;
   }
 
   inc(labels: SandboxHoursTotalLabels, value = 1): void {
-    const i = sandboxHoursTotalIndex(labels);
+    const i = sandboxHoursTotal$index(labels);
     if (!(Number.isFinite(value) && value >= 0)) throw this.valueError(value);
     const s = this.series;
     s[i] = (s[i] as number) + value;
   }
 
   valueFor(labels: SandboxHoursTotalLabels): number {
-    return this.series[sandboxHoursTotalIndex(labels)] ?? 0;
+    return this.series[sandboxHoursTotal$index(labels)] ?? 0;
   }
 }
 
 /** Enumerated label values of git-operations, by metric and label. */
 export const gitOperationsLabelValues = {
   estimated_cost_dollars: {
-    period: EstimatedCostDollarsPeriodValues,
+    period: estimatedCostDollars$period$values,
   },
   git_conflicts_detected_total: {
-    operation: GitConflictsDetectedTotalOperationValues,
+    operation: gitConflictsDetectedTotal$operation$values,
   },
   git_errors_total: {
-    operation: GitErrorsTotalOperationValues,
-    error_type: GitErrorsTotalErrorTypeValues,
+    operation: gitErrorsTotal$operation$values,
+    error_type: gitErrorsTotal$error_type$values,
   },
   git_operation_duration_seconds: {
-    operation: GitOperationDurationSecondsOperationValues,
+    operation: gitOperationDurationSeconds$operation$values,
   },
   git_operation_total: {
-    operation: GitOperationTotalOperationValues,
-    status: GitOperationTotalStatusValues,
+    operation: gitOperationTotal$operation$values,
+    status: gitOperationTotal$status$values,
   },
   git_push_retry_count_total: {
-    attempt: GitPushRetryCountTotalAttemptValues,
+    attempt: gitPushRetryCountTotal$attempt$values,
   },
   sandbox_hours_total: {
-    project: SandboxHoursTotalProjectValues,
+    project: sandboxHoursTotal$project$values,
   },
 } as const;
 

@@ -1,5 +1,6 @@
 // The generated module against prom-client: set up to pre-create every series and register in name
-// order (bench/prom-client-mirror.ts), for any sequence of events the same text in both content
+// order (bench/prom-client-mirror.ts), for any sequence of events (each recorded in the generated
+// module through a labels object or through `labels(…)` and its handle) the same text in both content
 // types and the same JSON, so the fast path changes nothing a scraper can see; set up the way a
 // user writes it (series created on first use, any declaration order), the same value for every
 // series prom-client prints (the generated module also prints the untouched ones, at zero).
@@ -34,6 +35,8 @@ interface Event {
   labels: AnyLabels;
   op: Op;
   value: number | undefined;
+  /** Recorded in the generated module through `labels(…)` and its handle, else a labels object. */
+  viaHandle: boolean;
 }
 
 const anyDouble = fc.double({ min: -1e9, max: 1e9, noNaN: true, noDefaultInfinity: true });
@@ -55,11 +58,12 @@ function observation(m: MetricModel): fc.Arbitrary<number> {
 
 function eventArb(index: number, m: MetricModel): fc.Arbitrary<Event> {
   const labels = labelsArb(m);
-  if (m.type === "counter") return fc.record({ metric: fc.constant(index), labels, op: fc.constant<Op>("inc"), value: fc.option(nonNegative, { nil: undefined }) });
-  if (m.type === "histogram") return fc.record({ metric: fc.constant(index), labels, op: fc.constant<Op>("observe"), value: observation(m) });
+  const viaHandle = fc.boolean();
+  if (m.type === "counter") return fc.record({ metric: fc.constant(index), labels, op: fc.constant<Op>("inc"), value: fc.option(nonNegative, { nil: undefined }), viaHandle });
+  if (m.type === "histogram") return fc.record({ metric: fc.constant(index), labels, op: fc.constant<Op>("observe"), value: observation(m), viaHandle });
   return fc.oneof(
-    fc.record({ metric: fc.constant(index), labels, op: fc.constant<Op>("set"), value: anyDouble }),
-    fc.record({ metric: fc.constant(index), labels, op: fc.constantFrom<Op>("inc", "dec"), value: fc.option(anyDouble, { nil: undefined }) }),
+    fc.record({ metric: fc.constant(index), labels, op: fc.constant<Op>("set"), value: anyDouble, viaHandle }),
+    fc.record({ metric: fc.constant(index), labels, op: fc.constantFrom<Op>("inc", "dec"), value: fc.option(anyDouble, { nil: undefined }), viaHandle }),
   );
 }
 
@@ -72,12 +76,25 @@ function metricAt(i: number): MetricModel {
 }
 
 function recordGenerated(metrics: Metrics<AnyRegistry>, e: Event): void {
-  const f = generatedField(metrics, metricAt(e.metric).name);
+  const model = metricAt(e.metric);
+  const f = generatedField(metrics, model.name);
+  if (e.viaHandle) {
+    recordThroughHandle(f, model.labels.map((l) => e.labels[l.name] ?? ""), e);
+    return;
+  }
   if (f instanceof EnumHistogram) f.observe(e.labels, e.value ?? 0);
   else if (f instanceof EnumCounter) f.inc(e.labels, e.value);
   else if (e.op === "set") f.set(e.labels, e.value ?? 0);
   else if (e.op === "dec") f.dec(e.labels, e.value);
   else f.inc(e.labels, e.value);
+}
+
+function recordThroughHandle(f: Generated, values: readonly string[], e: Event): void {
+  if (f instanceof EnumHistogram) f.labels(...values).observe(e.value ?? 0);
+  else if (f instanceof EnumCounter) f.labels(...values).inc(e.value);
+  else if (e.op === "set") f.labels(...values).set(e.value ?? 0);
+  else if (e.op === "dec") f.labels(...values).dec(e.value);
+  else f.labels(...values).inc(e.value);
 }
 
 function recordMirror(mirror: PromClientMirror, e: Event): void {
@@ -203,7 +220,7 @@ describe("generated module exposition", () => {
   });
 
   it("prints the same text after reset as a freshly pre-initialised prom-client", async () => {
-    const { generated } = bothWays([{ metric: 0, labels: {}, op: "set", value: 3 }], Registry.PROMETHEUS_CONTENT_TYPE);
+    const { generated } = bothWays([{ metric: 0, labels: {}, op: "set", value: 3, viaHandle: false }], Registry.PROMETHEUS_CONTENT_TYPE);
     generated.resetMetrics();
     const mirror = promClientMirror(service);
     const fresh = await mirror.registry.metrics();

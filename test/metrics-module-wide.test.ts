@@ -1,7 +1,8 @@
 // The generated module's other code paths: a label with more values than the compare-sum handles
 // (a switch), a histogram with more buckets than the branch-free count (a compare chain), a fallback
-// reached through the switch. Generated from spec text, imported by a separate node process and
-// driven with the same events as prom-client set up to pre-create every series: the same text.
+// reached through the switch, each through a labels object and through `labels(…)`. Generated from
+// spec text, imported by a separate node process and driven with the same events as prom-client set
+// up to pre-create every series: the same text.
 import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -57,11 +58,20 @@ for (const m of metrics) {
   else { plain[m.field] = new Histogram({ ...common, buckets: m.buckets }); for (const s of m.sets) plain[m.field].zero(s); }
 }
 for (const e of events) {
-  if (e.op === "inc") { generated[e.field].inc(e.labels, e.value); plain[e.field].inc(e.recorded, e.value); }
-  else { generated[e.field].observe(e.labels, e.value); plain[e.field].observe(e.recorded, e.value); }
+  const values = e.names.map((n) => e.labels[n]);
+  if (e.op === "inc") {
+    if (e.viaHandle) generated[e.field].labels(...values).inc(e.value); else generated[e.field].inc(e.labels, e.value);
+    plain[e.field].inc(e.recorded, e.value);
+  } else {
+    if (e.viaHandle) generated[e.field].labels(...values).observe(e.value); else generated[e.field].observe(e.labels, e.value);
+    plain[e.field].observe(e.recorded, e.value);
+  }
 }
 const threw = hostile.map((h) => {
-  try { generated[h.field][h.op](h.labels, h.value); return "recorded"; } catch (err) { return err.constructor.name + ": " + err.message; }
+  try {
+    if (h.op === "labels") generated[h.field].labels(...h.values); else generated[h.field][h.op](h.labels, h.value);
+    return "recorded";
+  } catch (err) { return err.constructor.name + ": " + err.message; }
 });
 process.stdout.write(JSON.stringify({ generated: await generated.registry.metrics(), plain: await registry.metrics(), threw }));
 `;
@@ -100,11 +110,12 @@ describe("generated module beyond the branch-free sizes", () => {
         const route = r() < 0.1 ? `unknown-${Math.floor(r() * 3)}` : pick([...ROUTES, "other"]);
         const code = pick(["200", "404", "500"]);
         const labels = { route, code };
-        return { op: "inc", field: "requestsTotal", labels, recorded: { route: ROUTES.includes(route) ? route : "other", code }, value: r() < 0.5 ? undefined : Math.floor(r() * 5) };
+        const recorded = { route: ROUTES.includes(route) ? route : "other", code };
+        return { op: "inc", field: "requestsTotal", names: ["route", "code"], viaHandle: r() < 0.5, labels, recorded, value: r() < 0.5 ? undefined : Math.floor(r() * 5) };
       }
       const route = pick(ROUTES);
       const value = r() < 0.4 ? pick(boundaries) : r() * 1.5 - 0.1;
-      return { op: "observe", field: "latencySeconds", labels: { route }, recorded: { route }, value };
+      return { op: "observe", field: "latencySeconds", names: ["route"], viaHandle: r() < 0.5, labels: { route }, recorded: { route }, value };
     });
     const metrics = service.metrics.map((m) => ({
       name: m.name,
@@ -121,6 +132,10 @@ describe("generated module beyond the branch-free sizes", () => {
       { field: "requestsTotal", op: "inc", labels: { route: "r01", code: "200", extra: "x" }, value: 1 },
       { field: "requestsTotal", op: "inc", labels: { route: "r01" }, value: 1 },
       { field: "requestsTotal", op: "inc", labels: { route: "r01", code: "200" }, value: "5" },
+      { field: "latencySeconds", op: "labels", values: ["unknown"] },
+      { field: "requestsTotal", op: "labels", values: ["r01"] },
+      { field: "requestsTotal", op: "labels", values: ["r01", "200", "x"] },
+      { field: "requestsTotal", op: "labels", values: ["r01", "201"] },
     ];
     writeFileSync(join(scratch.dir, "input.json"), JSON.stringify({ metrics, events, hostile }));
     const run = spawnSync(process.execPath, ["driver.mjs"], { cwd: scratch.dir, encoding: "utf8", timeout: 120_000, maxBuffer: 64 * 1024 * 1024 });
@@ -134,6 +149,10 @@ describe("generated module beyond the branch-free sizes", () => {
       'RangeError: requests_total: unknown label "extra"; labels are: route, code',
       'RangeError: requests_total: missing label "code"; labels are: route, code',
       "TypeError: requests_total: value is not a finite number: 5",
+      `RangeError: latency_seconds: label "route" has no value "unknown"; allowed: ${ROUTES.join(", ")}`,
+      "RangeError: requests_total: labels() takes 2 values (route, code), got 1",
+      "RangeError: requests_total: labels() takes 2 values (route, code), got 3",
+      'RangeError: requests_total: label "code" has no value "201"; allowed: 200, 404, 500',
     ]);
   });
 });

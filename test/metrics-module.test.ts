@@ -257,3 +257,115 @@ describe("generated metrics module", () => {
     expect(findings).toEqual(suppressed.sort());
   });
 });
+
+// prom-client's positional form: `labels(…values)` then `inc`/`set`/`observe` on what it returns.
+describe("generated metrics module: labels(…)", () => {
+  it("returns the one handle of each series, the same object every time, recording what the labels object records", () => {
+    const m = createMetrics();
+    const started = m.gitOperationTotal.labels("clone", "started");
+    expect(m.gitOperationTotal.labels("clone", "started")).toBe(started);
+    expect(m.gitOperationTotal.labels("clone", "success")).not.toBe(started);
+    started.inc();
+    started.inc(2);
+    m.gitOperationTotal.inc({ operation: "clone", status: "started" });
+    expect(m.gitOperationTotal.valueFor({ operation: "clone", status: "started" })).toBe(4);
+    expect(started.value).toBe(4);
+    m.activeSandboxesTotal.labels().set(5);
+    m.activeSandboxesTotal.labels().inc();
+    m.activeSandboxesTotal.labels().dec(3);
+    expect(m.activeSandboxesTotal.valueFor({})).toBe(3);
+    m.estimatedCostDollars.labels("monthly").set(12.5);
+    expect(m.estimatedCostDollars.valueFor({ period: "monthly" })).toBe(12.5);
+    const diff = m.gitOperationDurationSeconds.labels("diff");
+    diff.observe(0.5);
+    diff.observe(0.1);
+    const seconds = diff.observeSince(process.hrtime.bigint());
+    m.gitOperationDurationSeconds.observe({ operation: "diff" }, 7);
+    expect(m.gitOperationDurationSeconds.countOf({ operation: "diff" })).toBe(4);
+    expect(m.gitOperationDurationSeconds.sumOf({ operation: "diff" })).toBeCloseTo(7.6 + seconds, 9);
+    expect(m.gitOperationDurationSeconds.countOf({ operation: "clone" })).toBe(0);
+    m.sandboxCreationSeconds.labels().observe(2);
+    expect(m.sandboxCreationSeconds.countOf({})).toBe(1);
+  });
+
+  it("prints after events through labels(…) the text the same events print through labels objects", async () => {
+    const viaHandles = createMetrics();
+    const viaObjects = createMetrics();
+    viaHandles.gitOperationTotal.labels("push", "retry").inc(3);
+    viaObjects.gitOperationTotal.inc({ operation: "push", status: "retry" }, 3);
+    viaHandles.gitErrorsTotal.labels("pull", "disk_full").inc();
+    viaObjects.gitErrorsTotal.inc({ operation: "pull", error_type: "disk_full" });
+    viaHandles.sandboxHoursTotal.labels("acme").inc(0.25);
+    viaObjects.sandboxHoursTotal.inc({ project: "acme" }, 0.25);
+    for (const v of [0.1, 0.1 * (1 + Number.EPSILON), 2, 300, 301, -1]) {
+      viaHandles.gitOperationDurationSeconds.labels("push").observe(v);
+      viaObjects.gitOperationDurationSeconds.observe({ operation: "push" }, v);
+    }
+    viaHandles.activeSandboxesTotal.labels().set(-2);
+    viaObjects.activeSandboxesTotal.set({}, -2);
+    const text = await viaHandles.registry.metrics();
+    expect(text).toBe(await viaObjects.registry.metrics());
+    expect(text).toContain('git_errors_total{operation="pull",error_type="other"} 1\n');
+    expect(text).toContain('sandbox_hours_total{project="other"} 0.25\n');
+  });
+
+  it("rejects a value outside the enumeration, a missing value and a wrong number of values, as prom-client's labels(…) does, and records nothing", async () => {
+    const m = createMetrics();
+    // What a JavaScript caller (or a cast) can pass; TypeScript rejects each of these calls.
+    const labels = m.gitOperationTotal.labels.bind(m.gitOperationTotal) as (...values: unknown[]) => unknown;
+    expect(() => labels("fetch", "success")).toThrow('git_operation_total: label "operation" has no value "fetch"; allowed: clone, status, diff, pull, push');
+    expect(() => labels("push", undefined)).toThrow('git_operation_total: missing label "status"; labels are: operation, status');
+    expect(() => labels("push")).toThrow("git_operation_total: labels() takes 2 values (operation, status), got 1");
+    expect(() => labels("push", "success", "main")).toThrow("git_operation_total: labels() takes 2 values (operation, status), got 3");
+    expect(() => labels({ operation: "push", status: "success" })).toThrow(RangeError);
+    expect(() => labels(1, "success")).toThrow(/has no value 1/);
+    const attempt = m.gitPushRetryCountTotal.labels.bind(m.gitPushRetryCountTotal) as (...values: unknown[]) => unknown;
+    expect(() => attempt(1)).toThrow('git_push_retry_count_total: label "attempt" has no value 1; allowed: 1, 2, 3, 4, 5');
+    const none = m.sandboxCacheHitsTotal.labels.bind(m.sandboxCacheHitsTotal) as (...values: unknown[]) => unknown;
+    expect(() => none("a1")).toThrow("sandbox_cache_hits_total: labels() takes 0 values, got 1");
+    const plain = new Counter({ name: "git_operation_total", help: "h", labelNames: ["operation", "status"], registers: [] });
+    expect(() => plain.labels("push")).toThrow(/Invalid number of arguments/);
+    expect(() => plain.labels("push", "success", "main")).toThrow(/Invalid number of arguments/);
+    expect(await createMetrics().registry.metrics()).toBe(await m.registry.metrics());
+  });
+
+  it("rejects negative, non-finite and non-number values on a handle and records nothing", async () => {
+    const m = createMetrics();
+    const retry = m.gitOperationTotal.labels("pull", "retry");
+    expect(() => retry.inc(-1)).toThrow("git_operation_total: a counter cannot decrease (got -1)");
+    expect(() => retry.inc(Number.NaN)).toThrow(TypeError);
+    expect(() => retry.inc(Infinity)).toThrow(TypeError);
+    expect(() => retry.inc("5" as unknown as number)).toThrow("git_operation_total: value is not a finite number: 5");
+    const active = m.activeSandboxesTotal.labels();
+    for (const bad of [Number.NaN, Infinity, "1" as unknown as number]) {
+      expect(() => active.set(bad)).toThrow(TypeError);
+      expect(() => active.inc(bad)).toThrow(TypeError);
+      expect(() => active.dec(bad)).toThrow(TypeError);
+    }
+    expect(() => m.gitOperationDurationSeconds.labels("pull").observe(-Infinity)).toThrow("git_operation_duration_seconds: value is not a finite number: -Infinity");
+    expect(await createMetrics().registry.metrics()).toBe(await m.registry.metrics());
+  });
+
+  it("rejects at compile time a value outside the enumeration and a wrong number of values (a type error on every such call)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "obsgen-labels-"));
+    try {
+      const calls = [
+        'm.gitOperationTotal.labels("fetch", "success").inc();',
+        'm.gitOperationTotal.labels("push").inc();',
+        'm.gitOperationTotal.labels("push", "success", "main").inc();',
+        'm.sandboxCacheHitsTotal.labels("a1").inc();',
+        'm.gitOperationDurationSeconds.labels("push").inc();',
+        'm.activeSandboxesTotal.labels().observe(1);',
+      ];
+      const file = join(dir, "user.ts");
+      const fine = ['m.gitOperationTotal.labels("push", "success").inc();', 'm.gitErrorsTotal.labels("push", "anything: the fallback takes it").inc(2);', 'm.gitOperationDurationSeconds.labels("push").observe(1);'];
+      writeFileSync(file, [`import { createMetrics } from ${JSON.stringify(resolve(GENERATED))};`, "const m = createMetrics();", ...fine, ...calls, ""].join("\n"));
+      const r = tscOn(file);
+      expect(r.status).not.toBe(0);
+      const lines = new Set([...r.output.matchAll(/user\.ts\((\d+),\d+\): error TS\d+/g)].map((e) => Number(e[1])));
+      expect([...lines].sort((a, b) => a - b)).toEqual(calls.map((_, i) => i + 3 + fine.length));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -46,16 +46,22 @@ m.activeSandboxesTotal.set({}, 3);
 m.activeSandboxesTotal.dec({});
 m.gitOperationDurationSeconds.observe({ operation: "diff" }, 0.3);
 m.gitOperationDurationSeconds.observe({ operation: "diff" }, 42);
+m.gitOperationTotal.labels("push", "success").inc(2);
+m.gitErrorsTotal.labels("clone", "disk_full").inc();
+m.activeSandboxesTotal.labels().inc(4);
+m.gitOperationDurationSeconds.labels("diff").observe(7);
 let error = "";
 try { m.gitOperationTotal.inc({ operation: "fetch", status: "success" }); } catch (e) { error = e.constructor.name + ": " + e.message; }
-process.stdout.write(JSON.stringify({ text: await m.registry.metrics(), error }));
+let labelsError = "";
+try { m.gitOperationTotal.labels("push", "success", "main"); } catch (e) { labelsError = e.constructor.name + ": " + e.message; }
+process.stdout.write(JSON.stringify({ text: await m.registry.metrics(), error, labelsError }));
 `;
 
-function record(moduleFile: string): { text: string; error: string } {
+function record(moduleFile: string): { text: string; error: string; labelsError: string } {
   const r = spawnSync(process.execPath, ["recorder.mjs", moduleFile], { cwd: scratch.dir, encoding: "utf8", timeout: 60_000 });
   expect(r.stderr).toBe("");
   expect(r.status).toBe(0);
-  return JSON.parse(r.stdout) as { text: string; error: string };
+  return JSON.parse(r.stdout) as { text: string; error: string; labelsError: string };
 }
 
 // A user's code: correct calls, then one mistake per line (an excess key, a value outside the
@@ -66,18 +72,25 @@ const USER_CALLS = [
   "m.activeSandboxesTotal.set({}, 1);",
   'const seconds: number = m.gitOperationDurationSeconds.observeSince({ operation: "clone" }, process.hrtime.bigint());',
   'const values: readonly ["clone", "status", "diff", "pull", "push"] = gitOperationsLabelValues.git_operation_total.operation;',
+  'm.gitOperationTotal.labels("push", "success").inc();',
+  'm.gitErrorsTotal.labels("push", "anything goes to the fallback").inc(2);',
+  'const handleSeconds: number = m.gitOperationDurationSeconds.labels("clone").observeSince(process.hrtime.bigint());',
   'm.gitOperationTotal.inc({ operation: "push", status: "success", branch: "main" });',
   'm.gitOperationTotal.inc({ operation: "fetch", status: "success" });',
   'm.gitOperationDurationSeconds.observe({}, 1);',
   'm.activeSandboxesTotal.set({}, "1");',
   'm.sandboxCacheHitsTotal.inc({ agent: "a1" });',
+  'm.gitOperationTotal.labels("fetch", "success").inc();',
+  'm.gitOperationTotal.labels("push").inc();',
+  'm.gitOperationTotal.labels("push", "success", "main").inc();',
+  'm.activeSandboxesTotal.labels().set("1");',
 ];
-const FIRST_MISTAKE = 6;
+const FIRST_MISTAKE = 9;
 
 function tscDiagnostics(dir: string): string[] {
   const file = join(dir, "user.ts");
   const head = ['import { createMetrics, gitOperationsLabelValues } from "./metrics.js";', "const m = createMetrics();"];
-  writeFileSync(file, [...head, ...USER_CALLS, "export { seconds, values };", ""].join("\n"));
+  writeFileSync(file, [...head, ...USER_CALLS, "export { handleSeconds, seconds, values };", ""].join("\n"));
   const args = ["--ignoreConfig", "--noEmit", "--strict", "--target", "ES2022", "--module", "NodeNext", "--moduleResolution", "NodeNext", "--types", "node", file];
   const r = spawnSync(join(process.cwd(), "node_modules", ".bin", "tsc"), args, { cwd: scratch.dir, encoding: "utf8", timeout: 120_000 });
   // No --skipLibCheck: an error in metrics.d.ts or obsgen/runtime's declarations shows here too.
@@ -98,8 +111,12 @@ describe("obsgen generate --lang js", () => {
     const fromTs = record("./ts/metrics.mjs");
     expect(fromJs).toEqual(fromTs);
     expect(fromJs.text).toContain('git_operation_total{operation="clone",status="failure"} 2\n');
+    expect(fromJs.text).toContain('git_operation_total{operation="push",status="success"} 3\n');
     expect(fromJs.text).toContain('git_errors_total{operation="push",error_type="other"} 1\n');
-    expect(fromJs.text).toContain('git_operation_duration_seconds_bucket{le="+Inf",operation="diff"} 2\n');
+    expect(fromJs.text).toContain('git_errors_total{operation="clone",error_type="other"} 1\n');
+    expect(fromJs.text).toContain("active_sandboxes_total 6\n");
+    expect(fromJs.text).toContain('git_operation_duration_seconds_bucket{le="+Inf",operation="diff"} 3\n');
+    expect(fromJs.labelsError).toBe("RangeError: git_operation_total: labels() takes 2 values (operation, status), got 3");
     expect(fromJs.error).toBe("RangeError: git_operation_total: label \"operation\" has no value \"fetch\"; allowed: clone, status, diff, pull, push");
   });
 

@@ -13,3 +13,18 @@ export const MODULE_PATHS: Readonly<Record<ModuleLang, readonly string[]>> = {
   ts: [METRICS_MODULE_PATH],
   js: [METRICS_MODULE_JS_PATH, METRICS_MODULE_DTS_PATH],
 };
+
+/** The base class of each metric type, in obsgen/runtime. */
+export const BASE_CLASS = { counter: "EnumCounter", gauge: "EnumGauge", histogram: "EnumHistogram" } as const;
+/** What `labels(…)` returns: obsgen/runtime's handle classes (a histogram's is extended per metric). */
+export const SERIES_CLASS = { counter: "CounterSeries", gauge: "GaugeSeries", histogram: "HistogramSeries" } as const;
+/** The suffix of each metric type's generated class. */
+export const CLASS_SUFFIX = { counter: "Counter", gauge: "Gauge", histogram: "Histogram" } as const;
+
+/** Every name the generated module imports (from prom-client and obsgen/runtime). */
+export const MODULE_IMPORTS: readonly string[] = ["Registry", "AnyRegistry", "enumIndex", "labelKeysError", ...Object.values(BASE_CLASS), ...Object.values(SERIES_CLASS)];
+
+/** The names the generated module exports for a metric, from its PascalCase name. */
+export function metricExports(pascal: string, type: keyof typeof CLASS_SUFFIX): string[] {
+  return [`${pascal}Labels`, `${pascal}${CLASS_SUFFIX[type]}`, ...(type === "histogram" ? [`${pascal}Series`] : [])];
+}

@@ -9,9 +9,11 @@ import {
   isReservedLabel,
   unitSuffixOf,
   camelCase,
+  pascalCase,
 } from "../conventions/names.js";
 import type { RawSpec } from "../spec/load.js";
 import { didYouMean } from "../promql/suggest.js";
+import { metricExports, MODULE_IMPORTS } from "../conventions/module.js";
 import { fieldsAt } from "../spec/fields.js";
 import { serviceSpec, type LabelSpec, type MetricSpec, type ServiceSpec } from "../spec/schema.js";
 import { checkNumericLabelValue } from "./label-values.js";
@@ -276,10 +278,18 @@ function checkSeriesCollisions(metrics: readonly MetricModel[], report: Reporter
 /**
  * The generated module names each metric by its camelCase and its upper-case name: two metrics
  * that differ only in underscores or case (a_b and aB, ab and aB) would declare one name twice.
+ * Its exported names must not be one it imports (a counter "enum" would be class EnumCounter).
  */
 function checkIdentifierCollisions(metrics: readonly MetricModel[], report: Reporter): void {
   const owner = new Map<string, string>();
   for (const m of metrics) {
+    const imported = metricExports(pascalCase(m.name), m.type).find((name) => MODULE_IMPORTS.includes(name));
+    if (imported !== undefined) {
+      report.error(RULES.duplicate, m.path, `metric "${m.name}" would be ${imported} in the generated module, a name it imports from prom-client or obsgen/runtime`, {
+        key: true,
+        hint: "choose another metric name",
+      });
+    }
     for (const id of new Set([camelCase(m.name), m.name.toUpperCase()])) {
       const other = owner.get(id);
       if (other !== undefined && other !== m.name) {

@@ -70,14 +70,14 @@ export class CostMeter {
 
   private accrue(t: Tracked, now: number): void {
     const hours = (now - t.accruedUntil) / MS_PER_HOUR;
-    if (hours > 0) this.metrics.sandboxHoursTotal.inc({ project: t.project }, hours);
+    if (hours > 0) this.metrics.sandboxHoursTotal.labels(t.project).inc(hours);
     t.accruedUntil = now;
   }
 
   private publishEstimate(): void {
     const perHour = this.tracked.size * this.ratePerSandboxHour;
     for (const period of ["hourly", "daily", "monthly"] as const) {
-      this.metrics.estimatedCostDollars.set({ period }, perHour * PERIOD_HOURS[period]);
+      this.metrics.estimatedCostDollars.labels(period).set(perHour * PERIOD_HOURS[period]);
     }
   }
 }

@@ -71,6 +71,106 @@ export function finiteValueError(metric: string, value: number): TypeError {
   return new TypeError(`${metric}: value is not a finite number: ${String(value)}`);
 }
 
+/** The error for a `labels(…)` call with a different number of values than the metric has labels. */
+export function labelCountError(metric: string, expected: readonly string[], got: number): RangeError {
+  const names = expected.length > 0 ? ` (${expected.join(", ")})` : "";
+  return new RangeError(`${metric}: labels() takes ${expected.length} value${expected.length === 1 ? "" : "s"}${names}, got ${got}`);
+}
+
+// The series handles `labels(…)` returns. Every metric's handles are created with the metric, one
+// per series, so `labels(…)` allocates nothing; counters and gauges of every metric share one class
+// each, so a call site sees one shape whichever metric it records. They write into the metric's
+// own array: a handle and the metric's labels-object methods record the same series.
+
+/** One series of a counter, as `labels(…)` returns it: records without a labels object. */
+export class CounterSeries {
+  constructor(
+    protected readonly metric: string,
+    protected readonly values: Float64Array,
+    protected readonly slot: number,
+  ) {}
+
+  inc(value = 1): void {
+    if (!(Number.isFinite(value) && value >= 0)) throw this.valueError(value);
+    const i = this.slot;
+    const s = this.values;
+    s[i] = (s[i] as number) + value;
+  }
+
+  // Thrown through a method: a recording call's bytecode stays small enough for V8 to inline it.
+  protected valueError(value: number): Error {
+    return counterValueError(this.metric, value);
+  }
+
+  /** The series' current value. */
+  get value(): number {
+    return this.values[this.slot] ?? 0;
+  }
+}
+
+/** One series of a gauge, as `labels(…)` returns it. */
+export class GaugeSeries {
+  constructor(
+    protected readonly metric: string,
+    protected readonly values: Float64Array,
+    protected readonly slot: number,
+  ) {}
+
+  set(value: number): void {
+    if (!Number.isFinite(value)) throw this.valueError(value);
+    this.values[this.slot] = value;
+  }
+
+  inc(value = 1): void {
+    if (!Number.isFinite(value)) throw this.valueError(value);
+    const i = this.slot;
+    const s = this.values;
+    s[i] = (s[i] as number) + value;
+  }
+
+  dec(value = 1): void {
+    if (!Number.isFinite(value)) throw this.valueError(value);
+    const i = this.slot;
+    const s = this.values;
+    s[i] = (s[i] as number) - value;
+  }
+
+  protected valueError(value: number): Error {
+    return finiteValueError(this.metric, value);
+  }
+
+  /** The series' current value. */
+  get value(): number {
+    return this.values[this.slot] ?? 0;
+  }
+}
+
+/**
+ * One series of a histogram, as `labels(…)` returns it; `observe` is generated per metric (its
+ * bucket bounds are constants there). `base` is the series' first slot: its buckets, then +Inf,
+ * sum and count.
+ */
+export abstract class HistogramSeries {
+  constructor(
+    protected readonly metric: string,
+    protected readonly values: Float64Array,
+    protected readonly base: number,
+  ) {}
+
+  abstract observe(value: number): void;
+
+  /** Observes the seconds since `start` (a process.hrtime.bigint() reading) and returns them. */
+  observeSince(start: bigint): number {
+    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+    this.observe(seconds);
+    return seconds;
+  }
+
+  protected valueError(value: number): Error {
+    return finiteValueError(this.metric, value);
+  }
+}
+
 export interface EnumMetricConfig<L extends Labels> {
   name: string;
   help: string;
@@ -96,6 +196,11 @@ abstract class EnumMetric<L extends Labels> {
     this.labelSets = cfg.labelSets;
   }
 
+  /** The error for `labels(…)` called with `got` values. */
+  protected countError(got: number): RangeError {
+    return labelCountError(this.name, Object.keys(this.labelSets[0] ?? {}), got);
+  }
+
   protected register(registry: AnyRegistry | undefined): void {
     // prom-client types its registry by its own classes; at run time it needs only this interface.
     registry?.registerMetric(this as unknown as Metric);
@@ -105,12 +210,15 @@ abstract class EnumMetric<L extends Labels> {
   abstract reset(): void;
 }
 
-abstract class EnumScalar<L extends Labels> extends EnumMetric<L> {
+abstract class EnumScalar<L extends Labels, H> extends EnumMetric<L> {
   readonly series: Float64Array;
+  /** The handle of each series, by series index. */
+  protected readonly handles: readonly H[];
 
-  constructor(cfg: EnumMetricConfig<L>) {
+  constructor(cfg: EnumMetricConfig<L>, handle: (metric: string, values: Float64Array, slot: number) => H) {
     super(cfg);
     this.series = new Float64Array(cfg.labelSets.length);
+    this.handles = cfg.labelSets.map((_, i) => handle(cfg.name, this.series, i));
     this.register(cfg.registry);
   }
 
@@ -129,8 +237,15 @@ abstract class EnumScalar<L extends Labels> extends EnumMetric<L> {
 }
 
 /** A counter; `inc` and `valueFor` are generated per metric. */
-export abstract class EnumCounter<L extends Labels> extends EnumScalar<L> {
+export abstract class EnumCounter<L extends Labels> extends EnumScalar<L, CounterSeries> {
   readonly type = "counter";
+
+  constructor(cfg: EnumMetricConfig<L>) {
+    super(cfg, (metric, values, slot) => new CounterSeries(metric, values, slot));
+  }
+
+  /** The series of these label values, in the order of the metric's labels (generated per metric). */
+  abstract labels(...values: string[]): CounterSeries;
   abstract inc(labels: L, value?: number): void;
 
   // The generated methods throw what this returns: one short call keeps their bytecode small.
@@ -140,8 +255,15 @@ export abstract class EnumCounter<L extends Labels> extends EnumScalar<L> {
 }
 
 /** A gauge; `set`, `inc`, `dec` and `valueFor` are generated per metric. */
-export abstract class EnumGauge<L extends Labels> extends EnumScalar<L> {
+export abstract class EnumGauge<L extends Labels> extends EnumScalar<L, GaugeSeries> {
   readonly type = "gauge";
+
+  constructor(cfg: EnumMetricConfig<L>) {
+    super(cfg, (metric, values, slot) => new GaugeSeries(metric, values, slot));
+  }
+
+  /** The series of these label values, in the order of the metric's labels (generated per metric). */
+  abstract labels(...values: string[]): GaugeSeries;
 
   protected valueError(value: number): Error {
     return finiteValueError(this.name, value);
@@ -160,17 +282,20 @@ export interface EnumHistogramConfig<L extends Labels> extends EnumMetricConfig<
  * A histogram; `observe`, `observeSince`, `countOf` and `sumOf` are generated per metric. Per
  * series: one non-cumulative count per bucket, then +Inf, sum and count.
  */
-export abstract class EnumHistogram<L extends Labels> extends EnumMetric<L> {
+export abstract class EnumHistogram<L extends Labels, H extends HistogramSeries = HistogramSeries> extends EnumMetric<L> {
   readonly type = "histogram";
   readonly series: Float64Array;
   protected readonly bounds: Float64Array;
   protected readonly stride: number;
+  /** The handle of each series, by series index. */
+  protected readonly handles: readonly H[];
 
-  constructor(cfg: EnumHistogramConfig<L>) {
+  constructor(cfg: EnumHistogramConfig<L>, handle: (metric: string, values: Float64Array, base: number) => H) {
     super(cfg);
     this.bounds = Float64Array.from(cfg.buckets);
     this.stride = cfg.buckets.length + 3;
     this.series = new Float64Array(cfg.labelSets.length * this.stride);
+    this.handles = cfg.labelSets.map((_, i) => handle(cfg.name, this.series, i * this.stride));
     this.register(cfg.registry);
   }
 
@@ -178,6 +303,8 @@ export abstract class EnumHistogram<L extends Labels> extends EnumMetric<L> {
     return finiteValueError(this.name, value);
   }
 
+  /** The series of these label values, in the order of the metric's labels (generated per metric). */
+  abstract labels(...values: string[]): H;
   abstract observe(labels: L, value: number): void;
   /** Observes the seconds since `start` (a process.hrtime.bigint() reading) and returns them. */
   abstract observeSince(labels: L, start: bigint): number;

@@ -14,7 +14,7 @@ import { lineComment, tsComment, tsStringLiteral } from "../../conventions/text-
 import type { LabelModel, MetricModel, Model, ServiceModel } from "../../model/types.js";
 import { generatedHeader, type Artifact } from "../artifact.js";
 
-import { METRICS_MODULE_DTS_PATH, METRICS_MODULE_JS_PATH, METRICS_MODULE_PATH, type ModuleLang } from "../../conventions/module.js";
+import { BASE_CLASS, CLASS_SUFFIX, METRICS_MODULE_DTS_PATH, METRICS_MODULE_JS_PATH, METRICS_MODULE_PATH, SERIES_CLASS, type ModuleLang } from "../../conventions/module.js";
 
 export { METRICS_MODULE_DTS_PATH, METRICS_MODULE_JS_PATH, METRICS_MODULE_PATH, MODULE_LANGS, MODULE_PATHS, type ModuleLang } from "../../conventions/module.js";
 
@@ -25,8 +25,6 @@ export const RUNTIME_SPECIFIER = "obsgen/runtime";
 // declarations only types.
 type Flavor = "ts" | "js" | "dts";
 
-const BASE_CLASS = { counter: "EnumCounter", gauge: "EnumGauge", histogram: "EnumHistogram" } as const;
-const CLASS_SUFFIX = { counter: "Counter", gauge: "Gauge", histogram: "Histogram" } as const;
 
 export function generateMetricsModule(model: Model, lang: ModuleLang = "ts"): Artifact[] {
   if (lang === "ts") return [{ path: METRICS_MODULE_PATH, content: render(model, "ts") }];
@@ -54,7 +52,13 @@ function imports(model: Model, f: Flavor): string[] {
     ...(metrics.some((m) => m.labels.length > 0) ? ["enumIndex"] : []),
     ...(metrics.length > 0 ? ["labelKeysError"] : []),
   ];
-  const names = [...helpers, ...classes].sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : 1));
+  // Counter and gauge handles are only named in types; a histogram's handle class is extended.
+  const handles = [
+    ...(f !== "js" ? (["counter", "gauge"] as const).filter(has).map((t) => `type ${SERIES_CLASS[t]}`) : []),
+    ...(has("histogram") ? [SERIES_CLASS.histogram] : []),
+  ];
+  const bare = (name: string) => name.replace(/^type /, "").toLowerCase();
+  const names = [...helpers, ...classes, ...handles].sort((a, b) => (bare(a) < bare(b) ? -1 : 1));
   if (f !== "js") names.push("type AnyRegistry");
   return [`import { Registry } from "prom-client";`, `import { ${names.join(", ")} } from ${tsStringLiteral(RUNTIME_SPECIFIER)};`];
 }
@@ -105,17 +109,24 @@ function costSection(service: ServiceModel, f: Flavor): string[] {
   return ["/** Dollars per sandbox-hour (the spec's cost.ratePerSandboxHour). */", `export ${f === "dts" ? "declare " : ""}const ${rateConstantName(service)} = ${String(rate)};`, ""];
 }
 
-// Identifiers derived from a metric's (validated) name.
+// Identifiers derived from a metric's (validated) name. The exported ones are the metric's
+// PascalCase name and one of a fixed set of suffixes, none a suffix of another, so two metrics
+// (whose camelCase names the model keeps distinct) cannot share one, and the model refuses a name
+// that would become one of obsgen/runtime's. The module's own ones join the metric's camelCase
+// name, a label's name as written and what the constant is with `$`, which no metric or label
+// name contains: one identifier for one (metric, label, role), whatever the names (a label
+// "slow" next to a metric's slow path, labels a_b and aB).
 const ident = {
   labels: (m: MetricModel) => `${pascalCase(m.name)}Labels`,
   cls: (m: MetricModel) => `${pascalCase(m.name)}${CLASS_SUFFIX[m.type]}`,
-  index: (m: MetricModel) => `${camelCase(m.name)}Index`,
-  slowIndex: (m: MetricModel) => `${camelCase(m.name)}SlowIndex`,
-  labelIndex: (m: MetricModel, l: LabelModel) => `${camelCase(m.name)}${pascalCase(l.name)}Index`,
-  values: (m: MetricModel, l: LabelModel) => `${pascalCase(m.name)}${pascalCase(l.name)}Values`,
-  labelNames: (m: MetricModel) => `${pascalCase(m.name)}LabelNames`,
-  sets: (m: MetricModel) => `${pascalCase(m.name)}Sets`,
-  bucket: (m: MetricModel) => `${camelCase(m.name)}Bucket`,
+  series: (m: MetricModel) => (m.type === "histogram" ? `${pascalCase(m.name)}Series` : SERIES_CLASS[m.type]),
+  index: (m: MetricModel) => `${camelCase(m.name)}$index`,
+  slowIndex: (m: MetricModel) => `${camelCase(m.name)}$slowIndex`,
+  labelIndex: (m: MetricModel, l: LabelModel) => `${camelCase(m.name)}$${l.name}$index`,
+  values: (m: MetricModel, l: LabelModel) => `${camelCase(m.name)}$${l.name}$values`,
+  labelNames: (m: MetricModel) => `${camelCase(m.name)}$labelNames`,
+  sets: (m: MetricModel) => `${camelCase(m.name)}$sets`,
+  bucket: (m: MetricModel) => `${camelCase(m.name)}$bucket`,
   field: (m: MetricModel) => camelCase(m.name),
 };
 
@@ -173,7 +184,8 @@ function serviceSection(service: ServiceModel, f: Flavor): string[] {
 
 function metricSection(m: MetricModel, f: Flavor): string[] {
   if (f === "dts") return [...labelsType(m), ...labelValueDeclarations(m), "", ...classDeclaration(m), ""];
-  const code = [...labelIndexFunctions(m, f), ...indexFunction(m, f), ...labelSets(m, f), ...(m.type === "histogram" ? bucketFunction(m, f) : []), "", ...metricClass(m, f), ""];
+  const histogram = m.type === "histogram" ? [...bucketFunction(m, f), "", ...histogramSeriesClass(m, f)] : [];
+  const code = [...labelIndexFunctions(m, f), ...indexFunction(m, f), ...labelSets(m, f), ...histogram, "", ...metricClass(m, f), ""];
   return f === "ts" ? [...labelsType(m), ...code] : code;
 }
 
@@ -189,13 +201,43 @@ function classDeclaration(m: MetricModel): string[] {
     gauge: [`set(labels: ${L}, value: number): void;`, `inc(labels: ${L}, value?: number): void;`, `dec(labels: ${L}, value?: number): void;`, `valueFor(labels: ${L}): number;`],
     histogram: [`observe(labels: ${L}, value: number): void;`, `observeSince(labels: ${L}, start: bigint): number;`, `countOf(labels: ${L}): number;`, `sumOf(labels: ${L}): number;`],
   };
+  const series = m.type === "histogram"
+    ? [seriesDoc(m), `export declare class ${ident.series(m)} extends HistogramSeries {`, "  observe(value: number): void;", "}", ""]
+    : [];
   return [
+    ...series,
     metricDoc(m),
-    `export declare class ${ident.cls(m)} extends ${BASE_CLASS[m.type]}<${L}> {`,
+    `export declare class ${ident.cls(m)} extends ${BASE_CLASS[m.type]}<${L}${m.type === "histogram" ? `, ${ident.series(m)}` : ""}> {`,
     "  constructor(registry?: AnyRegistry);",
+    `  ${labelsDoc(m)}`,
+    `  labels(${positionalParams(m).join(", ")}): ${ident.series(m)};`,
     ...methods[m.type].map((l) => `  ${l}`),
     "}",
   ];
+}
+
+function seriesDoc(m: MetricModel): string {
+  return `/** One series of ${tsComment(m.name)}, as its \`labels(…)\` returns it. */`;
+}
+
+function labelsDoc(m: MetricModel): string {
+  const order = m.labels.length === 0 ? "no label values" : `the values of ${m.labels.map((l) => tsComment(l.name)).join(", ")}, in this order`;
+  return `/** The series of ${order}: record on it without building a labels object. */`;
+}
+
+/**
+ * Parameter names of `labels(…)`: each label's name in camelCase with a `Value` suffix, which no
+ * reserved word, global or identifier of the generated module ends with, so no label can shadow
+ * what the method's body uses; `v0`… if two labels would get the same name.
+ */
+function positionalNames(m: MetricModel): string[] {
+  const names = m.labels.map((l) => `${camelCase(l.name)}Value`);
+  return new Set(names).size === names.length ? names : m.labels.map((_, i) => `v${i}`);
+}
+
+function positionalParams(m: MetricModel): string[] {
+  const names = positionalNames(m);
+  return m.labels.map((l, i) => `${names[i] ?? `v${i}`}: ${ident.labels(m)}[${tsStringLiteral(l.name)}]`);
 }
 
 function metricDoc(m: MetricModel): string {
@@ -252,17 +294,13 @@ function indexFunction(m: MetricModel, f: Flavor): string[] {
   }
   const unknownKey = m.labels.map((l) => `key !== ${tsStringLiteral(l.name)}`).join(" && ");
   const lines = [`function ${ident.index(m)}${signature} {`, "  for (const key in labels) {", `    if (${unknownKey}) return ${ident.slowIndex(m)}(labels);`, "  }"];
+  // A value compared many times is read into a local once; a switch reads it once anyway.
+  const switched = (l: LabelModel) => l.values.length > BRANCHLESS_MAX_VALUES;
   m.labels.forEach((l, i) => {
-    if (l.values.length > BRANCHLESS_MAX_VALUES) {
-      lines.push(`  const k${i} = ${ident.labelIndex(m, l)}(labels.${l.name});`);
-      return;
-    }
-    lines.push(`  const v${i} = labels.${l.name};`);
-    const terms = l.values.map((v, j) => `${j === 0 ? "" : `${j + 1} * `}+(v${i} === ${tsStringLiteral(v)})`);
-    lines.push(`  const k${i} = ${terms.join(" + ")} - 1;`);
+    if (!switched(l)) lines.push(`  const v${i} = labels.${l.name};`);
   });
-  const ks = m.labels.map((_, i) => `k${i}`);
-  lines.push(`  return (${ks.join(" | ")}) >= 0 ? ${mixedRadix(m, ks)} : ${ident.slowIndex(m)}(labels);`, "}");
+  lines.push(...valueIndexLines(m, m.labels.map((l, i) => (switched(l) ? `labels.${l.name}` : `v${i}`))));
+  lines.push(`  return ${seriesIndexExpr(m)} : ${ident.slowIndex(m)}(labels);`, "}");
   const slowTerms = m.labels.map((l) => {
     const fallback = l.fallback !== undefined ? l.values.indexOf(l.fallback) : -1;
     return `enumIndex(${ident.values(m, l)}, labels.${l.name}, ${tsStringLiteral(m.name)}, ${tsStringLiteral(l.name)}, ${fallback})`;
@@ -278,6 +316,25 @@ function indexFunction(m: MetricModel, f: Flavor): string[] {
     "}",
   );
   return lines;
+}
+
+/**
+ * `const kN = …;` for each label: the index of its value (the expression `values[N]`) among the
+ * label's values, -1 for none.
+ */
+function valueIndexLines(m: MetricModel, values: readonly string[], indent = "  "): string[] {
+  return m.labels.map((l, i) => {
+    const v = values[i] ?? "undefined";
+    if (l.values.length > BRANCHLESS_MAX_VALUES) return `${indent}const k${i} = ${ident.labelIndex(m, l)}(${v});`;
+    const terms = l.values.map((x, j) => `${j === 0 ? "" : `${j + 1} * `}+(${v} === ${tsStringLiteral(x)})`);
+    return `${indent}const k${i} = ${terms.join(" + ")} - 1;`;
+  });
+}
+
+/** `(k0 | k1) >= 0 ? <series index>`: the caller adds the slow path after the colon. */
+function seriesIndexExpr(m: MetricModel): string {
+  const ks = m.labels.map((_, i) => `k${i}`);
+  return `(${ks.join(" | ")}) >= 0 ? ${mixedRadix(m, ks)}`;
 }
 
 /** `((a * n1 + b) * n2 + c)`: the series index from each label's value index. */
@@ -333,12 +390,16 @@ function metricClass(m: MetricModel, f: Flavor): string[] {
   const cfg = [`name: ${tsStringLiteral(m.name)}`, `help: ${tsStringLiteral(m.help)}`, `labelSets: ${ident.sets(m)}`];
   if (m.type === "histogram") cfg.push(`buckets: [${m.buckets.map(numberLiteral).join(", ")}]`);
   cfg.push("registry");
+  const histogram = m.type === "histogram";
+  const handle = histogram ? `, (metric${ts ? ": string" : ""}, values${ts ? ": Float64Array" : ""}, base${ts ? ": number" : ""}) => new ${ident.series(m)}(metric, values, base)` : "";
   const lines = [
     metricDoc(m),
-    `export class ${ident.cls(m)} extends ${BASE_CLASS[m.type]}${ts ? `<${L}>` : ""} {`,
+    `export class ${ident.cls(m)} extends ${BASE_CLASS[m.type]}${ts ? `<${L}${histogram ? `, ${ident.series(m)}` : ""}>` : ""} {`,
     `  constructor(${ts ? "registry?: AnyRegistry" : "registry"}) {`,
-    `    super({ ${cfg.join(", ")} });`,
+    `    super({ ${cfg.join(", ")} }${handle});`,
     "  }",
+    "",
+    ...labelsMethod(m, f),
     "",
   ];
   if (m.type === "counter") {
@@ -411,6 +472,53 @@ function metricClass(m: MetricModel, f: Flavor): string[] {
   }
   lines.push("}");
   return lines;
+}
+
+// `labels(…)` with the label values in order, as prom-client's `labels(…)` takes them: the same
+// compares as the index function but no object to build, enumerate or read, which is what a
+// labels object costs once V8 has inlined the rest. It checks the number of values as prom-client
+// does (`arguments.length` is a constant once inlined); a value outside the enumeration takes
+// the index function's slow path (fallback or RangeError), the only place that builds an object.
+function labelsMethod(m: MetricModel, f: Flavor): string[] {
+  const ts = f === "ts";
+  const names = positionalNames(m);
+  const params = ts ? positionalParams(m) : names;
+  const returns = ts ? `: ${ident.series(m)}` : "";
+  const pick = (index: string) => (ts ? `this.handles[${index}] as ${ident.series(m)}` : `this.handles[${index}]`);
+  const lines = [
+    `  ${labelsDoc(m)}`,
+    `  labels(${params.join(", ")})${returns} {`,
+    `    if (arguments.length !== ${m.labels.length}) throw this.countError(arguments.length);`,
+  ];
+  if (m.labels.length === 0) return [...lines, `    return ${pick("0")};`, "  }"];
+  const object = m.labels.map((l, i) => `${propertyKey(l.name)}: ${names[i] ?? `v${i}`}`).join(", ");
+  return [
+    ...lines,
+    ...valueIndexLines(m, names, "    "),
+    `    return ${pick(`${seriesIndexExpr(m)} : ${ident.slowIndex(m)}({ ${object} })`)};`,
+    "  }",
+  ];
+}
+
+// A histogram's handle: observe() with the metric's bucket bounds as constants, as its own class
+// so that a call site observing one histogram sees one shape.
+function histogramSeriesClass(m: MetricModel, f: Flavor): string[] {
+  const n = m.buckets.length;
+  const at = (expr: string) => (f === "ts" ? `(s[${expr}] as number)` : `s[${expr}]`);
+  return [
+    seriesDoc(m),
+    `export class ${ident.series(m)} extends HistogramSeries {`,
+    `  observe(${f === "ts" ? "value: number): void" : "value)"} {`,
+    "    if (!Number.isFinite(value)) throw this.valueError(value);",
+    "    const s = this.values;",
+    "    const base = this.base;",
+    `    const b = base + ${ident.bucket(m)}(value);`,
+    `    s[b] = ${at("b")} + 1;`,
+    `    s[base + ${n + 1}] = ${at(`base + ${n + 1}`)} + value;`,
+    `    s[base + ${n + 2}] = ${at(`base + ${n + 2}`)} + 1;`,
+    "  }",
+    "}",
+  ];
 }
 
 /** Every label set of a metric in index order: the cartesian product, last label fastest. */

@@ -268,8 +268,8 @@ export class GitRuntime {
         await this.rebaseOnto(ctx, sandbox, "push");
         retries++;
         const attempt = ATTEMPT_LABELS[retries - 1] ?? "5";
-        this.metrics.gitOperationTotal.inc({ operation: "push", status: "retry" });
-        this.metrics.gitPushRetryCountTotal.inc({ attempt });
+        this.metrics.gitOperationTotal.labels("push", "retry").inc();
+        this.metrics.gitPushRetryCountTotal.labels(attempt).inc();
         this.log({ level: "info", msg: "push rejected, rebased, pushing again", request_id: ctx.requestId, attempt, agent_id: input.agent_id });
       }
     } catch (error) {
@@ -313,7 +313,7 @@ export class GitRuntime {
     const redactor = credentials === undefined ? this.redactor : this.redactor.with([credentials.password, credentials.username]);
     const ctx: Context = { input, url, grant, redactor, requestId: call.requestId };
     const started = process.hrtime.bigint();
-    this.metrics.gitOperationTotal.inc({ operation, status: "started" });
+    this.metrics.gitOperationTotal.labels(operation, "started").inc();
     try {
       const key = { agentId: input.agent_id, taskId: input.task_id, repoUrl: url };
       const out = await this.cache.withSandbox(key, (sandbox) =>
@@ -324,13 +324,13 @@ export class GitRuntime {
           },
         ),
       );
-      this.metrics.gitOperationTotal.inc({ operation, status: "success" });
+      this.metrics.gitOperationTotal.labels(operation, "success").inc();
       return ctx.redactor.value({ ok: true as const, operation, ...out });
     } catch (error) {
       const refused = error instanceof ValidationError;
       const failure = refused ? new GitFailure("other", error.message) : toGitFailure(error);
-      this.metrics.gitOperationTotal.inc({ operation, status: "failure" });
-      this.metrics.gitErrorsTotal.inc({ operation, error_type: failure.errorType });
+      this.metrics.gitOperationTotal.labels(operation, "failure").inc();
+      this.metrics.gitErrorsTotal.labels(operation, failure.errorType).inc();
       const message = ctx.redactor.text(failure.message);
       this.log({
         level: "warn",
@@ -352,7 +352,7 @@ export class GitRuntime {
       const retries = failure instanceof PushFailure ? { retries: failure.retries } : {};
       return { ok: false, operation, ...retries, error: { type: failure.errorType, message, ...files } };
     } finally {
-      this.metrics.gitOperationDurationSeconds.observeSince({ operation }, started);
+      this.metrics.gitOperationDurationSeconds.labels(operation).observeSince(started);
     }
   }
 
@@ -365,7 +365,7 @@ export class GitRuntime {
     const files = unmerged.stdout.split("\n").filter((f) => f !== "");
     if (files.length === 0 && !/CONFLICT|could not apply/.test(r.stdout + r.stderr)) throw this.failure(ctx, r);
     await this.git(ctx, sandbox, ["rebase", "--abort"], repo);
-    this.metrics.gitConflictsDetectedTotal.inc({ operation });
+    this.metrics.gitConflictsDetectedTotal.labels(operation).inc();
     throw new GitFailure("conflict", `rebase onto origin/${ctx.input.branch} conflicts in ${files.join(", ") || "the working tree"}; rebase aborted, local commits kept`, files);
   }
 

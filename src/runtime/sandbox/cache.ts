@@ -132,7 +132,7 @@ export class SandboxCache {
         cached.busy++;
         const fresh = sharedWithOthers || this.now() - cached.lastUsed < this.opts.ttlMs;
         if (fresh && (await cached.sandbox.isAlive())) {
-          this.opts.metrics.sandboxCacheHitsTotal.inc({});
+          this.opts.metrics.sandboxCacheHitsTotal.labels().inc();
           cached.lastUsed = this.now();
           return cached;
         }
@@ -145,12 +145,12 @@ export class SandboxCache {
         // Another request is creating this very sandbox: it is a hit once it exists.
         inFlight.joiners.count++;
         const entry = await inFlight.promise;
-        this.opts.metrics.sandboxCacheHitsTotal.inc({});
+        this.opts.metrics.sandboxCacheHitsTotal.labels().inc();
         return entry;
       }
       const slot = this.claimSlot();
       if (slot) {
-        this.opts.metrics.sandboxCacheMissesTotal.inc({});
+        this.opts.metrics.sandboxCacheMissesTotal.labels().inc();
         const joiners = { count: 0 };
         const promise = this.create(k, key, slot.victim, joiners);
         this.pending.set(k, { joiners, promise });
@@ -190,7 +190,7 @@ export class SandboxCache {
     const sandbox = await this.opts.provider.create({
       metadata: { agent: key.agentId, task: key.taskId, repository: key.repoUrl },
     });
-    this.opts.metrics.sandboxCreationSeconds.observeSince({}, start);
+    this.opts.metrics.sandboxCreationSeconds.labels().observeSince(start);
     if (this.closed) {
       await sandbox.kill();
       throw new Error("the sandbox cache is closed");
@@ -241,6 +241,6 @@ export class SandboxCache {
   }
 
   private publish(): void {
-    this.opts.metrics.activeSandboxesTotal.set({}, this.entries.size);
+    this.opts.metrics.activeSandboxesTotal.labels().set(this.entries.size);
   }
 }

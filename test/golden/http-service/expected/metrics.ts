@@ -7,7 +7,7 @@
 // must name exactly the metric's labels: an extra or a missing key is a type error and a RangeError.
 
 import { Registry } from "prom-client";
-import { EnumCounter, EnumGauge, EnumHistogram, enumIndex, labelKeysError, type AnyRegistry } from "obsgen/runtime";
+import { type CounterSeries, EnumCounter, EnumGauge, EnumHistogram, enumIndex, type GaugeSeries, HistogramSeries, labelKeysError, type AnyRegistry } from "obsgen/runtime";
 
 // ---- service checkout: 3 metrics, at most 154 series
 
@@ -15,27 +15,27 @@ export type HttpRequestDurationSecondsLabels = {
   method: "GET" | "POST" | "DELETE";
   route: "/cart" | "/checkout" | "/orders/:id";
 };
-const HttpRequestDurationSecondsLabelNames: readonly string[] = ["method", "route"];
-const HttpRequestDurationSecondsMethodValues = ["GET", "POST", "DELETE"] as const;
-const HttpRequestDurationSecondsRouteValues = ["/cart", "/checkout", "/orders/:id"] as const;
-function httpRequestDurationSecondsIndex(labels: HttpRequestDurationSecondsLabels): number {
+const httpRequestDurationSeconds$labelNames: readonly string[] = ["method", "route"];
+const httpRequestDurationSeconds$method$values = ["GET", "POST", "DELETE"] as const;
+const httpRequestDurationSeconds$route$values = ["/cart", "/checkout", "/orders/:id"] as const;
+function httpRequestDurationSeconds$index(labels: HttpRequestDurationSecondsLabels): number {
   for (const key in labels) {
-    if (key !== "method" && key !== "route") return httpRequestDurationSecondsSlowIndex(labels);
+    if (key !== "method" && key !== "route") return httpRequestDurationSeconds$slowIndex(labels);
   }
   const v0 = labels.method;
-  const k0 = +(v0 === "GET") + 2 * +(v0 === "POST") + 3 * +(v0 === "DELETE") - 1;
   const v1 = labels.route;
+  const k0 = +(v0 === "GET") + 2 * +(v0 === "POST") + 3 * +(v0 === "DELETE") - 1;
   const k1 = +(v1 === "/cart") + 2 * +(v1 === "/checkout") + 3 * +(v1 === "/orders/:id") - 1;
-  return (k0 | k1) >= 0 ? k0 * 3 + k1 : httpRequestDurationSecondsSlowIndex(labels);
+  return (k0 | k1) >= 0 ? k0 * 3 + k1 : httpRequestDurationSeconds$slowIndex(labels);
 }
-function httpRequestDurationSecondsSlowIndex(labels: HttpRequestDurationSecondsLabels): number {
+function httpRequestDurationSeconds$slowIndex(labels: HttpRequestDurationSecondsLabels): number {
   for (const key in labels) {
-    if (key !== "method" && key !== "route") throw labelKeysError("http_request_duration_seconds", HttpRequestDurationSecondsLabelNames, labels);
+    if (key !== "method" && key !== "route") throw labelKeysError("http_request_duration_seconds", httpRequestDurationSeconds$labelNames, labels);
   }
-  if (labels.method === undefined || labels.route === undefined) throw labelKeysError("http_request_duration_seconds", HttpRequestDurationSecondsLabelNames, labels);
-  return enumIndex(HttpRequestDurationSecondsMethodValues, labels.method, "http_request_duration_seconds", "method", -1) * 3 + enumIndex(HttpRequestDurationSecondsRouteValues, labels.route, "http_request_duration_seconds", "route", -1);
+  if (labels.method === undefined || labels.route === undefined) throw labelKeysError("http_request_duration_seconds", httpRequestDurationSeconds$labelNames, labels);
+  return enumIndex(httpRequestDurationSeconds$method$values, labels.method, "http_request_duration_seconds", "method", -1) * 3 + enumIndex(httpRequestDurationSeconds$route$values, labels.route, "http_request_duration_seconds", "route", -1);
 }
-const HttpRequestDurationSecondsSets: readonly HttpRequestDurationSecondsLabels[] = [
+const httpRequestDurationSeconds$sets: readonly HttpRequestDurationSecondsLabels[] = [
   { method: "GET", route: "/cart" },
   { method: "GET", route: "/checkout" },
   { method: "GET", route: "/orders/:id" },
@@ -46,21 +46,42 @@ const HttpRequestDurationSecondsSets: readonly HttpRequestDurationSecondsLabels[
   { method: "DELETE", route: "/checkout" },
   { method: "DELETE", route: "/orders/:id" },
 ];
-function httpRequestDurationSecondsBucket(value: number): number {
+function httpRequestDurationSeconds$bucket(value: number): number {
   return +(value > 0.025) + +(value > 0.05) + +(value > 0.1) + +(value > 0.25) + +(value > 0.5) + +(value > 1) + +(value > 2.5);
 }
 
+/** One series of http_request_duration_seconds, as its `labels(…)` returns it. */
+export class HttpRequestDurationSecondsSeries extends HistogramSeries {
+  observe(value: number): void {
+    if (!Number.isFinite(value)) throw this.valueError(value);
+    const s = this.values;
+    const base = this.base;
+    const b = base + httpRequestDurationSeconds$bucket(value);
+    s[b] = (s[b] as number) + 1;
+    s[base + 8] = (s[base + 8] as number) + value;
+    s[base + 9] = (s[base + 9] as number) + 1;
+  }
+}
+
 /** Time to serve an HTTP request, by method and route. Unit: seconds. (histogram, at most 90 series) */
-export class HttpRequestDurationSecondsHistogram extends EnumHistogram<HttpRequestDurationSecondsLabels> {
+export class HttpRequestDurationSecondsHistogram extends EnumHistogram<HttpRequestDurationSecondsLabels, HttpRequestDurationSecondsSeries> {
   constructor(registry?: AnyRegistry) {
-    super({ name: "http_request_duration_seconds", help: "Time to serve an HTTP request, by method and route.", labelSets: HttpRequestDurationSecondsSets, buckets: [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registry });
+    super({ name: "http_request_duration_seconds", help: "Time to serve an HTTP request, by method and route.", labelSets: httpRequestDurationSeconds$sets, buckets: [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registry }, (metric: string, values: Float64Array, base: number) => new HttpRequestDurationSecondsSeries(metric, values, base));
+  }
+
+  /** The series of the values of method, route, in this order: record on it without building a labels object. */
+  labels(methodValue: HttpRequestDurationSecondsLabels["method"], routeValue: HttpRequestDurationSecondsLabels["route"]): HttpRequestDurationSecondsSeries {
+    if (arguments.length !== 2) throw this.countError(arguments.length);
+    const k0 = +(methodValue === "GET") + 2 * +(methodValue === "POST") + 3 * +(methodValue === "DELETE") - 1;
+    const k1 = +(routeValue === "/cart") + 2 * +(routeValue === "/checkout") + 3 * +(routeValue === "/orders/:id") - 1;
+    return this.handles[(k0 | k1) >= 0 ? k0 * 3 + k1 : httpRequestDurationSeconds$slowIndex({ method: methodValue, route: routeValue })] as HttpRequestDurationSecondsSeries;
   }
 
   observe(labels: HttpRequestDurationSecondsLabels, value: number): void {
-    const base = httpRequestDurationSecondsIndex(labels) * 10;
+    const base = httpRequestDurationSeconds$index(labels) * 10;
     if (!Number.isFinite(value)) throw this.valueError(value);
     const s = this.series;
-    const b = base + httpRequestDurationSecondsBucket(value);
+    const b = base + httpRequestDurationSeconds$bucket(value);
     s[b] = (s[b] as number) + 1;
     s[base + 8] = (s[base + 8] as number) + value;
     s[base + 9] = (s[base + 9] as number) + 1;
@@ -73,53 +94,59 @@ export class HttpRequestDurationSecondsHistogram extends EnumHistogram<HttpReque
   }
 
   countOf(labels: HttpRequestDurationSecondsLabels): number {
-    return this.series[httpRequestDurationSecondsIndex(labels) * 10 + 9] ?? 0;
+    return this.series[httpRequestDurationSeconds$index(labels) * 10 + 9] ?? 0;
   }
 
   sumOf(labels: HttpRequestDurationSecondsLabels): number {
-    return this.series[httpRequestDurationSecondsIndex(labels) * 10 + 8] ?? 0;
+    return this.series[httpRequestDurationSeconds$index(labels) * 10 + 8] ?? 0;
   }
 }
 
 export type HttpRequestsInFlightLabels = Record<string, never>;
-function httpRequestsInFlightIndex(labels: HttpRequestsInFlightLabels): number {
+function httpRequestsInFlight$index(labels: HttpRequestsInFlightLabels): number {
   for (const _key in labels) {
     throw labelKeysError("http_requests_in_flight", [], labels);
   }
   return 0;
 }
-const HttpRequestsInFlightSets: readonly HttpRequestsInFlightLabels[] = [
+const httpRequestsInFlight$sets: readonly HttpRequestsInFlightLabels[] = [
   {},
 ];
 
 /** HTTP requests being served now. (gauge, at most 1 series) */
 export class HttpRequestsInFlightGauge extends EnumGauge<HttpRequestsInFlightLabels> {
   constructor(registry?: AnyRegistry) {
-    super({ name: "http_requests_in_flight", help: "HTTP requests being served now.", labelSets: HttpRequestsInFlightSets, registry });
+    super({ name: "http_requests_in_flight", help: "HTTP requests being served now.", labelSets: httpRequestsInFlight$sets, registry });
+  }
+
+  /** The series of no label values: record on it without building a labels object. */
+  labels(): GaugeSeries {
+    if (arguments.length !== 0) throw this.countError(arguments.length);
+    return this.handles[0] as GaugeSeries;
   }
 
   set(labels: HttpRequestsInFlightLabels, value: number): void {
-    const i = httpRequestsInFlightIndex(labels);
+    const i = httpRequestsInFlight$index(labels);
     if (!Number.isFinite(value)) throw this.valueError(value);
     this.series[i] = value;
   }
 
   inc(labels: HttpRequestsInFlightLabels, value = 1): void {
-    const i = httpRequestsInFlightIndex(labels);
+    const i = httpRequestsInFlight$index(labels);
     if (!Number.isFinite(value)) throw this.valueError(value);
     const s = this.series;
     s[i] = (s[i] as number) + value;
   }
 
   dec(labels: HttpRequestsInFlightLabels, value = 1): void {
-    const i = httpRequestsInFlightIndex(labels);
+    const i = httpRequestsInFlight$index(labels);
     if (!Number.isFinite(value)) throw this.valueError(value);
     const s = this.series;
     s[i] = (s[i] as number) - value;
   }
 
   valueFor(labels: HttpRequestsInFlightLabels): number {
-    return this.series[httpRequestsInFlightIndex(labels)] ?? 0;
+    return this.series[httpRequestsInFlight$index(labels)] ?? 0;
   }
 }
 
@@ -128,30 +155,30 @@ export type HttpRequestsTotalLabels = {
   route: "/cart" | "/checkout" | "/orders/:id";
   status_code: "200" | "201" | "400" | "404" | "500" | "502" | "503";
 };
-const HttpRequestsTotalLabelNames: readonly string[] = ["method", "route", "status_code"];
-const HttpRequestsTotalMethodValues = ["GET", "POST", "DELETE"] as const;
-const HttpRequestsTotalRouteValues = ["/cart", "/checkout", "/orders/:id"] as const;
-const HttpRequestsTotalStatusCodeValues = ["200", "201", "400", "404", "500", "502", "503"] as const;
-function httpRequestsTotalIndex(labels: HttpRequestsTotalLabels): number {
+const httpRequestsTotal$labelNames: readonly string[] = ["method", "route", "status_code"];
+const httpRequestsTotal$method$values = ["GET", "POST", "DELETE"] as const;
+const httpRequestsTotal$route$values = ["/cart", "/checkout", "/orders/:id"] as const;
+const httpRequestsTotal$status_code$values = ["200", "201", "400", "404", "500", "502", "503"] as const;
+function httpRequestsTotal$index(labels: HttpRequestsTotalLabels): number {
   for (const key in labels) {
-    if (key !== "method" && key !== "route" && key !== "status_code") return httpRequestsTotalSlowIndex(labels);
+    if (key !== "method" && key !== "route" && key !== "status_code") return httpRequestsTotal$slowIndex(labels);
   }
   const v0 = labels.method;
-  const k0 = +(v0 === "GET") + 2 * +(v0 === "POST") + 3 * +(v0 === "DELETE") - 1;
   const v1 = labels.route;
-  const k1 = +(v1 === "/cart") + 2 * +(v1 === "/checkout") + 3 * +(v1 === "/orders/:id") - 1;
   const v2 = labels.status_code;
+  const k0 = +(v0 === "GET") + 2 * +(v0 === "POST") + 3 * +(v0 === "DELETE") - 1;
+  const k1 = +(v1 === "/cart") + 2 * +(v1 === "/checkout") + 3 * +(v1 === "/orders/:id") - 1;
   const k2 = +(v2 === "200") + 2 * +(v2 === "201") + 3 * +(v2 === "400") + 4 * +(v2 === "404") + 5 * +(v2 === "500") + 6 * +(v2 === "502") + 7 * +(v2 === "503") - 1;
-  return (k0 | k1 | k2) >= 0 ? (k0 * 3 + k1) * 7 + k2 : httpRequestsTotalSlowIndex(labels);
+  return (k0 | k1 | k2) >= 0 ? (k0 * 3 + k1) * 7 + k2 : httpRequestsTotal$slowIndex(labels);
 }
-function httpRequestsTotalSlowIndex(labels: HttpRequestsTotalLabels): number {
+function httpRequestsTotal$slowIndex(labels: HttpRequestsTotalLabels): number {
   for (const key in labels) {
-    if (key !== "method" && key !== "route" && key !== "status_code") throw labelKeysError("http_requests_total", HttpRequestsTotalLabelNames, labels);
+    if (key !== "method" && key !== "route" && key !== "status_code") throw labelKeysError("http_requests_total", httpRequestsTotal$labelNames, labels);
   }
-  if (labels.method === undefined || labels.route === undefined || labels.status_code === undefined) throw labelKeysError("http_requests_total", HttpRequestsTotalLabelNames, labels);
-  return (enumIndex(HttpRequestsTotalMethodValues, labels.method, "http_requests_total", "method", -1) * 3 + enumIndex(HttpRequestsTotalRouteValues, labels.route, "http_requests_total", "route", -1)) * 7 + enumIndex(HttpRequestsTotalStatusCodeValues, labels.status_code, "http_requests_total", "status_code", -1);
+  if (labels.method === undefined || labels.route === undefined || labels.status_code === undefined) throw labelKeysError("http_requests_total", httpRequestsTotal$labelNames, labels);
+  return (enumIndex(httpRequestsTotal$method$values, labels.method, "http_requests_total", "method", -1) * 3 + enumIndex(httpRequestsTotal$route$values, labels.route, "http_requests_total", "route", -1)) * 7 + enumIndex(httpRequestsTotal$status_code$values, labels.status_code, "http_requests_total", "status_code", -1);
 }
-const HttpRequestsTotalSets: readonly HttpRequestsTotalLabels[] = [
+const httpRequestsTotal$sets: readonly HttpRequestsTotalLabels[] = [
   { method: "GET", route: "/cart", status_code: "200" },
   { method: "GET", route: "/cart", status_code: "201" },
   { method: "GET", route: "/cart", status_code: "400" },
@@ -220,31 +247,40 @@ const HttpRequestsTotalSets: readonly HttpRequestsTotalLabels[] = [
 /** HTTP requests served, by method, route and status code. (counter, at most 63 series) */
 export class HttpRequestsTotalCounter extends EnumCounter<HttpRequestsTotalLabels> {
   constructor(registry?: AnyRegistry) {
-    super({ name: "http_requests_total", help: "HTTP requests served, by method, route and status code.", labelSets: HttpRequestsTotalSets, registry });
+    super({ name: "http_requests_total", help: "HTTP requests served, by method, route and status code.", labelSets: httpRequestsTotal$sets, registry });
+  }
+
+  /** The series of the values of method, route, status_code, in this order: record on it without building a labels object. */
+  labels(methodValue: HttpRequestsTotalLabels["method"], routeValue: HttpRequestsTotalLabels["route"], statusCodeValue: HttpRequestsTotalLabels["status_code"]): CounterSeries {
+    if (arguments.length !== 3) throw this.countError(arguments.length);
+    const k0 = +(methodValue === "GET") + 2 * +(methodValue === "POST") + 3 * +(methodValue === "DELETE") - 1;
+    const k1 = +(routeValue === "/cart") + 2 * +(routeValue === "/checkout") + 3 * +(routeValue === "/orders/:id") - 1;
+    const k2 = +(statusCodeValue === "200") + 2 * +(statusCodeValue === "201") + 3 * +(statusCodeValue === "400") + 4 * +(statusCodeValue === "404") + 5 * +(statusCodeValue === "500") + 6 * +(statusCodeValue === "502") + 7 * +(statusCodeValue === "503") - 1;
+    return this.handles[(k0 | k1 | k2) >= 0 ? (k0 * 3 + k1) * 7 + k2 : httpRequestsTotal$slowIndex({ method: methodValue, route: routeValue, status_code: statusCodeValue })] as CounterSeries;
   }
 
   inc(labels: HttpRequestsTotalLabels, value = 1): void {
-    const i = httpRequestsTotalIndex(labels);
+    const i = httpRequestsTotal$index(labels);
     if (!(Number.isFinite(value) && value >= 0)) throw this.valueError(value);
     const s = this.series;
     s[i] = (s[i] as number) + value;
   }
 
   valueFor(labels: HttpRequestsTotalLabels): number {
-    return this.series[httpRequestsTotalIndex(labels)] ?? 0;
+    return this.series[httpRequestsTotal$index(labels)] ?? 0;
   }
 }
 
 /** Enumerated label values of checkout, by metric and label. */
 export const checkoutLabelValues = {
   http_request_duration_seconds: {
-    method: HttpRequestDurationSecondsMethodValues,
-    route: HttpRequestDurationSecondsRouteValues,
+    method: httpRequestDurationSeconds$method$values,
+    route: httpRequestDurationSeconds$route$values,
   },
   http_requests_total: {
-    method: HttpRequestsTotalMethodValues,
-    route: HttpRequestsTotalRouteValues,
-    status_code: HttpRequestsTotalStatusCodeValues,
+    method: httpRequestsTotal$method$values,
+    route: httpRequestsTotal$route$values,
+    status_code: httpRequestsTotal$status_code$values,
   },
 } as const;
 

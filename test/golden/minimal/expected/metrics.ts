@@ -7,36 +7,42 @@
 // must name exactly the metric's labels: an extra or a missing key is a type error and a RangeError.
 
 import { Registry } from "prom-client";
-import { EnumCounter, labelKeysError, type AnyRegistry } from "obsgen/runtime";
+import { type CounterSeries, EnumCounter, labelKeysError, type AnyRegistry } from "obsgen/runtime";
 
 // ---- service minimal: 1 metrics, at most 1 series
 
 export type JobsProcessedTotalLabels = Record<string, never>;
-function jobsProcessedTotalIndex(labels: JobsProcessedTotalLabels): number {
+function jobsProcessedTotal$index(labels: JobsProcessedTotalLabels): number {
   for (const _key in labels) {
     throw labelKeysError("jobs_processed_total", [], labels);
   }
   return 0;
 }
-const JobsProcessedTotalSets: readonly JobsProcessedTotalLabels[] = [
+const jobsProcessedTotal$sets: readonly JobsProcessedTotalLabels[] = [
   {},
 ];
 
 /** Jobs processed since the process started. (counter, at most 1 series) */
 export class JobsProcessedTotalCounter extends EnumCounter<JobsProcessedTotalLabels> {
   constructor(registry?: AnyRegistry) {
-    super({ name: "jobs_processed_total", help: "Jobs processed since the process started.", labelSets: JobsProcessedTotalSets, registry });
+    super({ name: "jobs_processed_total", help: "Jobs processed since the process started.", labelSets: jobsProcessedTotal$sets, registry });
+  }
+
+  /** The series of no label values: record on it without building a labels object. */
+  labels(): CounterSeries {
+    if (arguments.length !== 0) throw this.countError(arguments.length);
+    return this.handles[0] as CounterSeries;
   }
 
   inc(labels: JobsProcessedTotalLabels, value = 1): void {
-    const i = jobsProcessedTotalIndex(labels);
+    const i = jobsProcessedTotal$index(labels);
     if (!(Number.isFinite(value) && value >= 0)) throw this.valueError(value);
     const s = this.series;
     s[i] = (s[i] as number) + value;
   }
 
   valueFor(labels: JobsProcessedTotalLabels): number {
-    return this.series[jobsProcessedTotalIndex(labels)] ?? 0;
+    return this.series[jobsProcessedTotal$index(labels)] ?? 0;
   }
 }
 

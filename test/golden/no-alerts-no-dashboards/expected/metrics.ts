@@ -7,49 +7,69 @@
 // must name exactly the metric's labels: an extra or a missing key is a type error and a RangeError.
 
 import { Registry } from "prom-client";
-import { EnumCounter, EnumGauge, EnumHistogram, enumIndex, labelKeysError, type AnyRegistry } from "obsgen/runtime";
+import { type CounterSeries, EnumCounter, EnumGauge, EnumHistogram, enumIndex, type GaugeSeries, HistogramSeries, labelKeysError, type AnyRegistry } from "obsgen/runtime";
 
 // ---- service batch-worker: 3 metrics, at most 24 series
 
 export type BatchJobDurationSecondsLabels = {
   queue: "default" | "priority";
 };
-const BatchJobDurationSecondsLabelNames: readonly string[] = ["queue"];
-const BatchJobDurationSecondsQueueValues = ["default", "priority"] as const;
-function batchJobDurationSecondsIndex(labels: BatchJobDurationSecondsLabels): number {
+const batchJobDurationSeconds$labelNames: readonly string[] = ["queue"];
+const batchJobDurationSeconds$queue$values = ["default", "priority"] as const;
+function batchJobDurationSeconds$index(labels: BatchJobDurationSecondsLabels): number {
   for (const key in labels) {
-    if (key !== "queue") return batchJobDurationSecondsSlowIndex(labels);
+    if (key !== "queue") return batchJobDurationSeconds$slowIndex(labels);
   }
   const v0 = labels.queue;
   const k0 = +(v0 === "default") + 2 * +(v0 === "priority") - 1;
-  return (k0) >= 0 ? k0 : batchJobDurationSecondsSlowIndex(labels);
+  return (k0) >= 0 ? k0 : batchJobDurationSeconds$slowIndex(labels);
 }
-function batchJobDurationSecondsSlowIndex(labels: BatchJobDurationSecondsLabels): number {
+function batchJobDurationSeconds$slowIndex(labels: BatchJobDurationSecondsLabels): number {
   for (const key in labels) {
-    if (key !== "queue") throw labelKeysError("batch_job_duration_seconds", BatchJobDurationSecondsLabelNames, labels);
+    if (key !== "queue") throw labelKeysError("batch_job_duration_seconds", batchJobDurationSeconds$labelNames, labels);
   }
-  if (labels.queue === undefined) throw labelKeysError("batch_job_duration_seconds", BatchJobDurationSecondsLabelNames, labels);
-  return enumIndex(BatchJobDurationSecondsQueueValues, labels.queue, "batch_job_duration_seconds", "queue", -1);
+  if (labels.queue === undefined) throw labelKeysError("batch_job_duration_seconds", batchJobDurationSeconds$labelNames, labels);
+  return enumIndex(batchJobDurationSeconds$queue$values, labels.queue, "batch_job_duration_seconds", "queue", -1);
 }
-const BatchJobDurationSecondsSets: readonly BatchJobDurationSecondsLabels[] = [
+const batchJobDurationSeconds$sets: readonly BatchJobDurationSecondsLabels[] = [
   { queue: "default" },
   { queue: "priority" },
 ];
-function batchJobDurationSecondsBucket(value: number): number {
+function batchJobDurationSeconds$bucket(value: number): number {
   return +(value > 1) + +(value > 5) + +(value > 30) + +(value > 120) + +(value > 600);
 }
 
+/** One series of batch_job_duration_seconds, as its `labels(…)` returns it. */
+export class BatchJobDurationSecondsSeries extends HistogramSeries {
+  observe(value: number): void {
+    if (!Number.isFinite(value)) throw this.valueError(value);
+    const s = this.values;
+    const base = this.base;
+    const b = base + batchJobDurationSeconds$bucket(value);
+    s[b] = (s[b] as number) + 1;
+    s[base + 6] = (s[base + 6] as number) + value;
+    s[base + 7] = (s[base + 7] as number) + 1;
+  }
+}
+
 /** Time to run one batch job, by queue. Unit: seconds. (histogram, at most 16 series) */
-export class BatchJobDurationSecondsHistogram extends EnumHistogram<BatchJobDurationSecondsLabels> {
+export class BatchJobDurationSecondsHistogram extends EnumHistogram<BatchJobDurationSecondsLabels, BatchJobDurationSecondsSeries> {
   constructor(registry?: AnyRegistry) {
-    super({ name: "batch_job_duration_seconds", help: "Time to run one batch job, by queue.", labelSets: BatchJobDurationSecondsSets, buckets: [1, 5, 30, 120, 600], registry });
+    super({ name: "batch_job_duration_seconds", help: "Time to run one batch job, by queue.", labelSets: batchJobDurationSeconds$sets, buckets: [1, 5, 30, 120, 600], registry }, (metric: string, values: Float64Array, base: number) => new BatchJobDurationSecondsSeries(metric, values, base));
+  }
+
+  /** The series of the values of queue, in this order: record on it without building a labels object. */
+  labels(queueValue: BatchJobDurationSecondsLabels["queue"]): BatchJobDurationSecondsSeries {
+    if (arguments.length !== 1) throw this.countError(arguments.length);
+    const k0 = +(queueValue === "default") + 2 * +(queueValue === "priority") - 1;
+    return this.handles[(k0) >= 0 ? k0 : batchJobDurationSeconds$slowIndex({ queue: queueValue })] as BatchJobDurationSecondsSeries;
   }
 
   observe(labels: BatchJobDurationSecondsLabels, value: number): void {
-    const base = batchJobDurationSecondsIndex(labels) * 8;
+    const base = batchJobDurationSeconds$index(labels) * 8;
     if (!Number.isFinite(value)) throw this.valueError(value);
     const s = this.series;
-    const b = base + batchJobDurationSecondsBucket(value);
+    const b = base + batchJobDurationSeconds$bucket(value);
     s[b] = (s[b] as number) + 1;
     s[base + 6] = (s[base + 6] as number) + value;
     s[base + 7] = (s[base + 7] as number) + 1;
@@ -62,11 +82,11 @@ export class BatchJobDurationSecondsHistogram extends EnumHistogram<BatchJobDura
   }
 
   countOf(labels: BatchJobDurationSecondsLabels): number {
-    return this.series[batchJobDurationSecondsIndex(labels) * 8 + 7] ?? 0;
+    return this.series[batchJobDurationSeconds$index(labels) * 8 + 7] ?? 0;
   }
 
   sumOf(labels: BatchJobDurationSecondsLabels): number {
-    return this.series[batchJobDurationSecondsIndex(labels) * 8 + 6] ?? 0;
+    return this.series[batchJobDurationSeconds$index(labels) * 8 + 6] ?? 0;
   }
 }
 
@@ -75,27 +95,27 @@ export type BatchJobsTotalLabels = {
   /** Unknown values are recorded as "other". */
   outcome: "success" | "failure" | "other" | (string & {});
 };
-const BatchJobsTotalLabelNames: readonly string[] = ["queue", "outcome"];
-const BatchJobsTotalQueueValues = ["default", "priority"] as const;
-const BatchJobsTotalOutcomeValues = ["success", "failure", "other"] as const;
-function batchJobsTotalIndex(labels: BatchJobsTotalLabels): number {
+const batchJobsTotal$labelNames: readonly string[] = ["queue", "outcome"];
+const batchJobsTotal$queue$values = ["default", "priority"] as const;
+const batchJobsTotal$outcome$values = ["success", "failure", "other"] as const;
+function batchJobsTotal$index(labels: BatchJobsTotalLabels): number {
   for (const key in labels) {
-    if (key !== "queue" && key !== "outcome") return batchJobsTotalSlowIndex(labels);
+    if (key !== "queue" && key !== "outcome") return batchJobsTotal$slowIndex(labels);
   }
   const v0 = labels.queue;
-  const k0 = +(v0 === "default") + 2 * +(v0 === "priority") - 1;
   const v1 = labels.outcome;
+  const k0 = +(v0 === "default") + 2 * +(v0 === "priority") - 1;
   const k1 = +(v1 === "success") + 2 * +(v1 === "failure") + 3 * +(v1 === "other") - 1;
-  return (k0 | k1) >= 0 ? k0 * 3 + k1 : batchJobsTotalSlowIndex(labels);
+  return (k0 | k1) >= 0 ? k0 * 3 + k1 : batchJobsTotal$slowIndex(labels);
 }
-function batchJobsTotalSlowIndex(labels: BatchJobsTotalLabels): number {
+function batchJobsTotal$slowIndex(labels: BatchJobsTotalLabels): number {
   for (const key in labels) {
-    if (key !== "queue" && key !== "outcome") throw labelKeysError("batch_jobs_total", BatchJobsTotalLabelNames, labels);
+    if (key !== "queue" && key !== "outcome") throw labelKeysError("batch_jobs_total", batchJobsTotal$labelNames, labels);
   }
-  if (labels.queue === undefined || labels.outcome === undefined) throw labelKeysError("batch_jobs_total", BatchJobsTotalLabelNames, labels);
-  return enumIndex(BatchJobsTotalQueueValues, labels.queue, "batch_jobs_total", "queue", -1) * 3 + enumIndex(BatchJobsTotalOutcomeValues, labels.outcome, "batch_jobs_total", "outcome", 2);
+  if (labels.queue === undefined || labels.outcome === undefined) throw labelKeysError("batch_jobs_total", batchJobsTotal$labelNames, labels);
+  return enumIndex(batchJobsTotal$queue$values, labels.queue, "batch_jobs_total", "queue", -1) * 3 + enumIndex(batchJobsTotal$outcome$values, labels.outcome, "batch_jobs_total", "outcome", 2);
 }
-const BatchJobsTotalSets: readonly BatchJobsTotalLabels[] = [
+const batchJobsTotal$sets: readonly BatchJobsTotalLabels[] = [
   { queue: "default", outcome: "success" },
   { queue: "default", outcome: "failure" },
   { queue: "default", outcome: "other" },
@@ -107,42 +127,50 @@ const BatchJobsTotalSets: readonly BatchJobsTotalLabels[] = [
 /** Batch jobs finished, by queue and outcome. (counter, at most 6 series) */
 export class BatchJobsTotalCounter extends EnumCounter<BatchJobsTotalLabels> {
   constructor(registry?: AnyRegistry) {
-    super({ name: "batch_jobs_total", help: "Batch jobs finished, by queue and outcome.", labelSets: BatchJobsTotalSets, registry });
+    super({ name: "batch_jobs_total", help: "Batch jobs finished, by queue and outcome.", labelSets: batchJobsTotal$sets, registry });
+  }
+
+  /** The series of the values of queue, outcome, in this order: record on it without building a labels object. */
+  labels(queueValue: BatchJobsTotalLabels["queue"], outcomeValue: BatchJobsTotalLabels["outcome"]): CounterSeries {
+    if (arguments.length !== 2) throw this.countError(arguments.length);
+    const k0 = +(queueValue === "default") + 2 * +(queueValue === "priority") - 1;
+    const k1 = +(outcomeValue === "success") + 2 * +(outcomeValue === "failure") + 3 * +(outcomeValue === "other") - 1;
+    return this.handles[(k0 | k1) >= 0 ? k0 * 3 + k1 : batchJobsTotal$slowIndex({ queue: queueValue, outcome: outcomeValue })] as CounterSeries;
   }
 
   inc(labels: BatchJobsTotalLabels, value = 1): void {
-    const i = batchJobsTotalIndex(labels);
+    const i = batchJobsTotal$index(labels);
     if (!(Number.isFinite(value) && value >= 0)) throw this.valueError(value);
     const s = this.series;
     s[i] = (s[i] as number) + value;
   }
 
   valueFor(labels: BatchJobsTotalLabels): number {
-    return this.series[batchJobsTotalIndex(labels)] ?? 0;
+    return this.series[batchJobsTotal$index(labels)] ?? 0;
   }
 }
 
 export type BatchQueueDepthLabels = {
   queue: "default" | "priority";
 };
-const BatchQueueDepthLabelNames: readonly string[] = ["queue"];
-const BatchQueueDepthQueueValues = ["default", "priority"] as const;
-function batchQueueDepthIndex(labels: BatchQueueDepthLabels): number {
+const batchQueueDepth$labelNames: readonly string[] = ["queue"];
+const batchQueueDepth$queue$values = ["default", "priority"] as const;
+function batchQueueDepth$index(labels: BatchQueueDepthLabels): number {
   for (const key in labels) {
-    if (key !== "queue") return batchQueueDepthSlowIndex(labels);
+    if (key !== "queue") return batchQueueDepth$slowIndex(labels);
   }
   const v0 = labels.queue;
   const k0 = +(v0 === "default") + 2 * +(v0 === "priority") - 1;
-  return (k0) >= 0 ? k0 : batchQueueDepthSlowIndex(labels);
+  return (k0) >= 0 ? k0 : batchQueueDepth$slowIndex(labels);
 }
-function batchQueueDepthSlowIndex(labels: BatchQueueDepthLabels): number {
+function batchQueueDepth$slowIndex(labels: BatchQueueDepthLabels): number {
   for (const key in labels) {
-    if (key !== "queue") throw labelKeysError("batch_queue_depth", BatchQueueDepthLabelNames, labels);
+    if (key !== "queue") throw labelKeysError("batch_queue_depth", batchQueueDepth$labelNames, labels);
   }
-  if (labels.queue === undefined) throw labelKeysError("batch_queue_depth", BatchQueueDepthLabelNames, labels);
-  return enumIndex(BatchQueueDepthQueueValues, labels.queue, "batch_queue_depth", "queue", -1);
+  if (labels.queue === undefined) throw labelKeysError("batch_queue_depth", batchQueueDepth$labelNames, labels);
+  return enumIndex(batchQueueDepth$queue$values, labels.queue, "batch_queue_depth", "queue", -1);
 }
-const BatchQueueDepthSets: readonly BatchQueueDepthLabels[] = [
+const batchQueueDepth$sets: readonly BatchQueueDepthLabels[] = [
   { queue: "default" },
   { queue: "priority" },
 ];
@@ -150,45 +178,52 @@ const BatchQueueDepthSets: readonly BatchQueueDepthLabels[] = [
 /** Jobs waiting in each queue. (gauge, at most 2 series) */
 export class BatchQueueDepthGauge extends EnumGauge<BatchQueueDepthLabels> {
   constructor(registry?: AnyRegistry) {
-    super({ name: "batch_queue_depth", help: "Jobs waiting in each queue.", labelSets: BatchQueueDepthSets, registry });
+    super({ name: "batch_queue_depth", help: "Jobs waiting in each queue.", labelSets: batchQueueDepth$sets, registry });
+  }
+
+  /** The series of the values of queue, in this order: record on it without building a labels object. */
+  labels(queueValue: BatchQueueDepthLabels["queue"]): GaugeSeries {
+    if (arguments.length !== 1) throw this.countError(arguments.length);
+    const k0 = +(queueValue === "default") + 2 * +(queueValue === "priority") - 1;
+    return this.handles[(k0) >= 0 ? k0 : batchQueueDepth$slowIndex({ queue: queueValue })] as GaugeSeries;
   }
 
   set(labels: BatchQueueDepthLabels, value: number): void {
-    const i = batchQueueDepthIndex(labels);
+    const i = batchQueueDepth$index(labels);
     if (!Number.isFinite(value)) throw this.valueError(value);
     this.series[i] = value;
   }
 
   inc(labels: BatchQueueDepthLabels, value = 1): void {
-    const i = batchQueueDepthIndex(labels);
+    const i = batchQueueDepth$index(labels);
     if (!Number.isFinite(value)) throw this.valueError(value);
     const s = this.series;
     s[i] = (s[i] as number) + value;
   }
 
   dec(labels: BatchQueueDepthLabels, value = 1): void {
-    const i = batchQueueDepthIndex(labels);
+    const i = batchQueueDepth$index(labels);
     if (!Number.isFinite(value)) throw this.valueError(value);
     const s = this.series;
     s[i] = (s[i] as number) - value;
   }
 
   valueFor(labels: BatchQueueDepthLabels): number {
-    return this.series[batchQueueDepthIndex(labels)] ?? 0;
+    return this.series[batchQueueDepth$index(labels)] ?? 0;
   }
 }
 
 /** Enumerated label values of batch-worker, by metric and label. */
 export const batchWorkerLabelValues = {
   batch_job_duration_seconds: {
-    queue: BatchJobDurationSecondsQueueValues,
+    queue: batchJobDurationSeconds$queue$values,
   },
   batch_jobs_total: {
-    queue: BatchJobsTotalQueueValues,
-    outcome: BatchJobsTotalOutcomeValues,
+    queue: batchJobsTotal$queue$values,
+    outcome: batchJobsTotal$outcome$values,
   },
   batch_queue_depth: {
-    queue: BatchQueueDepthQueueValues,
+    queue: batchQueueDepth$queue$values,
   },
 } as const;
 

@@ -7,18 +7,20 @@
 // must name exactly the metric's labels: an extra or a missing key is a type error and a RangeError.
 
 import { Registry } from "prom-client";
-import { EnumCounter, EnumGauge, type AnyRegistry } from "obsgen/runtime";
+import { type CounterSeries, EnumCounter, EnumGauge, type GaugeSeries, type AnyRegistry } from "obsgen/runtime";
 
 // ---- service api: 1 metrics, at most 2 series
 
 export type ApiRequestsTotalLabels = {
   outcome: "success" | "failure";
 };
-declare const ApiRequestsTotalOutcomeValues: readonly ["success", "failure"];
+declare const apiRequestsTotal$outcome$values: readonly ["success", "failure"];
 
 /** API requests, by outcome. (counter, at most 2 series) */
 export declare class ApiRequestsTotalCounter extends EnumCounter<ApiRequestsTotalLabels> {
   constructor(registry?: AnyRegistry);
+  /** The series of the values of outcome, in this order: record on it without building a labels object. */
+  labels(outcomeValue: ApiRequestsTotalLabels["outcome"]): CounterSeries;
   inc(labels: ApiRequestsTotalLabels, value?: number): void;
   valueFor(labels: ApiRequestsTotalLabels): number;
 }
@@ -26,7 +28,7 @@ export declare class ApiRequestsTotalCounter extends EnumCounter<ApiRequestsTota
 /** Enumerated label values of api, by metric and label. */
 export declare const apiLabelValues: {
   readonly api_requests_total: {
-    readonly outcome: typeof ApiRequestsTotalOutcomeValues;
+    readonly outcome: typeof apiRequestsTotal$outcome$values;
   };
 };
 
@@ -48,11 +50,13 @@ export declare function createApiMetrics<R extends AnyRegistry>(registry: R): Ap
 export type WorkerJobsTotalLabels = {
   outcome: "success" | "failure";
 };
-declare const WorkerJobsTotalOutcomeValues: readonly ["success", "failure"];
+declare const workerJobsTotal$outcome$values: readonly ["success", "failure"];
 
 /** Jobs the worker finished, by outcome. (counter, at most 2 series) */
 export declare class WorkerJobsTotalCounter extends EnumCounter<WorkerJobsTotalLabels> {
   constructor(registry?: AnyRegistry);
+  /** The series of the values of outcome, in this order: record on it without building a labels object. */
+  labels(outcomeValue: WorkerJobsTotalLabels["outcome"]): CounterSeries;
   inc(labels: WorkerJobsTotalLabels, value?: number): void;
   valueFor(labels: WorkerJobsTotalLabels): number;
 }
@@ -62,6 +66,8 @@ export type WorkerQueueDepthLabels = Record<string, never>;
 /** Jobs waiting for the worker. (gauge, at most 1 series) */
 export declare class WorkerQueueDepthGauge extends EnumGauge<WorkerQueueDepthLabels> {
   constructor(registry?: AnyRegistry);
+  /** The series of no label values: record on it without building a labels object. */
+  labels(): GaugeSeries;
   set(labels: WorkerQueueDepthLabels, value: number): void;
   inc(labels: WorkerQueueDepthLabels, value?: number): void;
   dec(labels: WorkerQueueDepthLabels, value?: number): void;
@@ -71,7 +77,7 @@ export declare class WorkerQueueDepthGauge extends EnumGauge<WorkerQueueDepthLab
 /** Enumerated label values of worker, by metric and label. */
 export declare const workerLabelValues: {
   readonly worker_jobs_total: {
-    readonly outcome: typeof WorkerJobsTotalOutcomeValues;
+    readonly outcome: typeof workerJobsTotal$outcome$values;
   };
 };
 

@@ -11,24 +11,24 @@ import { EnumCounter, EnumGauge, enumIndex, labelKeysError } from "obsgen/runtim
 
 // ---- service api: 1 metrics, at most 2 series
 
-const ApiRequestsTotalLabelNames = ["outcome"];
-const ApiRequestsTotalOutcomeValues = ["success", "failure"];
-function apiRequestsTotalIndex(labels) {
+const apiRequestsTotal$labelNames = ["outcome"];
+const apiRequestsTotal$outcome$values = ["success", "failure"];
+function apiRequestsTotal$index(labels) {
   for (const key in labels) {
-    if (key !== "outcome") return apiRequestsTotalSlowIndex(labels);
+    if (key !== "outcome") return apiRequestsTotal$slowIndex(labels);
   }
   const v0 = labels.outcome;
   const k0 = +(v0 === "success") + 2 * +(v0 === "failure") - 1;
-  return (k0) >= 0 ? k0 : apiRequestsTotalSlowIndex(labels);
+  return (k0) >= 0 ? k0 : apiRequestsTotal$slowIndex(labels);
 }
-function apiRequestsTotalSlowIndex(labels) {
+function apiRequestsTotal$slowIndex(labels) {
   for (const key in labels) {
-    if (key !== "outcome") throw labelKeysError("api_requests_total", ApiRequestsTotalLabelNames, labels);
+    if (key !== "outcome") throw labelKeysError("api_requests_total", apiRequestsTotal$labelNames, labels);
   }
-  if (labels.outcome === undefined) throw labelKeysError("api_requests_total", ApiRequestsTotalLabelNames, labels);
-  return enumIndex(ApiRequestsTotalOutcomeValues, labels.outcome, "api_requests_total", "outcome", -1);
+  if (labels.outcome === undefined) throw labelKeysError("api_requests_total", apiRequestsTotal$labelNames, labels);
+  return enumIndex(apiRequestsTotal$outcome$values, labels.outcome, "api_requests_total", "outcome", -1);
 }
-const ApiRequestsTotalSets = [
+const apiRequestsTotal$sets = [
   { outcome: "success" },
   { outcome: "failure" },
 ];
@@ -36,25 +36,32 @@ const ApiRequestsTotalSets = [
 /** API requests, by outcome. (counter, at most 2 series) */
 export class ApiRequestsTotalCounter extends EnumCounter {
   constructor(registry) {
-    super({ name: "api_requests_total", help: "API requests, by outcome.", labelSets: ApiRequestsTotalSets, registry });
+    super({ name: "api_requests_total", help: "API requests, by outcome.", labelSets: apiRequestsTotal$sets, registry });
+  }
+
+  /** The series of the values of outcome, in this order: record on it without building a labels object. */
+  labels(outcomeValue) {
+    if (arguments.length !== 1) throw this.countError(arguments.length);
+    const k0 = +(outcomeValue === "success") + 2 * +(outcomeValue === "failure") - 1;
+    return this.handles[(k0) >= 0 ? k0 : apiRequestsTotal$slowIndex({ outcome: outcomeValue })];
   }
 
   inc(labels, value = 1) {
-    const i = apiRequestsTotalIndex(labels);
+    const i = apiRequestsTotal$index(labels);
     if (!(Number.isFinite(value) && value >= 0)) throw this.valueError(value);
     const s = this.series;
     s[i] = s[i] + value;
   }
 
   valueFor(labels) {
-    return this.series[apiRequestsTotalIndex(labels)] ?? 0;
+    return this.series[apiRequestsTotal$index(labels)] ?? 0;
   }
 }
 
 /** Enumerated label values of api, by metric and label. */
 export const apiLabelValues = {
   api_requests_total: {
-    outcome: ApiRequestsTotalOutcomeValues,
+    outcome: apiRequestsTotal$outcome$values,
   },
 };
 
@@ -71,24 +78,24 @@ export function createApiMetrics(registry = new Registry()) {
 
 // ---- service worker: 2 metrics, at most 3 series
 
-const WorkerJobsTotalLabelNames = ["outcome"];
-const WorkerJobsTotalOutcomeValues = ["success", "failure"];
-function workerJobsTotalIndex(labels) {
+const workerJobsTotal$labelNames = ["outcome"];
+const workerJobsTotal$outcome$values = ["success", "failure"];
+function workerJobsTotal$index(labels) {
   for (const key in labels) {
-    if (key !== "outcome") return workerJobsTotalSlowIndex(labels);
+    if (key !== "outcome") return workerJobsTotal$slowIndex(labels);
   }
   const v0 = labels.outcome;
   const k0 = +(v0 === "success") + 2 * +(v0 === "failure") - 1;
-  return (k0) >= 0 ? k0 : workerJobsTotalSlowIndex(labels);
+  return (k0) >= 0 ? k0 : workerJobsTotal$slowIndex(labels);
 }
-function workerJobsTotalSlowIndex(labels) {
+function workerJobsTotal$slowIndex(labels) {
   for (const key in labels) {
-    if (key !== "outcome") throw labelKeysError("worker_jobs_total", WorkerJobsTotalLabelNames, labels);
+    if (key !== "outcome") throw labelKeysError("worker_jobs_total", workerJobsTotal$labelNames, labels);
   }
-  if (labels.outcome === undefined) throw labelKeysError("worker_jobs_total", WorkerJobsTotalLabelNames, labels);
-  return enumIndex(WorkerJobsTotalOutcomeValues, labels.outcome, "worker_jobs_total", "outcome", -1);
+  if (labels.outcome === undefined) throw labelKeysError("worker_jobs_total", workerJobsTotal$labelNames, labels);
+  return enumIndex(workerJobsTotal$outcome$values, labels.outcome, "worker_jobs_total", "outcome", -1);
 }
-const WorkerJobsTotalSets = [
+const workerJobsTotal$sets = [
   { outcome: "success" },
   { outcome: "failure" },
 ];
@@ -96,66 +103,79 @@ const WorkerJobsTotalSets = [
 /** Jobs the worker finished, by outcome. (counter, at most 2 series) */
 export class WorkerJobsTotalCounter extends EnumCounter {
   constructor(registry) {
-    super({ name: "worker_jobs_total", help: "Jobs the worker finished, by outcome.", labelSets: WorkerJobsTotalSets, registry });
+    super({ name: "worker_jobs_total", help: "Jobs the worker finished, by outcome.", labelSets: workerJobsTotal$sets, registry });
+  }
+
+  /** The series of the values of outcome, in this order: record on it without building a labels object. */
+  labels(outcomeValue) {
+    if (arguments.length !== 1) throw this.countError(arguments.length);
+    const k0 = +(outcomeValue === "success") + 2 * +(outcomeValue === "failure") - 1;
+    return this.handles[(k0) >= 0 ? k0 : workerJobsTotal$slowIndex({ outcome: outcomeValue })];
   }
 
   inc(labels, value = 1) {
-    const i = workerJobsTotalIndex(labels);
+    const i = workerJobsTotal$index(labels);
     if (!(Number.isFinite(value) && value >= 0)) throw this.valueError(value);
     const s = this.series;
     s[i] = s[i] + value;
   }
 
   valueFor(labels) {
-    return this.series[workerJobsTotalIndex(labels)] ?? 0;
+    return this.series[workerJobsTotal$index(labels)] ?? 0;
   }
 }
 
-function workerQueueDepthIndex(labels) {
+function workerQueueDepth$index(labels) {
   for (const _key in labels) {
     throw labelKeysError("worker_queue_depth", [], labels);
   }
   return 0;
 }
-const WorkerQueueDepthSets = [
+const workerQueueDepth$sets = [
   {},
 ];
 
 /** Jobs waiting for the worker. (gauge, at most 1 series) */
 export class WorkerQueueDepthGauge extends EnumGauge {
   constructor(registry) {
-    super({ name: "worker_queue_depth", help: "Jobs waiting for the worker.", labelSets: WorkerQueueDepthSets, registry });
+    super({ name: "worker_queue_depth", help: "Jobs waiting for the worker.", labelSets: workerQueueDepth$sets, registry });
+  }
+
+  /** The series of no label values: record on it without building a labels object. */
+  labels() {
+    if (arguments.length !== 0) throw this.countError(arguments.length);
+    return this.handles[0];
   }
 
   set(labels, value) {
-    const i = workerQueueDepthIndex(labels);
+    const i = workerQueueDepth$index(labels);
     if (!Number.isFinite(value)) throw this.valueError(value);
     this.series[i] = value;
   }
 
   inc(labels, value = 1) {
-    const i = workerQueueDepthIndex(labels);
+    const i = workerQueueDepth$index(labels);
     if (!Number.isFinite(value)) throw this.valueError(value);
     const s = this.series;
     s[i] = s[i] + value;
   }
 
   dec(labels, value = 1) {
-    const i = workerQueueDepthIndex(labels);
+    const i = workerQueueDepth$index(labels);
     if (!Number.isFinite(value)) throw this.valueError(value);
     const s = this.series;
     s[i] = s[i] - value;
   }
 
   valueFor(labels) {
-    return this.series[workerQueueDepthIndex(labels)] ?? 0;
+    return this.series[workerQueueDepth$index(labels)] ?? 0;
   }
 }
 
 /** Enumerated label values of worker, by metric and label. */
 export const workerLabelValues = {
   worker_jobs_total: {
-    outcome: WorkerJobsTotalOutcomeValues,
+    outcome: workerJobsTotal$outcome$values,
   },
 };
 
