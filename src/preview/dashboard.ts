@@ -11,6 +11,8 @@ const panel = z.object({
   type: z.string(),
   title: z.string().default(""),
   gridPos,
+  /** Grafana's relative time override (now/d, now-24h): the panel's own range. */
+  timeFrom: z.string().optional(),
   fieldConfig: z
     .object({
       defaults: z

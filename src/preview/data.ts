@@ -6,6 +6,7 @@ import { toAst } from "../promql/ast.js";
 import { parseQuery } from "../promql/parse.js";
 import type { GrafanaPanel } from "./dashboard.js";
 import { evaluate, UnsupportedQuery } from "./evaluate.js";
+import type { TimeWindow } from "./time-window.js";
 import { substituteVariables } from "./variables.js";
 import { Workload, type Scenario } from "./workload.js";
 
@@ -17,12 +18,7 @@ export interface Series {
   points: readonly (readonly [number, number])[];
 }
 
-export interface TimeWindow {
-  /** Unix ms. */
-  start: number;
-  end: number;
-  stepMs: number;
-}
+export type { TimeWindow } from "./time-window.js";
 
 export type Target = GrafanaPanel["targets"][number];
 

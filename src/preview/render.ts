@@ -2,10 +2,10 @@
 // panel with ECharts into one SVG; rasterises it with resvg and wraps it in a static HTML page.
 import { existsSync } from "node:fs";
 import { Resvg } from "@resvg/resvg-js";
-import { parseDuration } from "../promql/duration.js";
 import { FONT_FAMILY, renderChartSvg, THEME, type NamedSeries } from "./charts.js";
 import type { GrafanaDashboard, GrafanaPanel } from "./dashboard.js";
-import type { DataSource, Series, TimeWindow } from "./data.js";
+import type { DataSource, Series } from "./data.js";
+import { dashboardWindow, describeTimeFrom, panelWindow, type TimeWindow } from "./time-window.js";
 import { el, raw, serialize, type Element } from "./markup.js";
 
 export const PAGE_WIDTH = 1600;
@@ -74,11 +74,7 @@ export function panelRect(gridPos: GrafanaPanel["gridPos"], offsetX = 0): Rect {
 }
 
 export function timeWindow(dash: GrafanaDashboard, end: number): TimeWindow {
-  const from = /^now-(.+)$/.exec(dash.time.from)?.[1];
-  const range = (from !== undefined ? parseDuration(from) : undefined) ?? 6 * 3_600_000;
-  const stepMs = Math.max(60_000, Math.round(range / 120 / 60_000) * 60_000);
-  const start = end - Math.floor(range / stepMs) * stepMs;
-  return { start, end, stepMs };
+  return dashboardWindow(dash.time.from, end);
 }
 
 function legendName(target: GrafanaPanel["targets"][number], s: Series, panel: GrafanaPanel): string {
@@ -144,19 +140,24 @@ export async function renderDashboard(dash: GrafanaDashboard, data: DataSource, 
     }
     const change = panel.id !== undefined ? options.changes?.get(panel.id) : undefined;
     const series: NamedSeries[] = [];
+    const own = panelWindow(panel.timeFrom, window);
     for (const target of panel.targets) {
-      const result = await data.query(panel, target, window);
+      const result = await data.query(panel, target, own);
       for (const s of result) series.push({ name: legendName(target, s, panel), points: s.points });
     }
     const style = change !== undefined && change !== "unchanged" ? CHANGE_STYLE[change] : undefined;
     const parts: Element[] = [];
     parts.push(el("rect", { x: rect.x, y: rect.y, width: rect.w, height: rect.h, rx: 3, fill: THEME.panel, stroke: style?.color ?? THEME.border, "stroke-width": style ? 3 : 1 }));
     parts.push(el("text", { x: rect.x + 10, y: rect.y + 20, fill: THEME.text, "font-family": FONT_FAMILY, "font-size": 13, "font-weight": "bold" }, panel.title));
-    if (style) parts.push(el("text", { x: rect.x + rect.w - 10, y: rect.y + 20, fill: style.color, "font-family": FONT_FAMILY, "font-size": 12, "font-weight": "bold", "text-anchor": "end" }, style.tag));
+    // Grafana writes a panel's own time range beside its title; the change tag goes left of it.
+    const timeInfo = panel.timeFrom !== undefined ? describeTimeFrom(panel.timeFrom) : "";
+    if (timeInfo !== "") parts.push(el("text", { x: rect.x + rect.w - 10, y: rect.y + 20, fill: THEME.muted, "font-family": FONT_FAMILY, "font-size": 12, "text-anchor": "end", "data-time-from": panel.timeFrom ?? "" }, timeInfo));
+    const tagRight = rect.x + rect.w - 10 - (timeInfo === "" ? 0 : Math.round(timeInfo.length * 6.7 + 10));
+    if (style) parts.push(el("text", { x: tagRight, y: rect.y + 20, fill: style.color, "font-family": FONT_FAMILY, "font-size": 12, "font-weight": "bold", "text-anchor": "end" }, style.tag));
     const chartW = Math.max(10, Math.round(rect.w - 8));
     const chartH = Math.max(10, Math.round(rect.h - TITLE_BAND - 4));
     const drawn = series.filter((s) => s.points.some(([, v]) => Number.isFinite(v)));
-    const chart = drawn.length > 0 ? renderChartSvg(panel, drawn, chartW, chartH, window) : undefined;
+    const chart = drawn.length > 0 ? renderChartSvg(panel, drawn, chartW, chartH, own) : undefined;
     if (chart !== undefined) parts.push(el("g", {}, raw(placeChart(scopeIds(chart, `${prefix}-p${index}-`), rect.x + 4, rect.y + TITLE_BAND))));
     else parts.push(el("text", { x: rect.x + rect.w / 2, y: rect.y + rect.h / 2, fill: THEME.muted, "font-family": FONT_FAMILY, "font-size": 13, "text-anchor": "middle" }, "No data"));
     children.push(change === "unchanged" ? el("g", { opacity: DIMMED_OPACITY, "data-change": "unchanged" }, ...parts) : el("g", change ? { "data-change": change } : {}, ...parts));

@@ -1,11 +1,6 @@
 // Grafana's dashboard variables in a panel's PromQL, replaced by the values a preview uses.
 
-/** The part of data.ts's TimeWindow the variables read (kept structural: data.ts imports this file). */
-interface TimeWindow {
-  start: number;
-  end: number;
-  stepMs: number;
-}
+import type { TimeWindow } from "./time-window.js";
 
 /** Grafana's variables, given the values a preview uses: every job and instance, the window's range. */
 export function substituteVariables(expr: string, window: TimeWindow): string {
