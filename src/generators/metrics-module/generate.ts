@@ -449,10 +449,7 @@ function metricClass(m: MetricModel, f: Flavor): string[] {
       `    const base = ${idx}(labels) * ${stride};`,
       "    if (!Number.isFinite(value)) throw this.valueError(value);",
       "    const s = this.series;",
-      `    const b = base + ${ident.bucket(m)}(value);`,
-      `    s[b] = ${slot("s[b]")} + 1;`,
-      `    s[base + ${n + 1}] = ${slot(`s[base + ${n + 1}]`)} + value;`,
-      `    s[base + ${n + 2}] = ${slot(`s[base + ${n + 2}]`)} + 1;`,
+      ...observation(m, f),
       "  }",
       "",
       `  observeSince${sig(`labels: ${L}, start: bigint`, "number")} {`,
@@ -503,8 +500,6 @@ function labelsMethod(m: MetricModel, f: Flavor): string[] {
 // A histogram's handle: observe() with the metric's bucket bounds as constants, as its own class
 // so that a call site observing one histogram sees one shape.
 function histogramSeriesClass(m: MetricModel, f: Flavor): string[] {
-  const n = m.buckets.length;
-  const at = (expr: string) => (f === "ts" ? `(s[${expr}] as number)` : `s[${expr}]`);
   return [
     seriesDoc(m),
     `export class ${ident.series(m)} extends HistogramSeries {`,
@@ -512,12 +507,22 @@ function histogramSeriesClass(m: MetricModel, f: Flavor): string[] {
     "    if (!Number.isFinite(value)) throw this.valueError(value);",
     "    const s = this.values;",
     "    const base = this.base;",
+    ...observation(m, f),
+    "  }",
+    "}",
+  ];
+}
+
+/** One observation of `value` into the series at `base` of the array `s`: its bucket, sum and count. */
+function observation(m: MetricModel, f: Flavor): string[] {
+  const n = m.buckets.length;
+  // A slot inside the series always exists: an assertion instead of `?? 0` keeps the bytecode small.
+  const at = (expr: string) => (f === "ts" ? `(s[${expr}] as number)` : `s[${expr}]`);
+  return [
     `    const b = base + ${ident.bucket(m)}(value);`,
     `    s[b] = ${at("b")} + 1;`,
     `    s[base + ${n + 1}] = ${at(`base + ${n + 1}`)} + value;`,
     `    s[base + ${n + 2}] = ${at(`base + ${n + 2}`)} + 1;`,
-    "  }",
-    "}",
   ];
 }
 
