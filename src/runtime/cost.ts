@@ -59,7 +59,7 @@ export class CostMeter {
     this.publishEstimate();
   }
 
-  /** Accrues the hours of every live sandbox up to now (called on a timer and before a scrape). */
+  /** Accrues the hours of every live sandbox up to now and republishes the estimate (the sweep's timer calls it; a scrape runs the two collects instead). */
   tick(): void {
     this.accrueAll(this.now());
     this.publishEstimate();
