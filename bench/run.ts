@@ -271,7 +271,7 @@ function serverSection(s: ServerResult): string[] {
       ],
     ),
     "",
-    "Requests per second are wall-clock rates, and the benchmark client shares the 2 cores with both servers and everyone else's work, so they swing with the load; the server's CPU time per request (from /proc, over the same rounds) is what the rate would be with a core to itself, and varies much less.",
+    "Requests per second are wall-clock rates, and the benchmark client shares the 2 cores with the servers and everyone else's work, so they swing with the load; the server's CPU time per request (from /proc, over the same rounds) is what the rate would be with a core to itself, and varies much less.",
     "",
     `**Goals: idle RSS ≤ ${RSS_GOAL}× the bare server's: ${rssRatio <= RSS_GOAL ? "met" : "NOT met"}** (${fmt(rssRatio, 2)}×); **/metrics throughput ≥ ${SCRAPE_RPS_GOAL}× the bare server's, in requests per second and by server CPU time per request: ${scrapeMet ? "met" : "NOT met"}** (${fmt(rpsRatio, 2)}× and ${fmt(cpuRatio, 2)}×). What the runtime adds to a scrape, against the bare server with the generated module: ${fmt(ratio(s.runtimeRps, s.generatedRps), 2)}× in requests per second, ${fmt(ratio(s.generatedCpuUs, s.runtimeCpuUs), 2)}× by CPU time.`,
     "",
