@@ -1,6 +1,8 @@
 // The runtime as a process: its idle memory (the whole process tree its start command starts:
 // npm, sh, the tsx loader's esbuild service, node) and its /metrics throughput, against a bare
 // node:http server exposing the same metrics through prom-client (bench/bare-metrics-server.mjs).
+// A third server, bare node:http with the generated module (bench/generated-metrics-server.ts),
+// renders exactly as the runtime does: beside the runtime it shows what the runtime itself adds.
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { Agent, get, request } from "node:http";
@@ -19,6 +21,7 @@ export const RUNTIME_COMMAND: readonly string[] = existsSync("dist/runtime/main.
 /** What `npm start` runs today, through npm and sh (package.json "start"). */
 export const NPM_START: readonly string[] = ["npm", "start", "--silent"];
 const BARE: readonly string[] = ["node", "bench/bare-metrics-server.mjs"];
+const GENERATED: readonly string[] = ["node", "--import", "tsx", "bench/generated-metrics-server.ts"];
 
 interface Started {
   child: ChildProcess;
@@ -194,11 +197,14 @@ export interface ServerResult {
   memory: MemoryRow[];
   runtimeRps: Stat;
   bareRps: Stat;
+  generatedRps: Stat;
   /** Server CPU microseconds per /metrics request. */
   runtimeCpuUs: Stat;
   bareCpuUs: Stat;
+  generatedCpuUs: Stat;
   runtimeBytes: number;
   bareBytes: number;
+  generatedBytes: number;
   connections: number;
 }
 
@@ -239,44 +245,42 @@ export async function serverBench(service: ServiceModel, opts: { memoryRounds: n
     return { what: k.what, rssMiB: stat(row?.rss ?? []), pssMiB: stat(row?.pss ?? []), processes: row?.processes ?? 0 };
   });
 
-  const runtime = await start(RUNTIME_COMMAND, runtimePort, runtimeEnv);
-  const bare = await start([...BARE, definitions], barePort);
-  const runtimeAgent = new Agent({ keepAlive: true, maxSockets: opts.connections });
-  const bareAgent = new Agent({ keepAlive: true, maxSockets: opts.connections });
+  const servers: { started: Started; agent: Agent; runs: { rps: number; cpuUs: number }[] }[] = [];
   try {
-    await apiRequest(runtime.port);
-    const runtimeBytes = await scrape(runtime.port);
-    const bareBytes = await scrape(bare.port);
-    await throughput(runtime.port, runtimeAgent, opts.connections, 0.5);
-    await throughput(bare.port, bareAgent, opts.connections, 0.5);
-    const rt: { rps: number; cpuUs: number }[] = [];
-    const b: { rps: number; cpuUs: number }[] = [];
-    const runRuntime = async () => rt.push(await throughput(runtime.port, runtimeAgent, opts.connections, opts.seconds, runtime.child.pid));
-    const runBare = async () => b.push(await throughput(bare.port, bareAgent, opts.connections, opts.seconds, bare.child.pid));
+    for (const argv of [RUNTIME_COMMAND, [...BARE, definitions], GENERATED]) {
+      const started = await start(argv, argv === RUNTIME_COMMAND ? runtimePort : barePort, argv === RUNTIME_COMMAND ? runtimeEnv : {});
+      servers.push({ started, agent: new Agent({ keepAlive: true, maxSockets: opts.connections }), runs: [] });
+    }
+    const [runtime, bare, generated] = servers;
+    if (!runtime || !bare || !generated) throw new Error("a server did not start");
+    await apiRequest(runtime.started.port);
+    const bytes = await Promise.all(servers.map((s) => scrape(s.started.port)));
+    for (const s of servers) await throughput(s.started.port, s.agent, opts.connections, 0.5);
+    // Each round starts with the next server, so none is always first after the client's pause.
     for (let r = 0; r < opts.rounds; r++) {
-      if (r % 2 === 0) {
-        await runRuntime();
-        await runBare();
-      } else {
-        await runBare();
-        await runRuntime();
+      for (let k = 0; k < servers.length; k++) {
+        const s = servers[(r + k) % servers.length];
+        if (s) s.runs.push(await throughput(s.started.port, s.agent, opts.connections, opts.seconds, s.started.child.pid));
       }
     }
     return {
       runtimeCommand: RUNTIME_COMMAND.join(" "),
       memory,
-      runtimeRps: stat(rt.map((x) => x.rps)),
-      bareRps: stat(b.map((x) => x.rps)),
-      runtimeCpuUs: stat(rt.map((x) => x.cpuUs)),
-      bareCpuUs: stat(b.map((x) => x.cpuUs)),
-      runtimeBytes,
-      bareBytes,
+      runtimeRps: stat(runtime.runs.map((x) => x.rps)),
+      bareRps: stat(bare.runs.map((x) => x.rps)),
+      generatedRps: stat(generated.runs.map((x) => x.rps)),
+      runtimeCpuUs: stat(runtime.runs.map((x) => x.cpuUs)),
+      bareCpuUs: stat(bare.runs.map((x) => x.cpuUs)),
+      generatedCpuUs: stat(generated.runs.map((x) => x.cpuUs)),
+      runtimeBytes: bytes[0] ?? 0,
+      bareBytes: bytes[1] ?? 0,
+      generatedBytes: bytes[2] ?? 0,
       connections: opts.connections,
     };
   } finally {
-    runtimeAgent.destroy();
-    bareAgent.destroy();
-    await runtime.stop();
-    await bare.stop();
+    for (const s of servers) {
+      s.agent.destroy();
+      await s.started.stop();
+    }
   }
 }

@@ -206,6 +206,20 @@ describe("generated module exposition", () => {
     );
   });
 
+  it("prints byte-identical text with default labels, one named like a series' own label, in both content types, for any event sequence", async () => {
+    // The text path hands prom-client's formatter its values with an empty sharedLabels object
+    // (enum-metrics.ts): default labels must still print where, and with the value, prom-client prints them.
+    const defaults = fc.constantFrom<AnyLabels>({ instance: "a:1" }, { operation: "from-defaults", instance: "a:1" }, { le: "9", project: "p" });
+    const contentTypes = fc.constantFrom<RegistryContentType>(Registry.PROMETHEUS_CONTENT_TYPE, Registry.OPENMETRICS_CONTENT_TYPE);
+    await fc.assert(
+      fc.asyncProperty(events, defaults, contentTypes, async (seq, defaultLabels, contentType) => {
+        const { generated, plain } = bothWays(seq, contentType, defaultLabels);
+        expect(await generated.metrics()).toBe(await plain.metrics());
+      }),
+      { numRuns: 100 },
+    );
+  });
+
   it("aggregates across cluster workers exactly like prom-client's own metrics", async () => {
     await fc.assert(
       fc.asyncProperty(events, events, async (a, b) => {

@@ -11,6 +11,12 @@ import { Redactor, splitCredentials } from "../src/runtime/git/redact.ts";
 import { SandboxCache } from "../src/runtime/sandbox/cache.ts";
 import { createLocalProvider } from "../src/runtime/sandbox/local.ts";
 
+/** The value a /metrics text gives `series` (name and labels, exactly as printed). */
+function scraped(text: string, series: string): number | undefined {
+  const line = text.split("\n").find((l) => l.startsWith(`${series} `));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+}
+
 function gitAccepts(branch: string): boolean {
   try {
     execFileSync("git", ["check-ref-format", "--branch", branch], { stdio: "ignore", env: { PATH: process.env["PATH"], GIT_CONFIG_NOSYSTEM: "1" } });
@@ -132,6 +138,29 @@ describe("cost", () => {
     expect(metrics.estimatedCostDollars.valueFor({ period: "daily" })).toBeCloseTo(0.36, 12);
   });
 
+  it("shows in each scrape the sandbox-hours accrued up to that scrape and the estimate of the sandboxes alive then", async () => {
+    const metrics = createMetrics();
+    let now = 0;
+    const cost = new CostMeter({ metrics, ratePerSandboxHour: 0.015, now: () => now });
+    cost.track("a", "default");
+    now = 1_800_000;
+    let text = await metrics.registry.metrics();
+    expect(scraped(text, 'sandbox_hours_total{project="default"}')).toBeCloseTo(0.5, 12);
+    expect(scraped(text, 'estimated_cost_dollars{period="hourly"}')).toBeCloseTo(0.015, 12);
+    now = 3_600_000;
+    cost.track("b", "some-team");
+    text = await metrics.registry.metrics();
+    expect(scraped(text, 'sandbox_hours_total{project="default"}')).toBeCloseTo(1, 12);
+    expect(scraped(text, 'estimated_cost_dollars{period="daily"}')).toBeCloseTo(2 * 0.015 * 24, 12);
+    // A reset registry shows the estimate again at the next scrape, and the hours from then on.
+    metrics.registry.resetMetrics();
+    now = 5_400_000;
+    text = await metrics.registry.metrics();
+    expect(scraped(text, 'estimated_cost_dollars{period="monthly"}')).toBeCloseTo(2 * 0.015 * 730, 12);
+    expect(scraped(text, 'sandbox_hours_total{project="default"}')).toBeCloseTo(0.5, 12);
+    expect(scraped(text, 'sandbox_hours_total{project="other"}')).toBeCloseTo(0.5, 12);
+  });
+
   it("takes the rate from SANDBOX_COST_PER_HOUR over the spec's and rejects nonsense", () => {
     expect(costRateFromEnv({}, 0.015)).toBe(0.015);
     expect(costRateFromEnv({ SANDBOX_COST_PER_HOUR: "0.1" }, 0.015)).toBe(0.1);
@@ -175,6 +204,23 @@ describe("the sandbox cache", () => {
     expect(await b.isAlive()).toBe(false);
     expect(await a.isAlive()).toBe(true);
     expect(metrics.activeSandboxesTotal.valueFor({})).toBe(2);
+    await cache.close();
+  });
+
+  it("shows in each scrape the sandboxes alive then, also once none is left and after a reset", async () => {
+    const { metrics, cache, ids, advance } = setup(5);
+    const a = await ids("a");
+    expect(scraped(await metrics.registry.metrics(), "active_sandboxes_total")).toBe(1);
+    advance(60_000);
+    // The scrape itself expires the sandbox idle past its TTL.
+    expect(scraped(await metrics.registry.metrics(), "active_sandboxes_total")).toBe(0);
+    expect(await a.isAlive()).toBe(false);
+    // Set wrongly behind the cache's back: the next scrape, with no sandbox cached, corrects it.
+    metrics.activeSandboxesTotal.set({}, 7);
+    expect(scraped(await metrics.registry.metrics(), "active_sandboxes_total")).toBe(0);
+    await ids("b");
+    metrics.registry.resetMetrics();
+    expect(scraped(await metrics.registry.metrics(), "active_sandboxes_total")).toBe(1);
     await cache.close();
   });
 

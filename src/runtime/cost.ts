@@ -36,8 +36,10 @@ export class CostMeter {
     this.metrics = opts.metrics;
     this.ratePerSandboxHour = opts.ratePerSandboxHour;
     this.now = opts.now ?? (() => performance.now());
-    // A scrape sees the hours accrued up to that moment, not up to the last timer tick.
-    opts.metrics.sandboxHoursTotal.collect = () => this.tick();
+    // A scrape sees the hours accrued up to that moment, not up to the last timer tick, and the
+    // estimate of what is alive (republished, so a reset registry shows it again). Each collect
+    // does its own part once, synchronously: a scrape awaits no promise for them.
+    opts.metrics.sandboxHoursTotal.collect = () => this.accrueAll(this.now());
     opts.metrics.estimatedCostDollars.collect = () => this.publishEstimate();
     this.publishEstimate();
   }
@@ -57,15 +59,18 @@ export class CostMeter {
     this.publishEstimate();
   }
 
-  /** Accrues the hours of every live sandbox up to now (called on a timer and before a scrape). */
+  /** Accrues the hours of every live sandbox up to now and republishes the estimate (the sweep's timer calls it; a scrape runs the two collects instead). */
   tick(): void {
-    const now = this.now();
-    for (const t of this.tracked.values()) this.accrue(t, now);
+    this.accrueAll(this.now());
     this.publishEstimate();
   }
 
   get alive(): number {
     return this.tracked.size;
+  }
+
+  private accrueAll(now: number): void {
+    for (const t of this.tracked.values()) this.accrue(t, now);
   }
 
   private accrue(t: Tracked, now: number): void {
@@ -76,9 +81,10 @@ export class CostMeter {
 
   private publishEstimate(): void {
     const perHour = this.tracked.size * this.ratePerSandboxHour;
-    for (const period of ["hourly", "daily", "monthly"] as const) {
-      this.metrics.estimatedCostDollars.labels(period).set(perHour * PERIOD_HOURS[period]);
-    }
+    const gauge = this.metrics.estimatedCostDollars;
+    gauge.labels("hourly").set(perHour * PERIOD_HOURS.hourly);
+    gauge.labels("daily").set(perHour * PERIOD_HOURS.daily);
+    gauge.labels("monthly").set(perHour * PERIOD_HOURS.monthly);
   }
 }
 

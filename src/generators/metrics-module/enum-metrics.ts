@@ -180,12 +180,19 @@ export interface EnumMetricConfig<L extends Labels> {
   aggregator?: Aggregator;
 }
 
+// prom-client's text formatter flattens a value's sharedLabels once per object (a WeakMap keyed by
+// it) and, for a value that has none, makes a new `{}` to key it by: a new WeakMap entry for every
+// counter and gauge line of every scrape, garbage for the next collection to sweep. One frozen
+// empty object, as the scalars' sharedLabels and as the _sum and _count lines' own labels, prints
+// the same text (no label is excluded, none added; default labels keep their place) without that.
+const NO_LABELS: Labels = Object.freeze({});
+
 abstract class EnumMetric<L extends Labels> {
   readonly name: string;
   readonly help: string;
   readonly aggregator: Aggregator;
   abstract readonly type: ExposedMetric["type"];
-  /** Called before each scrape, like prom-client's `collect`. */
+  /** Called before each scrape, like prom-client's `collect`; awaited only when it returns a promise. */
   collect?: () => void | Promise<void>;
   protected readonly labelSets: readonly L[];
 
@@ -226,8 +233,18 @@ abstract class EnumScalar<L extends Labels, H> extends EnumMetric<L> {
   abstract valueFor(labels: L): number;
 
   async get(): Promise<ExposedMetric> {
-    if (this.collect) await this.collect();
+    const pending = this.collect?.();
+    if (pending) await pending;
     const values = this.labelSets.map((labels, i) => ({ value: this.series[i] ?? 0, labels }));
+    return { help: this.help, name: this.name, type: this.type, values, aggregator: this.aggregator };
+  }
+
+  // The text's values: get()'s with the empty sharedLabels (NO_LABELS). getMetricsAsJSON and
+  // cluster aggregation take get()'s, which have no sharedLabels key, as prom-client's do.
+  async getForPromString(): Promise<ExposedMetric> {
+    const pending = this.collect?.();
+    if (pending) await pending;
+    const values = this.labelSets.map((labels, i) => ({ value: this.series[i] ?? 0, labels, sharedLabels: NO_LABELS }));
     return { help: this.help, name: this.name, type: this.type, values, aggregator: this.aggregator };
   }
 
@@ -289,10 +306,13 @@ export abstract class EnumHistogram<L extends Labels, H extends HistogramSeries 
   protected readonly stride: number;
   /** The handle of each series, by series index. */
   protected readonly handles: readonly H[];
+  /** Each bucket line's own labels, the +Inf one last: made once, only read by the formatter. */
+  private readonly bucketLabels: readonly { le: number | string }[];
 
   constructor(cfg: EnumHistogramConfig<L>, handle: (metric: string, values: Float64Array, base: number) => H) {
     super(cfg);
     this.bounds = Float64Array.from(cfg.buckets);
+    this.bucketLabels = [...cfg.buckets.map((le) => ({ le })), { le: "+Inf" }];
     this.stride = cfg.buckets.length + 3;
     this.series = new Float64Array(cfg.labelSets.length * this.stride);
     this.handles = cfg.labelSets.map((_, i) => handle(cfg.name, this.series, i * this.stride));
@@ -314,8 +334,10 @@ export abstract class EnumHistogram<L extends Labels, H extends HistogramSeries 
   // The value objects prom-client's Histogram builds for its formatter: `le` first, the series'
   // labels as sharedLabels, cumulative buckets, then +Inf, _sum and _count.
   async getForPromString(): Promise<ExposedMetric> {
-    if (this.collect) await this.collect();
+    const pending = this.collect?.();
+    if (pending) await pending;
     const n = this.bounds.length;
+    const le = this.bucketLabels;
     const bucketName = `${this.name}_bucket`;
     const values: ExposedValue[] = [];
     this.labelSets.forEach((labels, i) => {
@@ -323,12 +345,12 @@ export abstract class EnumHistogram<L extends Labels, H extends HistogramSeries 
       let acc = 0;
       for (let b = 0; b < n; b++) {
         acc += this.series[base + b] ?? 0;
-        values.push({ labels: { le: this.bounds[b] ?? 0 }, sharedLabels: labels, value: acc, metricName: bucketName, exemplar: null });
+        values.push({ labels: le[b] ?? NO_LABELS, sharedLabels: labels, value: acc, metricName: bucketName, exemplar: null });
       }
       const count = this.series[base + n + 2] ?? 0;
-      values.push({ labels: { le: "+Inf" }, sharedLabels: labels, value: count, metricName: bucketName, exemplar: null });
-      values.push({ labels: {}, sharedLabels: labels, value: this.series[base + n + 1] ?? 0, metricName: `${this.name}_sum` });
-      values.push({ labels: {}, sharedLabels: labels, value: count, metricName: `${this.name}_count` });
+      values.push({ labels: le[n] ?? NO_LABELS, sharedLabels: labels, value: count, metricName: bucketName, exemplar: null });
+      values.push({ labels: NO_LABELS, sharedLabels: labels, value: this.series[base + n + 1] ?? 0, metricName: `${this.name}_sum` });
+      values.push({ labels: NO_LABELS, sharedLabels: labels, value: count, metricName: `${this.name}_count` });
     });
     return { name: this.name, help: this.help, type: this.type, values, aggregator: this.aggregator };
   }

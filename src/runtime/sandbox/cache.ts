@@ -72,7 +72,7 @@ export class SandboxCache {
     if (!(opts.maxActive >= 1)) throw new RangeError(`maxActive must be at least 1, got ${opts.maxActive}`);
     this.now = opts.now ?? (() => performance.now());
     this.waitMs = opts.waitMs ?? DEFAULT_WAIT_MS;
-    opts.metrics.activeSandboxesTotal.collect = () => this.sweep();
+    opts.metrics.activeSandboxesTotal.collect = () => this.beforeScrape();
     this.publish();
   }
 
@@ -97,8 +97,24 @@ export class SandboxCache {
     }
   }
 
-  /** Kills expired and dead sandboxes and republishes the gauge; runs on a timer and per scrape. */
+  /** Kills expired and dead sandboxes, accrues sandbox-hours and republishes the gauges; runs on a timer. */
   async sweep(): Promise<void> {
+    await this.expire();
+    this.opts.cost.tick();
+  }
+
+  /**
+   * Before a scrape: the gauge from the sandboxes alive at this moment. With none cached there is
+   * nothing to probe or expire, and the scrape awaits nothing; sandbox-hours and the estimate are
+   * the cost meter's own collects.
+   */
+  private beforeScrape(): void | Promise<void> {
+    if (this.entries.size === 0) return this.publish();
+    return this.expire();
+  }
+
+  /** Kills the expired and the dead sandboxes, then republishes the gauge. */
+  private async expire(): Promise<void> {
     const now = this.now();
     const doomed: Entry[] = [];
     for (const entry of this.entries.values()) {
@@ -106,7 +122,6 @@ export class SandboxCache {
       else if (!(await entry.sandbox.isAlive())) doomed.push(entry);
     }
     await Promise.all(doomed.map((e) => this.evict(e)));
-    this.opts.cost.tick();
     this.publish();
   }
 
