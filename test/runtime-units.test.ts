@@ -224,6 +224,27 @@ describe("the sandbox cache", () => {
     await cache.close();
   });
 
+  it("probes every cached sandbox at once before a scrape, not one after another, and evicts the dead one", async () => {
+    const { metrics, cache, ids } = setup(5);
+    const sandboxes = await Promise.all(["a", "b", "c", "d"].map((agent) => ids(agent)));
+    let inFlight = 0;
+    let most = 0;
+    for (const s of sandboxes) {
+      const probe = s.isAlive.bind(s);
+      // An E2B probe is a network round trip: this one yields to the event loop a few times first.
+      s.isAlive = async () => {
+        most = Math.max(most, ++inFlight);
+        for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+        inFlight--;
+        return probe();
+      };
+    }
+    await sandboxes[2]?.kill(); // killed behind the cache's back
+    expect(scraped(await metrics.registry.metrics(), "active_sandboxes_total")).toBe(3);
+    expect(most).toBe(4);
+    await cache.close();
+  });
+
   it("kills a sandbox idle past its TTL and keeps the gauge equal to what is alive", async () => {
     const { metrics, cache, ids, advance } = setup(5);
     const a = await ids("a");
