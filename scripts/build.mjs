@@ -102,6 +102,38 @@ const grafanaWithoutV2 = {
   },
 };
 
+// The spec's JSON Schema (src/model/spec-schema.ts) is a function of the zod schema alone, that
+// is of obsgen's code, never of a spec: the CLI's bundle holds it converted here, once per build,
+// instead of converting the zod schema on every run. test/cli-startup.test.ts compares what the
+// compiled CLI writes with what the source converts.
+const SPEC_SCHEMA_MODULE = join(root, "src", "model", "spec-schema.ts");
+async function specJsonSchemaAtBuild() {
+  const out = await esbuild.build({ ...common, splitting: false, entryPoints: [SPEC_SCHEMA_MODULE], outfile: join(root, "dist", "spec-schema.mjs"), metafile: false });
+  const tmp = join(root, "dist", `.spec-schema.${process.pid}.mjs`);
+  mkdirSync(dirname(tmp), { recursive: true });
+  writeFileSync(tmp, out.outputFiles[0].contents);
+  try {
+    return JSON.stringify((await import(pathToFileURL(tmp).href)).specJsonSchema());
+  } finally {
+    rmSync(tmp, { force: true });
+  }
+}
+const specSchemaConverted = {
+  name: "spec-schema-converted",
+  setup(build) {
+    build.onLoad({ filter: /[\\/]src[\\/]model[\\/]spec-schema\.ts$/ }, async (args) => {
+      if (args.path !== SPEC_SCHEMA_MODULE) return undefined;
+      const json = await specJsonSchemaAtBuild();
+      const contents = [
+        `import { deepFreeze } from "../promql/memo.js";`,
+        `const schema = deepFreeze(JSON.parse(${JSON.stringify(json)}));`,
+        `export function specJsonSchema() { return schema; }`,
+      ].join("\n");
+      return { contents, loader: "ts", resolveDir: dirname(args.path) };
+    });
+  },
+};
+
 // In dist/cli/obsgen.js, main's runCommand is the one that runs dist/cli/commands.cjs.
 const compiledRunCommand = {
   name: "compiled-run-command",
@@ -164,7 +196,7 @@ const TARGETS = {
       format: "cjs",
       splitting: false,
       outExtension: { ".js": ".cjs" },
-      plugins: [inlineSiblingReads, grafanaWithoutV2],
+      plugins: [inlineSiblingReads, grafanaWithoutV2, specSchemaConverted],
       external: ["echarts", "@resvg/resvg-js", "prom-client"],
       // No keepNames: an unminified bundle keeps our function names in stack traces already (but for
       // the few esbuild renames to avoid a clash, e.g. `generate2`), and keepNames wraps every nested
