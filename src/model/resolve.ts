@@ -1,4 +1,5 @@
 // Validates raw specs (schema, then semantic rules), collecting every issue, and builds the Model.
+import { compareNames } from "../conventions/collation.js";
 import type { z } from "zod";
 import {
   LABEL_NAME,
@@ -103,7 +104,7 @@ function typeName(v: unknown): string {
 
 function resolveService(spec: ServiceSpec, raw: RawSpec, report: Reporter): ServiceModel {
   const metrics: MetricModel[] = [];
-  for (const [name, metric] of Object.entries(spec.metrics).sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [name, metric] of Object.entries(spec.metrics).sort(([a], [b]) => compareNames(a, b))) {
     metrics.push(resolveMetric(name, metric, report, spec.limits.maxSeriesPerMetric));
   }
   checkSeriesCollisions(metrics, report);
