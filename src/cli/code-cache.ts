@@ -14,7 +14,7 @@
 // bundle's bytes, node's version, architecture and flags, and the command it ran, and it carries a
 // SHA-256 of its data, checked before V8 sees it.
 import { createHash } from "node:crypto";
-import { closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
+import { closeSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
 import { createRequire } from "node:module";
 import { homedir } from "node:os";
 import { dirname, isAbsolute, join, sep } from "node:path";
@@ -119,7 +119,10 @@ function readCache(file: string): Buffer | undefined {
   return digest.equals(bytes.subarray(MAGIC.length, start)) ? data : undefined;
 }
 
-/** Writes the cache file whole under a temporary name and renames it into place. */
+/**
+ * Writes the cache file whole under a temporary name and renames it into place. No fsync: a file
+ * a crash leaves short or empty fails its checksum and is rewritten by the next run.
+ */
 function writeCache(file: string, data: Buffer): void {
   const tmp = `${file}.${process.pid}.tmp`;
   try {
@@ -129,7 +132,6 @@ function writeCache(file: string, data: Buffer): void {
         let off = 0;
         while (off < part.length) off += writeSync(fd, part, off);
       }
-      fsyncSync(fd);
     } finally {
       closeSync(fd);
     }
