@@ -4,7 +4,7 @@
 // is its own node process, as the CLI's are: within one process V8 keeps compiled scripts in memory
 // and would never look at the cache file.
 import { spawnSync } from "node:child_process";
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { createHash } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -132,6 +132,14 @@ describe("a bundle run with the code cache", () => {
     writeFileSync(cache, planted);
     chmodSync(dir, 0o720);
     expect(runBundle(file, dir)).toEqual({ answer: 42, cacheUsed: false, file });
+  });
+
+  it("neither reads nor writes a cache through a cache directory that is a symlink", () => {
+    const { file, dir } = cachedBundle();
+    const link = join(dir, "..", "link");
+    symlinkSync(dir, link);
+    expect(runBundle(file, link)).toEqual({ answer: 42, cacheUsed: false, file });
+    expect(runBundle(file, dir)).toEqual({ answer: 42, cacheUsed: true, file });
   });
 
   it("runs without a cache when given no directory, or one it cannot create", () => {
