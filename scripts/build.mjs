@@ -188,7 +188,7 @@ const TARGETS = {
     splitting: false,
     plugins: [inlineSiblingReads, compiledRunCommand],
     metafile: true,
-    // Built with the entry, into the same directory: what the entry's loadCommand runs.
+    // Built with the entry, into the same directory: what the entry's runCommand runs.
     commands: {
       entryPoints: { commands: "src/cli/run-command.ts" },
       format: "cjs",
