@@ -3,6 +3,7 @@
 // mismatches it in one way and proves the run still executes the bundle's current source. Every run
 // is its own node process, as the CLI's are: within one process V8 keeps compiled scripts in memory
 // and would never look at the cache file.
+import { isAscii } from "node:buffer";
 import { spawnSync } from "node:child_process";
 import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { createHash } from "node:crypto";
@@ -221,6 +222,10 @@ describe("the compiled obsgen with its code cache", () => {
     const expected = tree(none);
     expect(expected.size).toBeGreaterThan(10);
     for (const out of [fresh, used, corrupt]) expect(tree(out)).toEqual(expected);
+  });
+
+  it("ships the commands bundle in ASCII, which node reads as a one-byte string without decoding UTF-8", () => {
+    expect(isAscii(readFileSync(join(ROOT, "dist", "cli", "commands.cjs")))).toBe(true);
   });
 
   it("keeps a cache per command, and writes none for --help", () => {
