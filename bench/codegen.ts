@@ -1,7 +1,10 @@
 // Codegen speed as CI sees it: the cold start of each command of the compiled CLI (`--help`,
 // `generate`, `check`: spawned `node dist/cli/obsgen.js`, the package's bin, built first so it
 // runs the current source) next to the start-up floor, bare `node -e 0`; and on synthetic specs of
-// growing size to show how generation scales.
+// growing size to show how generation scales. The CLI keeps V8's code cache of its commands in a
+// cache directory (src/cli/code-cache.ts): the command rows run with the cache a previous run wrote
+// (a directory of the benchmark's own), the "first run" rows with an empty directory each time, as
+// a fresh CI container without a cached home directory would.
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -10,19 +13,23 @@ import { sideBySide, stat, type Stat } from "./measure.js";
 import { syntheticSpec, type SyntheticSize } from "./synthetic-spec.js";
 
 const BUNDLED_SPEC = "metrics-spec/git-operations.yaml";
+/** Marks the rows run with an empty code cache directory. */
+export const FIRST_RUN = "(first run: no code cache yet)";
 const CLI = "dist/cli/obsgen.js";
 // Phase names printed by bench/startup-profile.ts.
 const LOAD_PHASE = "load + validate spec";
 const GENERATE_PHASE = "generate artifacts";
 
-function spawnIn(command: string, args: readonly string[], expect: readonly number[] = [0]): number {
-  const r = spawnSync(command, args, { encoding: "utf8", timeout: 120_000 });
+function spawnIn(command: string, args: readonly string[], expect: readonly number[] = [0], env: NodeJS.ProcessEnv = process.env): number {
+  const r = spawnSync(command, args, { encoding: "utf8", timeout: 120_000, env });
   if (r.error) throw r.error;
   if (!expect.includes(r.status ?? -1)) throw new Error(`${command} ${args.join(" ")} exited ${r.status}: ${r.stderr}`);
   return r.status ?? 0;
 }
-const spawnMs = (args: readonly string[], expect?: readonly number[]) => spawnIn(process.execPath, args, expect);
-const obsgen = (args: readonly string[], expect?: readonly number[]) => spawnMs([CLI, ...args], expect);
+const spawnMs = (args: readonly string[], expect?: readonly number[], env?: NodeJS.ProcessEnv) => spawnIn(process.execPath, args, expect, env);
+/** The code cache in `cacheDir`; node's own switch turned off in the environment is turned back on. */
+const obsgenIn = (cacheDir: string) => (args: readonly string[], expect?: readonly number[]) =>
+  spawnMs([CLI, ...args], expect, { ...process.env, OBSGEN_CACHE_DIR: cacheDir, NODE_DISABLE_COMPILE_CACHE: "" });
 
 export interface CodegenRow {
   what: string;
@@ -76,12 +83,24 @@ export async function codegen(opts: { rounds: number; syntheticRounds: number; s
   const dir = mkdtempSync(join(tmpdir(), "obsgen-bench-"));
   try {
     const out = join(dir, "generated");
+    const obsgen = obsgenIn(join(dir, "cache"));
+    let fresh = 0;
+    const firstRun = (args: readonly string[], expect?: readonly number[]) => {
+      const cache = join(dir, `fresh-cache-${fresh++}`);
+      try {
+        return obsgenIn(cache)(args, expect);
+      } finally {
+        rmSync(cache, { recursive: true, force: true });
+      }
+    };
     let checkExit = 0;
     const cases = [
       { key: "node -e 0 (the floor)", run: () => spawnMs(["-e", "0"]) },
       { key: "obsgen --help", run: () => obsgen(["--help"]) },
       { key: "obsgen generate", run: () => obsgen(["generate", "--out", out]) },
       { key: "obsgen check", run: () => (checkExit = obsgen(["check"], [0, 1])) },
+      { key: `obsgen generate ${FIRST_RUN}`, run: () => firstRun(["generate", "--out", out]) },
+      { key: `obsgen check ${FIRST_RUN}`, run: () => firstRun(["check"], [0, 1]) },
     ];
     spawnMs(["scripts/build.mjs", "cli"]);
     const bundledStats = await sideBySide(cases, opts.rounds, 1);
@@ -100,7 +119,7 @@ export async function codegen(opts: { rounds: number; syntheticRounds: number; s
       mkdirSync(sdir, { recursive: true });
       const spec = join(sdir, "spec.yaml");
       writeFileSync(spec, syntheticSpec(BUNDLED_SPEC, size));
-      return { key: String(size.metrics), size, run: () => obsgen(["generate", "--spec", spec, "--out", join(sdir, "out")]) };
+      return { key: String(size.metrics), size, run: () => obsgenIn(join(dir, "cache"))(["generate", "--spec", spec, "--out", join(sdir, "out")]) };
     });
     const synthStats = await sideBySide(synthCases, opts.syntheticRounds, 0);
     for (const c of synthCases) {

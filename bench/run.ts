@@ -4,7 +4,7 @@ import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
 import { loadModel } from "../src/pipeline/load.js";
-import { codegen, type CodegenResult } from "./codegen.js";
+import { codegen, FIRST_RUN, type CodegenResult } from "./codegen.js";
 import { GENERATED, GENERATED_SERIES, IMPLEMENTATIONS, OTEL, PROM_CLIENT, PROM_CLIENT_BOUND, type HotPathResult, type Implementation } from "./hot-path.js";
 import { fmt, fmtStat, sink, table, type Stat } from "./measure.js";
 import { concurrencyBench, type ConcurrencyResult } from "./concurrency.js";
@@ -130,11 +130,13 @@ function codegenSection(c: CodegenResult): string[] {
     "",
   ];
   const commandRows = c.bundled.slice(1);
-  const codegenRows = commandRows.filter((r) => !r.what.includes("--help"));
+  const codegenRows = commandRows.filter((r) => !r.what.includes("--help") && !r.what.includes(FIRST_RUN));
+  const firstRows = commandRows.filter((r) => r.what.includes(FIRST_RUN));
   const worst = Math.max(...codegenRows.map((r) => ratio(r.ms, floor)));
+  const worstFirst = Math.max(...firstRows.map((r) => ratio(r.ms, floor)));
   const help = commandRows.find((r) => r.what.includes("--help"));
   lines.push(
-    `**Goal (generate and check within ${STARTUP_GOAL}× of \`node -e 0\`): ${worst <= STARTUP_GOAL ? "met" : "NOT met"}** — ${fmt(worst)}× at worst, \`--help\` ${fmt(ratio(help?.ms, floor))}×. Each row is a cold start of the compiled CLI, \`node dist/cli/obsgen.js\` (the package's bin; what \`npx obsgen\` runs): plain JavaScript that imports each command's modules when that command runs, so \`--help\` loads no package and only \`preview\` loads the renderer; \`generate\` and \`check\` load and compile the chunks that bundle zod, yaml, lezer and the Grafana SDK on every run (the phases below, from source, show what each costs).`,
+    `**Goal (generate and check within ${STARTUP_GOAL}× of \`node -e 0\`): ${worst <= STARTUP_GOAL ? "met" : "NOT met"}** — ${fmt(worst)}× at worst with the code cache an earlier run wrote, ${fmt(worstFirst)}× on a first run (no cache yet), \`--help\` ${fmt(ratio(help?.ms, floor))}×. Each row is a cold start of the compiled CLI, \`node dist/cli/obsgen.js\` (the package's bin; what \`npx obsgen\` runs): plain JavaScript whose entry holds only the help; a command runs \`dist/cli/commands.cjs\`, the one bundle of every command's modules (zod, yaml, lezer and the Grafana SDK bundled in), whose modules are evaluated only when that command imports them, so \`--help\` loads no package and only \`preview\` loads the renderer. Each run after the first on a machine takes the bundle's compiled code from V8's code cache in the user's cache directory instead of compiling it again (the phases below, from source, show what each step costs).`,
     "",
     `\`obsgen check\` exited ${c.checkExit} (${c.checkExit === 0 ? "generated/ is current" : "generated/ has drift in this working tree"}); its time is the same either way.`,
     "",

@@ -5,15 +5,18 @@
 //
 //   node scripts/build.mjs [cli] [runtime] [metrics-runtime] [--prune]     (no target: all)
 //
-// - cli → dist/cli/obsgen.js, the published `obsgen` bin (package.json "bin", "files"). Each
-//   command's modules are a chunk of their own, imported when that command runs: `obsgen --help`
-//   loads nothing else, and only `preview` loads the renderer. Codegen's packages (zod, yaml, the
-//   Grafana SDK, lezer) are bundled into those chunks: a run reads a few files instead of a few
-//   hundred from node_modules, which takes a third (Node 20) to half (Node 22) off the start-up of
-//   `generate` and `check`, and the package installs no dependency of its own. Their licenses go to
+// - cli → dist/cli/obsgen.js, the published `obsgen` bin (package.json "bin", "files"), and
+//   dist/cli/commands.cjs, every command's modules. `obsgen --help` loads nothing but the entry; a
+//   command runs the commands bundle, whose modules are still evaluated only when that command
+//   imports them (only `preview` loads the renderer). The bundle is CommonJS because node runs a
+//   script, not an ES module, with V8's code cache on Node 20 (src/cli/code-cache.ts): each run
+//   after the first takes the compiled code of the command's functions from the user's cache
+//   directory instead of compiling them again. Codegen's packages (zod, yaml, the Grafana SDK,
+//   lezer) are bundled in: a run reads two files instead of a few hundred from node_modules, and
+//   the package installs no dependency of its own. Their licenses go to
 //   dist/cli/THIRD-PARTY-LICENSES.txt. The optional renderer (echarts, resvg: native code) and
 //   prom-client (the generated module's peer) stay imports of the user's node_modules.
-//   dist/cli.meta.json, esbuild's metafile, says which packages each file holds (for tests).
+//   dist/cli.meta.json, esbuild's metafiles of both, says which packages each file holds (for tests).
 // - runtime → dist/runtime/main.js, the reference git runtime (`npm start`, the Dockerfile). It is
 //   self-contained: its packages (hono, the MCP SDK, e2b, prom-client) are devDependencies of this
 //   repository, bundled here, so they never reach a team that installs obsgen, and the runtime image
@@ -29,8 +32,8 @@
 //
 // Every file is written under a temporary name and renamed into place, and nothing is deleted:
 // a program started from dist/ while another build runs (tests start several) never loads half a
-// file, and a chunk it may still import lazily stays where it was. `--prune` (run by `prepack`)
-// removes the CLI's chunks this build did not write, so a packed tarball holds no stale chunk.
+// file. `--prune` (run by `prepack`) removes the files under dist/cli this build did not write
+// (the chunks of earlier builds), so a packed tarball holds nothing stale.
 import { chmodSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -39,6 +42,9 @@ import * as esbuild from "esbuild";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const srcDir = join(root, "src") + sep;
+// The compiled CLI's runCommand: it exists only inside dist/cli/obsgen.js, where import.meta.url
+// is the entry's own and names the directory that holds commands.cjs.
+const COMPILED_RUN_COMMAND = join(root, "src", "cli", "run-command.compiled.ts");
 
 // A module of ours that reads a file next to itself — readFileSync(new URL("./file", import.meta.url),
 // "utf8") — gets that file's text inlined: the package ships no src/, and a bundle's import.meta.url
@@ -49,7 +55,7 @@ const inlineSiblingReads = {
   name: "inline-sibling-reads",
   setup(build) {
     build.onLoad({ filter: /\.ts$/ }, (args) => {
-      if (!args.path.startsWith(srcDir)) return undefined;
+      if (!args.path.startsWith(srcDir) || args.path === COMPILED_RUN_COMMAND) return undefined;
       const text = readFileSync(args.path, "utf8");
       if (!text.includes("import.meta.url")) return undefined;
       const watchFiles = [];
@@ -75,6 +81,71 @@ const metricsRuntimeFromSource = {
   name: "metrics-runtime-from-source",
   setup(build) {
     build.onResolve({ filter: /^obsgen\/runtime$/ }, () => ({ path: join(root, METRICS_RUNTIME_SOURCE) }));
+  },
+};
+
+// Each Grafana SDK package's index (CommonJS, which esbuild cannot tree-shake) re-exports its
+// builders for the v2 dashboard schema too, and those load the whole v2 schema (dashboardv2,
+// dashboardv2beta1): a third of the SDK's code, run on every start, for builders obsgen never calls
+// (it writes v1 dashboards). The CLI's bundle takes each index without the files that need the v2
+// schema; a use of a dropped export would be undefined, which the golden tests would show.
+const V2_SCHEMA = /require\("\.\.\/dashboardv2(beta1)?"\)/;
+const grafanaWithoutV2 = {
+  name: "grafana-sdk-without-v2",
+  setup(build) {
+    build.onLoad({ filter: /[\\/]@grafana[\\/]grafana-foundation-sdk[\\/]dist[\\/][^\\/]+[\\/]index\.js$/ }, (args) => {
+      const dir = dirname(args.path);
+      const text = readFileSync(args.path, "utf8");
+      const contents = text.replace(/^tslib_1\.__exportStar\(require\("\.\/([\w.]+)"\), exports\);$/gm, (line, file) => (V2_SCHEMA.test(readFileSync(join(dir, `${file}.js`), "utf8")) ? "" : line));
+      return { contents, loader: "js", resolveDir: dir };
+    });
+  },
+};
+
+// The spec's JSON Schema (src/model/spec-schema.ts) is a function of the zod schema alone, that
+// is of obsgen's code, never of a spec: the CLI's bundle holds it converted here, once per build,
+// instead of converting the zod schema on every run. test/cli-startup.test.ts compares what the
+// compiled CLI writes with what the source converts.
+const SPEC_SCHEMA_MODULE = join(root, "src", "model", "spec-schema.ts");
+async function specJsonSchemaAtBuild() {
+  const out = await esbuild.build({ ...common, splitting: false, entryPoints: [SPEC_SCHEMA_MODULE], outfile: join(root, "dist", "spec-schema.mjs"), metafile: false });
+  const tmp = join(root, "dist", `.spec-schema.${process.pid}.mjs`);
+  mkdirSync(dirname(tmp), { recursive: true });
+  writeFileSync(tmp, out.outputFiles[0].contents);
+  try {
+    return JSON.stringify((await import(pathToFileURL(tmp).href)).specJsonSchema());
+  } finally {
+    rmSync(tmp, { force: true });
+  }
+}
+const specSchemaConverted = {
+  name: "spec-schema-converted",
+  setup(build) {
+    build.onLoad({ filter: /[\\/]src[\\/]model[\\/]spec-schema\.ts$/ }, async (args) => {
+      if (args.path !== SPEC_SCHEMA_MODULE) return undefined;
+      const json = await specJsonSchemaAtBuild();
+      // A fresh object per call, parsed from the text, which no caller can change for the next one
+      // (as the source's frozen, shared object): freezing it all cost a cold run more than parsing.
+      const contents = `export function specJsonSchema() { return JSON.parse(${JSON.stringify(json)}); }`;
+      return { contents, loader: "ts", resolveDir: dirname(args.path) };
+    });
+  },
+};
+
+// esbuild writes strings, regexes and identifiers in ASCII but keeps the comments of bundled code
+// as they are, a few with typographic quotes or dashes. An ASCII bundle is read by node as a
+// one-byte string, several milliseconds faster per start than decoding UTF-8 into a two-byte one
+// (src/cli/code-cache.ts), so the rest is escaped too: \uXXXX is the same character in a string,
+// template or regex literal, and plain text in a comment.
+function asciiOnly(text) {
+  return new TextEncoder().encode(text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`));
+}
+
+// In dist/cli/obsgen.js, main's runCommand is the one that runs dist/cli/commands.cjs.
+const compiledRunCommand = {
+  name: "compiled-run-command",
+  setup(build) {
+    build.onResolve({ filter: /^\.\/run-command\.js$/ }, (args) => (args.importer === join(root, "src", "cli", "main.ts") ? { path: COMPILED_RUN_COMMAND } : undefined));
   },
 };
 
@@ -123,13 +194,23 @@ const TARGETS = {
   cli: {
     entryPoints: { obsgen: "src/cli/bin.ts" },
     outdir: join(root, "dist", "cli"),
-    external: ["echarts", "@resvg/resvg-js", "prom-client"],
-    // No keepNames: an unminified bundle keeps our function names in stack traces already (but for
-    // the few esbuild renames to avoid a clash, e.g. `generate2`), and keepNames wraps every nested
-    // function in a __name() call when it is created, which made a watched regeneration a third
-    // slower (docs/performance.md, "Watch mode").
-    banner: requireBanner,
+    splitting: false,
+    plugins: [inlineSiblingReads, compiledRunCommand],
     metafile: true,
+    // Built with the entry, into the same directory: what the entry's runCommand runs.
+    commands: {
+      entryPoints: { commands: "src/cli/run-command.ts" },
+      format: "cjs",
+      splitting: false,
+      outExtension: { ".js": ".cjs" },
+      plugins: [inlineSiblingReads, grafanaWithoutV2, specSchemaConverted],
+      external: ["echarts", "@resvg/resvg-js", "prom-client"],
+      // No keepNames: an unminified bundle keeps our function names in stack traces already (but for
+      // the few esbuild renames to avoid a clash, e.g. `generate2`), and keepNames wraps every nested
+      // function in a __name() call when it is created, which made a watched regeneration a third
+      // slower (docs/performance.md, "Watch mode").
+      metafile: true,
+    },
   },
   runtime: {
     entryPoints: { main: "src/runtime/main.ts" },
@@ -172,9 +253,14 @@ for (const name of names) {
 }
 
 for (const name of names.length > 0 ? names : Object.keys(TARGETS)) {
-  const target = TARGETS[name];
+  const { commands, ...target } = TARGETS[name];
   const result = await esbuild.build({ ...common, ...target });
-  const outputs = result.outputFiles.map((f) => ({ path: f.path, contents: f.contents }));
+  if (commands) {
+    const more = await esbuild.build({ ...common, ...commands, outdir: target.outdir });
+    result.outputFiles.push(...more.outputFiles);
+    result.metafile = { inputs: { ...result.metafile.inputs, ...more.metafile.inputs }, outputs: { ...result.metafile.outputs, ...more.metafile.outputs } };
+  }
+  const outputs = result.outputFiles.map((f) => ({ path: f.path, contents: f.path.endsWith(".cjs") ? asciiOnly(f.text) : f.contents }));
   const text = (s) => new TextEncoder().encode(s);
   const packages = bundledPackages(result.metafile);
   if (packages.size > 0) outputs.push({ path: join(target.outdir, "THIRD-PARTY-LICENSES.txt"), contents: text(thirdPartyLicenses(name, packages)) });
@@ -191,7 +277,10 @@ for (const name of names.length > 0 ? names : Object.keys(TARGETS)) {
     written.add(file.path);
   }
   if (prune && name === "cli") {
-    const chunks = join(target.outdir, "chunks");
-    for (const f of readdirSync(chunks)) if (!written.has(join(chunks, f))) rmSync(join(chunks, f), { force: true });
+    for (const f of readdirSync(target.outdir, { recursive: true, withFileTypes: true })) {
+      const path = join(f.parentPath ?? f.path, f.name);
+      if (f.isFile() && !written.has(path)) rmSync(path, { force: true });
+    }
+    rmSync(join(target.outdir, "chunks"), { recursive: true, force: true });
   }
 }

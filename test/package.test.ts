@@ -110,7 +110,7 @@ describe("the packed obsgen", () => {
     expect(paths).toContain("LICENSE");
     expect(paths).toContain("dist/metrics-runtime/index.js");
     expect(paths).toContain("dist/metrics-runtime/index.d.ts");
-    for (const p of paths) expect(p, p).toMatch(/^(dist\/cli\/[\w/-]+\.js|dist\/cli\/THIRD-PARTY-LICENSES\.txt|dist\/metrics-runtime\/index\.(js|d\.ts)|LICENSE|README\.md|package\.json)$/);
+    for (const p of paths) expect(p, p).toMatch(/^(dist\/cli\/[\w/-]+\.c?js|dist\/cli\/THIRD-PARTY-LICENSES\.txt|dist\/metrics-runtime\/index\.(js|d\.ts)|LICENSE|README\.md|package\.json)$/);
   });
 
   it("names every package bundled into the CLI, with its license text, in THIRD-PARTY-LICENSES.txt", () => {

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { formatIssue, type Issue } from "../src/conventions/issue.js";
 import { resolve } from "../src/pipeline/load.js";
-import { compileLabelRegex, topLevelBranches } from "../src/promql/regex.js";
+import { compileLabelRegex, compileRe2, topLevelBranches } from "../src/promql/regex.js";
 import { parseSpecText } from "../src/spec/load.js";
 
 // An HTTP service whose status codes are enumerated: regex matchers are judged against them.
@@ -141,6 +141,17 @@ describe("the RE2 matcher", () => {
       const re = compileLabelRegex(p);
       expect(re.ok && re.test(v)).toBe(new RegExp(`^(?:${p})$`, "s").test(v));
     }));
+  });
+
+  it("matches a plain pattern (letters, digits, _, . and |), which skips RE2's compiler, exactly as RE2 does", () => {
+    const plain = fc.string({ unit: fc.constantFrom("a", "B", "5", "_", ".", "|"), maxLength: 8 });
+    const text = fc.string({ unit: fc.constantFrom("a", "B", "5", "_", ".", "|", "\n", "😀", "\u00e9", ""), maxLength: 6 });
+    fc.assert(fc.property(plain, text, (p, v) => {
+      const fast = compileLabelRegex(p);
+      const re2 = compileRe2(p);
+      expect(fast.ok && re2.ok).toBe(true);
+      expect(fast.ok && fast.test(v)).toBe(re2.ok && re2.test(v));
+    }), { numRuns: 3000 });
   });
 
   it("splits a pattern into branches that together match what the whole matches", () => {

@@ -10,12 +10,14 @@ export interface Command {
   run(args: string[], io: CommandIO): Promise<number>;
 }
 
+/** The commands (./load-command.ts imports each one's module). */
+export type CommandName = "init" | "generate" | "check" | "lint" | "validate" | "diff" | "preview" | "doctor";
+
 /**
  * A command as `obsgen --help` lists it. Its module is imported only when the command runs, so
  * no command pays for another's packages (the Grafana SDK, zod, the preview renderer).
  */
 export interface CommandEntry {
-  name: string;
+  name: CommandName;
   summary: string;
-  load(): Promise<Command>;
 }

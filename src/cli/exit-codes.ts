@@ -11,3 +11,9 @@ export const EXIT = {
 
 export class UsageError extends Error {}
 export class ToolMissingError extends Error {}
+
+/** A failure obsgen did not expect: reported with its stack, for a bug report. */
+export function internalError(command: string, e: unknown, err: (text: string) => void): number {
+  err(`obsgen ${command}: internal error: ${(e as Error).stack ?? String(e)}`);
+  return EXIT.internal;
+}

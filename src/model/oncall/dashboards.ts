@@ -237,10 +237,20 @@ function sloDashboard(service: ServiceModel): DashboardModel | undefined {
   };
 }
 
-export function oncallDashboards(service: ServiceModel): OncallDashboard[] {
+const dashboards = new WeakMap<ServiceModel, readonly OncallDashboard[]>();
+
+/**
+ * The service's on-call dashboards, built once per resolved service (as its plan is): the
+ * on-call check reads them and the Grafana generator writes them in the same run.
+ */
+export function oncallDashboards(service: ServiceModel): readonly OncallDashboard[] {
+  const held = dashboards.get(service);
+  if (held) return held;
   const slo = sloDashboard(service);
   // Recorded SLO series keep job but not instance: the SLO dashboard filters by job only.
-  return [{ spec: triageDashboard(service), filters: ["job", "instance"] }, ...(slo ? [{ spec: slo, filters: ["job"] }] : [])];
+  const built: readonly OncallDashboard[] = [{ spec: triageDashboard(service), filters: ["job", "instance"] }, ...(slo ? [{ spec: slo, filters: ["job"] }] : [])];
+  dashboards.set(service, built);
+  return built;
 }
 
 /** Links a spec panel gets from the alerts that name it: to each alert's triage panel and runbook. */
