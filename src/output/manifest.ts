@@ -27,7 +27,6 @@ export interface ManifestEntry {
 /** A manifest as read: its entries by path, sorted. */
 export type Manifest = ReadonlyMap<string, ManifestEntry>;
 
-
 export function sha256(text: string): string {
   return createHash("sha256").update(text, "utf8").digest("hex");
 }
