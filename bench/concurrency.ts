@@ -29,6 +29,12 @@ export interface ConcurrencyResult {
   /** Operations per second over a phase (all agents at once), per round. */
   runtimeOpsPerSec: Stat;
   rawOpsPerSec: Stat;
+  /**
+   * Per round, the runtime's operations per second over raw git's in the same round (the two
+   * phases run back to back): the ratio with the load that drifts between rounds taken out, and
+   * its min–max shows how far one round's ratio strays on this machine.
+   */
+  pairedRatio: Stat;
   /** Latency of one operation in ms, over every operation of every round. */
   runtimeLatency: { p50: number; p99: number };
   rawLatency: { p50: number; p99: number };
@@ -159,6 +165,7 @@ export async function concurrencyBench(opts: { agents: number; opsPerAgent: numb
       opsPerAgent: opts.opsPerAgent,
       runtimeOpsPerSec: stat(rt),
       rawOpsPerSec: stat(raw),
+      pairedRatio: stat(rt.map((x, r) => x / (raw[r] ?? NaN))),
       runtimeLatency: { p50: percentile(rtLat, 50), p99: percentile(rtLat, 99) },
       rawLatency: { p50: percentile(rawLat, 50), p99: percentile(rawLat, 99) },
       push,

@@ -234,7 +234,7 @@ function concurrencySection(c: ConcurrencyResult): string[] {
       ],
     ),
     "",
-    `**Goal (≥ ${CONCURRENCY_GOAL}× raw git's operations per second): ${r >= CONCURRENCY_GOAL ? "met" : "NOT met"}** — ${fmt(r, 2)}×.`,
+    `**Goal (≥ ${CONCURRENCY_GOAL}× raw git's operations per second): ${r >= CONCURRENCY_GOAL ? "met" : "NOT met"}** — ${fmt(r, 2)}× (per round, runtime over raw git in the same round: ${fmtStat(c.pairedRatio, 2)}×).`,
     "",
     "### Push queue: N agents, one branch",
     "",
