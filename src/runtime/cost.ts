@@ -59,7 +59,10 @@ export class CostMeter {
     this.publishEstimate();
   }
 
-  /** Accrues the hours of every live sandbox up to now and republishes the estimate (the sweep's timer calls it; a scrape runs the two collects instead). */
+  /**
+   * Accrues the hours of every live sandbox up to now and republishes the estimate (the sweep's
+   * timer calls it; a scrape runs the two collects instead).
+   */
   tick(): void {
     this.accrueAll(this.now());
     this.publishEstimate();
