@@ -30,32 +30,25 @@ export class ActiveSandboxesTotalGauge extends EnumGauge<ActiveSandboxesTotalLab
 
   /** The series of no label values: record on it without building a labels object. */
   labels(): GaugeSeries {
-    if (arguments.length !== 0) throw this.countError(arguments.length);
-    return this.handles[0] as GaugeSeries;
+    const n = arguments.length;
+    if (n) throw this.countError(n);
+    return this.only;
   }
 
   set(labels: ActiveSandboxesTotalLabels, value: number): void {
-    const i = activeSandboxesTotal$index(labels);
-    if (!Number.isFinite(value)) throw this.valueError(value);
-    this.series[i] = value;
+    (this.handles[activeSandboxesTotal$index(labels)] as GaugeSeries).set(value);
   }
 
-  inc(labels: ActiveSandboxesTotalLabels, value = 1): void {
-    const i = activeSandboxesTotal$index(labels);
-    if (!Number.isFinite(value)) throw this.valueError(value);
-    const s = this.series;
-    s[i] = (s[i] as number) + value;
+  inc(labels: ActiveSandboxesTotalLabels, value?: number): void {
+    (this.handles[activeSandboxesTotal$index(labels)] as GaugeSeries).inc(value);
   }
 
-  dec(labels: ActiveSandboxesTotalLabels, value = 1): void {
-    const i = activeSandboxesTotal$index(labels);
-    if (!Number.isFinite(value)) throw this.valueError(value);
-    const s = this.series;
-    s[i] = (s[i] as number) - value;
+  dec(labels: ActiveSandboxesTotalLabels, value?: number): void {
+    (this.handles[activeSandboxesTotal$index(labels)] as GaugeSeries).dec(value);
   }
 
   valueFor(labels: ActiveSandboxesTotalLabels): number {
-    return this.series[activeSandboxesTotal$index(labels)] ?? 0;
+    return (this.handles[activeSandboxesTotal$index(labels)] as GaugeSeries).n;
   }
 }
 
@@ -99,27 +92,19 @@ export class EstimatedCostDollarsGauge extends EnumGauge<EstimatedCostDollarsLab
   }
 
   set(labels: EstimatedCostDollarsLabels, value: number): void {
-    const i = estimatedCostDollars$index(labels);
-    if (!Number.isFinite(value)) throw this.valueError(value);
-    this.series[i] = value;
+    (this.handles[estimatedCostDollars$index(labels)] as GaugeSeries).set(value);
   }
 
-  inc(labels: EstimatedCostDollarsLabels, value = 1): void {
-    const i = estimatedCostDollars$index(labels);
-    if (!Number.isFinite(value)) throw this.valueError(value);
-    const s = this.series;
-    s[i] = (s[i] as number) + value;
+  inc(labels: EstimatedCostDollarsLabels, value?: number): void {
+    (this.handles[estimatedCostDollars$index(labels)] as GaugeSeries).inc(value);
   }
 
-  dec(labels: EstimatedCostDollarsLabels, value = 1): void {
-    const i = estimatedCostDollars$index(labels);
-    if (!Number.isFinite(value)) throw this.valueError(value);
-    const s = this.series;
-    s[i] = (s[i] as number) - value;
+  dec(labels: EstimatedCostDollarsLabels, value?: number): void {
+    (this.handles[estimatedCostDollars$index(labels)] as GaugeSeries).dec(value);
   }
 
   valueFor(labels: EstimatedCostDollarsLabels): number {
-    return this.series[estimatedCostDollars$index(labels)] ?? 0;
+    return (this.handles[estimatedCostDollars$index(labels)] as GaugeSeries).n;
   }
 }
 
@@ -161,15 +146,12 @@ export class GitConflictsDetectedTotalCounter extends EnumCounter<GitConflictsDe
     return this.handles[(k0) >= 0 ? k0 : gitConflictsDetectedTotal$slowIndex({ operation: operationValue })] as CounterSeries;
   }
 
-  inc(labels: GitConflictsDetectedTotalLabels, value = 1): void {
-    const i = gitConflictsDetectedTotal$index(labels);
-    if (!(Number.isFinite(value) && value >= 0)) throw this.valueError(value);
-    const s = this.series;
-    s[i] = (s[i] as number) + value;
+  inc(labels: GitConflictsDetectedTotalLabels, value?: number): void {
+    (this.handles[gitConflictsDetectedTotal$index(labels)] as CounterSeries).inc(value);
   }
 
   valueFor(labels: GitConflictsDetectedTotalLabels): number {
-    return this.series[gitConflictsDetectedTotal$index(labels)] ?? 0;
+    return (this.handles[gitConflictsDetectedTotal$index(labels)] as CounterSeries).n;
   }
 }
 
@@ -245,15 +227,12 @@ export class GitErrorsTotalCounter extends EnumCounter<GitErrorsTotalLabels> {
     return this.handles[(k0 | k1) >= 0 ? k0 * 6 + k1 : gitErrorsTotal$slowIndex({ operation: operationValue, error_type: errorTypeValue })] as CounterSeries;
   }
 
-  inc(labels: GitErrorsTotalLabels, value = 1): void {
-    const i = gitErrorsTotal$index(labels);
-    if (!(Number.isFinite(value) && value >= 0)) throw this.valueError(value);
-    const s = this.series;
-    s[i] = (s[i] as number) + value;
+  inc(labels: GitErrorsTotalLabels, value?: number): void {
+    (this.handles[gitErrorsTotal$index(labels)] as CounterSeries).inc(value);
   }
 
   valueFor(labels: GitErrorsTotalLabels): number {
-    return this.series[gitErrorsTotal$index(labels)] ?? 0;
+    return (this.handles[gitErrorsTotal$index(labels)] as CounterSeries).n;
   }
 }
 
@@ -400,15 +379,12 @@ export class GitOperationTotalCounter extends EnumCounter<GitOperationTotalLabel
     return this.handles[(k0 | k1) >= 0 ? k0 * 4 + k1 : gitOperationTotal$slowIndex({ operation: operationValue, status: statusValue })] as CounterSeries;
   }
 
-  inc(labels: GitOperationTotalLabels, value = 1): void {
-    const i = gitOperationTotal$index(labels);
-    if (!(Number.isFinite(value) && value >= 0)) throw this.valueError(value);
-    const s = this.series;
-    s[i] = (s[i] as number) + value;
+  inc(labels: GitOperationTotalLabels, value?: number): void {
+    (this.handles[gitOperationTotal$index(labels)] as CounterSeries).inc(value);
   }
 
   valueFor(labels: GitOperationTotalLabels): number {
-    return this.series[gitOperationTotal$index(labels)] ?? 0;
+    return (this.handles[gitOperationTotal$index(labels)] as CounterSeries).n;
   }
 }
 
@@ -453,15 +429,12 @@ export class GitPushRetryCountTotalCounter extends EnumCounter<GitPushRetryCount
     return this.handles[(k0) >= 0 ? k0 : gitPushRetryCountTotal$slowIndex({ attempt: attemptValue })] as CounterSeries;
   }
 
-  inc(labels: GitPushRetryCountTotalLabels, value = 1): void {
-    const i = gitPushRetryCountTotal$index(labels);
-    if (!(Number.isFinite(value) && value >= 0)) throw this.valueError(value);
-    const s = this.series;
-    s[i] = (s[i] as number) + value;
+  inc(labels: GitPushRetryCountTotalLabels, value?: number): void {
+    (this.handles[gitPushRetryCountTotal$index(labels)] as CounterSeries).inc(value);
   }
 
   valueFor(labels: GitPushRetryCountTotalLabels): number {
-    return this.series[gitPushRetryCountTotal$index(labels)] ?? 0;
+    return (this.handles[gitPushRetryCountTotal$index(labels)] as CounterSeries).n;
   }
 }
 
@@ -484,19 +457,17 @@ export class SandboxCacheHitsTotalCounter extends EnumCounter<SandboxCacheHitsTo
 
   /** The series of no label values: record on it without building a labels object. */
   labels(): CounterSeries {
-    if (arguments.length !== 0) throw this.countError(arguments.length);
-    return this.handles[0] as CounterSeries;
+    const n = arguments.length;
+    if (n) throw this.countError(n);
+    return this.only;
   }
 
-  inc(labels: SandboxCacheHitsTotalLabels, value = 1): void {
-    const i = sandboxCacheHitsTotal$index(labels);
-    if (!(Number.isFinite(value) && value >= 0)) throw this.valueError(value);
-    const s = this.series;
-    s[i] = (s[i] as number) + value;
+  inc(labels: SandboxCacheHitsTotalLabels, value?: number): void {
+    (this.handles[sandboxCacheHitsTotal$index(labels)] as CounterSeries).inc(value);
   }
 
   valueFor(labels: SandboxCacheHitsTotalLabels): number {
-    return this.series[sandboxCacheHitsTotal$index(labels)] ?? 0;
+    return (this.handles[sandboxCacheHitsTotal$index(labels)] as CounterSeries).n;
   }
 }
 
@@ -519,19 +490,17 @@ export class SandboxCacheMissesTotalCounter extends EnumCounter<SandboxCacheMiss
 
   /** The series of no label values: record on it without building a labels object. */
   labels(): CounterSeries {
-    if (arguments.length !== 0) throw this.countError(arguments.length);
-    return this.handles[0] as CounterSeries;
+    const n = arguments.length;
+    if (n) throw this.countError(n);
+    return this.only;
   }
 
-  inc(labels: SandboxCacheMissesTotalLabels, value = 1): void {
-    const i = sandboxCacheMissesTotal$index(labels);
-    if (!(Number.isFinite(value) && value >= 0)) throw this.valueError(value);
-    const s = this.series;
-    s[i] = (s[i] as number) + value;
+  inc(labels: SandboxCacheMissesTotalLabels, value?: number): void {
+    (this.handles[sandboxCacheMissesTotal$index(labels)] as CounterSeries).inc(value);
   }
 
   valueFor(labels: SandboxCacheMissesTotalLabels): number {
-    return this.series[sandboxCacheMissesTotal$index(labels)] ?? 0;
+    return (this.handles[sandboxCacheMissesTotal$index(labels)] as CounterSeries).n;
   }
 }
 
@@ -570,8 +539,9 @@ export class SandboxCreationSecondsHistogram extends EnumHistogram<SandboxCreati
 
   /** The series of no label values: record on it without building a labels object. */
   labels(): SandboxCreationSecondsSeries {
-    if (arguments.length !== 0) throw this.countError(arguments.length);
-    return this.handles[0] as SandboxCreationSecondsSeries;
+    const n = arguments.length;
+    if (n) throw this.countError(n);
+    return this.only;
   }
 
   observe(labels: SandboxCreationSecondsLabels, value: number): void {
@@ -640,15 +610,12 @@ export class SandboxHoursTotalCounter extends EnumCounter<SandboxHoursTotalLabel
     return this.handles[(k0) >= 0 ? k0 : sandboxHoursTotal$slowIndex({ project: projectValue })] as CounterSeries;
   }
 
-  inc(labels: SandboxHoursTotalLabels, value = 1): void {
-    const i = sandboxHoursTotal$index(labels);
-    if (!(Number.isFinite(value) && value >= 0)) throw this.valueError(value);
-    const s = this.series;
-    s[i] = (s[i] as number) + value;
+  inc(labels: SandboxHoursTotalLabels, value?: number): void {
+    (this.handles[sandboxHoursTotal$index(labels)] as CounterSeries).inc(value);
   }
 
   valueFor(labels: SandboxHoursTotalLabels): number {
-    return this.series[sandboxHoursTotal$index(labels)] ?? 0;
+    return (this.handles[sandboxHoursTotal$index(labels)] as CounterSeries).n;
   }
 }
 

@@ -1,5 +1,6 @@
-// Metrics whose label values are all enumerated: every series has a fixed slot in a typed array,
-// so recording is index arithmetic instead of prom-client's hash-and-lookup per call. The classes
+// Metrics whose label values are all enumerated: every series exists from the start, with its own
+// handle (a counter's or gauge's holds its value, a histogram's its slots in the metric's typed
+// array), so recording is index arithmetic instead of prom-client's hash-and-lookup per call. The classes
 // here hold what every metric shares (registration, scrape, reset, error paths); the recording
 // methods are generated per metric, so each call site in a service sees one class and stays
 // monomorphic (a shared method would see every metric's label shape and index function).
@@ -79,69 +80,77 @@ export function labelCountError(metric: string, expected: readonly string[], got
 
 // The series handles `labels(…)` returns. Every metric's handles are created with the metric, one
 // per series, so `labels(…)` allocates nothing; counters and gauges of every metric share one class
-// each, so a call site sees one shape whichever metric it records. They write into the metric's
-// own array: a handle and the metric's labels-object methods record the same series.
+// each, so a call site sees one shape whichever metric it records. A counter's or gauge's handle
+// holds its series' value itself: the metric's labels-object methods record through the same
+// handle, and the metric reads the handles when scraped.
+//
+// Why the recording methods are written this way: V8 inlines any function of at most 27 bytes of
+// bytecode (--max-inlined-bytecode-size-small) wherever it is called, outside the budget of 920
+// bytes it inlines into one optimized function, which a service with many call sites spends long
+// before its last one. A counter's `inc()` is 27 bytes: a field increment, and a call for anything
+// else (a value to check), so every `labels(…).inc()` in a service inlines it. A field increment is
+// what keeps it that small (a typed-array element takes two loads more). The value field starts as
+// a heap number so that V8 stores it as a double from the first series on: a fractional increment
+// later then does not change the handles' shape (and deoptimize every call site recording them).
 
 /** One series of a counter, as `labels(…)` returns it: records without a labels object. */
 export class CounterSeries {
-  constructor(
-    protected readonly metric: string,
-    protected readonly values: Float64Array,
-    protected readonly slot: number,
-  ) {}
+  /** The series' value: read it through `value`; only `inc` and the metric's reset write it. */
+  n = -0;
 
-  inc(value = 1): void {
-    if (!(Number.isFinite(value) && value >= 0)) throw this.valueError(value);
-    const i = this.slot;
-    const s = this.values;
-    s[i] = (s[i] as number) + value;
+  constructor(protected readonly metric: string) {
+    this.n = 0;
   }
 
-  // Thrown through a method: a recording call's bytecode stays small enough for V8 to inline it.
-  protected valueError(value: number): Error {
-    return counterValueError(this.metric, value);
+  inc(value?: number): void {
+    if (value !== undefined) return this.add(value);
+    this.n++;
+  }
+
+  /** `inc(value)`: checked here, so that `inc()` stays small enough to inline everywhere. */
+  protected add(value: number): void {
+    if (!(Number.isFinite(value) && value >= 0)) throw counterValueError(this.metric, value);
+    this.n += value;
   }
 
   /** The series' current value. */
   get value(): number {
-    return this.values[this.slot] ?? 0;
+    return this.n;
   }
 }
 
 /** One series of a gauge, as `labels(…)` returns it. */
 export class GaugeSeries {
-  constructor(
-    protected readonly metric: string,
-    protected readonly values: Float64Array,
-    protected readonly slot: number,
-  ) {}
+  /** The series' value: read it through `value`; only `set`/`inc`/`dec` and the metric's reset write it. */
+  n = -0;
+
+  constructor(protected readonly metric: string) {
+    this.n = 0;
+  }
 
   set(value: number): void {
     if (!Number.isFinite(value)) throw this.valueError(value);
-    this.values[this.slot] = value;
+    this.n = value;
   }
 
   inc(value = 1): void {
     if (!Number.isFinite(value)) throw this.valueError(value);
-    const i = this.slot;
-    const s = this.values;
-    s[i] = (s[i] as number) + value;
+    this.n += value;
   }
 
   dec(value = 1): void {
     if (!Number.isFinite(value)) throw this.valueError(value);
-    const i = this.slot;
-    const s = this.values;
-    s[i] = (s[i] as number) - value;
+    this.n -= value;
   }
 
+  // Thrown through a method: a recording call's bytecode stays small enough for V8 to inline it.
   protected valueError(value: number): Error {
     return finiteValueError(this.metric, value);
   }
 
   /** The series' current value. */
   get value(): number {
-    return this.values[this.slot] ?? 0;
+    return this.n;
   }
 }
 
@@ -217,15 +226,17 @@ abstract class EnumMetric<L extends Labels> {
   abstract reset(): void;
 }
 
-abstract class EnumScalar<L extends Labels, H> extends EnumMetric<L> {
-  readonly series: Float64Array;
-  /** The handle of each series, by series index. */
+abstract class EnumScalar<L extends Labels, H extends CounterSeries | GaugeSeries> extends EnumMetric<L> {
+  /** The handle of each series, by series index: each holds its series' value. */
   protected readonly handles: readonly H[];
+  /** The first series' handle: a metric without labels has only this one. */
+  protected readonly only: H;
 
-  constructor(cfg: EnumMetricConfig<L>, handle: (metric: string, values: Float64Array, slot: number) => H) {
+  constructor(cfg: EnumMetricConfig<L>, handle: (metric: string) => H) {
     super(cfg);
-    this.series = new Float64Array(cfg.labelSets.length);
-    this.handles = cfg.labelSets.map((_, i) => handle(cfg.name, this.series, i));
+    this.handles = cfg.labelSets.map(() => handle(cfg.name));
+    // Every metric has at least one series (one without labels has exactly one).
+    this.only = this.handles[0] ?? handle(cfg.name);
     this.register(cfg.registry);
   }
 
@@ -235,7 +246,7 @@ abstract class EnumScalar<L extends Labels, H> extends EnumMetric<L> {
   async get(): Promise<ExposedMetric> {
     const pending = this.collect?.();
     if (pending) await pending;
-    const values = this.labelSets.map((labels, i) => ({ value: this.series[i] ?? 0, labels }));
+    const values = this.labelSets.map((labels, i) => ({ value: this.handles[i]?.n ?? 0, labels }));
     return { help: this.help, name: this.name, type: this.type, values, aggregator: this.aggregator };
   }
 
@@ -244,48 +255,38 @@ abstract class EnumScalar<L extends Labels, H> extends EnumMetric<L> {
   async getForPromString(): Promise<ExposedMetric> {
     const pending = this.collect?.();
     if (pending) await pending;
-    const values = this.labelSets.map((labels, i) => ({ value: this.series[i] ?? 0, labels, sharedLabels: NO_LABELS }));
+    const values = this.labelSets.map((labels, i) => ({ value: this.handles[i]?.n ?? 0, labels, sharedLabels: NO_LABELS }));
     return { help: this.help, name: this.name, type: this.type, values, aggregator: this.aggregator };
   }
 
   reset(): void {
-    this.series.fill(0);
+    for (const h of this.handles) h.n = 0;
   }
 }
 
-/** A counter; `inc` and `valueFor` are generated per metric. */
+/** A counter; `labels`, `inc` and `valueFor` are generated per metric (recording through the handles). */
 export abstract class EnumCounter<L extends Labels> extends EnumScalar<L, CounterSeries> {
   readonly type = "counter";
 
   constructor(cfg: EnumMetricConfig<L>) {
-    super(cfg, (metric, values, slot) => new CounterSeries(metric, values, slot));
+    super(cfg, (metric) => new CounterSeries(metric));
   }
 
   /** The series of these label values, in the order of the metric's labels (generated per metric). */
   abstract labels(...values: string[]): CounterSeries;
   abstract inc(labels: L, value?: number): void;
-
-  // The generated methods throw what this returns: one short call keeps their bytecode small.
-  protected valueError(value: number): Error {
-    return counterValueError(this.name, value);
-  }
 }
 
-/** A gauge; `set`, `inc`, `dec` and `valueFor` are generated per metric. */
+/** A gauge; `labels`, `set`, `inc`, `dec` and `valueFor` are generated per metric (recording through the handles). */
 export abstract class EnumGauge<L extends Labels> extends EnumScalar<L, GaugeSeries> {
   readonly type = "gauge";
 
   constructor(cfg: EnumMetricConfig<L>) {
-    super(cfg, (metric, values, slot) => new GaugeSeries(metric, values, slot));
+    super(cfg, (metric) => new GaugeSeries(metric));
   }
 
   /** The series of these label values, in the order of the metric's labels (generated per metric). */
   abstract labels(...values: string[]): GaugeSeries;
-
-  protected valueError(value: number): Error {
-    return finiteValueError(this.name, value);
-  }
-
   abstract set(labels: L, value: number): void;
   abstract inc(labels: L, value?: number): void;
   abstract dec(labels: L, value?: number): void;
@@ -306,6 +307,8 @@ export abstract class EnumHistogram<L extends Labels, H extends HistogramSeries 
   protected readonly stride: number;
   /** The handle of each series, by series index. */
   protected readonly handles: readonly H[];
+  /** The first series' handle: a histogram without labels has only this one. */
+  protected readonly only: H;
   /** Each bucket line's own labels, the +Inf one last: made once, only read by the formatter. */
   private readonly bucketLabels: readonly { le: number | string }[];
 
@@ -316,6 +319,7 @@ export abstract class EnumHistogram<L extends Labels, H extends HistogramSeries 
     this.stride = cfg.buckets.length + 3;
     this.series = new Float64Array(cfg.labelSets.length * this.stride);
     this.handles = cfg.labelSets.map((_, i) => handle(cfg.name, this.series, i * this.stride));
+    this.only = this.handles[0] ?? handle(cfg.name, this.series, 0);
     this.register(cfg.registry);
   }
 

@@ -383,62 +383,42 @@ function metricClass(m: MetricModel, f: Flavor): string[] {
   const ts = f === "ts";
   const L = ident.labels(m);
   const idx = ident.index(m);
-  const sig = (params: string, returns: string) => (ts ? `(${params}): ${returns}` : `(${params.replace(/: [^,]+/g, "")})`);
-  // A slot the index function returned always exists, so recording reads it with an assertion
-  // instead of `?? 0`: fewer bytecodes keep a recording call within what V8 inlines into its caller.
-  const slot = (expr: string) => (ts ? `(${expr} as number)` : expr);
+  const sig = (params: string, returns: string) => (ts ? `(${params}): ${returns}` : `(${params.replace(/\??: [^,]+/g, "")})`);
   const cfg = [`name: ${tsStringLiteral(m.name)}`, `help: ${tsStringLiteral(m.help)}`, `labelSets: ${ident.sets(m)}`];
   if (m.type === "histogram") cfg.push(`buckets: [${m.buckets.map(numberLiteral).join(", ")}]`);
   cfg.push("registry");
   const histogram = m.type === "histogram";
-  const handle = histogram ? `, (metric${ts ? ": string" : ""}, values${ts ? ": Float64Array" : ""}, base${ts ? ": number" : ""}) => new ${ident.series(m)}(metric, values, base)` : "";
+  const newHandle = histogram ? `, (metric${ts ? ": string" : ""}, values${ts ? ": Float64Array" : ""}, base${ts ? ": number" : ""}) => new ${ident.series(m)}(metric, values, base)` : "";
   const lines = [
     metricDoc(m),
     `export class ${ident.cls(m)} extends ${BASE_CLASS[m.type]}${ts ? `<${L}${histogram ? `, ${ident.series(m)}` : ""}>` : ""} {`,
     `  constructor(${ts ? "registry?: AnyRegistry" : "registry"}) {`,
-    `    super({ ${cfg.join(", ")} }${handle});`,
+    `    super({ ${cfg.join(", ")} }${newHandle});`,
     "  }",
     "",
     ...labelsMethod(m, f),
     "",
   ];
+  // A counter's or gauge's labels-object methods record through the series' handle, so both ways
+  // of recording run the same checks on the same value.
+  const at = ts ? `(this.handles[${idx}(labels)] as ${ident.series(m)})` : `this.handles[${idx}(labels)]`;
   if (m.type === "counter") {
     lines.push(
-      `  inc${sig(`labels: ${L}, value = 1`, "void")} {`,
-      `    const i = ${idx}(labels);`,
-      "    if (!(Number.isFinite(value) && value >= 0)) throw this.valueError(value);",
-      "    const s = this.series;",
-      `    s[i] = ${slot("s[i]")} + value;`,
+      `  inc${sig(`labels: ${L}, value?: number`, "void")} {`,
+      `    ${at}.inc(value);`,
       "  }",
       "",
       `  valueFor${sig(`labels: ${L}`, "number")} {`,
-      `    return this.series[${idx}(labels)] ?? 0;`,
+      `    return ${at}.n;`,
       "  }",
     );
   } else if (m.type === "gauge") {
+    for (const method of ["set", "inc", "dec"] as const) {
+      lines.push(`  ${method}${sig(`labels: ${L}, value${method === "set" ? "" : "?"}: number`, "void")} {`, `    ${at}.${method}(value);`, "  }", "");
+    }
     lines.push(
-      `  set${sig(`labels: ${L}, value: number`, "void")} {`,
-      `    const i = ${idx}(labels);`,
-      "    if (!Number.isFinite(value)) throw this.valueError(value);",
-      "    this.series[i] = value;",
-      "  }",
-      "",
-      `  inc${sig(`labels: ${L}, value = 1`, "void")} {`,
-      `    const i = ${idx}(labels);`,
-      "    if (!Number.isFinite(value)) throw this.valueError(value);",
-      "    const s = this.series;",
-      `    s[i] = ${slot("s[i]")} + value;`,
-      "  }",
-      "",
-      `  dec${sig(`labels: ${L}, value = 1`, "void")} {`,
-      `    const i = ${idx}(labels);`,
-      "    if (!Number.isFinite(value)) throw this.valueError(value);",
-      "    const s = this.series;",
-      `    s[i] = ${slot("s[i]")} - value;`,
-      "  }",
-      "",
       `  valueFor${sig(`labels: ${L}`, "number")} {`,
-      `    return this.series[${idx}(labels)] ?? 0;`,
+      `    return ${at}.n;`,
       "  }",
     );
   } else {
@@ -482,12 +462,10 @@ function labelsMethod(m: MetricModel, f: Flavor): string[] {
   const params = ts ? positionalParams(m) : names;
   const returns = ts ? `: ${ident.series(m)}` : "";
   const pick = (index: string) => (ts ? `this.handles[${index}] as ${ident.series(m)}` : `this.handles[${index}]`);
-  const lines = [
-    `  ${labelsDoc(m)}`,
-    `  labels(${params.join(", ")})${returns} {`,
-    `    if (arguments.length !== ${m.labels.length}) throw this.countError(arguments.length);`,
-  ];
-  if (m.labels.length === 0) return [...lines, `    return ${pick("0")};`, "  }"];
+  const head = [`  ${labelsDoc(m)}`, `  labels(${params.join(", ")})${returns} {`];
+  // 25 bytes of bytecode: V8 inlines it wherever it is called (see obsgen/runtime's handles).
+  if (m.labels.length === 0) return [...head, "    const n = arguments.length;", "    if (n) throw this.countError(n);", "    return this.only;", "  }"];
+  const lines = [...head, `    if (arguments.length !== ${m.labels.length}) throw this.countError(arguments.length);`];
   const object = m.labels.map((l, i) => `${propertyKey(l.name)}: ${names[i] ?? `v${i}`}`).join(", ");
   return [
     ...lines,

@@ -121,32 +121,25 @@ export class HttpRequestsInFlightGauge extends EnumGauge<HttpRequestsInFlightLab
 
   /** The series of no label values: record on it without building a labels object. */
   labels(): GaugeSeries {
-    if (arguments.length !== 0) throw this.countError(arguments.length);
-    return this.handles[0] as GaugeSeries;
+    const n = arguments.length;
+    if (n) throw this.countError(n);
+    return this.only;
   }
 
   set(labels: HttpRequestsInFlightLabels, value: number): void {
-    const i = httpRequestsInFlight$index(labels);
-    if (!Number.isFinite(value)) throw this.valueError(value);
-    this.series[i] = value;
+    (this.handles[httpRequestsInFlight$index(labels)] as GaugeSeries).set(value);
   }
 
-  inc(labels: HttpRequestsInFlightLabels, value = 1): void {
-    const i = httpRequestsInFlight$index(labels);
-    if (!Number.isFinite(value)) throw this.valueError(value);
-    const s = this.series;
-    s[i] = (s[i] as number) + value;
+  inc(labels: HttpRequestsInFlightLabels, value?: number): void {
+    (this.handles[httpRequestsInFlight$index(labels)] as GaugeSeries).inc(value);
   }
 
-  dec(labels: HttpRequestsInFlightLabels, value = 1): void {
-    const i = httpRequestsInFlight$index(labels);
-    if (!Number.isFinite(value)) throw this.valueError(value);
-    const s = this.series;
-    s[i] = (s[i] as number) - value;
+  dec(labels: HttpRequestsInFlightLabels, value?: number): void {
+    (this.handles[httpRequestsInFlight$index(labels)] as GaugeSeries).dec(value);
   }
 
   valueFor(labels: HttpRequestsInFlightLabels): number {
-    return this.series[httpRequestsInFlight$index(labels)] ?? 0;
+    return (this.handles[httpRequestsInFlight$index(labels)] as GaugeSeries).n;
   }
 }
 
@@ -259,15 +252,12 @@ export class HttpRequestsTotalCounter extends EnumCounter<HttpRequestsTotalLabel
     return this.handles[(k0 | k1 | k2) >= 0 ? (k0 * 3 + k1) * 7 + k2 : httpRequestsTotal$slowIndex({ method: methodValue, route: routeValue, status_code: statusCodeValue })] as CounterSeries;
   }
 
-  inc(labels: HttpRequestsTotalLabels, value = 1): void {
-    const i = httpRequestsTotal$index(labels);
-    if (!(Number.isFinite(value) && value >= 0)) throw this.valueError(value);
-    const s = this.series;
-    s[i] = (s[i] as number) + value;
+  inc(labels: HttpRequestsTotalLabels, value?: number): void {
+    (this.handles[httpRequestsTotal$index(labels)] as CounterSeries).inc(value);
   }
 
   valueFor(labels: HttpRequestsTotalLabels): number {
-    return this.series[httpRequestsTotal$index(labels)] ?? 0;
+    return (this.handles[httpRequestsTotal$index(labels)] as CounterSeries).n;
   }
 }
 

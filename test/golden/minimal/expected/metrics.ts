@@ -30,19 +30,17 @@ export class JobsProcessedTotalCounter extends EnumCounter<JobsProcessedTotalLab
 
   /** The series of no label values: record on it without building a labels object. */
   labels(): CounterSeries {
-    if (arguments.length !== 0) throw this.countError(arguments.length);
-    return this.handles[0] as CounterSeries;
+    const n = arguments.length;
+    if (n) throw this.countError(n);
+    return this.only;
   }
 
-  inc(labels: JobsProcessedTotalLabels, value = 1): void {
-    const i = jobsProcessedTotal$index(labels);
-    if (!(Number.isFinite(value) && value >= 0)) throw this.valueError(value);
-    const s = this.series;
-    s[i] = (s[i] as number) + value;
+  inc(labels: JobsProcessedTotalLabels, value?: number): void {
+    (this.handles[jobsProcessedTotal$index(labels)] as CounterSeries).inc(value);
   }
 
   valueFor(labels: JobsProcessedTotalLabels): number {
-    return this.series[jobsProcessedTotal$index(labels)] ?? 0;
+    return (this.handles[jobsProcessedTotal$index(labels)] as CounterSeries).n;
   }
 }
 

@@ -138,15 +138,12 @@ export class BatchJobsTotalCounter extends EnumCounter<BatchJobsTotalLabels> {
     return this.handles[(k0 | k1) >= 0 ? k0 * 3 + k1 : batchJobsTotal$slowIndex({ queue: queueValue, outcome: outcomeValue })] as CounterSeries;
   }
 
-  inc(labels: BatchJobsTotalLabels, value = 1): void {
-    const i = batchJobsTotal$index(labels);
-    if (!(Number.isFinite(value) && value >= 0)) throw this.valueError(value);
-    const s = this.series;
-    s[i] = (s[i] as number) + value;
+  inc(labels: BatchJobsTotalLabels, value?: number): void {
+    (this.handles[batchJobsTotal$index(labels)] as CounterSeries).inc(value);
   }
 
   valueFor(labels: BatchJobsTotalLabels): number {
-    return this.series[batchJobsTotal$index(labels)] ?? 0;
+    return (this.handles[batchJobsTotal$index(labels)] as CounterSeries).n;
   }
 }
 
@@ -189,27 +186,19 @@ export class BatchQueueDepthGauge extends EnumGauge<BatchQueueDepthLabels> {
   }
 
   set(labels: BatchQueueDepthLabels, value: number): void {
-    const i = batchQueueDepth$index(labels);
-    if (!Number.isFinite(value)) throw this.valueError(value);
-    this.series[i] = value;
+    (this.handles[batchQueueDepth$index(labels)] as GaugeSeries).set(value);
   }
 
-  inc(labels: BatchQueueDepthLabels, value = 1): void {
-    const i = batchQueueDepth$index(labels);
-    if (!Number.isFinite(value)) throw this.valueError(value);
-    const s = this.series;
-    s[i] = (s[i] as number) + value;
+  inc(labels: BatchQueueDepthLabels, value?: number): void {
+    (this.handles[batchQueueDepth$index(labels)] as GaugeSeries).inc(value);
   }
 
-  dec(labels: BatchQueueDepthLabels, value = 1): void {
-    const i = batchQueueDepth$index(labels);
-    if (!Number.isFinite(value)) throw this.valueError(value);
-    const s = this.series;
-    s[i] = (s[i] as number) - value;
+  dec(labels: BatchQueueDepthLabels, value?: number): void {
+    (this.handles[batchQueueDepth$index(labels)] as GaugeSeries).dec(value);
   }
 
   valueFor(labels: BatchQueueDepthLabels): number {
-    return this.series[batchQueueDepth$index(labels)] ?? 0;
+    return (this.handles[batchQueueDepth$index(labels)] as GaugeSeries).n;
   }
 }
 

@@ -46,15 +46,12 @@ export class ApiRequestsTotalCounter extends EnumCounter {
     return this.handles[(k0) >= 0 ? k0 : apiRequestsTotal$slowIndex({ outcome: outcomeValue })];
   }
 
-  inc(labels, value = 1) {
-    const i = apiRequestsTotal$index(labels);
-    if (!(Number.isFinite(value) && value >= 0)) throw this.valueError(value);
-    const s = this.series;
-    s[i] = s[i] + value;
+  inc(labels, value) {
+    this.handles[apiRequestsTotal$index(labels)].inc(value);
   }
 
   valueFor(labels) {
-    return this.series[apiRequestsTotal$index(labels)] ?? 0;
+    return this.handles[apiRequestsTotal$index(labels)].n;
   }
 }
 
@@ -113,15 +110,12 @@ export class WorkerJobsTotalCounter extends EnumCounter {
     return this.handles[(k0) >= 0 ? k0 : workerJobsTotal$slowIndex({ outcome: outcomeValue })];
   }
 
-  inc(labels, value = 1) {
-    const i = workerJobsTotal$index(labels);
-    if (!(Number.isFinite(value) && value >= 0)) throw this.valueError(value);
-    const s = this.series;
-    s[i] = s[i] + value;
+  inc(labels, value) {
+    this.handles[workerJobsTotal$index(labels)].inc(value);
   }
 
   valueFor(labels) {
-    return this.series[workerJobsTotal$index(labels)] ?? 0;
+    return this.handles[workerJobsTotal$index(labels)].n;
   }
 }
 
@@ -143,32 +137,25 @@ export class WorkerQueueDepthGauge extends EnumGauge {
 
   /** The series of no label values: record on it without building a labels object. */
   labels() {
-    if (arguments.length !== 0) throw this.countError(arguments.length);
-    return this.handles[0];
+    const n = arguments.length;
+    if (n) throw this.countError(n);
+    return this.only;
   }
 
   set(labels, value) {
-    const i = workerQueueDepth$index(labels);
-    if (!Number.isFinite(value)) throw this.valueError(value);
-    this.series[i] = value;
+    this.handles[workerQueueDepth$index(labels)].set(value);
   }
 
-  inc(labels, value = 1) {
-    const i = workerQueueDepth$index(labels);
-    if (!Number.isFinite(value)) throw this.valueError(value);
-    const s = this.series;
-    s[i] = s[i] + value;
+  inc(labels, value) {
+    this.handles[workerQueueDepth$index(labels)].inc(value);
   }
 
-  dec(labels, value = 1) {
-    const i = workerQueueDepth$index(labels);
-    if (!Number.isFinite(value)) throw this.valueError(value);
-    const s = this.series;
-    s[i] = s[i] - value;
+  dec(labels, value) {
+    this.handles[workerQueueDepth$index(labels)].dec(value);
   }
 
   valueFor(labels) {
-    return this.series[workerQueueDepth$index(labels)] ?? 0;
+    return this.handles[workerQueueDepth$index(labels)].n;
   }
 }
 
