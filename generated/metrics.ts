@@ -86,9 +86,15 @@ export class EstimatedCostDollarsGauge extends EnumGauge<EstimatedCostDollarsLab
 
   /** The series of the values of period, in this order: record on it without building a labels object. */
   labels(periodValue: EstimatedCostDollarsLabels["period"]): GaugeSeries {
-    if (arguments.length !== 1) throw this.countError(arguments.length);
+    const n = arguments.length;
     const k0 = +(periodValue === "hourly") + 2 * +(periodValue === "daily") + 3 * +(periodValue === "monthly") - 1;
-    return this.handles[(k0) >= 0 ? k0 : estimatedCostDollars$slowIndex({ period: periodValue })] as GaugeSeries;
+    return this.handles[(k0) >= 0 && n === 1 ? k0 : this.slowLabels(n, periodValue)] as GaugeSeries;
+  }
+
+  // labels(…) for anything but its values in the enumeration: the fallback, or the error.
+  protected slowLabels(n: number, periodValue: EstimatedCostDollarsLabels["period"]): number {
+    if (n !== 1) throw this.countError(n);
+    return estimatedCostDollars$slowIndex({ period: periodValue });
   }
 
   set(labels: EstimatedCostDollarsLabels, value: number): void {
@@ -141,9 +147,15 @@ export class GitConflictsDetectedTotalCounter extends EnumCounter<GitConflictsDe
 
   /** The series of the values of operation, in this order: record on it without building a labels object. */
   labels(operationValue: GitConflictsDetectedTotalLabels["operation"]): CounterSeries {
-    if (arguments.length !== 1) throw this.countError(arguments.length);
+    const n = arguments.length;
     const k0 = +(operationValue === "pull") + 2 * +(operationValue === "push") - 1;
-    return this.handles[(k0) >= 0 ? k0 : gitConflictsDetectedTotal$slowIndex({ operation: operationValue })] as CounterSeries;
+    return this.handles[(k0) >= 0 && n === 1 ? k0 : this.slowLabels(n, operationValue)] as CounterSeries;
+  }
+
+  // labels(…) for anything but its values in the enumeration: the fallback, or the error.
+  protected slowLabels(n: number, operationValue: GitConflictsDetectedTotalLabels["operation"]): number {
+    if (n !== 1) throw this.countError(n);
+    return gitConflictsDetectedTotal$slowIndex({ operation: operationValue });
   }
 
   inc(labels: GitConflictsDetectedTotalLabels, value?: number): void {
@@ -221,10 +233,16 @@ export class GitErrorsTotalCounter extends EnumCounter<GitErrorsTotalLabels> {
 
   /** The series of the values of operation, error_type, in this order: record on it without building a labels object. */
   labels(operationValue: GitErrorsTotalLabels["operation"], errorTypeValue: GitErrorsTotalLabels["error_type"]): CounterSeries {
-    if (arguments.length !== 2) throw this.countError(arguments.length);
+    const n = arguments.length;
     const k0 = +(operationValue === "clone") + 2 * +(operationValue === "status") + 3 * +(operationValue === "diff") + 4 * +(operationValue === "pull") + 5 * +(operationValue === "push") - 1;
     const k1 = +(errorTypeValue === "timeout") + 2 * +(errorTypeValue === "auth") + 3 * +(errorTypeValue === "conflict") + 4 * +(errorTypeValue === "network") + 5 * +(errorTypeValue === "sandbox_not_found") + 6 * +(errorTypeValue === "other") - 1;
-    return this.handles[(k0 | k1) >= 0 ? k0 * 6 + k1 : gitErrorsTotal$slowIndex({ operation: operationValue, error_type: errorTypeValue })] as CounterSeries;
+    return this.handles[(k0 | k1) >= 0 && n === 2 ? k0 * 6 + k1 : this.slowLabels(n, operationValue, errorTypeValue)] as CounterSeries;
+  }
+
+  // labels(…) for anything but its values in the enumeration: the fallback, or the error.
+  protected slowLabels(n: number, operationValue: GitErrorsTotalLabels["operation"], errorTypeValue: GitErrorsTotalLabels["error_type"]): number {
+    if (n !== 2) throw this.countError(n);
+    return gitErrorsTotal$slowIndex({ operation: operationValue, error_type: errorTypeValue });
   }
 
   inc(labels: GitErrorsTotalLabels, value?: number): void {
@@ -288,9 +306,15 @@ export class GitOperationDurationSecondsHistogram extends EnumHistogram<GitOpera
 
   /** The series of the values of operation, in this order: record on it without building a labels object. */
   labels(operationValue: GitOperationDurationSecondsLabels["operation"]): GitOperationDurationSecondsSeries {
-    if (arguments.length !== 1) throw this.countError(arguments.length);
+    const n = arguments.length;
     const k0 = +(operationValue === "clone") + 2 * +(operationValue === "status") + 3 * +(operationValue === "diff") + 4 * +(operationValue === "pull") + 5 * +(operationValue === "push") - 1;
-    return this.handles[(k0) >= 0 ? k0 : gitOperationDurationSeconds$slowIndex({ operation: operationValue })] as GitOperationDurationSecondsSeries;
+    return this.handles[(k0) >= 0 && n === 1 ? k0 : this.slowLabels(n, operationValue)] as GitOperationDurationSecondsSeries;
+  }
+
+  // labels(…) for anything but its values in the enumeration: the fallback, or the error.
+  protected slowLabels(n: number, operationValue: GitOperationDurationSecondsLabels["operation"]): number {
+    if (n !== 1) throw this.countError(n);
+    return gitOperationDurationSeconds$slowIndex({ operation: operationValue });
   }
 
   observe(labels: GitOperationDurationSecondsLabels, value: number): void {
@@ -373,10 +397,16 @@ export class GitOperationTotalCounter extends EnumCounter<GitOperationTotalLabel
 
   /** The series of the values of operation, status, in this order: record on it without building a labels object. */
   labels(operationValue: GitOperationTotalLabels["operation"], statusValue: GitOperationTotalLabels["status"]): CounterSeries {
-    if (arguments.length !== 2) throw this.countError(arguments.length);
+    const n = arguments.length;
     const k0 = +(operationValue === "clone") + 2 * +(operationValue === "status") + 3 * +(operationValue === "diff") + 4 * +(operationValue === "pull") + 5 * +(operationValue === "push") - 1;
     const k1 = +(statusValue === "started") + 2 * +(statusValue === "success") + 3 * +(statusValue === "failure") + 4 * +(statusValue === "retry") - 1;
-    return this.handles[(k0 | k1) >= 0 ? k0 * 4 + k1 : gitOperationTotal$slowIndex({ operation: operationValue, status: statusValue })] as CounterSeries;
+    return this.handles[(k0 | k1) >= 0 && n === 2 ? k0 * 4 + k1 : this.slowLabels(n, operationValue, statusValue)] as CounterSeries;
+  }
+
+  // labels(…) for anything but its values in the enumeration: the fallback, or the error.
+  protected slowLabels(n: number, operationValue: GitOperationTotalLabels["operation"], statusValue: GitOperationTotalLabels["status"]): number {
+    if (n !== 2) throw this.countError(n);
+    return gitOperationTotal$slowIndex({ operation: operationValue, status: statusValue });
   }
 
   inc(labels: GitOperationTotalLabels, value?: number): void {
@@ -424,9 +454,15 @@ export class GitPushRetryCountTotalCounter extends EnumCounter<GitPushRetryCount
 
   /** The series of the values of attempt, in this order: record on it without building a labels object. */
   labels(attemptValue: GitPushRetryCountTotalLabels["attempt"]): CounterSeries {
-    if (arguments.length !== 1) throw this.countError(arguments.length);
+    const n = arguments.length;
     const k0 = +(attemptValue === "1") + 2 * +(attemptValue === "2") + 3 * +(attemptValue === "3") + 4 * +(attemptValue === "4") + 5 * +(attemptValue === "5") - 1;
-    return this.handles[(k0) >= 0 ? k0 : gitPushRetryCountTotal$slowIndex({ attempt: attemptValue })] as CounterSeries;
+    return this.handles[(k0) >= 0 && n === 1 ? k0 : this.slowLabels(n, attemptValue)] as CounterSeries;
+  }
+
+  // labels(…) for anything but its values in the enumeration: the fallback, or the error.
+  protected slowLabels(n: number, attemptValue: GitPushRetryCountTotalLabels["attempt"]): number {
+    if (n !== 1) throw this.countError(n);
+    return gitPushRetryCountTotal$slowIndex({ attempt: attemptValue });
   }
 
   inc(labels: GitPushRetryCountTotalLabels, value?: number): void {
@@ -605,9 +641,15 @@ export class SandboxHoursTotalCounter extends EnumCounter<SandboxHoursTotalLabel
 
   /** The series of the values of project, in this order: record on it without building a labels object. */
   labels(projectValue: SandboxHoursTotalLabels["project"]): CounterSeries {
-    if (arguments.length !== 1) throw this.countError(arguments.length);
+    const n = arguments.length;
     const k0 = +(projectValue === "default") + 2 * +(projectValue === "agents") + 3 * +(projectValue === "ci") + 4 * +(projectValue === "other") - 1;
-    return this.handles[(k0) >= 0 ? k0 : sandboxHoursTotal$slowIndex({ project: projectValue })] as CounterSeries;
+    return this.handles[(k0) >= 0 && n === 1 ? k0 : this.slowLabels(n, projectValue)] as CounterSeries;
+  }
+
+  // labels(…) for anything but its values in the enumeration: the fallback, or the error.
+  protected slowLabels(n: number, projectValue: SandboxHoursTotalLabels["project"]): number {
+    if (n !== 1) throw this.countError(n);
+    return sandboxHoursTotal$slowIndex({ project: projectValue });
   }
 
   inc(labels: SandboxHoursTotalLabels, value?: number): void {

@@ -331,10 +331,10 @@ function valueIndexLines(m: MetricModel, values: readonly string[], indent = "  
   });
 }
 
-/** `(k0 | k1) >= 0 ? <series index>`: the caller adds the slow path after the colon. */
-function seriesIndexExpr(m: MetricModel): string {
+/** `(k0 | k1) >= 0 [&& also] ? <series index>`: the caller adds the slow path after the colon. */
+function seriesIndexExpr(m: MetricModel, also?: string): string {
   const ks = m.labels.map((_, i) => `k${i}`);
-  return `(${ks.join(" | ")}) >= 0 ? ${mixedRadix(m, ks)}`;
+  return `(${ks.join(" | ")}) >= 0${also !== undefined ? ` && ${also}` : ""} ? ${mixedRadix(m, ks)}`;
 }
 
 /** `((a * n1 + b) * n2 + c)`: the series index from each label's value index. */
@@ -454,8 +454,9 @@ function metricClass(m: MetricModel, f: Flavor): string[] {
 // `labels(…)` with the label values in order, as prom-client's `labels(…)` takes them: the same
 // compares as the index function but no object to build, enumerate or read, which is what a
 // labels object costs once V8 has inlined the rest. It checks the number of values as prom-client
-// does (`arguments.length` is a constant once inlined); a value outside the enumeration takes
-// the index function's slow path (fallback or RangeError), the only place that builds an object.
+// does (`arguments.length` is a constant once inlined); a wrong count or a value outside the
+// enumeration takes slowLabels (count error, then the index function's slow path: fallback or
+// RangeError), the only place that builds an object.
 function labelsMethod(m: MetricModel, f: Flavor): string[] {
   const ts = f === "ts";
   const names = positionalNames(m);
@@ -465,12 +466,22 @@ function labelsMethod(m: MetricModel, f: Flavor): string[] {
   const head = [`  ${labelsDoc(m)}`, `  labels(${params.join(", ")})${returns} {`];
   // 25 bytes of bytecode: V8 inlines it wherever it is called (see obsgen/runtime's handles).
   if (m.labels.length === 0) return [...head, "    const n = arguments.length;", "    if (n) throw this.countError(n);", "    return this.only;", "  }"];
-  const lines = [...head, `    if (arguments.length !== ${m.labels.length}) throw this.countError(arguments.length);`];
+  // The fast path is as few bytes of bytecode as it can be (V8 inlines by bytecode size): the count
+  // of values is read once and checked beside the value compares; everything else (a fallback, a
+  // value outside the enumeration, a wrong count) is one call with the values as they came.
+  const count = `n === ${m.labels.length}`;
   const object = m.labels.map((l, i) => `${propertyKey(l.name)}: ${names[i] ?? `v${i}`}`).join(", ");
   return [
-    ...lines,
+    ...head,
+    "    const n = arguments.length;",
     ...valueIndexLines(m, names, "    "),
-    `    return ${pick(`${seriesIndexExpr(m)} : ${ident.slowIndex(m)}({ ${object} })`)};`,
+    `    return ${pick(`${seriesIndexExpr(m, count)} : this.slowLabels(n, ${names.join(", ")})`)};`,
+    "  }",
+    "",
+    "  // labels(…) for anything but its values in the enumeration: the fallback, or the error.",
+    `  ${ts ? "protected " : ""}slowLabels(${ts ? ["n: number", ...params].join(", ") : ["n", ...names].join(", ")})${ts ? ": number" : ""} {`,
+    `    if (n !== ${m.labels.length}) throw this.countError(n);`,
+    `    return ${ident.slowIndex(m)}({ ${object} });`,
     "  }",
   ];
 }

@@ -71,10 +71,16 @@ export class HttpRequestDurationSecondsHistogram extends EnumHistogram<HttpReque
 
   /** The series of the values of method, route, in this order: record on it without building a labels object. */
   labels(methodValue: HttpRequestDurationSecondsLabels["method"], routeValue: HttpRequestDurationSecondsLabels["route"]): HttpRequestDurationSecondsSeries {
-    if (arguments.length !== 2) throw this.countError(arguments.length);
+    const n = arguments.length;
     const k0 = +(methodValue === "GET") + 2 * +(methodValue === "POST") + 3 * +(methodValue === "DELETE") - 1;
     const k1 = +(routeValue === "/cart") + 2 * +(routeValue === "/checkout") + 3 * +(routeValue === "/orders/:id") - 1;
-    return this.handles[(k0 | k1) >= 0 ? k0 * 3 + k1 : httpRequestDurationSeconds$slowIndex({ method: methodValue, route: routeValue })] as HttpRequestDurationSecondsSeries;
+    return this.handles[(k0 | k1) >= 0 && n === 2 ? k0 * 3 + k1 : this.slowLabels(n, methodValue, routeValue)] as HttpRequestDurationSecondsSeries;
+  }
+
+  // labels(…) for anything but its values in the enumeration: the fallback, or the error.
+  protected slowLabels(n: number, methodValue: HttpRequestDurationSecondsLabels["method"], routeValue: HttpRequestDurationSecondsLabels["route"]): number {
+    if (n !== 2) throw this.countError(n);
+    return httpRequestDurationSeconds$slowIndex({ method: methodValue, route: routeValue });
   }
 
   observe(labels: HttpRequestDurationSecondsLabels, value: number): void {
@@ -245,11 +251,17 @@ export class HttpRequestsTotalCounter extends EnumCounter<HttpRequestsTotalLabel
 
   /** The series of the values of method, route, status_code, in this order: record on it without building a labels object. */
   labels(methodValue: HttpRequestsTotalLabels["method"], routeValue: HttpRequestsTotalLabels["route"], statusCodeValue: HttpRequestsTotalLabels["status_code"]): CounterSeries {
-    if (arguments.length !== 3) throw this.countError(arguments.length);
+    const n = arguments.length;
     const k0 = +(methodValue === "GET") + 2 * +(methodValue === "POST") + 3 * +(methodValue === "DELETE") - 1;
     const k1 = +(routeValue === "/cart") + 2 * +(routeValue === "/checkout") + 3 * +(routeValue === "/orders/:id") - 1;
     const k2 = +(statusCodeValue === "200") + 2 * +(statusCodeValue === "201") + 3 * +(statusCodeValue === "400") + 4 * +(statusCodeValue === "404") + 5 * +(statusCodeValue === "500") + 6 * +(statusCodeValue === "502") + 7 * +(statusCodeValue === "503") - 1;
-    return this.handles[(k0 | k1 | k2) >= 0 ? (k0 * 3 + k1) * 7 + k2 : httpRequestsTotal$slowIndex({ method: methodValue, route: routeValue, status_code: statusCodeValue })] as CounterSeries;
+    return this.handles[(k0 | k1 | k2) >= 0 && n === 3 ? (k0 * 3 + k1) * 7 + k2 : this.slowLabels(n, methodValue, routeValue, statusCodeValue)] as CounterSeries;
+  }
+
+  // labels(…) for anything but its values in the enumeration: the fallback, or the error.
+  protected slowLabels(n: number, methodValue: HttpRequestsTotalLabels["method"], routeValue: HttpRequestsTotalLabels["route"], statusCodeValue: HttpRequestsTotalLabels["status_code"]): number {
+    if (n !== 3) throw this.countError(n);
+    return httpRequestsTotal$slowIndex({ method: methodValue, route: routeValue, status_code: statusCodeValue });
   }
 
   inc(labels: HttpRequestsTotalLabels, value?: number): void {

@@ -60,9 +60,15 @@ export class BatchJobDurationSecondsHistogram extends EnumHistogram<BatchJobDura
 
   /** The series of the values of queue, in this order: record on it without building a labels object. */
   labels(queueValue: BatchJobDurationSecondsLabels["queue"]): BatchJobDurationSecondsSeries {
-    if (arguments.length !== 1) throw this.countError(arguments.length);
+    const n = arguments.length;
     const k0 = +(queueValue === "default") + 2 * +(queueValue === "priority") - 1;
-    return this.handles[(k0) >= 0 ? k0 : batchJobDurationSeconds$slowIndex({ queue: queueValue })] as BatchJobDurationSecondsSeries;
+    return this.handles[(k0) >= 0 && n === 1 ? k0 : this.slowLabels(n, queueValue)] as BatchJobDurationSecondsSeries;
+  }
+
+  // labels(…) for anything but its values in the enumeration: the fallback, or the error.
+  protected slowLabels(n: number, queueValue: BatchJobDurationSecondsLabels["queue"]): number {
+    if (n !== 1) throw this.countError(n);
+    return batchJobDurationSeconds$slowIndex({ queue: queueValue });
   }
 
   observe(labels: BatchJobDurationSecondsLabels, value: number): void {
@@ -132,10 +138,16 @@ export class BatchJobsTotalCounter extends EnumCounter<BatchJobsTotalLabels> {
 
   /** The series of the values of queue, outcome, in this order: record on it without building a labels object. */
   labels(queueValue: BatchJobsTotalLabels["queue"], outcomeValue: BatchJobsTotalLabels["outcome"]): CounterSeries {
-    if (arguments.length !== 2) throw this.countError(arguments.length);
+    const n = arguments.length;
     const k0 = +(queueValue === "default") + 2 * +(queueValue === "priority") - 1;
     const k1 = +(outcomeValue === "success") + 2 * +(outcomeValue === "failure") + 3 * +(outcomeValue === "other") - 1;
-    return this.handles[(k0 | k1) >= 0 ? k0 * 3 + k1 : batchJobsTotal$slowIndex({ queue: queueValue, outcome: outcomeValue })] as CounterSeries;
+    return this.handles[(k0 | k1) >= 0 && n === 2 ? k0 * 3 + k1 : this.slowLabels(n, queueValue, outcomeValue)] as CounterSeries;
+  }
+
+  // labels(…) for anything but its values in the enumeration: the fallback, or the error.
+  protected slowLabels(n: number, queueValue: BatchJobsTotalLabels["queue"], outcomeValue: BatchJobsTotalLabels["outcome"]): number {
+    if (n !== 2) throw this.countError(n);
+    return batchJobsTotal$slowIndex({ queue: queueValue, outcome: outcomeValue });
   }
 
   inc(labels: BatchJobsTotalLabels, value?: number): void {
@@ -180,9 +192,15 @@ export class BatchQueueDepthGauge extends EnumGauge<BatchQueueDepthLabels> {
 
   /** The series of the values of queue, in this order: record on it without building a labels object. */
   labels(queueValue: BatchQueueDepthLabels["queue"]): GaugeSeries {
-    if (arguments.length !== 1) throw this.countError(arguments.length);
+    const n = arguments.length;
     const k0 = +(queueValue === "default") + 2 * +(queueValue === "priority") - 1;
-    return this.handles[(k0) >= 0 ? k0 : batchQueueDepth$slowIndex({ queue: queueValue })] as GaugeSeries;
+    return this.handles[(k0) >= 0 && n === 1 ? k0 : this.slowLabels(n, queueValue)] as GaugeSeries;
+  }
+
+  // labels(…) for anything but its values in the enumeration: the fallback, or the error.
+  protected slowLabels(n: number, queueValue: BatchQueueDepthLabels["queue"]): number {
+    if (n !== 1) throw this.countError(n);
+    return batchQueueDepth$slowIndex({ queue: queueValue });
   }
 
   set(labels: BatchQueueDepthLabels, value: number): void {

@@ -41,9 +41,15 @@ export class ApiRequestsTotalCounter extends EnumCounter {
 
   /** The series of the values of outcome, in this order: record on it without building a labels object. */
   labels(outcomeValue) {
-    if (arguments.length !== 1) throw this.countError(arguments.length);
+    const n = arguments.length;
     const k0 = +(outcomeValue === "success") + 2 * +(outcomeValue === "failure") - 1;
-    return this.handles[(k0) >= 0 ? k0 : apiRequestsTotal$slowIndex({ outcome: outcomeValue })];
+    return this.handles[(k0) >= 0 && n === 1 ? k0 : this.slowLabels(n, outcomeValue)];
+  }
+
+  // labels(…) for anything but its values in the enumeration: the fallback, or the error.
+  slowLabels(n, outcomeValue) {
+    if (n !== 1) throw this.countError(n);
+    return apiRequestsTotal$slowIndex({ outcome: outcomeValue });
   }
 
   inc(labels, value) {
@@ -105,9 +111,15 @@ export class WorkerJobsTotalCounter extends EnumCounter {
 
   /** The series of the values of outcome, in this order: record on it without building a labels object. */
   labels(outcomeValue) {
-    if (arguments.length !== 1) throw this.countError(arguments.length);
+    const n = arguments.length;
     const k0 = +(outcomeValue === "success") + 2 * +(outcomeValue === "failure") - 1;
-    return this.handles[(k0) >= 0 ? k0 : workerJobsTotal$slowIndex({ outcome: outcomeValue })];
+    return this.handles[(k0) >= 0 && n === 1 ? k0 : this.slowLabels(n, outcomeValue)];
+  }
+
+  // labels(…) for anything but its values in the enumeration: the fallback, or the error.
+  slowLabels(n, outcomeValue) {
+    if (n !== 1) throw this.countError(n);
+    return workerJobsTotal$slowIndex({ outcome: outcomeValue });
   }
 
   inc(labels, value) {
