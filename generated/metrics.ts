@@ -9,6 +9,8 @@
 import { Registry } from "prom-client";
 import { type CounterSeries, EnumCounter, EnumGauge, EnumHistogram, enumIndex, type GaugeSeries, HistogramSeries, labelKeysError, type AnyRegistry } from "obsgen/runtime";
 
+const $isFinite = Number.isFinite;
+
 // ---- service git-operations: 11 metrics, at most 144 series
 
 export type ActiveSandboxesTotalLabels = Record<string, never>;
@@ -62,8 +64,8 @@ function estimatedCostDollars$index(labels: EstimatedCostDollarsLabels): number 
     if (key !== "period") return estimatedCostDollars$slowIndex(labels);
   }
   const v0 = labels.period;
-  const k0 = +(v0 === "hourly") + 2 * +(v0 === "daily") + 3 * +(v0 === "monthly") - 1;
-  return (k0) >= 0 ? k0 : estimatedCostDollars$slowIndex(labels);
+  const k0 = +(v0 === "hourly") + 2 * +(v0 === "daily") + 3 * +(v0 === "monthly");
+  return k0 ? k0 - 1 : estimatedCostDollars$slowIndex(labels);
 }
 function estimatedCostDollars$slowIndex(labels: EstimatedCostDollarsLabels): number {
   for (const key in labels) {
@@ -87,8 +89,8 @@ export class EstimatedCostDollarsGauge extends EnumGauge<EstimatedCostDollarsLab
   /** The series of the values of period, in this order: record on it without building a labels object. */
   labels(periodValue: EstimatedCostDollarsLabels["period"]): GaugeSeries {
     const n = arguments.length;
-    const k0 = +(periodValue === "hourly") + 2 * +(periodValue === "daily") + 3 * +(periodValue === "monthly") - 1;
-    return this.handles[(k0) >= 0 && n === 1 ? k0 : this.slowLabels(n, periodValue)] as GaugeSeries;
+    const k0 = +(periodValue === "hourly") + 2 * +(periodValue === "daily") + 3 * +(periodValue === "monthly");
+    return this.handles[k0 && n === 1 ? k0 - 1 : this.slowLabels(n, periodValue)] as GaugeSeries;
   }
 
   // labels(…) for anything but its values in the enumeration: the fallback, or the error.
@@ -124,8 +126,8 @@ function gitConflictsDetectedTotal$index(labels: GitConflictsDetectedTotalLabels
     if (key !== "operation") return gitConflictsDetectedTotal$slowIndex(labels);
   }
   const v0 = labels.operation;
-  const k0 = +(v0 === "pull") + 2 * +(v0 === "push") - 1;
-  return (k0) >= 0 ? k0 : gitConflictsDetectedTotal$slowIndex(labels);
+  const k0 = +(v0 === "pull") + 2 * +(v0 === "push");
+  return k0 ? k0 - 1 : gitConflictsDetectedTotal$slowIndex(labels);
 }
 function gitConflictsDetectedTotal$slowIndex(labels: GitConflictsDetectedTotalLabels): number {
   for (const key in labels) {
@@ -148,8 +150,8 @@ export class GitConflictsDetectedTotalCounter extends EnumCounter<GitConflictsDe
   /** The series of the values of operation, in this order: record on it without building a labels object. */
   labels(operationValue: GitConflictsDetectedTotalLabels["operation"]): CounterSeries {
     const n = arguments.length;
-    const k0 = +(operationValue === "pull") + 2 * +(operationValue === "push") - 1;
-    return this.handles[(k0) >= 0 && n === 1 ? k0 : this.slowLabels(n, operationValue)] as CounterSeries;
+    const k0 = +(operationValue === "pull") + 2 * +(operationValue === "push");
+    return this.handles[k0 && n === 1 ? k0 - 1 : this.slowLabels(n, operationValue)] as CounterSeries;
   }
 
   // labels(…) for anything but its values in the enumeration: the fallback, or the error.
@@ -181,9 +183,9 @@ function gitErrorsTotal$index(labels: GitErrorsTotalLabels): number {
   }
   const v0 = labels.operation;
   const v1 = labels.error_type;
-  const k0 = +(v0 === "clone") + 2 * +(v0 === "status") + 3 * +(v0 === "diff") + 4 * +(v0 === "pull") + 5 * +(v0 === "push") - 1;
-  const k1 = +(v1 === "timeout") + 2 * +(v1 === "auth") + 3 * +(v1 === "conflict") + 4 * +(v1 === "network") + 5 * +(v1 === "sandbox_not_found") + 6 * +(v1 === "other") - 1;
-  return (k0 | k1) >= 0 ? k0 * 6 + k1 : gitErrorsTotal$slowIndex(labels);
+  const k0 = +(v0 === "clone") + 2 * +(v0 === "status") + 3 * +(v0 === "diff") + 4 * +(v0 === "pull") + 5 * +(v0 === "push");
+  const k1 = +(v1 === "timeout") + 2 * +(v1 === "auth") + 3 * +(v1 === "conflict") + 4 * +(v1 === "network") + 5 * +(v1 === "sandbox_not_found") + 6 * +(v1 === "other");
+  return k0 && k1 ? k0 * 6 + k1 - 7 : gitErrorsTotal$slowIndex(labels);
 }
 function gitErrorsTotal$slowIndex(labels: GitErrorsTotalLabels): number {
   for (const key in labels) {
@@ -234,9 +236,9 @@ export class GitErrorsTotalCounter extends EnumCounter<GitErrorsTotalLabels> {
   /** The series of the values of operation, error_type, in this order: record on it without building a labels object. */
   labels(operationValue: GitErrorsTotalLabels["operation"], errorTypeValue: GitErrorsTotalLabels["error_type"]): CounterSeries {
     const n = arguments.length;
-    const k0 = +(operationValue === "clone") + 2 * +(operationValue === "status") + 3 * +(operationValue === "diff") + 4 * +(operationValue === "pull") + 5 * +(operationValue === "push") - 1;
-    const k1 = +(errorTypeValue === "timeout") + 2 * +(errorTypeValue === "auth") + 3 * +(errorTypeValue === "conflict") + 4 * +(errorTypeValue === "network") + 5 * +(errorTypeValue === "sandbox_not_found") + 6 * +(errorTypeValue === "other") - 1;
-    return this.handles[(k0 | k1) >= 0 && n === 2 ? k0 * 6 + k1 : this.slowLabels(n, operationValue, errorTypeValue)] as CounterSeries;
+    const k0 = +(operationValue === "clone") + 2 * +(operationValue === "status") + 3 * +(operationValue === "diff") + 4 * +(operationValue === "pull") + 5 * +(operationValue === "push");
+    const k1 = +(errorTypeValue === "timeout") + 2 * +(errorTypeValue === "auth") + 3 * +(errorTypeValue === "conflict") + 4 * +(errorTypeValue === "network") + 5 * +(errorTypeValue === "sandbox_not_found") + 6 * +(errorTypeValue === "other");
+    return this.handles[k0 && k1 && n === 2 ? k0 * 6 + k1 - 7 : this.slowLabels(n, operationValue, errorTypeValue)] as CounterSeries;
   }
 
   // labels(…) for anything but its values in the enumeration: the fallback, or the error.
@@ -264,8 +266,8 @@ function gitOperationDurationSeconds$index(labels: GitOperationDurationSecondsLa
     if (key !== "operation") return gitOperationDurationSeconds$slowIndex(labels);
   }
   const v0 = labels.operation;
-  const k0 = +(v0 === "clone") + 2 * +(v0 === "status") + 3 * +(v0 === "diff") + 4 * +(v0 === "pull") + 5 * +(v0 === "push") - 1;
-  return (k0) >= 0 ? k0 : gitOperationDurationSeconds$slowIndex(labels);
+  const k0 = +(v0 === "clone") + 2 * +(v0 === "status") + 3 * +(v0 === "diff") + 4 * +(v0 === "pull") + 5 * +(v0 === "push");
+  return k0 ? k0 - 1 : gitOperationDurationSeconds$slowIndex(labels);
 }
 function gitOperationDurationSeconds$slowIndex(labels: GitOperationDurationSecondsLabels): number {
   for (const key in labels) {
@@ -288,13 +290,15 @@ function gitOperationDurationSeconds$bucket(value: number): number {
 /** One series of git_operation_duration_seconds, as its `labels(…)` returns it. */
 export class GitOperationDurationSecondsSeries extends HistogramSeries {
   observe(value: number): void {
-    if (!Number.isFinite(value)) throw this.valueError(value);
+    if (!$isFinite(value)) throw this.valueError(value);
     const s = this.values;
     const base = this.base;
     const b = base + gitOperationDurationSeconds$bucket(value);
     s[b] = (s[b] as number) + 1;
-    s[base + 11] = (s[base + 11] as number) + value;
-    s[base + 12] = (s[base + 12] as number) + 1;
+    const sum = base + 11;
+    s[sum] = (s[sum] as number) + value;
+    const count = base + 12;
+    s[count] = (s[count] as number) + 1;
   }
 }
 
@@ -307,8 +311,8 @@ export class GitOperationDurationSecondsHistogram extends EnumHistogram<GitOpera
   /** The series of the values of operation, in this order: record on it without building a labels object. */
   labels(operationValue: GitOperationDurationSecondsLabels["operation"]): GitOperationDurationSecondsSeries {
     const n = arguments.length;
-    const k0 = +(operationValue === "clone") + 2 * +(operationValue === "status") + 3 * +(operationValue === "diff") + 4 * +(operationValue === "pull") + 5 * +(operationValue === "push") - 1;
-    return this.handles[(k0) >= 0 && n === 1 ? k0 : this.slowLabels(n, operationValue)] as GitOperationDurationSecondsSeries;
+    const k0 = +(operationValue === "clone") + 2 * +(operationValue === "status") + 3 * +(operationValue === "diff") + 4 * +(operationValue === "pull") + 5 * +(operationValue === "push");
+    return this.handles[k0 && n === 1 ? k0 - 1 : this.slowLabels(n, operationValue)] as GitOperationDurationSecondsSeries;
   }
 
   // labels(…) for anything but its values in the enumeration: the fallback, or the error.
@@ -319,12 +323,14 @@ export class GitOperationDurationSecondsHistogram extends EnumHistogram<GitOpera
 
   observe(labels: GitOperationDurationSecondsLabels, value: number): void {
     const base = gitOperationDurationSeconds$index(labels) * 13;
-    if (!Number.isFinite(value)) throw this.valueError(value);
+    if (!$isFinite(value)) throw this.valueError(value);
     const s = this.series;
     const b = base + gitOperationDurationSeconds$bucket(value);
     s[b] = (s[b] as number) + 1;
-    s[base + 11] = (s[base + 11] as number) + value;
-    s[base + 12] = (s[base + 12] as number) + 1;
+    const sum = base + 11;
+    s[sum] = (s[sum] as number) + value;
+    const count = base + 12;
+    s[count] = (s[count] as number) + 1;
   }
 
   observeSince(labels: GitOperationDurationSecondsLabels, start: bigint): number {
@@ -355,9 +361,9 @@ function gitOperationTotal$index(labels: GitOperationTotalLabels): number {
   }
   const v0 = labels.operation;
   const v1 = labels.status;
-  const k0 = +(v0 === "clone") + 2 * +(v0 === "status") + 3 * +(v0 === "diff") + 4 * +(v0 === "pull") + 5 * +(v0 === "push") - 1;
-  const k1 = +(v1 === "started") + 2 * +(v1 === "success") + 3 * +(v1 === "failure") + 4 * +(v1 === "retry") - 1;
-  return (k0 | k1) >= 0 ? k0 * 4 + k1 : gitOperationTotal$slowIndex(labels);
+  const k0 = +(v0 === "clone") + 2 * +(v0 === "status") + 3 * +(v0 === "diff") + 4 * +(v0 === "pull") + 5 * +(v0 === "push");
+  const k1 = +(v1 === "started") + 2 * +(v1 === "success") + 3 * +(v1 === "failure") + 4 * +(v1 === "retry");
+  return k0 && k1 ? k0 * 4 + k1 - 5 : gitOperationTotal$slowIndex(labels);
 }
 function gitOperationTotal$slowIndex(labels: GitOperationTotalLabels): number {
   for (const key in labels) {
@@ -398,9 +404,9 @@ export class GitOperationTotalCounter extends EnumCounter<GitOperationTotalLabel
   /** The series of the values of operation, status, in this order: record on it without building a labels object. */
   labels(operationValue: GitOperationTotalLabels["operation"], statusValue: GitOperationTotalLabels["status"]): CounterSeries {
     const n = arguments.length;
-    const k0 = +(operationValue === "clone") + 2 * +(operationValue === "status") + 3 * +(operationValue === "diff") + 4 * +(operationValue === "pull") + 5 * +(operationValue === "push") - 1;
-    const k1 = +(statusValue === "started") + 2 * +(statusValue === "success") + 3 * +(statusValue === "failure") + 4 * +(statusValue === "retry") - 1;
-    return this.handles[(k0 | k1) >= 0 && n === 2 ? k0 * 4 + k1 : this.slowLabels(n, operationValue, statusValue)] as CounterSeries;
+    const k0 = +(operationValue === "clone") + 2 * +(operationValue === "status") + 3 * +(operationValue === "diff") + 4 * +(operationValue === "pull") + 5 * +(operationValue === "push");
+    const k1 = +(statusValue === "started") + 2 * +(statusValue === "success") + 3 * +(statusValue === "failure") + 4 * +(statusValue === "retry");
+    return this.handles[k0 && k1 && n === 2 ? k0 * 4 + k1 - 5 : this.slowLabels(n, operationValue, statusValue)] as CounterSeries;
   }
 
   // labels(…) for anything but its values in the enumeration: the fallback, or the error.
@@ -428,8 +434,8 @@ function gitPushRetryCountTotal$index(labels: GitPushRetryCountTotalLabels): num
     if (key !== "attempt") return gitPushRetryCountTotal$slowIndex(labels);
   }
   const v0 = labels.attempt;
-  const k0 = +(v0 === "1") + 2 * +(v0 === "2") + 3 * +(v0 === "3") + 4 * +(v0 === "4") + 5 * +(v0 === "5") - 1;
-  return (k0) >= 0 ? k0 : gitPushRetryCountTotal$slowIndex(labels);
+  const k0 = +(v0 === "1") + 2 * +(v0 === "2") + 3 * +(v0 === "3") + 4 * +(v0 === "4") + 5 * +(v0 === "5");
+  return k0 ? k0 - 1 : gitPushRetryCountTotal$slowIndex(labels);
 }
 function gitPushRetryCountTotal$slowIndex(labels: GitPushRetryCountTotalLabels): number {
   for (const key in labels) {
@@ -455,8 +461,8 @@ export class GitPushRetryCountTotalCounter extends EnumCounter<GitPushRetryCount
   /** The series of the values of attempt, in this order: record on it without building a labels object. */
   labels(attemptValue: GitPushRetryCountTotalLabels["attempt"]): CounterSeries {
     const n = arguments.length;
-    const k0 = +(attemptValue === "1") + 2 * +(attemptValue === "2") + 3 * +(attemptValue === "3") + 4 * +(attemptValue === "4") + 5 * +(attemptValue === "5") - 1;
-    return this.handles[(k0) >= 0 && n === 1 ? k0 : this.slowLabels(n, attemptValue)] as CounterSeries;
+    const k0 = +(attemptValue === "1") + 2 * +(attemptValue === "2") + 3 * +(attemptValue === "3") + 4 * +(attemptValue === "4") + 5 * +(attemptValue === "5");
+    return this.handles[k0 && n === 1 ? k0 - 1 : this.slowLabels(n, attemptValue)] as CounterSeries;
   }
 
   // labels(…) for anything but its values in the enumeration: the fallback, or the error.
@@ -557,13 +563,15 @@ function sandboxCreationSeconds$bucket(value: number): number {
 /** One series of sandbox_creation_seconds, as its `labels(…)` returns it. */
 export class SandboxCreationSecondsSeries extends HistogramSeries {
   observe(value: number): void {
-    if (!Number.isFinite(value)) throw this.valueError(value);
+    if (!$isFinite(value)) throw this.valueError(value);
     const s = this.values;
     const base = this.base;
     const b = base + sandboxCreationSeconds$bucket(value);
     s[b] = (s[b] as number) + 1;
-    s[base + 10] = (s[base + 10] as number) + value;
-    s[base + 11] = (s[base + 11] as number) + 1;
+    const sum = base + 10;
+    s[sum] = (s[sum] as number) + value;
+    const count = base + 11;
+    s[count] = (s[count] as number) + 1;
   }
 }
 
@@ -582,12 +590,14 @@ export class SandboxCreationSecondsHistogram extends EnumHistogram<SandboxCreati
 
   observe(labels: SandboxCreationSecondsLabels, value: number): void {
     const base = sandboxCreationSeconds$index(labels) * 12;
-    if (!Number.isFinite(value)) throw this.valueError(value);
+    if (!$isFinite(value)) throw this.valueError(value);
     const s = this.series;
     const b = base + sandboxCreationSeconds$bucket(value);
     s[b] = (s[b] as number) + 1;
-    s[base + 10] = (s[base + 10] as number) + value;
-    s[base + 11] = (s[base + 11] as number) + 1;
+    const sum = base + 10;
+    s[sum] = (s[sum] as number) + value;
+    const count = base + 11;
+    s[count] = (s[count] as number) + 1;
   }
 
   observeSince(labels: SandboxCreationSecondsLabels, start: bigint): number {
@@ -616,8 +626,8 @@ function sandboxHoursTotal$index(labels: SandboxHoursTotalLabels): number {
     if (key !== "project") return sandboxHoursTotal$slowIndex(labels);
   }
   const v0 = labels.project;
-  const k0 = +(v0 === "default") + 2 * +(v0 === "agents") + 3 * +(v0 === "ci") + 4 * +(v0 === "other") - 1;
-  return (k0) >= 0 ? k0 : sandboxHoursTotal$slowIndex(labels);
+  const k0 = +(v0 === "default") + 2 * +(v0 === "agents") + 3 * +(v0 === "ci") + 4 * +(v0 === "other");
+  return k0 ? k0 - 1 : sandboxHoursTotal$slowIndex(labels);
 }
 function sandboxHoursTotal$slowIndex(labels: SandboxHoursTotalLabels): number {
   for (const key in labels) {
@@ -642,8 +652,8 @@ export class SandboxHoursTotalCounter extends EnumCounter<SandboxHoursTotalLabel
   /** The series of the values of project, in this order: record on it without building a labels object. */
   labels(projectValue: SandboxHoursTotalLabels["project"]): CounterSeries {
     const n = arguments.length;
-    const k0 = +(projectValue === "default") + 2 * +(projectValue === "agents") + 3 * +(projectValue === "ci") + 4 * +(projectValue === "other") - 1;
-    return this.handles[(k0) >= 0 && n === 1 ? k0 : this.slowLabels(n, projectValue)] as CounterSeries;
+    const k0 = +(projectValue === "default") + 2 * +(projectValue === "agents") + 3 * +(projectValue === "ci") + 4 * +(projectValue === "other");
+    return this.handles[k0 && n === 1 ? k0 - 1 : this.slowLabels(n, projectValue)] as CounterSeries;
   }
 
   // labels(…) for anything but its values in the enumeration: the fallback, or the error.

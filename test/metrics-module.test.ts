@@ -330,6 +330,24 @@ describe("generated metrics module: labels(…)", () => {
     expect(await createMetrics().registry.metrics()).toBe(await m.registry.metrics());
   });
 
+  it("resolves a value built at run time to its series and rejects empty, prototype-named and long values, recording nothing for them", async () => {
+    const m = createMetrics();
+    const labels = m.gitOperationTotal.labels.bind(m.gitOperationTotal) as (...values: unknown[]) => { inc: () => void };
+    // Compared by content, as prom-client does: a string concatenated at run time is not the literal's interned copy.
+    const built = ["pu", "sh"].join("");
+    expect(labels(built, ["succ", "ess"].join(""))).toBe(m.gitOperationTotal.labels("push", "success"));
+    const before = await m.registry.metrics();
+    for (const hostile of ["", "__proto__", "constructor", "toString", "push".repeat(10_000), "push\u0000", "PUSH", new String("push")]) {
+      expect(() => labels(hostile, "success")).toThrow(/git_operation_total: label "operation" has no value/);
+      expect(() => labels("push", hostile)).toThrow(/git_operation_total: label "status" has no value/);
+    }
+    // A fallback label takes any other string, and only strings.
+    const errors = m.gitErrorsTotal.labels.bind(m.gitErrorsTotal) as (...values: unknown[]) => unknown;
+    expect(errors("pull", "__proto__")).toBe(m.gitErrorsTotal.labels("pull", "other"));
+    expect(() => errors("pull", 7)).toThrow('git_errors_total: label "error_type" has no value 7; allowed: timeout, auth, conflict, network, sandbox_not_found, other');
+    expect(await m.registry.metrics()).toBe(before);
+  });
+
   it("rejects negative, non-finite and non-number values on a handle and records nothing", async () => {
     const m = createMetrics();
     const retry = m.gitOperationTotal.labels("pull", "retry");

@@ -12,6 +12,10 @@
 // the same text and registries, content types, default metrics and cluster aggregation keep working.
 import { Registry, type Metric, type RegistryContentType } from "prom-client";
 
+// Read in fewer bytes of bytecode than Number.isFinite (a global and a property): V8 inlines a
+// recording call by its bytecode size. It still compiles to V8's finite-number check.
+const isFiniteNumber = Number.isFinite;
+
 /** A registry of either content type (Prometheus text or OpenMetrics). */
 export type AnyRegistry = Registry<RegistryContentType>;
 
@@ -112,7 +116,7 @@ export class CounterSeries {
 
   /** `inc(value)`: checked here, so that `inc()` stays compact. */
   protected add(value: number): void {
-    if (!(Number.isFinite(value) && value >= 0)) throw counterValueError(this.metric, value);
+    if (!(isFiniteNumber(value) && value >= 0)) throw counterValueError(this.metric, value);
     this.n += value;
   }
 
@@ -132,17 +136,17 @@ export class GaugeSeries {
   }
 
   set(value: number): void {
-    if (!Number.isFinite(value)) throw this.valueError(value);
+    if (!isFiniteNumber(value)) throw this.valueError(value);
     this.n = value;
   }
 
   inc(value = 1): void {
-    if (!Number.isFinite(value)) throw this.valueError(value);
+    if (!isFiniteNumber(value)) throw this.valueError(value);
     this.n += value;
   }
 
   dec(value = 1): void {
-    if (!Number.isFinite(value)) throw this.valueError(value);
+    if (!isFiniteNumber(value)) throw this.valueError(value);
     this.n -= value;
   }
 

@@ -35,7 +35,7 @@ export function generateMetricsModule(model: Model, lang: ModuleLang = "ts"): Ar
 }
 
 function render(model: Model, f: Flavor): string {
-  const out: string[] = [`// ${lineComment(generatedHeader(model))}`, "//", ...MODULE_DOC.map((l) => `// ${l}`.trimEnd()), "", ...imports(model, f), ""];
+  const out: string[] = [`// ${lineComment(generatedHeader(model))}`, "//", ...MODULE_DOC.map((l) => `// ${l}`.trimEnd()), "", ...imports(model, f), "", ...finiteCheck(model, f)];
   for (const service of model.services) out.push(...serviceSection(service, f), ...costSection(service, f));
   out.push(...onlyServiceAliases(model, f));
   // A declaration file exports only what says `export` once it has an explicit export list.
@@ -61,6 +61,17 @@ function imports(model: Model, f: Flavor): string[] {
   const names = [...helpers, ...classes, ...handles].sort((a, b) => (bare(a) < bare(b) ? -1 : 1));
   if (f !== "js") names.push("type AnyRegistry");
   return [`import { Registry } from "prom-client";`, `import { ${names.join(", ")} } from ${tsStringLiteral(RUNTIME_SPECIFIER)};`];
+}
+
+/** What an observation checks its value with, when the module has a histogram. */
+const IS_FINITE = "$isFinite";
+
+// A module constant is read in fewer bytes of bytecode than Number.isFinite (a global and a
+// property), and V8 inlines a recording call by its bytecode size; it still compiles to V8's
+// finite-number check. `$` keeps it apart from every name derived from the spec.
+function finiteCheck(model: Model, f: Flavor): string[] {
+  if (f === "dts" || !model.services.some((s) => s.metrics.some((m) => m.type === "histogram"))) return [];
+  return [`const ${IS_FINITE} = Number.isFinite;`, ""];
 }
 
 const MODULE_DOC = [
@@ -263,7 +274,7 @@ function labelsType(m: MetricModel): string[] {
 export const BRANCHLESS_MAX_VALUES = 16;
 
 // The constants a metric's index function needs: its label names and each label's values, and for
-// a label with more than BRANCHLESS_MAX_VALUES values a switch (-1 for no match).
+// a label with more than BRANCHLESS_MAX_VALUES values a switch (the value's position from 1, 0 for no match).
 function labelIndexFunctions(m: MetricModel, f: Flavor): string[] {
   const ts = f === "ts";
   const lines: string[] = [];
@@ -272,8 +283,8 @@ function labelIndexFunctions(m: MetricModel, f: Flavor): string[] {
     lines.push(`const ${ident.values(m, l)} = [${l.values.map((v) => tsStringLiteral(v)).join(", ")}]${ts ? " as const" : ""};`);
     if (l.values.length <= BRANCHLESS_MAX_VALUES) continue;
     lines.push(`function ${ident.labelIndex(m, l)}(${ts ? "value: unknown): number" : "value)"} {`, "  switch (value) {");
-    l.values.forEach((v, i) => lines.push(`    case ${tsStringLiteral(v)}: return ${i};`));
-    lines.push("    default: return -1;", "  }", "}");
+    l.values.forEach((v, i) => lines.push(`    case ${tsStringLiteral(v)}: return ${i + 1};`));
+    lines.push("    default: return 0;", "  }", "}");
   }
   return lines;
 }
@@ -281,7 +292,7 @@ function labelIndexFunctions(m: MetricModel, f: Flavor): string[] {
 // The series index of a labels object, in one function so that V8 inlines a whole recording call
 // into its caller more often (it inlines by bytecode size). Every key must be one of the metric's
 // label names, as prom-client requires (for-in over a monomorphic object reads V8's enum cache).
-// Each label's value index is the sum of compares (or its switch), -1 when nothing matched; only
+// Each label's value position is the sum of compares (or its switch), 0 when nothing matched; only
 // then (or for a key that is no label) does the slow path run, for a fallback or the RangeError. Mixed radix:
 // the last label varies fastest, matching the order of the label sets. Locals are numbered, not
 // named after labels, so no label name can shadow anything.
@@ -319,22 +330,26 @@ function indexFunction(m: MetricModel, f: Flavor): string[] {
 }
 
 /**
- * `const kN = …;` for each label: the index of its value (the expression `values[N]`) among the
- * label's values, -1 for none.
+ * `const kN = …;` for each label: the position of its value (the expression `values[N]`) among the
+ * label's values counted from 1, 0 for none (so that `k0 && k1` is the check, fewer bytes of
+ * bytecode than comparing against -1, and one constant corrects the series index).
  */
 function valueIndexLines(m: MetricModel, values: readonly string[], indent = "  "): string[] {
   return m.labels.map((l, i) => {
     const v = values[i] ?? "undefined";
     if (l.values.length > BRANCHLESS_MAX_VALUES) return `${indent}const k${i} = ${ident.labelIndex(m, l)}(${v});`;
     const terms = l.values.map((x, j) => `${j === 0 ? "" : `${j + 1} * `}+(${v} === ${tsStringLiteral(x)})`);
-    return `${indent}const k${i} = ${terms.join(" + ")} - 1;`;
+    return `${indent}const k${i} = ${terms.join(" + ")};`;
   });
 }
 
-/** `(k0 | k1) >= 0 [&& also] ? <series index>`: the caller adds the slow path after the colon. */
+/** `k0 && k1 [&& also] ? <series index>`: the caller adds the slow path after the colon. */
 function seriesIndexExpr(m: MetricModel, also?: string): string {
   const ks = m.labels.map((_, i) => `k${i}`);
-  return `(${ks.join(" | ")}) >= 0${also !== undefined ? ` && ${also}` : ""} ? ${mixedRadix(m, ks)}`;
+  // The positions count from 1: the index of the series whose every position is 1 is subtracted.
+  let offset = 0;
+  m.labels.forEach((l) => (offset = offset * l.values.length + 1));
+  return `${[...ks, ...(also !== undefined ? [also] : [])].join(" && ")} ? ${mixedRadix(m, ks)} - ${offset}`;
 }
 
 /** `((a * n1 + b) * n2 + c)`: the series index from each label's value index. */
@@ -427,7 +442,7 @@ function metricClass(m: MetricModel, f: Flavor): string[] {
     lines.push(
       `  observe${sig(`labels: ${L}, value: number`, "void")} {`,
       `    const base = ${idx}(labels) * ${stride};`,
-      "    if (!Number.isFinite(value)) throw this.valueError(value);",
+      `    if (!${IS_FINITE}(value)) throw this.valueError(value);`,
       "    const s = this.series;",
       ...observation(m, f),
       "  }",
@@ -493,7 +508,7 @@ function histogramSeriesClass(m: MetricModel, f: Flavor): string[] {
     seriesDoc(m),
     `export class ${ident.series(m)} extends HistogramSeries {`,
     `  observe(${f === "ts" ? "value: number): void" : "value)"} {`,
-    "    if (!Number.isFinite(value)) throw this.valueError(value);",
+    `    if (!${IS_FINITE}(value)) throw this.valueError(value);`,
     "    const s = this.values;",
     "    const base = this.base;",
     ...observation(m, f),
@@ -505,13 +520,16 @@ function histogramSeriesClass(m: MetricModel, f: Flavor): string[] {
 /** One observation of `value` into the series at `base` of the array `s`: its bucket, sum and count. */
 function observation(m: MetricModel, f: Flavor): string[] {
   const n = m.buckets.length;
-  // A slot inside the series always exists: an assertion instead of `?? 0` keeps the bytecode small.
+  // A slot inside the series always exists: an assertion instead of `?? 0` keeps the bytecode small,
+  // as does each slot's index computed once.
   const at = (expr: string) => (f === "ts" ? `(s[${expr}] as number)` : `s[${expr}]`);
   return [
     `    const b = base + ${ident.bucket(m)}(value);`,
     `    s[b] = ${at("b")} + 1;`,
-    `    s[base + ${n + 1}] = ${at(`base + ${n + 1}`)} + value;`,
-    `    s[base + ${n + 2}] = ${at(`base + ${n + 2}`)} + 1;`,
+    `    const sum = base + ${n + 1};`,
+    `    s[sum] = ${at("sum")} + value;`,
+    `    const count = base + ${n + 2};`,
+    `    s[count] = ${at("count")} + 1;`,
   ];
 }
 

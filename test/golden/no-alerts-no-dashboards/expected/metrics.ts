@@ -9,6 +9,8 @@
 import { Registry } from "prom-client";
 import { type CounterSeries, EnumCounter, EnumGauge, EnumHistogram, enumIndex, type GaugeSeries, HistogramSeries, labelKeysError, type AnyRegistry } from "obsgen/runtime";
 
+const $isFinite = Number.isFinite;
+
 // ---- service batch-worker: 3 metrics, at most 24 series
 
 export type BatchJobDurationSecondsLabels = {
@@ -21,8 +23,8 @@ function batchJobDurationSeconds$index(labels: BatchJobDurationSecondsLabels): n
     if (key !== "queue") return batchJobDurationSeconds$slowIndex(labels);
   }
   const v0 = labels.queue;
-  const k0 = +(v0 === "default") + 2 * +(v0 === "priority") - 1;
-  return (k0) >= 0 ? k0 : batchJobDurationSeconds$slowIndex(labels);
+  const k0 = +(v0 === "default") + 2 * +(v0 === "priority");
+  return k0 ? k0 - 1 : batchJobDurationSeconds$slowIndex(labels);
 }
 function batchJobDurationSeconds$slowIndex(labels: BatchJobDurationSecondsLabels): number {
   for (const key in labels) {
@@ -42,13 +44,15 @@ function batchJobDurationSeconds$bucket(value: number): number {
 /** One series of batch_job_duration_seconds, as its `labels(…)` returns it. */
 export class BatchJobDurationSecondsSeries extends HistogramSeries {
   observe(value: number): void {
-    if (!Number.isFinite(value)) throw this.valueError(value);
+    if (!$isFinite(value)) throw this.valueError(value);
     const s = this.values;
     const base = this.base;
     const b = base + batchJobDurationSeconds$bucket(value);
     s[b] = (s[b] as number) + 1;
-    s[base + 6] = (s[base + 6] as number) + value;
-    s[base + 7] = (s[base + 7] as number) + 1;
+    const sum = base + 6;
+    s[sum] = (s[sum] as number) + value;
+    const count = base + 7;
+    s[count] = (s[count] as number) + 1;
   }
 }
 
@@ -61,8 +65,8 @@ export class BatchJobDurationSecondsHistogram extends EnumHistogram<BatchJobDura
   /** The series of the values of queue, in this order: record on it without building a labels object. */
   labels(queueValue: BatchJobDurationSecondsLabels["queue"]): BatchJobDurationSecondsSeries {
     const n = arguments.length;
-    const k0 = +(queueValue === "default") + 2 * +(queueValue === "priority") - 1;
-    return this.handles[(k0) >= 0 && n === 1 ? k0 : this.slowLabels(n, queueValue)] as BatchJobDurationSecondsSeries;
+    const k0 = +(queueValue === "default") + 2 * +(queueValue === "priority");
+    return this.handles[k0 && n === 1 ? k0 - 1 : this.slowLabels(n, queueValue)] as BatchJobDurationSecondsSeries;
   }
 
   // labels(…) for anything but its values in the enumeration: the fallback, or the error.
@@ -73,12 +77,14 @@ export class BatchJobDurationSecondsHistogram extends EnumHistogram<BatchJobDura
 
   observe(labels: BatchJobDurationSecondsLabels, value: number): void {
     const base = batchJobDurationSeconds$index(labels) * 8;
-    if (!Number.isFinite(value)) throw this.valueError(value);
+    if (!$isFinite(value)) throw this.valueError(value);
     const s = this.series;
     const b = base + batchJobDurationSeconds$bucket(value);
     s[b] = (s[b] as number) + 1;
-    s[base + 6] = (s[base + 6] as number) + value;
-    s[base + 7] = (s[base + 7] as number) + 1;
+    const sum = base + 6;
+    s[sum] = (s[sum] as number) + value;
+    const count = base + 7;
+    s[count] = (s[count] as number) + 1;
   }
 
   observeSince(labels: BatchJobDurationSecondsLabels, start: bigint): number {
@@ -110,9 +116,9 @@ function batchJobsTotal$index(labels: BatchJobsTotalLabels): number {
   }
   const v0 = labels.queue;
   const v1 = labels.outcome;
-  const k0 = +(v0 === "default") + 2 * +(v0 === "priority") - 1;
-  const k1 = +(v1 === "success") + 2 * +(v1 === "failure") + 3 * +(v1 === "other") - 1;
-  return (k0 | k1) >= 0 ? k0 * 3 + k1 : batchJobsTotal$slowIndex(labels);
+  const k0 = +(v0 === "default") + 2 * +(v0 === "priority");
+  const k1 = +(v1 === "success") + 2 * +(v1 === "failure") + 3 * +(v1 === "other");
+  return k0 && k1 ? k0 * 3 + k1 - 4 : batchJobsTotal$slowIndex(labels);
 }
 function batchJobsTotal$slowIndex(labels: BatchJobsTotalLabels): number {
   for (const key in labels) {
@@ -139,9 +145,9 @@ export class BatchJobsTotalCounter extends EnumCounter<BatchJobsTotalLabels> {
   /** The series of the values of queue, outcome, in this order: record on it without building a labels object. */
   labels(queueValue: BatchJobsTotalLabels["queue"], outcomeValue: BatchJobsTotalLabels["outcome"]): CounterSeries {
     const n = arguments.length;
-    const k0 = +(queueValue === "default") + 2 * +(queueValue === "priority") - 1;
-    const k1 = +(outcomeValue === "success") + 2 * +(outcomeValue === "failure") + 3 * +(outcomeValue === "other") - 1;
-    return this.handles[(k0 | k1) >= 0 && n === 2 ? k0 * 3 + k1 : this.slowLabels(n, queueValue, outcomeValue)] as CounterSeries;
+    const k0 = +(queueValue === "default") + 2 * +(queueValue === "priority");
+    const k1 = +(outcomeValue === "success") + 2 * +(outcomeValue === "failure") + 3 * +(outcomeValue === "other");
+    return this.handles[k0 && k1 && n === 2 ? k0 * 3 + k1 - 4 : this.slowLabels(n, queueValue, outcomeValue)] as CounterSeries;
   }
 
   // labels(…) for anything but its values in the enumeration: the fallback, or the error.
@@ -169,8 +175,8 @@ function batchQueueDepth$index(labels: BatchQueueDepthLabels): number {
     if (key !== "queue") return batchQueueDepth$slowIndex(labels);
   }
   const v0 = labels.queue;
-  const k0 = +(v0 === "default") + 2 * +(v0 === "priority") - 1;
-  return (k0) >= 0 ? k0 : batchQueueDepth$slowIndex(labels);
+  const k0 = +(v0 === "default") + 2 * +(v0 === "priority");
+  return k0 ? k0 - 1 : batchQueueDepth$slowIndex(labels);
 }
 function batchQueueDepth$slowIndex(labels: BatchQueueDepthLabels): number {
   for (const key in labels) {
@@ -193,8 +199,8 @@ export class BatchQueueDepthGauge extends EnumGauge<BatchQueueDepthLabels> {
   /** The series of the values of queue, in this order: record on it without building a labels object. */
   labels(queueValue: BatchQueueDepthLabels["queue"]): GaugeSeries {
     const n = arguments.length;
-    const k0 = +(queueValue === "default") + 2 * +(queueValue === "priority") - 1;
-    return this.handles[(k0) >= 0 && n === 1 ? k0 : this.slowLabels(n, queueValue)] as GaugeSeries;
+    const k0 = +(queueValue === "default") + 2 * +(queueValue === "priority");
+    return this.handles[k0 && n === 1 ? k0 - 1 : this.slowLabels(n, queueValue)] as GaugeSeries;
   }
 
   // labels(…) for anything but its values in the enumeration: the fallback, or the error.

@@ -18,8 +18,8 @@ function apiRequestsTotal$index(labels) {
     if (key !== "outcome") return apiRequestsTotal$slowIndex(labels);
   }
   const v0 = labels.outcome;
-  const k0 = +(v0 === "success") + 2 * +(v0 === "failure") - 1;
-  return (k0) >= 0 ? k0 : apiRequestsTotal$slowIndex(labels);
+  const k0 = +(v0 === "success") + 2 * +(v0 === "failure");
+  return k0 ? k0 - 1 : apiRequestsTotal$slowIndex(labels);
 }
 function apiRequestsTotal$slowIndex(labels) {
   for (const key in labels) {
@@ -42,8 +42,8 @@ export class ApiRequestsTotalCounter extends EnumCounter {
   /** The series of the values of outcome, in this order: record on it without building a labels object. */
   labels(outcomeValue) {
     const n = arguments.length;
-    const k0 = +(outcomeValue === "success") + 2 * +(outcomeValue === "failure") - 1;
-    return this.handles[(k0) >= 0 && n === 1 ? k0 : this.slowLabels(n, outcomeValue)];
+    const k0 = +(outcomeValue === "success") + 2 * +(outcomeValue === "failure");
+    return this.handles[k0 && n === 1 ? k0 - 1 : this.slowLabels(n, outcomeValue)];
   }
 
   // labels(…) for anything but its values in the enumeration: the fallback, or the error.
@@ -88,8 +88,8 @@ function workerJobsTotal$index(labels) {
     if (key !== "outcome") return workerJobsTotal$slowIndex(labels);
   }
   const v0 = labels.outcome;
-  const k0 = +(v0 === "success") + 2 * +(v0 === "failure") - 1;
-  return (k0) >= 0 ? k0 : workerJobsTotal$slowIndex(labels);
+  const k0 = +(v0 === "success") + 2 * +(v0 === "failure");
+  return k0 ? k0 - 1 : workerJobsTotal$slowIndex(labels);
 }
 function workerJobsTotal$slowIndex(labels) {
   for (const key in labels) {
@@ -112,8 +112,8 @@ export class WorkerJobsTotalCounter extends EnumCounter {
   /** The series of the values of outcome, in this order: record on it without building a labels object. */
   labels(outcomeValue) {
     const n = arguments.length;
-    const k0 = +(outcomeValue === "success") + 2 * +(outcomeValue === "failure") - 1;
-    return this.handles[(k0) >= 0 && n === 1 ? k0 : this.slowLabels(n, outcomeValue)];
+    const k0 = +(outcomeValue === "success") + 2 * +(outcomeValue === "failure");
+    return this.handles[k0 && n === 1 ? k0 - 1 : this.slowLabels(n, outcomeValue)];
   }
 
   // labels(…) for anything but its values in the enumeration: the fallback, or the error.
