@@ -34,6 +34,8 @@ const WRITE_TIMEOUT_MS = 60_000;
 export interface LocalProviderOptions {
   /** Directory under which sandbox directories are made; the OS temp directory by default. */
   root?: string;
+  /** The spawner ends after running nothing for this long (DEFAULT_SPAWNER_IDLE_MS). */
+  spawnerIdleMs?: number;
 }
 
 // Credentials reach git only through the askpass helper the git runtime installs per command (it
@@ -215,7 +217,7 @@ class LocalSandbox implements Sandbox {
 
 export function createLocalProvider(options: LocalProviderOptions = {}): SandboxProvider {
   const live = new Set<LocalSandbox>();
-  const spawner = new Spawner();
+  const spawner = new Spawner(options.spawnerIdleMs);
   return {
     name: "local",
     async create(_opts?: CreateOptions): Promise<Sandbox> {
