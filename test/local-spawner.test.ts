@@ -120,7 +120,7 @@ describe("the local provider's spawner", () => {
     expect((await stat(next))?.ppid).toBe(process.pid);
   }, 30_000);
 
-  it("holds no listening socket: it takes commands only from the pipe its parent holds", async () => {
+  it("holds no listening socket and gives its commands no descriptor of its pipe: it takes commands only from its parent", async () => {
     const spawner = await starterOf(sandbox);
     const listening = new Set<string>();
     for (const table of ["tcp", "tcp6", "udp", "udp6"]) {
@@ -142,6 +142,11 @@ describe("the local provider's spawner", () => {
       if (inode !== undefined) sockets.push(inode);
     }
     expect(sockets.filter((inode) => listening.has(inode))).toEqual([]);
+    // Nor can a command it runs write to it: the command holds no descriptor of its pipes.
+    const channel = await Promise.all(["0", "1"].map((fd) => readlink(`/proc/${spawner}/fd/${fd}`)));
+    const held = (await sandbox.exec(["sh", "-c", 'for f in /proc/$$/fd/*; do readlink "$f"; done'], T)).stdout.split("\n");
+    expect(held.length).toBeGreaterThan(2);
+    expect(held.filter((target) => channel.includes(target))).toEqual([]);
   });
 
   it("stops the spawner when the provider shuts down", async () => {
