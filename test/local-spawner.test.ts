@@ -120,6 +120,16 @@ describe("the local provider's spawner", () => {
     expect((await stat(next))?.ppid).toBe(process.pid);
   }, 30_000);
 
+  it("returns megabytes of output whole and drops what a stream prints beyond 8 MiB", async () => {
+    const r = await sandbox.exec(["sh", "-c", "head -c 3000000 /dev/zero | tr '\\0' e >&2; head -c 20000000 /dev/zero | tr '\\0' o"], T);
+    expect(r.exitCode).toBe(0);
+    expect(r.stderr).toBe("e".repeat(3_000_000));
+    // Whole chunks are kept until the limit is reached: 8 MiB and at most one pipe read more.
+    expect(r.stdout.length).toBeGreaterThanOrEqual(8 * 1024 * 1024);
+    expect(r.stdout.length).toBeLessThan(9 * 1024 * 1024);
+    expect(/^o+$/.test(r.stdout)).toBe(true);
+  }, 30_000);
+
   it("holds no listening socket and gives its commands no descriptor of its pipe: it takes commands only from its parent", async () => {
     const spawner = await starterOf(sandbox);
     const listening = new Set<string>();

@@ -1,8 +1,8 @@
 // The runtime's side of the local sandbox's spawner (spawner-process.cjs, whose header documents
 // the protocol): starts it on the first command, sends it commands over its stdin, matches its
 // answers to them, and starts it again for the next command should it die. The runtime's own
-// process then never forks: fork() in a 130 MiB process costed milliseconds per command, and the
-// page faults that follow each fork more, where the spawner is a few tens of MiB.
+// process then never forks: fork() in a 130 MiB process cost milliseconds per command, and the page
+// faults that follow each fork in the process that forked more; the spawner is a few tens of MiB.
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { Socket } from "node:net";
@@ -17,7 +17,8 @@ const SPAWNER_FLAGS = ["--max-semi-space-size=1", "--max-old-space-size=64", "--
 const STUCK_GRACE_MS = 10_000;
 /**
  * A spawner that has run nothing for this long ends, so an idle runtime holds no second process
- * (some 50 MiB resident, 18 MiB of it its own); the next command starts a new one (some 50 ms).
+ * (some 50 MiB resident, 18 MiB of it not shared); the next command starts a new one (a node
+ * start-up, tens of milliseconds).
  */
 export const DEFAULT_SPAWNER_IDLE_MS = 60_000;
 
@@ -195,13 +196,15 @@ export class Spawner {
       pending.push(chunk);
       pendingBytes += chunk.length;
       while (pendingBytes >= 4) {
-        const first = pending[0];
-        const buffer = pending.length === 1 && first !== undefined ? first : Buffer.concat(pending, pendingBytes);
-        const length = buffer.readUInt32BE(0);
-        if (pendingBytes < 4 + length) {
-          pending = [buffer];
-          return;
+        let first = pending[0];
+        if (first === undefined || first.length < 4) {
+          first = Buffer.concat(pending, pendingBytes);
+          pending = [first];
         }
+        // A large output arrives in many chunks: they are joined once, when the frame is whole.
+        const length = first.readUInt32BE(0);
+        if (pendingBytes < 4 + length) return;
+        const buffer = pending.length === 1 ? first : Buffer.concat(pending, pendingBytes);
         const rest = buffer.subarray(4 + length);
         pending = rest.length > 0 ? [rest] : [];
         pendingBytes = rest.length;
