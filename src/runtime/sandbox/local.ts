@@ -20,7 +20,7 @@ import {
   UnsafePathError,
 } from "./provider.ts";
 import { parseRefusal, safeWriteArgv, UNSAFE_PATH_EXIT } from "./safe-write.ts";
-import { type EncodedEnv, encodeEnv, Spawner } from "./spawner.ts";
+import { type EncodedEnv, encodeEnv, type SpawnOutcome, Spawner } from "./spawner.ts";
 
 /** A `.` or `..` path segment. */
 const DOT_SEGMENT = /\/\.\.?(?:\/|$)/;
@@ -87,7 +87,7 @@ class LocalSandbox implements Sandbox {
     if (!this.contains(cwd)) throw new SandboxError("other", `cwd is outside the sandbox: ${cwd}`);
     const { id, done } = this.spawner.run({ argv, cwd, env: this.envWith(opts.env), timeoutMs: opts.timeoutMs, maxOutputBytes: MAX_OUTPUT_BYTES });
     this.running.set(id, done);
-    let outcome;
+    let outcome: SpawnOutcome;
     try {
       outcome = await done;
     } catch (error) {
