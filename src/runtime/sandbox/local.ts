@@ -1,8 +1,8 @@
 // The local sandbox provider: a private temporary directory per sandbox and git child processes on
 // this machine. Each sandbox has its own HOME and git configuration, git never prompts on a
 // terminal, and every command runs in its own process group so a timeout or a kill ends the whole
-// tree (git spawns ssh, remote-https, pack-objects...).
-import { spawn, type ChildProcess } from "node:child_process";
+// tree (git spawns ssh, remote-https, pack-objects...). The commands are started by the provider's
+// spawner (spawner.ts), a small process of its own, so the runtime's large process never forks.
 import { randomUUID } from "node:crypto";
 import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
 import { mkdir, mkdtemp, realpath, rm, writeFile } from "node:fs/promises";
@@ -20,6 +20,7 @@ import {
   UnsafePathError,
 } from "./provider.ts";
 import { parseRefusal, safeWriteArgv, UNSAFE_PATH_EXIT } from "./safe-write.ts";
+import { type EncodedEnv, encodeEnv, type SpawnOutcome, Spawner } from "./spawner.ts";
 
 /** A `.` or `..` path segment. */
 const DOT_SEGMENT = /\/\.\.?(?:\/|$)/;
@@ -33,6 +34,8 @@ const WRITE_TIMEOUT_MS = 60_000;
 export interface LocalProviderOptions {
   /** Directory under which sandbox directories are made; the OS temp directory by default. */
   root?: string;
+  /** The spawner ends after running nothing for this long (DEFAULT_SPAWNER_IDLE_MS). */
+  spawnerIdleMs?: number;
 }
 
 // Credentials reach git only through the askpass helper the git runtime installs per command (it
@@ -56,79 +59,64 @@ function baseEnv(home: string): Record<string, string> {
 class LocalSandbox implements Sandbox {
   readonly id: string;
   private killed = false;
-  private readonly running = new Set<ChildProcess>();
+  /** Ids (the spawner's) of the commands running, and their ends. */
+  private readonly running = new Map<number, Promise<unknown>>();
   private readonly env: Readonly<Record<string, string>>;
-  private readonly mergedEnvs = new WeakMap<object, Record<string, string>>();
+  private readonly encodedEnv: EncodedEnv;
+  private readonly encodedEnvs = new WeakMap<object, EncodedEnv>();
   private readonly rootSlash: string;
 
   constructor(
     private readonly root: string,
     readonly workdir: string,
     private readonly home: string,
+    private readonly spawner: Spawner,
     private readonly onKilled: (s: LocalSandbox) => void,
   ) {
     this.id = `local-${randomUUID()}`;
     this.env = baseEnv(home);
+    this.encodedEnv = encodeEnv(this.env);
     this.rootSlash = `${root}/`;
   }
 
-  exec(argv: readonly string[], opts: ExecOptions): Promise<ExecResult> {
+  async exec(argv: readonly string[], opts: ExecOptions): Promise<ExecResult> {
     const program = argv[0];
-    if (this.killed) return Promise.reject(this.notFound());
-    if (program === undefined) return Promise.reject(new SandboxError("other", "exec needs a program"));
+    if (this.killed) throw this.notFound();
+    if (program === undefined) throw new SandboxError("other", "exec needs a program");
     const cwd = opts.cwd ?? this.workdir;
-    if (!this.contains(cwd)) return Promise.reject(new SandboxError("other", `cwd is outside the sandbox: ${cwd}`));
-    return new Promise<ExecResult>((resolve, reject) => {
-      const child = spawn(program, argv.slice(1), {
-        cwd,
-        env: this.envWith(opts.env),
-        detached: true,
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      this.running.add(child);
-      const out = new Collector();
-      const err = new Collector();
-      child.stdout.on("data", (chunk: Buffer) => out.push(chunk));
-      child.stderr.on("data", (chunk: Buffer) => err.push(chunk));
-      let timedOut = false;
-      const timer = setTimeout(() => {
-        timedOut = true;
-        killGroup(child);
-      }, opts.timeoutMs);
-      let spawnError: Error | undefined;
-      child.on("error", (e) => {
-        spawnError = e;
-      });
-      // git's own children outlive it only when something went wrong; end them with it.
-      child.on("exit", () => killGroup(child));
-      child.on("close", (code, signal) => {
-        clearTimeout(timer);
-        this.running.delete(child);
-        if (this.killed) return reject(this.notFound());
-        if (timedOut) {
-          return reject(new SandboxError("timeout", `${program} did not finish within ${opts.timeoutMs} ms and was killed`));
-        }
-        if (spawnError) return reject(new SandboxError("other", `cannot run ${program}: ${spawnError.message}`, { cause: spawnError }));
-        resolve({ exitCode: code ?? (signal ? 128 : 1), stdout: out.text(), stderr: err.text() });
-      });
-    });
+    if (!this.contains(cwd)) throw new SandboxError("other", `cwd is outside the sandbox: ${cwd}`);
+    const { id, done } = this.spawner.run({ argv, cwd, env: this.envWith(opts.env), timeoutMs: opts.timeoutMs, maxOutputBytes: MAX_OUTPUT_BYTES });
+    this.running.set(id, done);
+    let outcome: SpawnOutcome;
+    try {
+      outcome = await done;
+    } catch (error) {
+      if (this.killed) throw this.notFound();
+      throw error;
+    } finally {
+      this.running.delete(id);
+    }
+    if (this.killed) throw this.notFound();
+    if (outcome.timedOut) throw new SandboxError("timeout", `${program} did not finish within ${opts.timeoutMs} ms and was killed`);
+    if (outcome.spawnError !== "") throw new SandboxError("other", `cannot run ${program}: ${outcome.spawnError}`);
+    return { exitCode: outcome.code ?? (outcome.signal ? 128 : 1), stdout: outcome.stdout, stderr: outcome.stderr };
   }
 
   /**
-   * The sandbox's environment with a command's own variables over it, for spawn. Spreading some 30
-   * variables into a new object costs tens of microseconds, more than the rest of exec; a caller
-   * that passes the same frozen object for every command (the git runtime does) gets the merge made
-   * once. Not frozen itself: spawn adds NODE_V8_COVERAGE to the object it is given when the process
-   * has it (coverage runs), and would throw on a frozen one; kept, that is what it adds every time.
+   * The sandbox's environment with a command's own variables over it, encoded for the spawner.
+   * Merging and encoding some 30 variables costs tens of microseconds, more than the rest of exec;
+   * a caller that passes the same frozen object for every command (the git runtime does) gets it
+   * done once.
    */
-  private envWith(extra: Readonly<Record<string, string>> | undefined): Record<string, string> {
-    if (extra === undefined || !Object.isFrozen(extra)) return Object.assign({}, this.env, extra);
-    let merged = this.mergedEnvs.get(extra);
-    if (merged === undefined) {
-      merged = Object.assign({}, this.env, extra);
-      this.mergedEnvs.set(extra, merged);
+  private envWith(extra: Readonly<Record<string, string>> | undefined): EncodedEnv {
+    if (extra === undefined) return this.encodedEnv;
+    if (!Object.isFrozen(extra)) return encodeEnv(Object.assign({}, this.env, extra));
+    let encoded = this.encodedEnvs.get(extra);
+    if (encoded === undefined) {
+      encoded = encodeEnv(Object.assign({}, this.env, extra));
+      this.encodedEnvs.set(extra, encoded);
     }
-    return merged;
+    return encoded;
   }
 
   async writeFile(path: string, content: string): Promise<void> {
@@ -203,13 +191,9 @@ class LocalSandbox implements Sandbox {
   async kill(): Promise<void> {
     if (this.killed) return;
     this.killed = true;
-    const closing = [...this.running].map(
-      (child) => new Promise<void>((resolve) => {
-        child.once("close", () => resolve());
-        killGroup(child);
-      }),
-    );
-    await Promise.all(closing);
+    const ending = [...this.running.values()].map((done) => done.catch(() => undefined));
+    for (const id of this.running.keys()) this.spawner.kill(id);
+    await Promise.all(ending);
     await rm(this.root, { recursive: true, force: true });
     this.onKilled(this);
   }
@@ -231,41 +215,9 @@ class LocalSandbox implements Sandbox {
   }
 }
 
-function killGroup(child: ChildProcess): void {
-  if (child.pid === undefined) return;
-  // After every command that left nothing behind the group is gone and process.kill throws
-  // ESRCH; the error's stack trace, never looked at, is most of what that costs.
-  const stackTraceLimit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
-  try {
-    process.kill(-child.pid, "SIGKILL");
-  } catch {
-    // ESRCH: the group is already gone.
-  } finally {
-    Error.stackTraceLimit = stackTraceLimit;
-  }
-}
-
-/** A command's output stream, up to MAX_OUTPUT_BYTES. */
-class Collector {
-  private readonly chunks: Buffer[] = [];
-  private size = 0;
-
-  push(chunk: Buffer): void {
-    if (this.size >= MAX_OUTPUT_BYTES) return;
-    this.chunks.push(chunk);
-    this.size += chunk.length;
-  }
-
-  text(): string {
-    const first = this.chunks[0];
-    if (first === undefined) return "";
-    return this.chunks.length === 1 ? first.toString("utf8") : Buffer.concat(this.chunks, this.size).toString("utf8");
-  }
-}
-
 export function createLocalProvider(options: LocalProviderOptions = {}): SandboxProvider {
   const live = new Set<LocalSandbox>();
+  const spawner = new Spawner(options.spawnerIdleMs);
   return {
     name: "local",
     async create(_opts?: CreateOptions): Promise<Sandbox> {
@@ -275,12 +227,13 @@ export function createLocalProvider(options: LocalProviderOptions = {}): Sandbox
       const workdir = join(root, "work");
       for (const dir of [join(home, ".config"), join(home, "tmp"), workdir]) await mkdir(dir, { recursive: true });
       await writeFile(join(home, ".gitconfig"), "");
-      const sandbox = new LocalSandbox(root, workdir, home, (s) => live.delete(s));
+      const sandbox = new LocalSandbox(root, workdir, home, spawner, (s) => live.delete(s));
       live.add(sandbox);
       return sandbox;
     },
     async shutdown(): Promise<void> {
       await Promise.all([...live].map((s) => s.kill()));
+      await spawner.stop();
     },
   };
 }
