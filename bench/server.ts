@@ -3,8 +3,10 @@
 // node:http server exposing the same metrics through prom-client (bench/bare-metrics-server.mjs).
 // A third server, bare node:http with the generated module (bench/generated-metrics-server.ts),
 // renders exactly as the runtime does: beside the runtime it shows what the runtime itself adds.
-import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Agent, get, request } from "node:http";
 import { labelProduct } from "../src/generators/metrics-module/generate.js";
 import type { ServiceModel } from "../src/model/types.js";
@@ -157,6 +159,37 @@ function apiRequest(port: number): Promise<number> {
   });
 }
 
+/** A bare repository of one commit on 127.0.0.1's file system, for the runtime to clone; removed by the caller. */
+function fixtureRepository(): { dir: string; bare: string } {
+  const dir = mkdtempSync(join(tmpdir(), "obsgen-bench-server-"));
+  const work = join(dir, "work");
+  const git = (cwd: string, ...args: string[]) => execFileSync("git", args, { cwd, stdio: "ignore" });
+  execFileSync("git", ["init", "-q", "-b", "main", work], { stdio: "ignore" });
+  writeFileSync(join(work, "README.md"), "fixture\n");
+  git(work, "add", "-A");
+  git(work, "-c", "user.name=bench", "-c", "user.email=bench@example.invalid", "commit", "-q", "-m", "fixture");
+  const bare = join(dir, "origin.git");
+  git(dir, "clone", "-q", "--bare", work, bare);
+  return { dir, bare };
+}
+
+/** A git API request the runtime must answer 200 (it runs git in a sandbox). */
+function gitRequest(port: number, operation: "clone" | "status", repoUrl: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const body = JSON.stringify({ repo_url: repoUrl, branch: "main", agent_id: "bench", task_id: "memory" });
+    const req = request(
+      { host: "127.0.0.1", port, path: `/v1/git/${operation}`, method: "POST", headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) } },
+      (res) => {
+        let text = "";
+        res.on("data", (d: Buffer) => (text += d.toString()));
+        res.on("end", () => (res.statusCode === 200 ? resolve() : reject(new Error(`POST /v1/git/${operation} answered ${res.statusCode}: ${text}`))));
+      },
+    );
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
 /** CPU seconds (user + system) a process has used so far, from /proc (clock ticks of 10 ms). */
 function cpuSeconds(pid: number): number {
   const s = readFileSync(`/proc/${pid}/stat`, "utf8");
@@ -213,32 +246,49 @@ export async function serverBench(service: ServiceModel, opts: { memoryRounds: n
     service.metrics.map((m) => ({ name: m.name, help: m.help, type: m.type, labelNames: m.labels.map((l) => l.name), labelSets: labelProduct(m.labels), buckets: m.buckets })),
   );
   const runtimeEnv = { HOST: "127.0.0.1", PORT: "0" };
-  const kinds = [
+  const fixture = fixtureRepository();
+  // The runtime's local provider starts git from a spawner process on its first git command (it
+  // ends after 60 s without one): a runtime in use holds it, an idle one does not.
+  const inUse = async (port: number) => {
+    await gitRequest(port, "clone", fixture.bare);
+    await gitRequest(port, "status", fixture.bare);
+  };
+  const kinds: { what: string; start: () => Promise<Started>; use?: (port: number) => Promise<void> }[] = [
     { what: `runtime: \`${RUNTIME_COMMAND.join(" ")}\``, start: () => start(RUNTIME_COMMAND, runtimePort, runtimeEnv) },
     { what: `runtime: \`${NPM_START.slice(0, 2).join(" ")}\` (package.json start script)`, start: () => start(NPM_START, runtimePort, runtimeEnv) },
+    {
+      what: `runtime: \`${RUNTIME_COMMAND.join(" ")}\` after a git clone and status (its git spawner running)`,
+      start: () => start(RUNTIME_COMMAND, runtimePort, { ...runtimeEnv, RUNTIME_ALLOW_LOCAL_REMOTES: "1" }),
+      use: inUse,
+    },
     { what: "bare node:http + prom-client server, same metrics", start: () => start([...BARE, definitions], barePort) },
   ];
   const samples = new Map(kinds.map((k) => [k.what, { rss: [] as number[], pss: [] as number[], processes: 0 }]));
-  for (let r = 0; r < opts.memoryRounds; r++) {
-    for (let k = 0; k < kinds.length; k++) {
-      const kind = kinds[(r + k) % kinds.length];
-      if (!kind) continue;
-      const s = await kind.start();
-      try {
-        await scrape(s.port);
-        // Idle: what stays resident once start-up garbage has had a chance to be collected.
-        await new Promise((resolve) => setTimeout(resolve, 2000));
-        const pid = s.child.pid;
-        if (pid === undefined) throw new Error("no pid");
-        const m = treeMemory(pid);
-        const row = samples.get(kind.what);
-        row?.rss.push(m.rssMiB);
-        row?.pss.push(m.pssMiB);
-        if (row) row.processes = m.processes;
-      } finally {
-        await s.stop();
+  try {
+    for (let r = 0; r < opts.memoryRounds; r++) {
+      for (let k = 0; k < kinds.length; k++) {
+        const kind = kinds[(r + k) % kinds.length];
+        if (!kind) continue;
+        const s = await kind.start();
+        try {
+          await kind.use?.(s.port);
+          await scrape(s.port);
+          // Idle: what stays resident once start-up garbage has had a chance to be collected.
+          await new Promise((resolve) => setTimeout(resolve, 2000));
+          const pid = s.child.pid;
+          if (pid === undefined) throw new Error("no pid");
+          const m = treeMemory(pid);
+          const row = samples.get(kind.what);
+          row?.rss.push(m.rssMiB);
+          row?.pss.push(m.pssMiB);
+          if (row) row.processes = m.processes;
+        } finally {
+          await s.stop();
+        }
       }
     }
+  } finally {
+    rmSync(fixture.dir, { recursive: true, force: true });
   }
   const memory = kinds.map((k) => {
     const row = samples.get(k.what);
