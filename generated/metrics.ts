@@ -50,7 +50,7 @@ export class ActiveSandboxesTotalGauge extends EnumGauge<ActiveSandboxesTotalLab
   }
 
   valueFor(labels: ActiveSandboxesTotalLabels): number {
-    return (this.handles[activeSandboxesTotal$index(labels)] as GaugeSeries).n;
+    return (this.handles[activeSandboxesTotal$index(labels)] as GaugeSeries).current;
   }
 }
 
@@ -112,7 +112,7 @@ export class EstimatedCostDollarsGauge extends EnumGauge<EstimatedCostDollarsLab
   }
 
   valueFor(labels: EstimatedCostDollarsLabels): number {
-    return (this.handles[estimatedCostDollars$index(labels)] as GaugeSeries).n;
+    return (this.handles[estimatedCostDollars$index(labels)] as GaugeSeries).current;
   }
 }
 
@@ -165,7 +165,7 @@ export class GitConflictsDetectedTotalCounter extends EnumCounter<GitConflictsDe
   }
 
   valueFor(labels: GitConflictsDetectedTotalLabels): number {
-    return (this.handles[gitConflictsDetectedTotal$index(labels)] as CounterSeries).n;
+    return (this.handles[gitConflictsDetectedTotal$index(labels)] as CounterSeries).current;
   }
 }
 
@@ -252,7 +252,7 @@ export class GitErrorsTotalCounter extends EnumCounter<GitErrorsTotalLabels> {
   }
 
   valueFor(labels: GitErrorsTotalLabels): number {
-    return (this.handles[gitErrorsTotal$index(labels)] as CounterSeries).n;
+    return (this.handles[gitErrorsTotal$index(labels)] as CounterSeries).current;
   }
 }
 
@@ -420,7 +420,7 @@ export class GitOperationTotalCounter extends EnumCounter<GitOperationTotalLabel
   }
 
   valueFor(labels: GitOperationTotalLabels): number {
-    return (this.handles[gitOperationTotal$index(labels)] as CounterSeries).n;
+    return (this.handles[gitOperationTotal$index(labels)] as CounterSeries).current;
   }
 }
 
@@ -476,7 +476,7 @@ export class GitPushRetryCountTotalCounter extends EnumCounter<GitPushRetryCount
   }
 
   valueFor(labels: GitPushRetryCountTotalLabels): number {
-    return (this.handles[gitPushRetryCountTotal$index(labels)] as CounterSeries).n;
+    return (this.handles[gitPushRetryCountTotal$index(labels)] as CounterSeries).current;
   }
 }
 
@@ -509,7 +509,7 @@ export class SandboxCacheHitsTotalCounter extends EnumCounter<SandboxCacheHitsTo
   }
 
   valueFor(labels: SandboxCacheHitsTotalLabels): number {
-    return (this.handles[sandboxCacheHitsTotal$index(labels)] as CounterSeries).n;
+    return (this.handles[sandboxCacheHitsTotal$index(labels)] as CounterSeries).current;
   }
 }
 
@@ -542,7 +542,7 @@ export class SandboxCacheMissesTotalCounter extends EnumCounter<SandboxCacheMiss
   }
 
   valueFor(labels: SandboxCacheMissesTotalLabels): number {
-    return (this.handles[sandboxCacheMissesTotal$index(labels)] as CounterSeries).n;
+    return (this.handles[sandboxCacheMissesTotal$index(labels)] as CounterSeries).current;
   }
 }
 
@@ -667,7 +667,7 @@ export class SandboxHoursTotalCounter extends EnumCounter<SandboxHoursTotalLabel
   }
 
   valueFor(labels: SandboxHoursTotalLabels): number {
-    return (this.handles[sandboxHoursTotal$index(labels)] as CounterSeries).n;
+    return (this.handles[sandboxHoursTotal$index(labels)] as CounterSeries).current;
   }
 }
 

@@ -103,51 +103,51 @@ export function labelCountError(metric: string, expected: readonly string[], got
 /** One series of a counter, as `labels(…)` returns it: records without a labels object. */
 export class CounterSeries {
   /** The series' value: read it through `value`; only `inc` and the metric's reset write it. */
-  n = -0;
+  current = -0;
 
   constructor(protected readonly metric: string) {
-    this.n = 0;
+    this.current = 0;
   }
 
   inc(value?: number): void {
     if (value !== undefined) return this.add(value);
-    this.n += 1;
+    this.current += 1;
   }
 
   /** `inc(value)`: checked here, so that `inc()` stays compact. */
   protected add(value: number): void {
     if (!(isFiniteNumber(value) && value >= 0)) throw counterValueError(this.metric, value);
-    this.n += value;
+    this.current += value;
   }
 
   /** The series' current value. */
   get value(): number {
-    return this.n;
+    return this.current;
   }
 }
 
 /** One series of a gauge, as `labels(…)` returns it. */
 export class GaugeSeries {
   /** The series' value: read it through `value`; only `set`/`inc`/`dec` and the metric's reset write it. */
-  n = -0;
+  current = -0;
 
   constructor(protected readonly metric: string) {
-    this.n = 0;
+    this.current = 0;
   }
 
   set(value: number): void {
     if (!isFiniteNumber(value)) throw this.valueError(value);
-    this.n = value;
+    this.current = value;
   }
 
   inc(value = 1): void {
     if (!isFiniteNumber(value)) throw this.valueError(value);
-    this.n += value;
+    this.current += value;
   }
 
   dec(value = 1): void {
     if (!isFiniteNumber(value)) throw this.valueError(value);
-    this.n -= value;
+    this.current -= value;
   }
 
   // Thrown through a method: a recording call's bytecode stays small enough for V8 to inline it.
@@ -157,7 +157,7 @@ export class GaugeSeries {
 
   /** The series' current value. */
   get value(): number {
-    return this.n;
+    return this.current;
   }
 }
 
@@ -253,7 +253,7 @@ abstract class EnumScalar<L extends Labels, H extends CounterSeries | GaugeSerie
   async get(): Promise<ExposedMetric> {
     const pending = this.collect?.();
     if (pending) await pending;
-    const values = this.labelSets.map((labels, i) => ({ value: this.handles[i]?.n ?? 0, labels }));
+    const values = this.labelSets.map((labels, i) => ({ value: this.handles[i]?.current ?? 0, labels }));
     return { help: this.help, name: this.name, type: this.type, values, aggregator: this.aggregator };
   }
 
@@ -262,12 +262,12 @@ abstract class EnumScalar<L extends Labels, H extends CounterSeries | GaugeSerie
   async getForPromString(): Promise<ExposedMetric> {
     const pending = this.collect?.();
     if (pending) await pending;
-    const values = this.labelSets.map((labels, i) => ({ value: this.handles[i]?.n ?? 0, labels, sharedLabels: NO_LABELS }));
+    const values = this.labelSets.map((labels, i) => ({ value: this.handles[i]?.current ?? 0, labels, sharedLabels: NO_LABELS }));
     return { help: this.help, name: this.name, type: this.type, values, aggregator: this.aggregator };
   }
 
   reset(): void {
-    for (const h of this.handles) h.n = 0;
+    for (const h of this.handles) h.current = 0;
   }
 }
 

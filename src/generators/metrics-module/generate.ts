@@ -424,7 +424,7 @@ function metricClass(m: MetricModel, f: Flavor): string[] {
       "  }",
       "",
       `  valueFor${sig(`labels: ${L}`, "number")} {`,
-      `    return ${at}.n;`,
+      `    return ${at}.current;`,
       "  }",
     );
   } else if (m.type === "gauge") {
@@ -433,7 +433,7 @@ function metricClass(m: MetricModel, f: Flavor): string[] {
     }
     lines.push(
       `  valueFor${sig(`labels: ${L}`, "number")} {`,
-      `    return ${at}.n;`,
+      `    return ${at}.current;`,
       "  }",
     );
   } else {

@@ -151,7 +151,7 @@ export class HttpRequestsInFlightGauge extends EnumGauge<HttpRequestsInFlightLab
   }
 
   valueFor(labels: HttpRequestsInFlightLabels): number {
-    return (this.handles[httpRequestsInFlight$index(labels)] as GaugeSeries).n;
+    return (this.handles[httpRequestsInFlight$index(labels)] as GaugeSeries).current;
   }
 }
 
@@ -275,7 +275,7 @@ export class HttpRequestsTotalCounter extends EnumCounter<HttpRequestsTotalLabel
   }
 
   valueFor(labels: HttpRequestsTotalLabels): number {
-    return (this.handles[httpRequestsTotal$index(labels)] as CounterSeries).n;
+    return (this.handles[httpRequestsTotal$index(labels)] as CounterSeries).current;
   }
 }
 

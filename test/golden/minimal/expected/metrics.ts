@@ -40,7 +40,7 @@ export class JobsProcessedTotalCounter extends EnumCounter<JobsProcessedTotalLab
   }
 
   valueFor(labels: JobsProcessedTotalLabels): number {
-    return (this.handles[jobsProcessedTotal$index(labels)] as CounterSeries).n;
+    return (this.handles[jobsProcessedTotal$index(labels)] as CounterSeries).current;
   }
 }
 

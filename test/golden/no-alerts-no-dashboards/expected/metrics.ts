@@ -161,7 +161,7 @@ export class BatchJobsTotalCounter extends EnumCounter<BatchJobsTotalLabels> {
   }
 
   valueFor(labels: BatchJobsTotalLabels): number {
-    return (this.handles[batchJobsTotal$index(labels)] as CounterSeries).n;
+    return (this.handles[batchJobsTotal$index(labels)] as CounterSeries).current;
   }
 }
 
@@ -222,7 +222,7 @@ export class BatchQueueDepthGauge extends EnumGauge<BatchQueueDepthLabels> {
   }
 
   valueFor(labels: BatchQueueDepthLabels): number {
-    return (this.handles[batchQueueDepth$index(labels)] as GaugeSeries).n;
+    return (this.handles[batchQueueDepth$index(labels)] as GaugeSeries).current;
   }
 }
 

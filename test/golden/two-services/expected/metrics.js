@@ -57,7 +57,7 @@ export class ApiRequestsTotalCounter extends EnumCounter {
   }
 
   valueFor(labels) {
-    return this.handles[apiRequestsTotal$index(labels)].n;
+    return this.handles[apiRequestsTotal$index(labels)].current;
   }
 }
 
@@ -127,7 +127,7 @@ export class WorkerJobsTotalCounter extends EnumCounter {
   }
 
   valueFor(labels) {
-    return this.handles[workerJobsTotal$index(labels)].n;
+    return this.handles[workerJobsTotal$index(labels)].current;
   }
 }
 
@@ -167,7 +167,7 @@ export class WorkerQueueDepthGauge extends EnumGauge {
   }
 
   valueFor(labels) {
-    return this.handles[workerQueueDepth$index(labels)].n;
+    return this.handles[workerQueueDepth$index(labels)].current;
   }
 }
 
