@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import type { CommandIO, CommandName } from "./command.js";
 import { codeCacheDir, runCommonJsBundle } from "./code-cache.js";
 import { internalError } from "./exit-codes.js";
+import { tierUpLate } from "./tier-up.js";
 import type * as RunCommand from "./run-command.js";
 
 // This module is only ever part of dist/cli/obsgen.js, so import.meta.url is the entry's.
@@ -14,6 +15,8 @@ const BUNDLE = join(dirname(fileURLToPath(import.meta.url)), "commands.cjs");
 
 export async function runCommand(name: CommandName, args: string[], io: CommandIO): Promise<number> {
   let bundle;
+  // Before the bundle runs, so that every function of it gets the one-shot budget.
+  tierUpLate();
   try {
     bundle = runCommonJsBundle(BUNDLE, { dir: codeCacheDir(), purpose: name });
   } catch (e) {
