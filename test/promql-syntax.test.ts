@@ -28,4 +28,15 @@ describe("PromQL syntax errors", () => {
       expect(parseQuery(expr).problems, expr).toEqual([]);
     }
   });
+
+  // One walk of the tree finds them all (src/promql/parse.ts); what a query is told stays the most
+  // basic problem: a syntax error, else a range argument, else every zero window, else a regex.
+  it("reports only the most basic kind of problem a query has", () => {
+    const messages = (expr: string) => parseQuery(expr).problems.map((p) => p.message);
+    expect(messages('rate(x{a=~"(?=b)"}[0s]) + avg_over_time(sum(x)) +')).toEqual([expect.stringContaining('after "+"')]);
+    expect(messages('rate(x{a=~"(?=b)"}[0s]) + avg_over_time(sum(x)) + rate(y)')).toEqual([expect.stringContaining("avg_over_time() takes a range vector")]);
+    expect(messages('rate(x{a=~"(?=b)"}[0s]) + max_over_time(y[5m:0m])')).toEqual([expect.stringContaining("[0s] is zero"), expect.stringContaining("[0m] is zero")]);
+    expect(messages('x{a=~"(?=b)"} + y{b=~"(?!c)"}')).toEqual([expect.stringContaining("`(?=`")]);
+    expect(parseQuery('x{a=~"(?=b)"}').problems[0]?.offset).toBe('x{a=~"'.length);
+  });
 });
