@@ -10,7 +10,10 @@
 // node's v8.setFlagsFromString changes the flag for the functions whose budget is set from then
 // on, which is every function of the commands' bundle when it is called before the bundle runs.
 // A budget the user chose (--interrupt-budget in node's arguments or NODE_OPTIONS) is left alone.
-import { setFlagsFromString } from "node:v8";
+// node:v8 is required when a budget is set, not imported with this module: loading it takes about
+// 2 ms, which `obsgen --help` and a `generate` that does not watch would pay for nothing. (A
+// dynamic import() would not do: the commands' bundle runs as a vm.Script, which has none.)
+import { createRequire } from "node:module";
 
 /** V8's own --interrupt-budget on node 20 (`node --v8-options`; test/tier-up.test.ts compares). */
 export const V8_INTERRUPT_BUDGET = 67584;
@@ -24,7 +27,9 @@ function userChoseBudget(execArgv: readonly string[], nodeOptions: string | unde
 
 function setBudget(bytes: number): void {
   if (userChoseBudget(process.execArgv, process.env["NODE_OPTIONS"])) return;
-  setFlagsFromString(`--interrupt-budget=${bytes}`);
+  // A builtin resolves the same from any directory: the path only anchors the require.
+  const v8 = createRequire(process.execPath)("node:v8") as typeof import("node:v8");
+  v8.setFlagsFromString(`--interrupt-budget=${bytes}`);
 }
 
 /** For a command that runs once and exits: optimise only what stays hot a while. */
