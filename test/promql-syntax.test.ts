@@ -1,5 +1,6 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { parseQuery } from "../src/promql/parse.js";
+import { maskGrafanaVariables, parseQuery } from "../src/promql/parse.js";
 
 // Typical mistakes and the compiler-grade message each gets, at the offending character.
 const cases: { expr: string; message: string; at: string }[] = [
@@ -38,5 +39,15 @@ describe("PromQL syntax errors", () => {
     expect(messages('rate(x{a=~"(?=b)"}[0s]) + max_over_time(y[5m:0m])')).toEqual([expect.stringContaining("[0s] is zero"), expect.stringContaining("[0m] is zero")]);
     expect(messages('x{a=~"(?=b)"} + y{b=~"(?!c)"}')).toEqual([expect.stringContaining("`(?=`")]);
     expect(parseQuery('x{a=~"(?=b)"}').problems[0]?.offset).toBe('x{a=~"'.length);
+  });
+
+  it("masks Grafana variables without moving any offset, and leaves an expression without them as it is", () => {
+    const piece = fc.constantFrom("rate(x[", "$__rate_interval", "${job}", "[[job]]", "]", '"$job"', "$", "[", "a", " ", "5m", "'", "\\");
+    fc.assert(fc.property(fc.array(piece, { maxLength: 12 }).map((p) => p.join("")), (expr) => {
+      const masked = maskGrafanaVariables(expr);
+      expect(masked).toHaveLength(expr.length);
+      if (!expr.includes("$") && !expr.includes("[[")) expect(masked).toBe(expr);
+    }), { numRuns: 2000 });
+    expect(maskGrafanaVariables("rate(x[$__rate_interval]) * $k")).toBe("rate(x[1m              ]) * 1 ");
   });
 });

@@ -34,6 +34,8 @@ export interface ParsedQuery {
  * Variables inside strings (`job=~"$job"`) are left alone: they are already valid PromQL.
  */
 export function maskGrafanaVariables(expr: string): string {
+  // Every variable starts with "$" or "[[": most expressions (all that obsgen writes) hold neither.
+  if (!expr.includes("$") && !expr.includes("[[")) return expr;
   let out = "";
   let quote: string | undefined;
   let inRange = false;
