@@ -1,7 +1,8 @@
 // Runs only the codegen start-up rows and prints them as JSON: a quick check while working on the
 // CLI's start-up (`npm run bench` writes BENCHMARKS.md). With BASE_CLI=<path to another build's
-// obsgen.js> (say, main's dist/cli/obsgen.js copied aside), that build's generate and check run in
-// the same interleaved rounds, so both sides see the same load. ROUNDS sets the rounds (default 15).
+// obsgen.js> (say, main's dist/cli/obsgen.js copied aside), that build's generate and check (with
+// its cache and on a first run) run in the same interleaved rounds, so both sides see the same
+// load. ROUNDS sets the rounds (default 15).
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -26,10 +27,10 @@ try {
   const out = join(dir, "generated");
   const cached = { ...process.env, OBSGEN_CACHE_DIR: join(dir, "cache"), NODE_DISABLE_COMPILE_CACHE: "" };
   let fresh = 0;
-  const firstRun = (args: string[]) => {
+  const firstRun = (args: string[], cli = CLI) => {
     const cache = join(dir, `fresh-${fresh++}`);
     try {
-      return node([CLI, ...args], { ...cached, OBSGEN_CACHE_DIR: cache });
+      return node([cli, ...args], { ...cached, OBSGEN_CACHE_DIR: cache });
     } finally {
       rmSync(cache, { recursive: true, force: true });
     }
@@ -45,6 +46,8 @@ try {
       ? [
           { key: "base: generate", run: () => node([base, "generate", "--out", out], cached) },
           { key: "base: check", run: () => node([base, "check"], cached) },
+          { key: "base: generate, first run", run: () => firstRun(["generate", "--out", out], base) },
+          { key: "base: check, first run", run: () => firstRun(["check"], base) },
         ]
       : []),
   ];

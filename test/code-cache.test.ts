@@ -240,6 +240,27 @@ describe("the compiled obsgen with its code cache", () => {
     expect(cacheFiles(join(cache, "code-cache"))).toHaveLength(2);
   });
 
+  it("writes no cache for a run stopped by an invalid spec, and a whole one at the next complete run", () => {
+    const work = tempDir();
+    const cache = join(work, "cache");
+    const env = { OBSGEN_CACHE_DIR: cache, NODE_DISABLE_COMPILE_CACHE: "" };
+    const invalid = obsgen(["generate", "--spec", "test/fixtures/invalid/bad-metric-type.yaml", "--out", join(work, "x")], env);
+    expect(invalid.code).toBe(EXIT.invalidSpec);
+    expect(existsSync(join(cache, "code-cache")) ? cacheFiles(join(cache, "code-cache")) : []).toEqual([]);
+    expect(obsgen(["generate", "--out", join(work, "out")], env).code).toBe(EXIT.ok);
+    const [file, ...more] = cacheFiles(join(cache, "code-cache"));
+    expect(more).toEqual([]);
+    // A check with drift (findings, exit 1) has done all of its work: it writes its cache too.
+    const drifted = join(work, "drifted");
+    cpSync(join(work, "out"), drifted, { recursive: true });
+    const rules = readdirSync(drifted, { recursive: true }).map(String).find((f) => f.endsWith("rules.yml"));
+    if (rules === undefined) throw new Error("no rules.yml generated");
+    writeFileSync(join(drifted, rules), "# edited\n");
+    expect(obsgen(["check", "--out", drifted], env).code).toBe(EXIT.findings);
+    expect(cacheFiles(join(cache, "code-cache"))).toHaveLength(2);
+    expect(file).toBeDefined();
+  });
+
   it("runs from a copy of dist/cli anywhere, its cache keyed by what that copy holds", () => {
     const work = tempDir();
     const copy = join(work, "cli");

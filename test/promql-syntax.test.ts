@@ -1,5 +1,6 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { parseQuery } from "../src/promql/parse.js";
+import { maskGrafanaVariables, parseQuery } from "../src/promql/parse.js";
 
 // Typical mistakes and the compiler-grade message each gets, at the offending character.
 const cases: { expr: string; message: string; at: string }[] = [
@@ -27,5 +28,26 @@ describe("PromQL syntax errors", () => {
     for (const expr of ["rate(x[$__rate_interval])", "max_over_time(sum(rate(x[5m]))[1h:5m])", "quantile_over_time(0.9, x[5m])", "rate((x[5m]))"]) {
       expect(parseQuery(expr).problems, expr).toEqual([]);
     }
+  });
+
+  // One walk of the tree finds them all (src/promql/parse.ts); what a query is told stays the most
+  // basic problem: a syntax error, else a range argument, else every zero window, else a regex.
+  it("reports only the most basic kind of problem a query has", () => {
+    const messages = (expr: string) => parseQuery(expr).problems.map((p) => p.message);
+    expect(messages('rate(x{a=~"(?=b)"}[0s]) + avg_over_time(sum(x)) +')).toEqual([expect.stringContaining('after "+"')]);
+    expect(messages('rate(x{a=~"(?=b)"}[0s]) + avg_over_time(sum(x)) + rate(y)')).toEqual([expect.stringContaining("avg_over_time() takes a range vector")]);
+    expect(messages('rate(x{a=~"(?=b)"}[0s]) + max_over_time(y[5m:0m])')).toEqual([expect.stringContaining("[0s] is zero"), expect.stringContaining("[0m] is zero")]);
+    expect(messages('x{a=~"(?=b)"} + y{b=~"(?!c)"}')).toEqual([expect.stringContaining("`(?=`")]);
+    expect(parseQuery('x{a=~"(?=b)"}').problems[0]?.offset).toBe('x{a=~"'.length);
+  });
+
+  it("masks Grafana variables without moving any offset, and leaves an expression without them as it is", () => {
+    const piece = fc.constantFrom("rate(x[", "$__rate_interval", "${job}", "[[job]]", "]", '"$job"', "$", "[", "a", " ", "5m", "'", "\\");
+    fc.assert(fc.property(fc.array(piece, { maxLength: 12 }).map((p) => p.join("")), (expr) => {
+      const masked = maskGrafanaVariables(expr);
+      expect(masked).toHaveLength(expr.length);
+      if (!expr.includes("$") && !expr.includes("[[")) expect(masked).toBe(expr);
+    }), { numRuns: 2000 });
+    expect(maskGrafanaVariables("rate(x[$__rate_interval]) * $k")).toBe("rate(x[1m              ]) * 1 ");
   });
 });

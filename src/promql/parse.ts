@@ -34,6 +34,8 @@ export interface ParsedQuery {
  * Variables inside strings (`job=~"$job"`) are left alone: they are already valid PromQL.
  */
 export function maskGrafanaVariables(expr: string): string {
+  // Every variable starts with "$" or "[[": most expressions (all that obsgen writes) hold neither.
+  if (!expr.includes("$") && !expr.includes("[[")) return expr;
   let out = "";
   let quote: string | undefined;
   let inRange = false;
@@ -74,34 +76,64 @@ function parseQueryUncached(text: string): ParsedQuery {
   const masked = maskGrafanaVariables(text);
   const tree = parser.parse(masked);
   const problems = bracketProblems(masked);
-  if (problems.length === 0) {
-    tree.iterate({
-      enter(node) {
-        if (problems.length === 0 && node.type.isError) problems.push(describeError(masked, node.from, node.node));
-      },
-    });
-  }
-  if (problems.length === 0) problems.push(...rangeArgumentProblems(text, tree));
-  if (problems.length === 0) problems.push(...zeroWindowProblems(masked, tree));
-  if (problems.length === 0) problems.push(...regexProblems(text, tree));
-  return { text, masked, tree, problems };
+  return { text, masked, tree, problems: problems.length > 0 ? problems : treeProblems(text, masked, tree) };
 }
 
-/** Ranges and subquery windows of zero, which Prometheus refuses ("duration must be greater than 0"). */
-function zeroWindowProblems(masked: string, tree: Tree): SyntaxProblem[] {
-  const problems: SyntaxProblem[] = [];
+/**
+ * What the tree shows, in order of precedence: the first syntax error; else the first range
+ * argument that is no range; else every zero window; else the first regex RE2 refuses. One walk
+ * gathers the first three (a walk of a lezer tree costs more than what each step looks at); the
+ * regexes are compiled only when the others found nothing, so a query with a syntax error never
+ * has its matchers compiled.
+ */
+function treeProblems(text: string, masked: string, tree: Tree): SyntaxProblem[] {
+  let syntax: SyntaxProblem | undefined;
+  let range: SyntaxProblem | undefined;
+  const zero: SyntaxProblem[] = [];
+  const matchers: SyntaxNode[] = [];
   tree.iterate({
-    enter(node) {
-      const parent = node.node.parent?.name;
-      if (node.name !== "DurationExpr" || (parent !== "MatrixSelector" && parent !== "SubqueryExpr")) return;
-      const written = masked.slice(node.from, node.to).trim();
-      const ms = parseDuration(written) ?? (/^[0-9.]+$/.test(written) ? Number(written) * 1000 : undefined);
-      if (ms === 0) {
-        problems.push({ offset: node.from, message: `the window [${written}] is zero: Prometheus refuses it (duration must be greater than 0)`, hint: "use a positive window, e.g. [5m]" });
+    enter(ref) {
+      if (syntax !== undefined) return false;
+      if (ref.type.isError) {
+        syntax = describeError(masked, ref.from, ref.node);
+        return false;
       }
+      switch (ref.name) {
+        case "FunctionCall":
+          if (range === undefined) range = rangeArgumentProblem(text, ref.node);
+          break;
+        case "DurationExpr":
+          {
+            const problem = zeroWindowProblem(masked, ref.node);
+            if (problem) zero.push(problem);
+          }
+          break;
+        case "UnquotedLabelMatcher":
+        case "QuotedLabelMatcher":
+          matchers.push(ref.node);
+          break;
+      }
+      return undefined;
     },
   });
-  return problems;
+  if (syntax !== undefined) return [syntax];
+  if (range !== undefined) return [range];
+  if (zero.length > 0) return zero;
+  for (const m of matchers) {
+    const problem = regexProblem(text, m);
+    if (problem) return [problem];
+  }
+  return [];
+}
+
+/** A range or subquery window of zero, which Prometheus refuses ("duration must be greater than 0"). */
+function zeroWindowProblem(masked: string, node: SyntaxNode): SyntaxProblem | undefined {
+  const parent = node.parent?.name;
+  if (parent !== "MatrixSelector" && parent !== "SubqueryExpr") return undefined;
+  const written = masked.slice(node.from, node.to).trim();
+  const ms = parseDuration(written) ?? (/^[0-9.]+$/.test(written) ? Number(written) * 1000 : undefined);
+  if (ms !== 0) return undefined;
+  return { offset: node.from, message: `the window [${written}] is zero: Prometheus refuses it (duration must be greater than 0)`, hint: "use a positive window, e.g. [5m]" };
 }
 
 const CLOSER: Readonly<Record<string, string>> = { "(": ")", "[": "]", "{": "}" };
@@ -249,55 +281,40 @@ function quoteSnippet(expr: string, node: { from: number; to: number }): string 
  * Range-vector arguments: rate(m) parses, but Prometheus rejects it at query time
  * ("expected type range vector"); say so at generate time, where the range belongs.
  */
-function rangeArgumentProblems(text: string, tree: Tree): SyntaxProblem[] {
-  const problems: SyntaxProblem[] = [];
-  tree.iterate({
-    enter(ref) {
-      if (ref.name !== "FunctionCall" || problems.length > 0) return;
-      const id = ref.node.getChild("FunctionIdentifier");
-      const fn = id ? text.slice(id.from, id.to) : "";
-      const index = rangeArgumentIndex(fn);
-      const body = ref.node.getChild("FunctionCallBody");
-      if (index === undefined || !body) return;
-      const args: SyntaxNode[] = [];
-      for (let c = body.firstChild; c; c = c.nextSibling) if (!c.type.isError) args.push(c);
-      let arg = args[index];
-      while (arg?.name === "ParenExpr" && arg.firstChild) arg = arg.firstChild;
-      if (!arg || arg.name === "MatrixSelector" || arg.name === "SubqueryExpr") return;
-      const argText = text.slice(arg.from, arg.to);
-      if (arg.name === "VectorSelector") {
-        problems.push({
-          offset: arg.to,
-          message: `expected a range such as [5m] after ${argText}: ${fn}() takes a range vector, not an instant vector`,
-          hint: `write ${fn}(${index > 0 ? "…, " : ""}${argText}[$__rate_interval])`,
-        });
-      } else {
-        problems.push({
-          offset: arg.from,
-          message: `${fn}() takes a range vector, but ${quoteSnippet(text, arg)} is an instant vector`,
-          hint: `select a range (metric[5m]), or make a subquery of the expression: (${argText.length > 30 ? "…" : argText})[5m:1m]`,
-        });
-      }
-    },
-  });
-  return problems;
+function rangeArgumentProblem(text: string, call: SyntaxNode): SyntaxProblem | undefined {
+  const id = call.getChild("FunctionIdentifier");
+  const fn = id ? text.slice(id.from, id.to) : "";
+  const index = rangeArgumentIndex(fn);
+  const body = call.getChild("FunctionCallBody");
+  if (index === undefined || !body) return undefined;
+  const args: SyntaxNode[] = [];
+  for (let c = body.firstChild; c; c = c.nextSibling) if (!c.type.isError) args.push(c);
+  let arg = args[index];
+  while (arg?.name === "ParenExpr" && arg.firstChild) arg = arg.firstChild;
+  if (!arg || arg.name === "MatrixSelector" || arg.name === "SubqueryExpr") return undefined;
+  const argText = text.slice(arg.from, arg.to);
+  if (arg.name === "VectorSelector") {
+    return {
+      offset: arg.to,
+      message: `expected a range such as [5m] after ${argText}: ${fn}() takes a range vector, not an instant vector`,
+      hint: `write ${fn}(${index > 0 ? "…, " : ""}${argText}[$__rate_interval])`,
+    };
+  }
+  return {
+    offset: arg.from,
+    message: `${fn}() takes a range vector, but ${quoteSnippet(text, arg)} is an instant vector`,
+    hint: `select a range (metric[5m]), or make a subquery of the expression: (${argText.length > 30 ? "…" : argText})[5m:1m]`,
+  };
 }
 
-/** Regex matchers Prometheus refuses at parse time ("invalid regular expression"): RE2 syntax only. */
-function regexProblems(text: string, tree: Tree): SyntaxProblem[] {
-  const problems: SyntaxProblem[] = [];
-  tree.iterate({
-    enter(ref) {
-      if ((ref.name !== "UnquotedLabelMatcher" && ref.name !== "QuotedLabelMatcher") || problems.length > 0) return;
-      const op = ref.node.getChild("MatchOp")?.firstChild?.name;
-      const literal = ref.node.getChildren("StringLiteral").at(-1);
-      if ((op !== "EqlRegex" && op !== "NeqRegex") || !literal) return;
-      const source = text.slice(literal.from, literal.to);
-      const re = compileLabelRegex(unquote(source));
-      if (!re.ok) problems.push({ offset: literal.from + literalIndex(source, re.index), message: re.message, hint: re.hint });
-    },
-  });
-  return problems;
+/** A regex matcher Prometheus refuses at parse time ("invalid regular expression"): RE2 syntax only. */
+function regexProblem(text: string, matcher: SyntaxNode): SyntaxProblem | undefined {
+  const op = matcher.getChild("MatchOp")?.firstChild?.name;
+  const literal = matcher.getChildren("StringLiteral").at(-1);
+  if ((op !== "EqlRegex" && op !== "NeqRegex") || !literal) return undefined;
+  const source = text.slice(literal.from, literal.to);
+  const re = compileLabelRegex(unquote(source));
+  return re.ok ? undefined : { offset: literal.from + literalIndex(source, re.index), message: re.message, hint: re.hint };
 }
 
 function article(name: string): string {

@@ -8,6 +8,7 @@ import type { Command, CommandIO } from "../command.js";
 import { parseCommandArgs, specOptions } from "../common.js";
 import { EXIT } from "../exit-codes.js";
 import { langOption, resolveLang } from "./lang-option.js";
+import { tierUpAsUsual } from "../tier-up.js";
 
 /** Loads, validates and generates; writes only the files whose bytes changed. Throws SpecError. */
 function generateOnce(spec: string, out: string, lang: ModuleLang, io: CommandIO): void {
@@ -24,6 +25,9 @@ function generateOnce(spec: string, out: string, lang: ModuleLang, io: CommandIO
 // save costs the work, not a start-up. An invalid save is reported and writes nothing; the
 // watcher keeps going until SIGINT or SIGTERM.
 async function watchMode(spec: string, out: string, lang: ModuleLang, io: CommandIO): Promise<number> {
+  // The compiled CLI delays V8's optimising compiler for a one-shot run (../tier-up.ts); the
+  // watcher keeps running, and each save should find the code that regenerates optimised.
+  tierUpAsUsual();
   const regenerate = () => {
     const started = performance.now();
     try {
