@@ -257,7 +257,7 @@ function serverSection(s: ServerResult): string[] {
   const cpuRatio = ratio(s.bareCpuUs, s.runtimeCpuUs);
   const scrapeMet = rpsRatio >= SCRAPE_RPS_GOAL && cpuRatio >= SCRAPE_RPS_GOAL;
   return [
-    `Idle memory of each start command's whole process tree (every descendant, from /proc) after one scrape and 2 s idle (one row after a git clone and status first): RSS summed over the processes (what \`ps\` shows; shared pages counted in each) and PSS (shared pages divided among their processes). The runtime's benchmark command is \`RUNTIME_COMMAND\` in bench/server.ts: \`node dist/runtime/main.js\` once it is built, else \`node --import tsx src/runtime/main.ts\`; this run used \`${s.runtimeCommand}\`.`,
+    `Idle memory of each start command's whole process tree (every descendant, from /proc) after one scrape and 2 s idle (one row after a git clone and status first): RSS summed over the processes (what \`ps\` shows; shared pages counted in each) and PSS (shared pages divided among their processes). The runtime runs as \`${s.runtimeCommand}\` (what \`npm start\` runs after its prestart build; the benchmark builds it first).`,
     "",
     table(
       ["process tree", "processes", "RSS MiB, median (min–max)", "PSS MiB, median (min–max)", "RSS ÷ bare server's"],

@@ -4,7 +4,7 @@
 // A third server, bare node:http with the generated module (bench/generated-metrics-server.ts),
 // renders exactly as the runtime does: beside the runtime it shows what the runtime itself adds.
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Agent, get, request } from "node:http";
@@ -13,13 +13,10 @@ import type { ServiceModel } from "../src/model/types.js";
 import { stat, type Stat } from "./measure.js";
 
 /**
- * How the benchmark starts the runtime: the compiled JavaScript when it has been built
- * (`node dist/runtime/main.js`), else from source through the tsx loader. One constant, so the
- * start command measured here is the one to switch when `npm start` changes.
+ * How the benchmark starts the runtime: the compiled JavaScript `npm start` runs (its prestart
+ * builds it), built afresh by serverBench so that it is the code of this checkout.
  */
-export const RUNTIME_COMMAND: readonly string[] = existsSync("dist/runtime/main.js")
-  ? ["node", "dist/runtime/main.js"]
-  : ["node", "--import", "tsx", "src/runtime/main.ts"];
+export const RUNTIME_COMMAND: readonly string[] = ["node", "dist/runtime/main.js"];
 /** What `npm start` runs today, through npm and sh (package.json "start"). */
 export const NPM_START: readonly string[] = ["npm", "start", "--silent"];
 const BARE: readonly string[] = ["node", "bench/bare-metrics-server.mjs"];
@@ -246,6 +243,7 @@ export async function serverBench(service: ServiceModel, opts: { memoryRounds: n
     service.metrics.map((m) => ({ name: m.name, help: m.help, type: m.type, labelNames: m.labels.map((l) => l.name), labelSets: labelProduct(m.labels), buckets: m.buckets })),
   );
   const runtimeEnv = { HOST: "127.0.0.1", PORT: "0" };
+  execFileSync(process.execPath, ["scripts/build.mjs", "runtime"], { stdio: "ignore" });
   const fixture = fixtureRepository();
   // The runtime's local provider starts git from a spawner process on its first git command (it
   // ends after 60 s without one): a runtime in use holds it, an idle one does not.
