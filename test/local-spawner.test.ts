@@ -2,7 +2,7 @@
 // small long-lived process, the runtime's own process never forks. Checked on real processes
 // through /proc: who is whose parent, which groups survive whose death, what the spawner listens on.
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtemp, readdir, readFile, readlink, rm } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, readlink, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -13,6 +13,8 @@ import { createRemotes, type Remotes, startHangingServer } from "./support/git-r
 import { sandboxFailure } from "./support/sandbox-contract.ts";
 
 const T = { timeoutMs: 20_000 };
+/** The local provider's output cap per stream. */
+const MIB8 = 8 * 1024 * 1024;
 
 /** Fields of /proc/<pid>/stat after the command name: state, ppid, pgrp, …; undefined when gone. */
 async function stat(pid: number): Promise<{ state: string; ppid: number; pgrp: number } | undefined> {
@@ -124,10 +126,7 @@ describe("the local provider's spawner", () => {
     const r = await sandbox.exec(["sh", "-c", "head -c 3000000 /dev/zero | tr '\\0' e >&2; head -c 20000000 /dev/zero | tr '\\0' o"], T);
     expect(r.exitCode).toBe(0);
     expect(r.stderr).toBe("e".repeat(3_000_000));
-    // Whole chunks are kept until the limit is reached: 8 MiB and at most one pipe read more.
-    expect(r.stdout.length).toBeGreaterThanOrEqual(8 * 1024 * 1024);
-    expect(r.stdout.length).toBeLessThan(9 * 1024 * 1024);
-    expect(/^o+$/.test(r.stdout)).toBe(true);
+    expect(r.stdout).toBe("o".repeat(MIB8));
   }, 30_000);
 
   it("holds no listening socket and gives its commands no descriptor of its pipe: it takes commands only from its parent", async () => {
@@ -248,4 +247,245 @@ describe("the spawner of the built runtime (node dist/runtime/main.js)", () => {
       await hanging.stop();
     }
   }, 60_000);
+});
+
+/** Waits for the pid a command wrote to `file` in `dir` (sh's `echo $! > file`). */
+async function pidIn(dir: string, file: string): Promise<number> {
+  let pid = 0;
+  await until(async () => {
+    pid = Number(await readFile(join(dir, file), "utf8").catch(() => "0"));
+    return pid > 0;
+  }, `the pid in ${file}`);
+  return pid;
+}
+
+/** Kills a process this test started, should a failed assertion have left it behind. */
+function killIfOurs(pid: number, parent: number): void {
+  void stat(pid).then((s) => {
+    if (s !== undefined && s.ppid === parent) process.kill(pid, "SIGKILL");
+  });
+}
+
+/** A command that starts `sleep 60` in the background, writes its pid to `file` and waits for it. */
+const SLEEPER = (file: string) => ["sh", "-c", `sleep 60 & echo $! > ${file}; wait`];
+
+describe("a spawner that stops answering (SIGSTOP)", () => {
+  it("is killed once a command it holds is past its timeout and the grace: the command fails with a clear SandboxError, its process group dies, and the next command runs through a new spawner", async () => {
+    const own = createLocalProvider({ spawnerStuckGraceMs: 1_000 });
+    let spawner = 0;
+    try {
+      const box = await own.create();
+      const inFlight = sandboxFailure(box.exec(SLEEPER("child.pid"), { timeoutMs: 5_000 }));
+      const sleeper = await pidIn(box.workdir, "child.pid");
+      const sh = (await stat(sleeper))?.ppid ?? 0;
+      spawner = (await stat(sh))?.ppid ?? 0;
+      expect((await stat(spawner))?.ppid).toBe(process.pid);
+      process.kill(spawner, "SIGSTOP");
+      await until(async () => (await stat(spawner))?.state === "T", "the spawner to stop");
+
+      const failure = await inFlight;
+      expect(failure.errorType).toBe("other");
+      expect(failure.message).toBe(
+        "the local sandbox's process spawner was killed as stuck (it had not answered 1000 ms after the 5000 ms timeout of sh) while sh ran; the command was killed, and the next one starts a new spawner",
+      );
+      // Killed, not left stopped; and the command it could no longer time out died with its group.
+      await until(() => gone(spawner), "the stopped spawner to be killed");
+      await until(() => gone(sh), "the command to be killed");
+      await until(() => gone(sleeper), "the command's background child to be killed");
+
+      expect((await box.exec(["echo", "next"], T)).stdout).toBe("next\n");
+      const next = await starterOf(box);
+      expect(next).not.toBe(spawner);
+      expect((await stat(next))?.ppid).toBe(process.pid);
+    } finally {
+      if (spawner !== 0) killIfOurs(spawner, process.pid);
+      await own.shutdown();
+    }
+  }, 30_000);
+
+  it("ends on shutdown within the grace when it stopped mid-command: the command fails, its process group dies, and shutdown returns", async () => {
+    // The command's own timeout (60 s) is far beyond the test's: only the kill's grace can end it.
+    const own = createLocalProvider({ spawnerStuckGraceMs: 500 });
+    let spawner = 0;
+    try {
+      const box = await own.create();
+      const inFlight = sandboxFailure(box.exec(SLEEPER("child.pid"), { timeoutMs: 60_000 }));
+      const sleeper = await pidIn(box.workdir, "child.pid");
+      spawner = (await stat((await stat(sleeper))?.ppid ?? 0))?.ppid ?? 0;
+      expect((await stat(spawner))?.ppid).toBe(process.pid);
+      process.kill(spawner, "SIGSTOP");
+      await until(async () => (await stat(spawner))?.state === "T", "the spawner to stop");
+
+      await own.shutdown();
+      expect((await inFlight).errorType).toBe("sandbox_not_found");
+      expect(await gone(spawner)).toBe(true);
+      await until(() => gone(sleeper), "the command's background child to be killed");
+    } finally {
+      if (spawner !== 0) killIfOurs(spawner, process.pid);
+      await own.shutdown();
+    }
+  }, 20_000);
+
+  it("ends on shutdown within the grace when it stopped while idle", async () => {
+    const own = createLocalProvider({ spawnerStuckGraceMs: 500 });
+    let spawner = 0;
+    try {
+      spawner = await starterOf(await own.create());
+      process.kill(spawner, "SIGSTOP");
+      await until(async () => (await stat(spawner))?.state === "T", "the spawner to stop");
+      await own.shutdown();
+      expect(await gone(spawner)).toBe(true);
+    } finally {
+      if (spawner !== 0) killIfOurs(spawner, process.pid);
+    }
+  }, 20_000);
+});
+
+describe("shutdown with commands in flight", () => {
+  it("fails every command in flight with sandbox_not_found and kills every one of their process groups and the spawner", async () => {
+    const own = createLocalProvider();
+    const boxes = await Promise.all([own.create(), own.create(), own.create()]);
+    const inFlight = boxes.map((box) => sandboxFailure(box.exec(SLEEPER("child.pid"), { timeoutMs: 60_000 })));
+    const sleepers = await Promise.all(boxes.map((box) => pidIn(box.workdir, "child.pid")));
+    const spawner = (await stat((await stat(sleepers[0] ?? 0))?.ppid ?? 0))?.ppid ?? 0;
+    expect((await stat(spawner))?.ppid).toBe(process.pid);
+
+    await own.shutdown();
+    expect((await Promise.all(inFlight)).map((f) => f.errorType)).toEqual(["sandbox_not_found", "sandbox_not_found", "sandbox_not_found"]);
+    for (const sleeper of sleepers) await until(() => gone(sleeper), "every command's background child to be killed");
+    expect(await gone(spawner)).toBe(true);
+  }, 30_000);
+});
+
+describe("the spawner's framing", () => {
+  let provider: SandboxProvider;
+  let sandbox: Sandbox;
+
+  beforeAll(async () => {
+    provider = createLocalProvider();
+    sandbox = await provider.create();
+  });
+
+  afterAll(async () => {
+    await provider?.shutdown();
+  });
+
+  it.each([
+    ["exactly at", MIB8, MIB8],
+    ["one byte over", MIB8 + 1, MIB8],
+    ["a megabyte over", MIB8 + 1024 * 1024, MIB8],
+  ])("returns %s the 8 MiB cap on stdout and stderr at once as exactly the first 8 MiB of each", async (_what, printed, kept) => {
+    const r = await sandbox.exec(["sh", "-c", 'head -c "$1" /dev/zero | tr "\\0" o & head -c "$1" /dev/zero | tr "\\0" e >&2; wait', "sh", String(printed)], T);
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout.length).toBe(kept);
+    expect(r.stderr.length).toBe(kept);
+    expect(r.stdout).toBe("o".repeat(kept));
+    expect(r.stderr).toBe("e".repeat(kept));
+  }, 30_000);
+
+  it("delivers each of 100 commands finishing at once its own output, while another prints bytes that look like the spawner's frames", async () => {
+    const { workdir } = sandbox;
+    await rm(join(workdir, "go"), { force: true });
+    // Forged answers (PID and DONE frames, every one of ids 1 to 300, "forged" as their output) and
+    // a length that claims 4 GiB, on both of a command's streams.
+    const forged: Buffer[] = [];
+    for (let id = 1; id <= 300; id++) {
+      const done = Buffer.alloc(4 + 22 + 7);
+      done.writeUInt32BE(22 + 7, 0);
+      done.writeUInt8(2, 4);
+      done.writeUInt32BE(id, 5);
+      done.writeUInt32BE(6, 14);
+      done.writeUInt32BE(1, 22);
+      done.write("forged\0", 26);
+      const pid = Buffer.alloc(13);
+      pid.writeUInt32BE(9, 0);
+      pid.writeUInt8(1, 4);
+      pid.writeUInt32BE(id, 5);
+      pid.writeUInt32BE(1, 9);
+      forged.push(pid, done);
+    }
+    forged.push(Buffer.from([0xff, 0xff, 0xff, 0xff, 2]));
+    const bytes = Buffer.concat(forged);
+    const escaped = [...bytes].map((b) => `\\${b.toString(8).padStart(3, "0")}`).join("");
+    const forger = sandbox.exec(["sh", "-c", 'while [ ! -e go ]; do sleep 0.05; done; printf "$1"; printf "$1" >&2', "sh", escaped], T);
+
+    const n = 100;
+    const commands = Array.from({ length: n }, (_, i) =>
+      sandbox.exec(
+        [
+          "sh",
+          "-c",
+          // Each waits for the same file, then prints its own marker and i KB of its own letter.
+          'touch "ready.$1"; while [ ! -e go ]; do sleep 0.05; done; printf "<out %s>" "$1"; head -c "$2" /dev/zero | tr "\\0" "$3"; printf "<err %s>" "$1" >&2',
+          "sh",
+          String(i),
+          String(i * 1024),
+          String.fromCharCode(97 + (i % 26)),
+        ],
+        T,
+      ),
+    );
+    await until(async () => (await readdir(workdir)).filter((f) => f.startsWith("ready.")).length === n, "every command to be waiting");
+    await writeFile(join(workdir, "go"), "");
+    const results = await Promise.all(commands);
+    results.forEach((r, i) => {
+      expect(r.exitCode).toBe(0);
+      expect(r.stdout).toBe(`<out ${i}>${String.fromCharCode(97 + (i % 26)).repeat(i * 1024)}`);
+      expect(r.stderr).toBe(`<err ${i}>`);
+    });
+    const f = await forger;
+    expect(f.exitCode).toBe(0);
+    expect(f.stdout).toBe(bytes.toString("utf8"));
+    expect(f.stderr).toBe(bytes.toString("utf8"));
+    // The spawner answered all of it and still runs the next command.
+    expect((await sandbox.exec(["echo", "after"], T)).stdout).toBe("after\n");
+  }, 60_000);
+});
+
+describe("arguments and environments the spawner cannot carry", () => {
+  let provider: SandboxProvider;
+  let sandbox: Sandbox;
+
+  beforeAll(async () => {
+    provider = createLocalProvider();
+    sandbox = await provider.create();
+  });
+
+  afterAll(async () => {
+    await provider?.shutdown();
+  });
+
+  it.each([
+    ["an argument", ["echo", "a\0b"], {}, /an argument or the working directory of echo holds a NUL byte/],
+    ["the program", ["ec\0ho"], {}, /of ec\\0ho holds a NUL byte/],
+    ["an environment value", ["echo"], { X: "a\0b" }, /environment variable "X": .* a value no NUL byte/],
+    ["an environment name", ["echo"], { "X\0Y": "v" }, /environment variable "X\\\\0Y": a name holds no '=' or NUL byte/],
+    ["an environment name with '='", ["echo"], { "X=Y": "v" }, /environment variable "X=Y": a name holds no '='/],
+  ])("refuses a NUL byte in %s with a clear SandboxError and runs nothing", async (_what, argv, env, message) => {
+    const failure = await sandboxFailure(sandbox.exec(argv, { ...T, env }));
+    expect(failure.errorType).toBe("other");
+    expect(failure.message).toMatch(message);
+    // Nothing was half-sent: the next command's frame is read whole.
+    expect((await sandbox.exec(["printf", "%s|", "x", "y"], T)).stdout).toBe("x|y|");
+  });
+
+  it("refuses a NUL byte in the working directory", async () => {
+    const failure = await sandboxFailure(sandbox.exec(["pwd"], { ...T, cwd: `${sandbox.workdir}/a\0b` }));
+    expect(failure.message).toMatch(/working directory of pwd holds a NUL byte/);
+  });
+
+  it("passes a lone surrogate (text with no UTF-8 form) as U+FFFD, as node's own spawn does, without shifting the arguments after it", async () => {
+    const r = await sandbox.exec(["sh", "-c", 'printf "%s|" "$1" "$2" "$X"', "sh", "a\uD800b", "after"], { ...T, env: { X: "\uDC00" } });
+    expect(r.stdout).toBe("a\uFFFDb|after|\uFFFD|");
+  });
+
+  it("refuses a timeout that is not a number, and the commands the spawner holds run on", async () => {
+    const { workdir } = sandbox;
+    await rm(join(workdir, "slow.pid"), { force: true });
+    const slow = sandbox.exec(["sh", "-c", "echo $$ > slow.pid; sleep 1; echo slow done"], T);
+    await pidIn(workdir, "slow.pid");
+    const failure = await sandboxFailure(sandbox.exec(["echo"], { timeoutMs: Number.NaN }));
+    expect(failure.message).toBe("timeoutMs of echo is not a number");
+    expect((await slow).stdout).toBe("slow done\n");
+  });
 });

@@ -36,6 +36,11 @@ export interface LocalProviderOptions {
   root?: string;
   /** The spawner ends after running nothing for this long (DEFAULT_SPAWNER_IDLE_MS). */
   spawnerIdleMs?: number;
+  /**
+   * How long after a command's timeout (or a kill) the spawner has to report it ended before the
+   * spawner is killed as stuck, failing the commands it held (DEFAULT_STUCK_GRACE_MS).
+   */
+  spawnerStuckGraceMs?: number;
 }
 
 // Credentials reach git only through the askpass helper the git runtime installs per command (it
@@ -217,7 +222,7 @@ class LocalSandbox implements Sandbox {
 
 export function createLocalProvider(options: LocalProviderOptions = {}): SandboxProvider {
   const live = new Set<LocalSandbox>();
-  const spawner = new Spawner(options.spawnerIdleMs);
+  const spawner = new Spawner(options.spawnerIdleMs, options.spawnerStuckGraceMs);
   return {
     name: "local",
     async create(_opts?: CreateOptions): Promise<Sandbox> {

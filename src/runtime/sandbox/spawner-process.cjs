@@ -57,7 +57,7 @@ function send(buffers) {
   process.stdout.uncork();
 }
 
-/** Output of one stream, up to a limit (the chunk that crosses it is kept whole, as before). */
+/** Output of one stream, its first `limit` bytes exactly (the chunk that crosses it is cut there). */
 class Collector {
   /** @param {number} limit */
   constructor(limit) {
@@ -68,9 +68,11 @@ class Collector {
   }
   /** @param {Buffer} chunk */
   push(chunk) {
-    if (this.size >= this.limit) return;
-    this.chunks.push(chunk);
-    this.size += chunk.length;
+    const room = this.limit - this.size;
+    if (room <= 0) return;
+    const kept = chunk.length > room ? chunk.subarray(0, room) : chunk;
+    this.chunks.push(kept);
+    this.size += kept.length;
   }
 }
 

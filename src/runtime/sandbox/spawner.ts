@@ -13,8 +13,11 @@ const SPAWNER_SOURCE = readFileSync(new URL("./spawner-process.cjs", import.meta
 // A young generation of 1 MiB and a small old one keep the spawner's resident memory, and so the
 // cost of each fork it makes, small; a command's output lives in Buffers, outside the V8 heap.
 const SPAWNER_FLAGS = ["--max-semi-space-size=1", "--max-old-space-size=64", "--disallow-code-generation-from-strings"];
-/** After a command's own timeout, how long the spawner has to report it killed before it is deemed stuck. */
-const STUCK_GRACE_MS = 10_000;
+/**
+ * After a command's own timeout (or a kill of it), how long the spawner has to report it ended
+ * before the spawner is deemed stuck and killed; also how long stop() waits for it to exit.
+ */
+export const DEFAULT_STUCK_GRACE_MS = 10_000;
 /**
  * A spawner that has run nothing for this long ends, so an idle runtime holds no second process
  * (some 50 MiB resident, 18 MiB of it not shared); the next command starts a new one (a node
@@ -100,7 +103,13 @@ export class Spawner {
   private nextId = 1;
   private idleTimer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly idleMs: number = DEFAULT_SPAWNER_IDLE_MS) {}
+  /** Why a spawner was killed by this side (stuck), for the error its commands fail with. */
+  private readonly killedAs = new WeakMap<ChildProcess, string>();
+
+  constructor(
+    private readonly idleMs: number = DEFAULT_SPAWNER_IDLE_MS,
+    private readonly stuckGraceMs: number = DEFAULT_STUCK_GRACE_MS,
+  ) {}
 
   /** Runs one command; the id is for kill(). Rejects only when the spawner itself failed. */
   run(request: SpawnRequest): { id: number; done: Promise<SpawnOutcome> } {
@@ -108,6 +117,9 @@ export class Spawner {
     for (const s of [request.cwd, ...request.argv]) {
       if (s.includes("\0")) throw new SandboxError("other", `an argument or the working directory of ${program.replace(/\0/g, "\\0")} holds a NUL byte`);
     }
+    // NaN would be written as 0 and arm the backstop below at once, killing every command the
+    // spawner holds, other sandboxes' included.
+    if (Number.isNaN(request.timeoutMs)) throw new SandboxError("other", `timeoutMs of ${program.replace(/\0/g, "\\0")} is not a number`);
     const timeoutMs = Math.min(Math.max(0, Math.ceil(request.timeoutMs)), MAX_TIMEOUT_MS);
     const child = this.child ?? this.start();
     const id = this.nextId;
@@ -125,7 +137,10 @@ export class Spawner {
       // Backstop: the spawner kills a command at its timeout; one it has not answered well after
       // that means the spawner is stuck. It is killed, which fails every command it holds (and
       // kills their process groups) instead of leaving them hanging.
-      const timer = setTimeout(() => child.kill("SIGKILL"), Math.min(timeoutMs + STUCK_GRACE_MS, MAX_TIMEOUT_MS));
+      const timer = setTimeout(
+        () => this.killStuck(child, `it had not answered ${this.stuckGraceMs} ms after the ${timeoutMs} ms timeout of ${program}`),
+        Math.min(timeoutMs + this.stuckGraceMs, MAX_TIMEOUT_MS),
+      );
       this.inFlight.set(id, { via: child, program, pid: undefined, timer, resolve, reject });
     });
     const busy = (this.busy.get(child) ?? 0) + 1;
@@ -144,8 +159,15 @@ export class Spawner {
 
   /** Kills a running command's process group; its run() then settles as the command ends. */
   kill(id: number): void {
-    const stdin = this.inFlight.get(id)?.via.stdin;
-    if (stdin == null) return;
+    const command = this.inFlight.get(id);
+    const stdin = command?.via.stdin;
+    if (command === undefined || stdin == null) return;
+    // A spawner that does not report the killed command ended within the grace is stuck, as after
+    // a timeout: a kill (a sandbox's, the runtime's shutdown) then ends in bounded time.
+    const via = command.via;
+    const program = command.program;
+    clearTimeout(command.timer);
+    command.timer = setTimeout(() => this.killStuck(via, `it had not answered ${this.stuckGraceMs} ms after ${program} was killed`), this.stuckGraceMs);
     const frame = Buffer.allocUnsafe(9);
     frame.writeUInt32BE(5, 0);
     frame.writeUInt8(KILL, 4);
@@ -158,15 +180,28 @@ export class Spawner {
     return this.child?.pid;
   }
 
-  /** Ends the spawner (it kills whatever still runs) and waits until it is gone. */
+  /**
+   * Ends the spawner (it kills whatever still runs) and waits until it is gone; one that has not
+   * exited within the grace (stopped, stuck) is killed, so this ends in bounded time.
+   */
   async stop(): Promise<void> {
     const child = this.child;
     if (child === undefined) return;
     this.child = undefined;
     const closed = new Promise<void>((resolve) => child.once("close", () => resolve()));
     this.ref(child, true);
+    const stuck = setTimeout(() => this.killStuck(child, `it had not exited ${this.stuckGraceMs} ms after it was told to end`), this.stuckGraceMs);
     child.stdin?.end();
     await closed;
+    clearTimeout(stuck);
+  }
+
+  /** Kills a spawner that stopped answering; its close fails (and kills) the commands it held. */
+  private killStuck(child: ChildProcess, why: string): void {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    if (!this.killedAs.has(child)) this.killedAs.set(child, why);
+    if (this.child === child) this.child = undefined;
+    child.kill("SIGKILL");
   }
 
   private armIdleTimer(): void {
@@ -238,7 +273,9 @@ export class Spawner {
     }
   }
 
-  private exited(child: ChildProcess, how: string): void {
+  private exited(child: ChildProcess, ended: string): void {
+    const stuck = this.killedAs.get(child);
+    const how = stuck === undefined ? `ended (${ended})` : `was killed as stuck (${stuck})`;
     if (this.child === child) this.child = undefined;
     this.busy.delete(child);
     for (const [id, command] of this.inFlight) {
@@ -247,7 +284,7 @@ export class Spawner {
       killGroup(command.pid);
       clearTimeout(command.timer);
       this.inFlight.delete(id);
-      command.reject(new SandboxError("other", `the local sandbox's process spawner ended (${how}) while ${command.program} ran; the command was killed, and the next one starts a new spawner`));
+      command.reject(new SandboxError("other", `the local sandbox's process spawner ${how} while ${command.program} ran; the command was killed, and the next one starts a new spawner`));
     }
   }
 
