@@ -1,7 +1,7 @@
 // The local provider's spawner (src/runtime/sandbox/spawner.ts): every command is started by one
 // small long-lived process, the runtime's own process never forks. Checked on real processes
 // through /proc: who is whose parent, which groups survive whose death, what the spawner listens on.
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdtemp, readdir, readFile, readlink, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -341,6 +341,39 @@ describe("a spawner that stops answering (SIGSTOP)", () => {
   }, 20_000);
 });
 
+/** gdb, to make a live spawner close its stdout as no signal can. */
+const GDB = spawnSync("gdb", ["--version"]).status === 0;
+
+describe("a spawner whose stdout closes while it lives", () => {
+  it.skipIf(!GDB)("is killed within the grace: the command it held fails with a clear SandboxError, its process group dies, and the next command runs through a new spawner", async () => {
+    const own = createLocalProvider({ spawnerStuckGraceMs: 500 });
+    let spawner = 0;
+    try {
+      const box = await own.create();
+      const inFlight = sandboxFailure(box.exec(SLEEPER("child.pid"), { timeoutMs: 60_000 }));
+      const sleeper = await pidIn(box.workdir, "child.pid");
+      spawner = (await stat((await stat(sleeper))?.ppid ?? 0))?.ppid ?? 0;
+      expect((await stat(spawner))?.ppid).toBe(process.pid);
+      // The spawner itself closes its fd 1, under gdb; it keeps running, and would answer nothing.
+      const gdb = spawnSync("gdb", ["-p", String(spawner), "-batch", "-ex", "call (int)close(1)"], { encoding: "utf8", timeout: 20_000 });
+      expect(gdb.stdout).toMatch(/\$1 = 0/);
+
+      const failure = await inFlight;
+      expect(failure.errorType).toBe("other");
+      expect(failure.message).toBe(
+        "the local sandbox's process spawner was killed as stuck (its output closed and it had not exited 500 ms later) while sh ran; the command was killed, and the next one starts a new spawner",
+      );
+      await until(() => gone(spawner), "the spawner to be killed");
+      await until(() => gone(sleeper), "the command's background child to be killed");
+      expect((await box.exec(["echo", "next"], T)).stdout).toBe("next\n");
+      expect(await starterOf(box)).not.toBe(spawner);
+    } finally {
+      if (spawner !== 0) killIfOurs(spawner, process.pid);
+      await own.shutdown();
+    }
+  }, 40_000);
+});
+
 describe("shutdown with commands in flight", () => {
   it("fails every command in flight with sandbox_not_found and kills every one of their process groups and the spawner", async () => {
     const own = createLocalProvider();
@@ -456,12 +489,12 @@ describe("arguments and environments the spawner cannot carry", () => {
   });
 
   it.each([
-    ["an argument", ["echo", "a\0b"], {}, /an argument or the working directory of echo holds a NUL byte/],
-    ["the program", ["ec\0ho"], {}, /of ec\\0ho holds a NUL byte/],
-    ["an environment value", ["echo"], { X: "a\0b" }, /environment variable "X": .* a value no NUL byte/],
-    ["an environment name", ["echo"], { "X\0Y": "v" }, /environment variable "X\\\\0Y": a name holds no '=' or NUL byte/],
-    ["an environment name with '='", ["echo"], { "X=Y": "v" }, /environment variable "X=Y": a name holds no '='/],
-  ])("refuses a NUL byte in %s with a clear SandboxError and runs nothing", async (_what, argv, env, message) => {
+    ["a NUL byte in an argument", ["echo", "a\0b"], {}, /an argument or the working directory of echo holds a NUL byte/],
+    ["a NUL byte in the program", ["ec\0ho"], {}, /of ec\\0ho holds a NUL byte/],
+    ["a NUL byte in an environment value", ["echo"], { X: "a\0b" }, /environment variable "X": .* a value no NUL byte/],
+    ["a NUL byte in an environment name", ["echo"], { "X\0Y": "v" }, /environment variable "X\\\\0Y": a name holds no '=' or NUL byte/],
+    ["an '=' in an environment name", ["echo"], { "X=Y": "v" }, /environment variable "X=Y": a name holds no '='/],
+  ])("refuses %s with a clear SandboxError and runs nothing", async (_what, argv, env, message) => {
     const failure = await sandboxFailure(sandbox.exec(argv, { ...T, env }));
     expect(failure.errorType).toBe("other");
     expect(failure.message).toMatch(message);

@@ -246,6 +246,15 @@ export class Spawner {
         this.frame(buffer.subarray(4, 4 + length));
       }
     });
+    // It answers only there: one whose stdout closed while it lives can answer nothing more, and
+    // its commands would wait out their timeouts and the grace. New commands go to a new spawner
+    // at once; one that is merely exiting (it closes stdout first) is gone well within the grace.
+    child.stdout?.once("close", () => {
+      if (this.child === child) this.child = undefined;
+      const stuck = setTimeout(() => this.killStuck(child, `its output closed and it had not exited ${this.stuckGraceMs} ms later`), this.stuckGraceMs);
+      stuck.unref();
+      child.once("exit", () => clearTimeout(stuck));
+    });
     // EPIPE when it died: its close fails what it held.
     child.stdin?.on("error", () => undefined);
     // New commands go to a new spawner at once; those this one held fail when its output is read.
