@@ -419,6 +419,7 @@ describe("the spawner's framing", () => {
   it("delivers each of 100 commands finishing at once its own output, while another prints bytes that look like the spawner's frames", async () => {
     const { workdir } = sandbox;
     await rm(join(workdir, "go"), { force: true });
+    const spawner = await starterOf(sandbox);
     // Forged answers (PID and DONE frames, every one of ids 1 to 300, "forged" as their output) and
     // a length that claims 4 GiB, on both of a command's streams.
     const forged: Buffer[] = [];
@@ -470,8 +471,8 @@ describe("the spawner's framing", () => {
     expect(f.exitCode).toBe(0);
     expect(f.stdout).toBe(bytes.toString("utf8"));
     expect(f.stderr).toBe(bytes.toString("utf8"));
-    // The spawner answered all of it and still runs the next command.
-    expect((await sandbox.exec(["echo", "after"], T)).stdout).toBe("after\n");
+    // The same spawner answered all of it and runs the next command.
+    expect(await starterOf(sandbox)).toBe(spawner);
   }, 60_000);
 });
 
@@ -510,6 +511,17 @@ describe("arguments and environments the spawner cannot carry", () => {
   it("passes a lone surrogate (text with no UTF-8 form) as U+FFFD, as node's own spawn does, without shifting the arguments after it", async () => {
     const r = await sandbox.exec(["sh", "-c", 'printf "%s|" "$1" "$2" "$X"', "sh", "a\uD800b", "after"], { ...T, env: { X: "\uDC00" } });
     expect(r.stdout).toBe("a\uFFFDb|after|\uFFFD|");
+  });
+
+  it("carries a megabyte of arguments to the command whole, and reports the kernel's refusal of more than it takes (E2BIG) as a SandboxError, the spawner running on", async () => {
+    const spawner = await starterOf(sandbox);
+    const args = Array.from({ length: 10 }, (_, i) => `${i}:${String.fromCharCode(97 + i).repeat(100_000)}`);
+    const r = await sandbox.exec(["sh", "-c", 'printf "%s\\n" "$@"', "sh", ...args], T);
+    expect(r.stdout).toBe(args.map((a) => `${a}\n`).join(""));
+    const tooMany = Array.from({ length: 100 }, () => "x".repeat(100_000));
+    const failure = await sandboxFailure(sandbox.exec(["sh", "-c", "true", "sh", ...tooMany], T));
+    expect(failure.message).toBe("cannot run sh: spawn E2BIG");
+    expect(await starterOf(sandbox)).toBe(spawner);
   });
 
   it("refuses a timeout that is not a number, and the commands the spawner holds run on", async () => {
