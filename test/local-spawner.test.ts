@@ -441,7 +441,7 @@ describe("the spawner's framing", () => {
     forged.push(Buffer.from([0xff, 0xff, 0xff, 0xff, 2]));
     const bytes = Buffer.concat(forged);
     const escaped = [...bytes].map((b) => `\\${b.toString(8).padStart(3, "0")}`).join("");
-    const forger = sandbox.exec(["sh", "-c", 'while [ ! -e go ]; do sleep 0.05; done; printf "$1"; printf "$1" >&2', "sh", escaped], T);
+    const forger = sandbox.exec(["sh", "-c", 'while [ ! -e go ]; do sleep 0.1; done; printf "$1"; printf "$1" >&2', "sh", escaped], T);
 
     const n = 100;
     const commands = Array.from({ length: n }, (_, i) =>
@@ -450,7 +450,7 @@ describe("the spawner's framing", () => {
           "sh",
           "-c",
           // Each waits for the same file, then prints its own marker and i KB of its own letter.
-          'touch "ready.$1"; while [ ! -e go ]; do sleep 0.05; done; printf "<out %s>" "$1"; head -c "$2" /dev/zero | tr "\\0" "$3"; printf "<err %s>" "$1" >&2',
+          'touch "ready.$1"; while [ ! -e go ]; do sleep 0.1; done; printf "<out %s>" "$1"; head -c "$2" /dev/zero | tr "\\0" "$3"; printf "<err %s>" "$1" >&2',
           "sh",
           String(i),
           String(i * 1024),
