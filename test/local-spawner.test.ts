@@ -374,6 +374,28 @@ describe("a spawner whose stdout closes while it lives", () => {
   }, 40_000);
 });
 
+describe("a command whose background child leaves its process group", () => {
+  it("is answered once it exits although that child (setsid) still holds its output open, and the spawner runs on", async () => {
+    const own = createLocalProvider();
+    let escaped = 0;
+    try {
+      const box = await own.create();
+      const spawner = await starterOf(box);
+      // The command's own timeout is beyond the test's: only its exit can answer it.
+      const r = await box.exec(["sh", "-c", "setsid sh -c 'echo $$ > escaped.pid; exec sleep 60' & while [ ! -s escaped.pid ]; do sleep 0.05; done; echo done"], { timeoutMs: 60_000 });
+      escaped = await pidIn(box.workdir, "escaped.pid");
+      expect(r).toEqual({ exitCode: 0, stdout: "done\n", stderr: "" });
+      // It did leave the group, and still runs: the group kill at the command's exit missed it.
+      expect((await stat(escaped))?.pgrp).toBe(escaped);
+      expect(await gone(escaped)).toBe(false);
+      expect(await starterOf(box)).toBe(spawner);
+    } finally {
+      if (escaped !== 0) process.kill(escaped, "SIGKILL");
+      await own.shutdown();
+    }
+  }, 30_000);
+});
+
 describe("shutdown with commands in flight", () => {
   it("fails every command in flight with sandbox_not_found and kills every one of their process groups and the spawner", async () => {
     const own = createLocalProvider();

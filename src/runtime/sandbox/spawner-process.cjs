@@ -19,13 +19,17 @@
 //                           environment ever goes into it)
 // Each command runs exactly as the provider ran it before: no shell, the given environment only,
 // stdin closed, in its own process group (detached), killed with that whole group at its timeout,
-// output beyond maxOutputBytes per stream dropped. When the parent goes away (stdin ends) or this
-// process is told to end (SIGTERM, SIGHUP), every running command's group is killed first. SIGINT
-// is ignored: a Ctrl-C on a terminal reaches the whole foreground group, and the runtime's own
-// shutdown, which still needs this process to kill the sandboxes' commands, ends it in order.
+// output beyond maxOutputBytes per stream dropped; it is answered at most OUTPUT_DRAIN_MS after it
+// exits, even while a process that left its group still holds its output open. When the parent
+// goes away (stdin ends) or this process is told to end (SIGTERM, SIGHUP), every running command's
+// group is killed first. SIGINT is ignored: a Ctrl-C on a terminal reaches the whole foreground
+// group, and the runtime's own shutdown, which still needs this process to kill the sandboxes'
+// commands, ends it in order.
 "use strict";
 const { spawn } = require("node:child_process");
 
+/** How long after a command exits its output pipes may stay open (held by a process that left its group). */
+const OUTPUT_DRAIN_MS = 2_000;
 const RUN = 1;
 const KILL = 2;
 const PID = 1;
@@ -135,7 +139,22 @@ function run(body) {
     if (child.pid === undefined) finish(null, null);
   });
   // The command's own children outlive it only when something went wrong; end them with it.
-  child.on("exit", () => killGroup(entry.pid));
+  child.on("exit", () => {
+    killGroup(entry.pid);
+    // One that left the group (setsid) can still hold the output pipes open, and the answer would
+    // wait for it: past the command's timeout, until the runtime deems this spawner stuck and
+    // kills it with every other command it runs. What the command wrote before it exited is read
+    // first (setImmediate runs after the poll that reads it); then the pipes are let go.
+    const drain = setTimeout(
+      () =>
+        setImmediate(() => {
+          child.stdout?.destroy();
+          child.stderr?.destroy();
+        }),
+      OUTPUT_DRAIN_MS,
+    );
+    child.once("close", () => clearTimeout(drain));
+  });
   child.on("close", finish);
 }
 
