@@ -341,8 +341,19 @@ describe("a spawner that stops answering (SIGSTOP)", () => {
   }, 20_000);
 });
 
-/** gdb, to make a live spawner close its stdout as no signal can. */
-const GDB = spawnSync("gdb", ["--version"]).status === 0;
+/**
+ * gdb, to make a live spawner close its stdout as no signal can, where this system lets it attach
+ * to a process (a container without CAP_SYS_PTRACE does not).
+ */
+const GDB = ((): boolean => {
+  if (spawnSync("gdb", ["--version"]).status !== 0) return false;
+  const sleeper = spawn("sleep", ["30"], { stdio: "ignore" });
+  try {
+    return spawnSync("gdb", ["-p", String(sleeper.pid), "-batch", "-ex", "detach"], { encoding: "utf8", timeout: 20_000 }).status === 0;
+  } finally {
+    sleeper.kill("SIGKILL");
+  }
+})();
 
 describe("a spawner whose stdout closes while it lives", () => {
   it.skipIf(!GDB)("is killed within the grace: the command it held fails with a clear SandboxError, its process group dies, and the next command runs through a new spawner", async () => {
