@@ -32,8 +32,7 @@ export class ActiveSandboxesTotalGauge extends EnumGauge<ActiveSandboxesTotalLab
 
   /** The series of no label values: record on it without building a labels object. */
   labels(): GaugeSeries {
-    const n = arguments.length;
-    if (n) throw this.countError(n);
+    if (arguments.length) throw this.countError(arguments.length);
     return this.only;
   }
 
@@ -499,8 +498,7 @@ export class SandboxCacheHitsTotalCounter extends EnumCounter<SandboxCacheHitsTo
 
   /** The series of no label values: record on it without building a labels object. */
   labels(): CounterSeries {
-    const n = arguments.length;
-    if (n) throw this.countError(n);
+    if (arguments.length) throw this.countError(arguments.length);
     return this.only;
   }
 
@@ -532,8 +530,7 @@ export class SandboxCacheMissesTotalCounter extends EnumCounter<SandboxCacheMiss
 
   /** The series of no label values: record on it without building a labels object. */
   labels(): CounterSeries {
-    const n = arguments.length;
-    if (n) throw this.countError(n);
+    if (arguments.length) throw this.countError(arguments.length);
     return this.only;
   }
 
@@ -583,8 +580,7 @@ export class SandboxCreationSecondsHistogram extends EnumHistogram<SandboxCreati
 
   /** The series of no label values: record on it without building a labels object. */
   labels(): SandboxCreationSecondsSeries {
-    const n = arguments.length;
-    if (n) throw this.countError(n);
+    if (arguments.length) throw this.countError(arguments.length);
     return this.only;
   }
 

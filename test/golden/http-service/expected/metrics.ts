@@ -133,8 +133,7 @@ export class HttpRequestsInFlightGauge extends EnumGauge<HttpRequestsInFlightLab
 
   /** The series of no label values: record on it without building a labels object. */
   labels(): GaugeSeries {
-    const n = arguments.length;
-    if (n) throw this.countError(n);
+    if (arguments.length) throw this.countError(arguments.length);
     return this.only;
   }
 
