@@ -32,8 +32,7 @@ export class ActiveSandboxesTotalGauge extends EnumGauge<ActiveSandboxesTotalLab
 
   /** The series of no label values: record on it without building a labels object. */
   labels(): GaugeSeries {
-    const n = arguments.length;
-    if (n) throw this.countError(n);
+    if (arguments.length) throw this.countError(arguments.length);
     return this.only;
   }
 
@@ -185,7 +184,7 @@ function gitErrorsTotal$index(labels: GitErrorsTotalLabels): number {
   const v1 = labels.error_type;
   const k0 = +(v0 === "clone") + 2 * +(v0 === "status") + 3 * +(v0 === "diff") + 4 * +(v0 === "pull") + 5 * +(v0 === "push");
   const k1 = +(v1 === "timeout") + 2 * +(v1 === "auth") + 3 * +(v1 === "conflict") + 4 * +(v1 === "network") + 5 * +(v1 === "sandbox_not_found") + 6 * +(v1 === "other");
-  return k0 && k1 ? k0 * 6 + k1 - 7 : gitErrorsTotal$slowIndex(labels);
+  return k0 && k1 ? k1 + k0 * 6 - 7 : gitErrorsTotal$slowIndex(labels);
 }
 function gitErrorsTotal$slowIndex(labels: GitErrorsTotalLabels): number {
   for (const key in labels) {
@@ -238,7 +237,7 @@ export class GitErrorsTotalCounter extends EnumCounter<GitErrorsTotalLabels> {
     const n = arguments.length;
     const k0 = +(operationValue === "clone") + 2 * +(operationValue === "status") + 3 * +(operationValue === "diff") + 4 * +(operationValue === "pull") + 5 * +(operationValue === "push");
     const k1 = +(errorTypeValue === "timeout") + 2 * +(errorTypeValue === "auth") + 3 * +(errorTypeValue === "conflict") + 4 * +(errorTypeValue === "network") + 5 * +(errorTypeValue === "sandbox_not_found") + 6 * +(errorTypeValue === "other");
-    return this.handles[k0 && k1 && n === 2 ? k0 * 6 + k1 - 7 : this.slowLabels(n, operationValue, errorTypeValue)] as CounterSeries;
+    return this.handles[k0 && k1 && n === 2 ? k1 + k0 * 6 - 7 : this.slowLabels(n, operationValue, errorTypeValue)] as CounterSeries;
   }
 
   // labels(…) for anything but its values in the enumeration: the fallback, or the error.
@@ -283,17 +282,13 @@ const gitOperationDurationSeconds$sets: readonly GitOperationDurationSecondsLabe
   { operation: "pull" },
   { operation: "push" },
 ];
-function gitOperationDurationSeconds$bucket(value: number): number {
-  return +(value > 0.1) + +(value > 0.5) + +(value > 1) + +(value > 2) + +(value > 5) + +(value > 10) + +(value > 30) + +(value > 60) + +(value > 120) + +(value > 300);
-}
-
 /** One series of git_operation_duration_seconds, as its `labels(…)` returns it. */
 export class GitOperationDurationSecondsSeries extends HistogramSeries {
   observe(value: number): void {
     if (!$isFinite(value)) throw this.valueError(value);
     const s = this.values;
     const base = this.base;
-    const b = base + gitOperationDurationSeconds$bucket(value);
+    const b = base + (+(value > 0.1) + +(value > 0.5) + +(value > 1) + +(value > 2) + +(value > 5) + +(value > 10) + +(value > 30) + +(value > 60) + +(value > 120) + +(value > 300));
     s[b] = (s[b] as number) + 1;
     const sum = base + 11;
     s[sum] = (s[sum] as number) + value;
@@ -325,7 +320,7 @@ export class GitOperationDurationSecondsHistogram extends EnumHistogram<GitOpera
     const base = gitOperationDurationSeconds$index(labels) * 13;
     if (!$isFinite(value)) throw this.valueError(value);
     const s = this.series;
-    const b = base + gitOperationDurationSeconds$bucket(value);
+    const b = base + (+(value > 0.1) + +(value > 0.5) + +(value > 1) + +(value > 2) + +(value > 5) + +(value > 10) + +(value > 30) + +(value > 60) + +(value > 120) + +(value > 300));
     s[b] = (s[b] as number) + 1;
     const sum = base + 11;
     s[sum] = (s[sum] as number) + value;
@@ -363,7 +358,7 @@ function gitOperationTotal$index(labels: GitOperationTotalLabels): number {
   const v1 = labels.status;
   const k0 = +(v0 === "clone") + 2 * +(v0 === "status") + 3 * +(v0 === "diff") + 4 * +(v0 === "pull") + 5 * +(v0 === "push");
   const k1 = +(v1 === "started") + 2 * +(v1 === "success") + 3 * +(v1 === "failure") + 4 * +(v1 === "retry");
-  return k0 && k1 ? k0 * 4 + k1 - 5 : gitOperationTotal$slowIndex(labels);
+  return k0 && k1 ? k1 + k0 * 4 - 5 : gitOperationTotal$slowIndex(labels);
 }
 function gitOperationTotal$slowIndex(labels: GitOperationTotalLabels): number {
   for (const key in labels) {
@@ -406,7 +401,7 @@ export class GitOperationTotalCounter extends EnumCounter<GitOperationTotalLabel
     const n = arguments.length;
     const k0 = +(operationValue === "clone") + 2 * +(operationValue === "status") + 3 * +(operationValue === "diff") + 4 * +(operationValue === "pull") + 5 * +(operationValue === "push");
     const k1 = +(statusValue === "started") + 2 * +(statusValue === "success") + 3 * +(statusValue === "failure") + 4 * +(statusValue === "retry");
-    return this.handles[k0 && k1 && n === 2 ? k0 * 4 + k1 - 5 : this.slowLabels(n, operationValue, statusValue)] as CounterSeries;
+    return this.handles[k0 && k1 && n === 2 ? k1 + k0 * 4 - 5 : this.slowLabels(n, operationValue, statusValue)] as CounterSeries;
   }
 
   // labels(…) for anything but its values in the enumeration: the fallback, or the error.
@@ -499,8 +494,7 @@ export class SandboxCacheHitsTotalCounter extends EnumCounter<SandboxCacheHitsTo
 
   /** The series of no label values: record on it without building a labels object. */
   labels(): CounterSeries {
-    const n = arguments.length;
-    if (n) throw this.countError(n);
+    if (arguments.length) throw this.countError(arguments.length);
     return this.only;
   }
 
@@ -532,8 +526,7 @@ export class SandboxCacheMissesTotalCounter extends EnumCounter<SandboxCacheMiss
 
   /** The series of no label values: record on it without building a labels object. */
   labels(): CounterSeries {
-    const n = arguments.length;
-    if (n) throw this.countError(n);
+    if (arguments.length) throw this.countError(arguments.length);
     return this.only;
   }
 
@@ -556,17 +549,13 @@ function sandboxCreationSeconds$index(labels: SandboxCreationSecondsLabels): num
 const sandboxCreationSeconds$sets: readonly SandboxCreationSecondsLabels[] = [
   {},
 ];
-function sandboxCreationSeconds$bucket(value: number): number {
-  return +(value > 0.05) + +(value > 0.1) + +(value > 0.25) + +(value > 0.5) + +(value > 1) + +(value > 2) + +(value > 5) + +(value > 10) + +(value > 30);
-}
-
 /** One series of sandbox_creation_seconds, as its `labels(…)` returns it. */
 export class SandboxCreationSecondsSeries extends HistogramSeries {
   observe(value: number): void {
     if (!$isFinite(value)) throw this.valueError(value);
     const s = this.values;
     const base = this.base;
-    const b = base + sandboxCreationSeconds$bucket(value);
+    const b = base + (+(value > 0.05) + +(value > 0.1) + +(value > 0.25) + +(value > 0.5) + +(value > 1) + +(value > 2) + +(value > 5) + +(value > 10) + +(value > 30));
     s[b] = (s[b] as number) + 1;
     const sum = base + 10;
     s[sum] = (s[sum] as number) + value;
@@ -583,8 +572,7 @@ export class SandboxCreationSecondsHistogram extends EnumHistogram<SandboxCreati
 
   /** The series of no label values: record on it without building a labels object. */
   labels(): SandboxCreationSecondsSeries {
-    const n = arguments.length;
-    if (n) throw this.countError(n);
+    if (arguments.length) throw this.countError(arguments.length);
     return this.only;
   }
 
@@ -592,7 +580,7 @@ export class SandboxCreationSecondsHistogram extends EnumHistogram<SandboxCreati
     const base = sandboxCreationSeconds$index(labels) * 12;
     if (!$isFinite(value)) throw this.valueError(value);
     const s = this.series;
-    const b = base + sandboxCreationSeconds$bucket(value);
+    const b = base + (+(value > 0.05) + +(value > 0.1) + +(value > 0.25) + +(value > 0.5) + +(value > 1) + +(value > 2) + +(value > 5) + +(value > 10) + +(value > 30));
     s[b] = (s[b] as number) + 1;
     const sum = base + 10;
     s[sum] = (s[sum] as number) + value;

@@ -28,7 +28,7 @@ function httpRequestDurationSeconds$index(labels: HttpRequestDurationSecondsLabe
   const v1 = labels.route;
   const k0 = +(v0 === "GET") + 2 * +(v0 === "POST") + 3 * +(v0 === "DELETE");
   const k1 = +(v1 === "/cart") + 2 * +(v1 === "/checkout") + 3 * +(v1 === "/orders/:id");
-  return k0 && k1 ? k0 * 3 + k1 - 4 : httpRequestDurationSeconds$slowIndex(labels);
+  return k0 && k1 ? k1 + k0 * 3 - 4 : httpRequestDurationSeconds$slowIndex(labels);
 }
 function httpRequestDurationSeconds$slowIndex(labels: HttpRequestDurationSecondsLabels): number {
   for (const key in labels) {
@@ -48,17 +48,13 @@ const httpRequestDurationSeconds$sets: readonly HttpRequestDurationSecondsLabels
   { method: "DELETE", route: "/checkout" },
   { method: "DELETE", route: "/orders/:id" },
 ];
-function httpRequestDurationSeconds$bucket(value: number): number {
-  return +(value > 0.025) + +(value > 0.05) + +(value > 0.1) + +(value > 0.25) + +(value > 0.5) + +(value > 1) + +(value > 2.5);
-}
-
 /** One series of http_request_duration_seconds, as its `labels(…)` returns it. */
 export class HttpRequestDurationSecondsSeries extends HistogramSeries {
   observe(value: number): void {
     if (!$isFinite(value)) throw this.valueError(value);
     const s = this.values;
     const base = this.base;
-    const b = base + httpRequestDurationSeconds$bucket(value);
+    const b = base + (+(value > 0.025) + +(value > 0.05) + +(value > 0.1) + +(value > 0.25) + +(value > 0.5) + +(value > 1) + +(value > 2.5));
     s[b] = (s[b] as number) + 1;
     const sum = base + 8;
     s[sum] = (s[sum] as number) + value;
@@ -78,7 +74,7 @@ export class HttpRequestDurationSecondsHistogram extends EnumHistogram<HttpReque
     const n = arguments.length;
     const k0 = +(methodValue === "GET") + 2 * +(methodValue === "POST") + 3 * +(methodValue === "DELETE");
     const k1 = +(routeValue === "/cart") + 2 * +(routeValue === "/checkout") + 3 * +(routeValue === "/orders/:id");
-    return this.handles[k0 && k1 && n === 2 ? k0 * 3 + k1 - 4 : this.slowLabels(n, methodValue, routeValue)] as HttpRequestDurationSecondsSeries;
+    return this.handles[k0 && k1 && n === 2 ? k1 + k0 * 3 - 4 : this.slowLabels(n, methodValue, routeValue)] as HttpRequestDurationSecondsSeries;
   }
 
   // labels(…) for anything but its values in the enumeration: the fallback, or the error.
@@ -91,7 +87,7 @@ export class HttpRequestDurationSecondsHistogram extends EnumHistogram<HttpReque
     const base = httpRequestDurationSeconds$index(labels) * 10;
     if (!$isFinite(value)) throw this.valueError(value);
     const s = this.series;
-    const b = base + httpRequestDurationSeconds$bucket(value);
+    const b = base + (+(value > 0.025) + +(value > 0.05) + +(value > 0.1) + +(value > 0.25) + +(value > 0.5) + +(value > 1) + +(value > 2.5));
     s[b] = (s[b] as number) + 1;
     const sum = base + 8;
     s[sum] = (s[sum] as number) + value;
@@ -133,8 +129,7 @@ export class HttpRequestsInFlightGauge extends EnumGauge<HttpRequestsInFlightLab
 
   /** The series of no label values: record on it without building a labels object. */
   labels(): GaugeSeries {
-    const n = arguments.length;
-    if (n) throw this.countError(n);
+    if (arguments.length) throw this.countError(arguments.length);
     return this.only;
   }
 
@@ -174,7 +169,7 @@ function httpRequestsTotal$index(labels: HttpRequestsTotalLabels): number {
   const k0 = +(v0 === "GET") + 2 * +(v0 === "POST") + 3 * +(v0 === "DELETE");
   const k1 = +(v1 === "/cart") + 2 * +(v1 === "/checkout") + 3 * +(v1 === "/orders/:id");
   const k2 = +(v2 === "200") + 2 * +(v2 === "201") + 3 * +(v2 === "400") + 4 * +(v2 === "404") + 5 * +(v2 === "500") + 6 * +(v2 === "502") + 7 * +(v2 === "503");
-  return k0 && k1 && k2 ? (k0 * 3 + k1) * 7 + k2 - 29 : httpRequestsTotal$slowIndex(labels);
+  return k0 && k1 && k2 ? k2 + (k1 + k0 * 3) * 7 - 29 : httpRequestsTotal$slowIndex(labels);
 }
 function httpRequestsTotal$slowIndex(labels: HttpRequestsTotalLabels): number {
   for (const key in labels) {
@@ -261,7 +256,7 @@ export class HttpRequestsTotalCounter extends EnumCounter<HttpRequestsTotalLabel
     const k0 = +(methodValue === "GET") + 2 * +(methodValue === "POST") + 3 * +(methodValue === "DELETE");
     const k1 = +(routeValue === "/cart") + 2 * +(routeValue === "/checkout") + 3 * +(routeValue === "/orders/:id");
     const k2 = +(statusCodeValue === "200") + 2 * +(statusCodeValue === "201") + 3 * +(statusCodeValue === "400") + 4 * +(statusCodeValue === "404") + 5 * +(statusCodeValue === "500") + 6 * +(statusCodeValue === "502") + 7 * +(statusCodeValue === "503");
-    return this.handles[k0 && k1 && k2 && n === 3 ? (k0 * 3 + k1) * 7 + k2 - 29 : this.slowLabels(n, methodValue, routeValue, statusCodeValue)] as CounterSeries;
+    return this.handles[k0 && k1 && k2 && n === 3 ? k2 + (k1 + k0 * 3) * 7 - 29 : this.slowLabels(n, methodValue, routeValue, statusCodeValue)] as CounterSeries;
   }
 
   // labels(…) for anything but its values in the enumeration: the fallback, or the error.

@@ -30,8 +30,7 @@ export class JobsProcessedTotalCounter extends EnumCounter<JobsProcessedTotalLab
 
   /** The series of no label values: record on it without building a labels object. */
   labels(): CounterSeries {
-    const n = arguments.length;
-    if (n) throw this.countError(n);
+    if (arguments.length) throw this.countError(arguments.length);
     return this.only;
   }
 

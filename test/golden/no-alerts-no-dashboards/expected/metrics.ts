@@ -37,17 +37,13 @@ const batchJobDurationSeconds$sets: readonly BatchJobDurationSecondsLabels[] = [
   { queue: "default" },
   { queue: "priority" },
 ];
-function batchJobDurationSeconds$bucket(value: number): number {
-  return +(value > 1) + +(value > 5) + +(value > 30) + +(value > 120) + +(value > 600);
-}
-
 /** One series of batch_job_duration_seconds, as its `labels(…)` returns it. */
 export class BatchJobDurationSecondsSeries extends HistogramSeries {
   observe(value: number): void {
     if (!$isFinite(value)) throw this.valueError(value);
     const s = this.values;
     const base = this.base;
-    const b = base + batchJobDurationSeconds$bucket(value);
+    const b = base + (+(value > 1) + +(value > 5) + +(value > 30) + +(value > 120) + +(value > 600));
     s[b] = (s[b] as number) + 1;
     const sum = base + 6;
     s[sum] = (s[sum] as number) + value;
@@ -79,7 +75,7 @@ export class BatchJobDurationSecondsHistogram extends EnumHistogram<BatchJobDura
     const base = batchJobDurationSeconds$index(labels) * 8;
     if (!$isFinite(value)) throw this.valueError(value);
     const s = this.series;
-    const b = base + batchJobDurationSeconds$bucket(value);
+    const b = base + (+(value > 1) + +(value > 5) + +(value > 30) + +(value > 120) + +(value > 600));
     s[b] = (s[b] as number) + 1;
     const sum = base + 6;
     s[sum] = (s[sum] as number) + value;
@@ -118,7 +114,7 @@ function batchJobsTotal$index(labels: BatchJobsTotalLabels): number {
   const v1 = labels.outcome;
   const k0 = +(v0 === "default") + 2 * +(v0 === "priority");
   const k1 = +(v1 === "success") + 2 * +(v1 === "failure") + 3 * +(v1 === "other");
-  return k0 && k1 ? k0 * 3 + k1 - 4 : batchJobsTotal$slowIndex(labels);
+  return k0 && k1 ? k1 + k0 * 3 - 4 : batchJobsTotal$slowIndex(labels);
 }
 function batchJobsTotal$slowIndex(labels: BatchJobsTotalLabels): number {
   for (const key in labels) {
@@ -147,7 +143,7 @@ export class BatchJobsTotalCounter extends EnumCounter<BatchJobsTotalLabels> {
     const n = arguments.length;
     const k0 = +(queueValue === "default") + 2 * +(queueValue === "priority");
     const k1 = +(outcomeValue === "success") + 2 * +(outcomeValue === "failure") + 3 * +(outcomeValue === "other");
-    return this.handles[k0 && k1 && n === 2 ? k0 * 3 + k1 - 4 : this.slowLabels(n, queueValue, outcomeValue)] as CounterSeries;
+    return this.handles[k0 && k1 && n === 2 ? k1 + k0 * 3 - 4 : this.slowLabels(n, queueValue, outcomeValue)] as CounterSeries;
   }
 
   // labels(…) for anything but its values in the enumeration: the fallback, or the error.

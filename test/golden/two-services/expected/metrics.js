@@ -149,8 +149,7 @@ export class WorkerQueueDepthGauge extends EnumGauge {
 
   /** The series of no label values: record on it without building a labels object. */
   labels() {
-    const n = arguments.length;
-    if (n) throw this.countError(n);
+    if (arguments.length) throw this.countError(arguments.length);
     return this.only;
   }
 
