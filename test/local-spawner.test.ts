@@ -56,6 +56,23 @@ async function starterOf(sandbox: Sandbox): Promise<number> {
   return Number((await sandbox.exec(["sh", "-c", 'printf %s "$PPID"'], T)).stdout);
 }
 
+/** One provider and one sandbox shared by a describe block's tests, shut down after them. */
+function sharedSandbox(): () => Sandbox {
+  let provider: SandboxProvider | undefined;
+  let sandbox: Sandbox | undefined;
+  beforeAll(async () => {
+    provider = createLocalProvider();
+    sandbox = await provider.create();
+  });
+  afterAll(async () => {
+    await provider?.shutdown();
+  });
+  return () => {
+    if (sandbox === undefined) throw new Error("the shared sandbox is created before the tests run");
+    return sandbox;
+  };
+}
+
 describe("the local provider's spawner", () => {
   let provider: SandboxProvider;
   let sandbox: Sandbox;
@@ -424,24 +441,14 @@ describe("shutdown with commands in flight", () => {
 });
 
 describe("the spawner's framing", () => {
-  let provider: SandboxProvider;
-  let sandbox: Sandbox;
-
-  beforeAll(async () => {
-    provider = createLocalProvider();
-    sandbox = await provider.create();
-  });
-
-  afterAll(async () => {
-    await provider?.shutdown();
-  });
+  const sandbox = sharedSandbox();
 
   it.each([
     ["exactly at", MIB8, MIB8],
     ["one byte over", MIB8 + 1, MIB8],
     ["a megabyte over", MIB8 + 1024 * 1024, MIB8],
   ])("returns %s the 8 MiB cap on stdout and stderr at once as exactly the first 8 MiB of each", async (_what, printed, kept) => {
-    const r = await sandbox.exec(["sh", "-c", 'head -c "$1" /dev/zero | tr "\\0" o & head -c "$1" /dev/zero | tr "\\0" e >&2; wait', "sh", String(printed)], T);
+    const r = await sandbox().exec(["sh", "-c", 'head -c "$1" /dev/zero | tr "\\0" o & head -c "$1" /dev/zero | tr "\\0" e >&2; wait', "sh", String(printed)], T);
     expect(r.exitCode).toBe(0);
     expect(r.stdout.length).toBe(kept);
     expect(r.stderr.length).toBe(kept);
@@ -450,9 +457,9 @@ describe("the spawner's framing", () => {
   }, 30_000);
 
   it("delivers each of 100 commands finishing at once its own output, while another prints bytes that look like the spawner's frames", async () => {
-    const { workdir } = sandbox;
+    const { workdir } = sandbox();
     await rm(join(workdir, "go"), { force: true });
-    const spawner = await starterOf(sandbox);
+    const spawner = await starterOf(sandbox());
     // Forged answers (PID and DONE frames, every one of ids 1 to 300, "forged" as their output) and
     // a length that claims 4 GiB, on both of a command's streams.
     const forged: Buffer[] = [];
@@ -474,11 +481,11 @@ describe("the spawner's framing", () => {
     forged.push(Buffer.from([0xff, 0xff, 0xff, 0xff, 2]));
     const bytes = Buffer.concat(forged);
     const escaped = [...bytes].map((b) => `\\${b.toString(8).padStart(3, "0")}`).join("");
-    const forger = sandbox.exec(["sh", "-c", 'while [ ! -e go ]; do sleep 0.1; done; printf "$1"; printf "$1" >&2', "sh", escaped], T);
+    const forger = sandbox().exec(["sh", "-c", 'while [ ! -e go ]; do sleep 0.1; done; printf "$1"; printf "$1" >&2', "sh", escaped], T);
 
     const n = 100;
     const commands = Array.from({ length: n }, (_, i) =>
-      sandbox.exec(
+      sandbox().exec(
         [
           "sh",
           "-c",
@@ -505,22 +512,12 @@ describe("the spawner's framing", () => {
     expect(f.stdout).toBe(bytes.toString("utf8"));
     expect(f.stderr).toBe(bytes.toString("utf8"));
     // The same spawner answered all of it and runs the next command.
-    expect(await starterOf(sandbox)).toBe(spawner);
+    expect(await starterOf(sandbox())).toBe(spawner);
   }, 60_000);
 });
 
 describe("arguments and environments the spawner cannot carry", () => {
-  let provider: SandboxProvider;
-  let sandbox: Sandbox;
-
-  beforeAll(async () => {
-    provider = createLocalProvider();
-    sandbox = await provider.create();
-  });
-
-  afterAll(async () => {
-    await provider?.shutdown();
-  });
+  const sandbox = sharedSandbox();
 
   it.each([
     ["a NUL byte in an argument", ["echo", "a\0b"], {}, /an argument or the working directory of echo holds a NUL byte/],
@@ -529,40 +526,40 @@ describe("arguments and environments the spawner cannot carry", () => {
     ["a NUL byte in an environment name", ["echo"], { "X\0Y": "v" }, /environment variable "X\\\\0Y": a name holds no '=' or NUL byte/],
     ["an '=' in an environment name", ["echo"], { "X=Y": "v" }, /environment variable "X=Y": a name holds no '='/],
   ])("refuses %s with a clear SandboxError and runs nothing", async (_what, argv, env, message) => {
-    const failure = await sandboxFailure(sandbox.exec(argv, { ...T, env }));
+    const failure = await sandboxFailure(sandbox().exec(argv, { ...T, env }));
     expect(failure.errorType).toBe("other");
     expect(failure.message).toMatch(message);
     // Nothing was half-sent: the next command's frame is read whole.
-    expect((await sandbox.exec(["printf", "%s|", "x", "y"], T)).stdout).toBe("x|y|");
+    expect((await sandbox().exec(["printf", "%s|", "x", "y"], T)).stdout).toBe("x|y|");
   });
 
   it("refuses a NUL byte in the working directory", async () => {
-    const failure = await sandboxFailure(sandbox.exec(["pwd"], { ...T, cwd: `${sandbox.workdir}/a\0b` }));
+    const failure = await sandboxFailure(sandbox().exec(["pwd"], { ...T, cwd: `${sandbox().workdir}/a\0b` }));
     expect(failure.message).toMatch(/working directory of pwd holds a NUL byte/);
   });
 
   it("passes a lone surrogate (text with no UTF-8 form) as U+FFFD, as node's own spawn does, without shifting the arguments after it", async () => {
-    const r = await sandbox.exec(["sh", "-c", 'printf "%s|" "$1" "$2" "$X"', "sh", "a\uD800b", "after"], { ...T, env: { X: "\uDC00" } });
+    const r = await sandbox().exec(["sh", "-c", 'printf "%s|" "$1" "$2" "$X"', "sh", "a\uD800b", "after"], { ...T, env: { X: "\uDC00" } });
     expect(r.stdout).toBe("a\uFFFDb|after|\uFFFD|");
   });
 
   it("carries a megabyte of arguments to the command whole, and reports the kernel's refusal of more than it takes (E2BIG) as a SandboxError, the spawner running on", async () => {
-    const spawner = await starterOf(sandbox);
+    const spawner = await starterOf(sandbox());
     const args = Array.from({ length: 10 }, (_, i) => `${i}:${String.fromCharCode(97 + i).repeat(100_000)}`);
-    const r = await sandbox.exec(["sh", "-c", 'printf "%s\\n" "$@"', "sh", ...args], T);
+    const r = await sandbox().exec(["sh", "-c", 'printf "%s\\n" "$@"', "sh", ...args], T);
     expect(r.stdout).toBe(args.map((a) => `${a}\n`).join(""));
     const tooMany = Array.from({ length: 100 }, () => "x".repeat(100_000));
-    const failure = await sandboxFailure(sandbox.exec(["sh", "-c", "true", "sh", ...tooMany], T));
+    const failure = await sandboxFailure(sandbox().exec(["sh", "-c", "true", "sh", ...tooMany], T));
     expect(failure.message).toBe("cannot run sh: spawn E2BIG");
-    expect(await starterOf(sandbox)).toBe(spawner);
+    expect(await starterOf(sandbox())).toBe(spawner);
   });
 
   it("refuses a timeout that is not a number, and the commands the spawner holds run on", async () => {
-    const { workdir } = sandbox;
+    const { workdir } = sandbox();
     await rm(join(workdir, "slow.pid"), { force: true });
-    const slow = sandbox.exec(["sh", "-c", "echo $$ > slow.pid; sleep 1; echo slow done"], T);
+    const slow = sandbox().exec(["sh", "-c", "echo $$ > slow.pid; sleep 1; echo slow done"], T);
     await pidIn(workdir, "slow.pid");
-    const failure = await sandboxFailure(sandbox.exec(["echo"], { timeoutMs: Number.NaN }));
+    const failure = await sandboxFailure(sandbox().exec(["echo"], { timeoutMs: Number.NaN }));
     expect(failure.message).toBe("timeoutMs of echo is not a number");
     expect((await slow).stdout).toBe("slow done\n");
   });
