@@ -286,17 +286,29 @@ function killIfOurs(pid: number, parent: number): void {
 /** A command that starts `sleep 60` in the background, writes its pid to `file` and waits for it. */
 const SLEEPER = (file: string) => ["sh", "-c", `sleep 60 & echo $! > ${file}; wait`];
 
+/** The sh that ran a sleeper and the spawner that started that sh, a child of this process. */
+async function startersOf(sleeper: number): Promise<{ sh: number; spawner: number }> {
+  const sh = (await stat(sleeper))?.ppid ?? 0;
+  const spawner = (await stat(sh))?.ppid ?? 0;
+  expect((await stat(spawner))?.ppid).toBe(process.pid);
+  return { sh, spawner };
+}
+
+/** SLEEPER running in a new sandbox of `provider`: the command's result to come and the processes it runs in. */
+async function sleeperInFlight(provider: SandboxProvider, timeoutMs: number) {
+  const box = await provider.create();
+  const inFlight = sandboxFailure(box.exec(SLEEPER("child.pid"), { timeoutMs }));
+  const sleeper = await pidIn(box.workdir, "child.pid");
+  return { box, inFlight, sleeper, ...(await startersOf(sleeper)) };
+}
+
 describe("a spawner that stops answering (SIGSTOP)", () => {
   it("is killed once a command it holds is past its timeout and the grace: the command fails with a clear SandboxError, its process group dies, and the next command runs through a new spawner", async () => {
     const own = createLocalProvider({ spawnerStuckGraceMs: 1_000 });
     let spawner = 0;
     try {
-      const box = await own.create();
-      const inFlight = sandboxFailure(box.exec(SLEEPER("child.pid"), { timeoutMs: 5_000 }));
-      const sleeper = await pidIn(box.workdir, "child.pid");
-      const sh = (await stat(sleeper))?.ppid ?? 0;
-      spawner = (await stat(sh))?.ppid ?? 0;
-      expect((await stat(spawner))?.ppid).toBe(process.pid);
+      const { box, inFlight, sleeper, sh, ...started } = await sleeperInFlight(own, 5_000);
+      spawner = started.spawner;
       process.kill(spawner, "SIGSTOP");
       await until(async () => (await stat(spawner))?.state === "T", "the spawner to stop");
 
@@ -325,11 +337,8 @@ describe("a spawner that stops answering (SIGSTOP)", () => {
     const own = createLocalProvider({ spawnerStuckGraceMs: 500 });
     let spawner = 0;
     try {
-      const box = await own.create();
-      const inFlight = sandboxFailure(box.exec(SLEEPER("child.pid"), { timeoutMs: 60_000 }));
-      const sleeper = await pidIn(box.workdir, "child.pid");
-      spawner = (await stat((await stat(sleeper))?.ppid ?? 0))?.ppid ?? 0;
-      expect((await stat(spawner))?.ppid).toBe(process.pid);
+      const { box, inFlight, sleeper, ...started } = await sleeperInFlight(own, 60_000);
+      spawner = started.spawner;
       process.kill(spawner, "SIGSTOP");
       await until(async () => (await stat(spawner))?.state === "T", "the spawner to stop");
 
@@ -377,11 +386,8 @@ describe("a spawner whose stdout closes while it lives", () => {
     const own = createLocalProvider({ spawnerStuckGraceMs: 500 });
     let spawner = 0;
     try {
-      const box = await own.create();
-      const inFlight = sandboxFailure(box.exec(SLEEPER("child.pid"), { timeoutMs: 60_000 }));
-      const sleeper = await pidIn(box.workdir, "child.pid");
-      spawner = (await stat((await stat(sleeper))?.ppid ?? 0))?.ppid ?? 0;
-      expect((await stat(spawner))?.ppid).toBe(process.pid);
+      const { box, inFlight, sleeper, ...started } = await sleeperInFlight(own, 60_000);
+      spawner = started.spawner;
       // The spawner itself closes its fd 1, under gdb; it keeps running, and would answer nothing.
       const gdb = spawnSync("gdb", ["-p", String(spawner), "-batch", "-ex", "call (int)close(1)"], { encoding: "utf8", timeout: 20_000 });
       expect(gdb.stdout).toMatch(/\$1 = 0/);
@@ -430,8 +436,7 @@ describe("shutdown with commands in flight", () => {
     const boxes = await Promise.all([own.create(), own.create(), own.create()]);
     const inFlight = boxes.map((box) => sandboxFailure(box.exec(SLEEPER("child.pid"), { timeoutMs: 60_000 })));
     const sleepers = await Promise.all(boxes.map((box) => pidIn(box.workdir, "child.pid")));
-    const spawner = (await stat((await stat(sleepers[0] ?? 0))?.ppid ?? 0))?.ppid ?? 0;
-    expect((await stat(spawner))?.ppid).toBe(process.pid);
+    const { spawner } = await startersOf(sleepers[0] ?? 0);
 
     await own.shutdown();
     expect((await Promise.all(inFlight)).map((f) => f.errorType)).toEqual(["sandbox_not_found", "sandbox_not_found", "sandbox_not_found"]);
