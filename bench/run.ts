@@ -82,11 +82,13 @@ function hotPathSection(runs: readonly HotPathRun[], budgetLifted: HotPathResult
   }
   const first = runs[0]?.result;
   if (first) {
-    const full = speedup(first, "full", PROM_CLIENT, GENERATED_SERIES);
-    const core = speedup(first, "core", PROM_CLIENT, GENERATED_SERIES);
+    // The goal holds only if it holds in every run (default flags and --no-lazy-feedback-allocation).
+    const worstOf = (which: "full" | "core") => Math.min(...runs.map((r) => speedup(r.result, which, PROM_CLIENT, GENERATED_SERIES)));
+    const full = worstOf("full");
+    const core = worstOf("core");
     const worst = Math.min(full, core);
     lines.push(
-      `**Goal (≥ ${HOT_PATH_GOAL}× idiomatic prom-client under the realistic mix): ${worst >= HOT_PATH_GOAL ? "met" : core >= HOT_PATH_GOAL ? "met for the core operation, NOT for the full mix" : "NOT met"}** — through \`labels(…)\` ${fmt(full)}× for the full mix, ${fmt(core)}× for the core operation (with a labels object per call ${fmt(speedup(first, "full", PROM_CLIENT, GENERATED))}× / ${fmt(speedup(first, "core", PROM_CLIENT, GENERATED))}×); against prom-client's pre-bound children ${fmt(speedup(first, "full", PROM_CLIENT_BOUND, GENERATED_SERIES))}× / ${fmt(speedup(first, "core", PROM_CLIENT_BOUND, GENERATED_SERIES))}×, against OpenTelemetry ${fmt(speedup(first, "full", OTEL, GENERATED_SERIES))}× / ${fmt(speedup(first, "core", OTEL, GENERATED_SERIES))}×.`,
+      `**Goal (≥ ${HOT_PATH_GOAL}× idiomatic prom-client under the realistic mix, through \`labels(…)\`, the form the runtime records with): ${worst >= HOT_PATH_GOAL ? "met" : core >= HOT_PATH_GOAL ? "met for the core operation, NOT for the full mix" : "NOT met"}** — at worst over the runs above ${fmt(full)}× for the full mix, ${fmt(core)}× for the core operation. With a labels object per call ${fmt(speedup(first, "full", PROM_CLIENT, GENERATED))}× / ${fmt(speedup(first, "core", PROM_CLIENT, GENERATED))}× (rejecting an extra label key, as prom-client does, enumerates the object, which V8 then has to allocate); against prom-client's pre-bound children ${fmt(speedup(first, "full", PROM_CLIENT_BOUND, GENERATED_SERIES))}× / ${fmt(speedup(first, "core", PROM_CLIENT_BOUND, GENERATED_SERIES))}×, against OpenTelemetry ${fmt(speedup(first, "full", OTEL, GENERATED_SERIES))}× / ${fmt(speedup(first, "core", OTEL, GENERATED_SERIES))}×.`,
       "",
     );
   }
