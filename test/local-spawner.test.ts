@@ -16,12 +16,12 @@ const T = { timeoutMs: 20_000 };
 /** The local provider's output cap per stream. */
 const MIB8 = 8 * 1024 * 1024;
 
-/** Fields of /proc/<pid>/stat after the command name: state, ppid, pgrp, …; undefined when gone. */
-async function stat(pid: number): Promise<{ state: string; ppid: number; pgrp: number } | undefined> {
+/** Fields of /proc/<pid>/stat after the command name: state, ppid, pgrp, session; undefined when gone. */
+async function stat(pid: number): Promise<{ state: string; ppid: number; pgrp: number; session: number } | undefined> {
   const text = await readFile(`/proc/${pid}/stat`, "utf8").catch(() => "");
   if (text === "") return undefined;
-  const [state = "", ppid = "", pgrp = ""] = text.slice(text.lastIndexOf(")") + 2).split(" ");
-  return { state, ppid: Number(ppid), pgrp: Number(pgrp) };
+  const [state = "", ppid = "", pgrp = "", session = ""] = text.slice(text.lastIndexOf(")") + 2).split(" ");
+  return { state, ppid: Number(ppid), pgrp: Number(pgrp), session: Number(session) };
 }
 
 /** The process is gone, or a zombie that runs nothing and waits only to be reaped. */
@@ -217,11 +217,13 @@ describe("the spawner of the built runtime (node dist/runtime/main.js)", () => {
     await rm(tmp, { recursive: true, force: true });
   });
 
-  function start(): Promise<{ child: ChildProcess; url: string }> {
-    const child = spawn(process.execPath, [RUNTIME_ENTRY], {
+  /** The built runtime, started directly, or as a background job of a shell with job control (its own process group, as a terminal starts it). */
+  function start(how: "direct" | "shell job" = "direct"): Promise<{ child: ChildProcess; url: string }> {
+    const options = {
       env: { PATH: process.env["PATH"], HOME: tmp, TMPDIR: tmp, HOST: "127.0.0.1", PORT: "0", RUNTIME_ALLOW_LOCAL_REMOTES: "1" },
-      stdio: ["ignore", "ignore", "pipe"],
-    });
+      stdio: ["ignore", "ignore", "pipe"] as ["ignore", "ignore", "pipe"],
+    };
+    const child = how === "direct" ? spawn(process.execPath, [RUNTIME_ENTRY], options) : spawn("bash", ["-c", 'set -m; "$0" "$1" & wait', process.execPath, RUNTIME_ENTRY], options);
     return new Promise((resolve, reject) => {
       let err = "";
       child.stderr?.on("data", (chunk: Buffer) => {
@@ -233,27 +235,36 @@ describe("the spawner of the built runtime (node dist/runtime/main.js)", () => {
     });
   }
 
+  const poster = (url: string) => (op: string, body: unknown) =>
+    fetch(`${url}/v1/git/${op}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+
+  /** A `git clone` from a server that never answers, in flight in a sandbox of the runtime at `url`: its git and the processes above it. */
+  async function hangingClone(url: string, hanging: Awaited<ReturnType<typeof startHangingServer>>) {
+    const inFlight = poster(url)("clone", { repo_url: hanging.url("x"), agent_id: "b", task_id: "t" }).catch(() => undefined);
+    let git = 0;
+    await until(async () => {
+      [git = 0] = await processesIn(tmp, "git");
+      return git !== 0;
+    }, "git clone in a sandbox of the built runtime");
+    const spawner = (await stat(git))?.ppid ?? 0;
+    const runtime = (await stat(spawner))?.ppid ?? 0;
+    return { inFlight, git, spawner, runtime };
+  }
+
   it("serves /v1 status through the spawner, and when the runtime is killed the spawner ends and takes its commands' process groups with it", async () => {
     const repo = await remotes.bare("spawned", { "README.md": "# spawned\n" });
     const hanging = await startHangingServer();
     const { child, url } = await start();
     try {
-      const post = (op: string, body: unknown) =>
-        fetch(`${url}/v1/git/${op}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+      const post = poster(url);
       expect((await post("clone", { repo_url: repo, agent_id: "a", task_id: "t" })).status).toBe(200);
       const status = await post("status", { repo_url: repo, agent_id: "a", task_id: "t" });
       expect(status.status).toBe(200);
       expect(await status.json()).toMatchObject({ ok: true, operation: "status" });
 
-      const inFlight = post("clone", { repo_url: hanging.url("x"), agent_id: "b", task_id: "t" }).catch(() => undefined);
-      let git = 0;
-      await until(async () => {
-        [git = 0] = await processesIn(tmp, "git");
-        return git !== 0;
-      }, "git clone in a sandbox of the built runtime");
-      const spawner = (await stat(git))?.ppid ?? 0;
+      const { inFlight, git, spawner, runtime } = await hangingClone(url, hanging);
       expect(spawner).not.toBe(child.pid);
-      expect((await stat(spawner))?.ppid).toBe(child.pid);
+      expect(runtime).toBe(child.pid);
 
       child.kill("SIGKILL");
       await until(() => gone(spawner), "the spawner to end with the runtime");
@@ -261,6 +272,44 @@ describe("the spawner of the built runtime (node dist/runtime/main.js)", () => {
       await inFlight;
     } finally {
       child.kill("SIGKILL");
+      await hanging.stop();
+    }
+  }, 60_000);
+
+  // node cannot ask the kernel for a signal at its parent's death (prctl PDEATHSIG), and a stopped
+  // spawner cannot read the end of its pipe. What ends it is POSIX job control: the spawner stays in
+  // the runtime's process group, so when the runtime started as a shell's job dies, the group loses
+  // its last member with a parent elsewhere in the session; a group orphaned so with a stopped
+  // process in it gets SIGHUP and SIGCONT from the kernel, and the spawner's SIGHUP handler kills
+  // its commands' groups before it exits.
+  it("ends with the runtime killed while the spawner is stopped (SIGSTOP): the runtime's group, orphaned, gets SIGHUP and SIGCONT from the kernel, and the spawner takes its commands' process groups with it", async (ctx) => {
+    const hanging = await startHangingServer();
+    const { child, url } = await start("shell job");
+    let spawner = 0;
+    try {
+      const clone = await hangingClone(url, hanging);
+      spawner = clone.spawner;
+      const [shell, runtime, own] = await Promise.all([stat(child.pid ?? 0), stat(clone.runtime), stat(spawner)]);
+      expect(runtime?.ppid).toBe(child.pid);
+      // The arrangement a terminal makes: the runtime leads its own group in the shell's session,
+      // and the spawner shares the runtime's group.
+      expect(runtime?.pgrp).toBe(clone.runtime);
+      expect(shell?.pgrp).not.toBe(clone.runtime);
+      expect(runtime?.session).toBe(shell?.session);
+      expect(own?.pgrp).toBe(clone.runtime);
+      // An orphan goes to the reaper (pid 1 here); a reaper in the runtime's own session would
+      // keep the group from being orphaned, and the kernel would send nothing.
+      if ((await stat(1))?.session === runtime?.session) ctx.skip("pid 1 runs in the runtime's session: no process group is orphaned here");
+
+      process.kill(spawner, "SIGSTOP");
+      await until(async () => (await stat(spawner))?.state === "T", "the spawner to stop");
+      process.kill(clone.runtime, "SIGKILL");
+      await until(() => gone(spawner), "the stopped spawner to end with the runtime");
+      await until(() => gone(clone.git), "git's process group to be killed with the spawner");
+      await clone.inFlight;
+    } finally {
+      child.kill("SIGKILL");
+      if (spawner !== 0 && !(await gone(spawner))) process.kill(spawner, "SIGKILL");
       await hanging.stop();
     }
   }, 60_000);
