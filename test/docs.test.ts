@@ -2,13 +2,13 @@
 // every spec field and every diagnostic code; every relative link in README.md, SECURITY.md,
 // BENCHMARKS.md and docs/*.md reaches a file (and its #anchor a heading there); and the README's
 // five-minute walkthrough runs as written.
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, normalize, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { RULES, type RuleInfo } from "../src/conventions/rules.ts";
 import { runObsgen } from "./support/cli-process.js";
+import { runTsc } from "./support/tsc.ts";
 import { CHECKS_PATH, EDIT_EXAMPLES, editIssues, fixtureIssues, generatedDocs, renderChecks, slug, SPEC_REFERENCE_PATH, specJsonSchema } from "../scripts/docs.ts";
 
 let rendered: Map<string, string> | undefined;
@@ -162,8 +162,8 @@ function typecheck(dir: string, file: string): { code: number | null; out: strin
     files: [file],
   };
   writeFileSync(join(dir, "tsconfig.json"), JSON.stringify(config));
-  const r = spawnSync(process.execPath, [resolve("node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json"], { cwd: dir, encoding: "utf8", timeout: 120_000 });
-  return { code: r.status, out: `${r.stdout}${r.stderr}` };
+  const r = runTsc(["-p", "tsconfig.json"], dir);
+  return { code: r.status, out: r.output };
 }
 
 describe("the README's five-minute walkthrough", () => {

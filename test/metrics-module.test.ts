@@ -14,6 +14,7 @@ import { generateMetricsModule, labelProduct, METRICS_MODULE_PATH } from "../src
 import { loadModel } from "../src/pipeline/load.js";
 import type { ServiceModel } from "../src/model/types.js";
 import { buildMetricsRuntime, scratchDir } from "./support/generated-module.js";
+import { runTsc } from "./support/tsc.ts";
 
 const GENERATED = join("generated", METRICS_MODULE_PATH);
 const model = loadModel("metrics-spec").model;
@@ -29,12 +30,9 @@ const PROMTOOL_FINDING: Readonly<Record<string, (metric: string) => string>> = {
   "non-base-unit": (m) => `${m} use base unit "seconds" instead of "hours"`,
 };
 
-const TSC = join("node_modules", ".bin", "tsc");
-
 function tscOn(file: string): { status: number | null; output: string } {
   const args = ["--ignoreConfig", "--noEmit", "--strict", "--allowImportingTsExtensions", "--target", "ES2022", "--module", "NodeNext", "--moduleResolution", "NodeNext"];
-  const r = spawnSync(TSC, [...args, "--types", "node", "--skipLibCheck", file], { encoding: "utf8", timeout: 120_000 });
-  return { status: r.status, output: `${r.stdout}${r.stderr}` };
+  return runTsc([...args, "--types", "node", "--skipLibCheck", file]);
 }
 
 // A user's code with one excess label key per line, for the compile test below.

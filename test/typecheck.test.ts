@@ -1,20 +1,15 @@
 // The whole project typechecks under tsconfig.json (src, test, generated, bench, scripts). Vitest
 // strips types without checking them, and nothing imports bench/ or scripts/ in a test, so without
 // this a type error there (a broken template literal in bench/run.ts once) passed `npm test`.
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { runTsc } from "./support/tsc.ts";
 
 const REPO = fileURLToPath(new URL("..", import.meta.url));
-const TSC = join(REPO, "node_modules", "typescript", "bin", "tsc");
-
-function tsc(project: string): { status: number | null; output: string } {
-  const r = spawnSync(process.execPath, [TSC, "--noEmit", "--pretty", "false", "-p", project], { cwd: REPO, encoding: "utf8", maxBuffer: 16 * 1024 * 1024 });
-  return { status: r.status, output: `${r.stdout}${r.stderr}` };
-}
+const tsc = (project: string) => runTsc(["--noEmit", "--pretty", "false", "-p", project], REPO);
 
 describe("typecheck", () => {
   it("finds no type error anywhere in the project (tsc --noEmit -p tsconfig.json)", () => {
